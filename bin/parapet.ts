@@ -1,0 +1,51 @@
+#!/usr/bin/env -S node --import tsx
+// The `parapet` command: wiring only.
+import { Command } from 'commander';
+import { loadConfig } from '../src/config.ts';
+import { startServer } from '../src/server.ts';
+import { openStore } from '../src/store/open.ts';
+import { ensureAccount } from '../src/domain/accounts.ts';
+import { systemClock } from '../src/clock.ts';
+import { randomIds } from '../src/ids.ts';
+
+const program = new Command('parapet').description('Parapet: the Alibaba Cloud ECS security plane, self-hosted');
+
+program.command('serve').description('run the API server (configuration from PARAPET_* environment variables)').action(async () => {
+  const config = loadConfig();
+  const server = await startServer({ config });
+  const b = server.bootstrap;
+  if (b !== undefined && b.created && config.rootAccessKeySecret === undefined) {
+    // Printed once, on the terminal, never through the logger.
+    process.stdout.write(
+      `\nParapet created account ${b.accountId}.\n` +
+      `  root AccessKey ID:     ${b.accessKeyId}\n` +
+      `  root AccessKey secret: ${b.accessKeySecret}\n` +
+      'Keep the secret now: it is not shown again.\n\n');
+  }
+  process.stdout.write(`Parapet listening on ${server.url} (store: ${server.store.engine})\n`);
+  const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
+
+const admin = program.command('admin').description('administration that works on the store directly');
+admin.command('create-account')
+  .description('create another account with a root AccessKey and print it as JSON')
+  .option('--account-id <id>', '16-digit account id (random when omitted)')
+  .option('--access-key-id <id>', 'root AccessKey id (random when omitted)')
+  .option('--access-key-secret <secret>', 'root AccessKey secret (random when omitted)')
+  .action(async (o: { accountId?: string; accessKeyId?: string; accessKeySecret?: string }) => {
+    const config = loadConfig();
+    const store = await openStore(config);
+    try {
+      const a = await ensureAccount({ store, clock: systemClock, ids: randomIds, limits: config.limits }, o);
+      process.stdout.write(JSON.stringify({ AccountId: a.accountId, AccessKeyId: a.accessKeyId, AccessKeySecret: a.accessKeySecret, Created: a.created }) + '\n');
+    } finally {
+      await store.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`parapet: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// The HTTP application: fastify with the RPC endpoint at `/` (GET and POST), `/healthz`, and
+// Alibaba-style errors for everything fastify itself refuses (unknown paths, oversized bodies).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Services } from '../domain/context.ts';
+import { renderError } from '../wire/render.ts';
+import { WireError } from '../wire/errors.ts';
+import { Catalog } from './catalog.ts';
+import { Pipeline } from './pipeline.ts';
+import { ecsRegionOperations } from './products/ecs-regions.ts';
+import { vpcOperations } from './products/vpc.ts';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export function buildCatalog(): Catalog {
+  return new Catalog().add(ecsRegionOperations).add(vpcOperations);
+}
+
+export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {
+  // pino's Logger is a FastifyBaseLogger; the cast only widens the generic so routes type-check
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  const pipeline = new Pipeline(svc, catalog, log);
+  // Keep bodies raw: v3 hashes the exact bytes; the wire layer parses form bodies itself.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const handler = async (request: { method: string; raw: { url?: string }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body });
+    reply.code(result.status);
+    reply.header('content-type', result.contentType);
+    reply.header('x-acs-request-id', result.requestId);
+    return reply.send(result.body);
+  };
+  app.get('/', handler);
+  app.post('/', handler);
+  app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok', revision: svc.store.revision() }));
+
+  app.setNotFoundHandler((request, reply) => {
+    const requestId = svc.ids.requestId();
+    const r = renderError(new WireError('InvalidAction.NotFound', 404, `Specified api \`${request.method} ${request.url.split('?')[0]}\` is not found, please check your url and method.`), requestId, 'parapet', 'json');
+    void reply.code(r.status).header('content-type', r.contentType).send(r.body);
+  });
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message?: string }, _request, reply) => {
+    const requestId = svc.ids.requestId();
+    const status = error.statusCode ?? 500;
+    let wire: WireError;
+    if (status === 413) wire = new WireError('InvalidParameter', 413, `The request body is larger than ${BODY_LIMIT} bytes.`);
+    else if (status >= 400 && status < 500) wire = new WireError('InvalidParameter', status, `The request is malformed: ${error.message ?? ''}`);
+    else {
+      log.error({ requestId, err: error }, 'unhandled error');
+      wire = new WireError('InternalError', 500, 'The request processing has failed due to some unknown error, exception or failure.');
+    }
+    const r = renderError(wire, requestId, 'parapet', 'json');
+    void reply.code(r.status).header('content-type', r.contentType).send(r.body);
+  });
+  return { app, pipeline };
+}

@@ -1,0 +1,65 @@
+// The operation catalog: one entry per (API version, action) with its parameter schema, its RAM
+// action and resource ARNs, whether it honours ClientToken, and a thin handler.
+import type { z } from 'zod';
+import type { CallContext } from '../domain/context.ts';
+
+export type Product = 'ecs' | 'vpc' | 'ram' | 'sts' | 'parapet';
+
+export const VERSIONS: Readonly<Record<string, Product>> = {
+  '2014-05-26': 'ecs',
+  '2016-04-28': 'vpc',
+  '2015-05-01': 'ram',
+  '2015-04-01': 'sts',
+  '2026-11-01': 'parapet',
+};
+
+export const HOST_IDS: Readonly<Record<Product, string>> = {
+  ecs: 'ecs.aliyuncs.com',
+  vpc: 'vpc.aliyuncs.com',
+  ram: 'ram.aliyuncs.com',
+  sts: 'sts.aliyuncs.com',
+  parapet: 'parapet',
+};
+
+export interface Operation<S extends z.ZodType = z.ZodType> {
+  product: Product;
+  action: string;
+  params: S;
+  /** the RAM action, e.g. `ecs:AuthorizeSecurityGroup` */
+  ramAction: string;
+  /** the resource ARNs the call acts on (`*` for list operations) */
+  resources: (p: z.output<S>, accountId: string) => string[];
+  /** honours the `ClientToken` parameter */
+  idempotent?: boolean;
+  handler: (ctx: CallContext, p: z.output<S>) => Promise<Record<string, unknown>>;
+}
+
+/** Declares one operation; the generic ties the handler's parameter type to its schema. */
+export function op<S extends z.ZodType>(o: Operation<S>): Operation {
+  return o as unknown as Operation;
+}
+
+export class Catalog {
+  private readonly byKey = new Map<string, Operation>();
+
+  add(ops: readonly Operation[]): this {
+    for (const o of ops) {
+      const key = o.product + ':' + o.action;
+      if (this.byKey.has(key)) throw new Error(`operation declared twice: ${key}`);
+      this.byKey.set(key, o);
+    }
+    return this;
+  }
+
+  find(product: Product, action: string): Operation | undefined {
+    return this.byKey.get(product + ':' + action);
+  }
+
+  all(): Operation[] {
+    return [...this.byKey.values()];
+  }
+}
+
+export function arn(service: string, region: string, account: string, relative: string): string {
+  return `acs:${service}:${region}:${account}:${relative}`;
+}

@@ -1,0 +1,27 @@
+// AccessKey lookup with a small cache. An entry is trusted while no write has happened since it
+// was read (this process's writes bump the revision) and for at most one second (another
+// process may have written to a shared PostgreSQL).
+import type { Store } from '../store/store.ts';
+import type { Clock } from '../clock.ts';
+import { findAccessKey, type AccessKeyRecord } from '../domain/accounts.ts';
+
+const MAX_AGE_MS = 1000;
+const MAX_ENTRIES = 10000;
+
+interface Entry { record: AccessKeyRecord | undefined; revision: number; at: number }
+
+export class CredentialCache {
+  private readonly entries = new Map<string, Entry>();
+  constructor(private readonly store: Store, private readonly clock: Clock) {}
+
+  async lookup(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const now = this.clock.now();
+    const hit = this.entries.get(accessKeyId);
+    if (hit !== undefined && hit.revision === this.store.revision() && now - hit.at < MAX_AGE_MS) return hit.record;
+    const revision = this.store.revision();
+    const record = await findAccessKey({ store: this.store }, accessKeyId);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(accessKeyId, { record, revision, at: now });
+    return record;
+  }
+}

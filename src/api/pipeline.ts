@@ -1,0 +1,114 @@
+// The request pipeline, top to bottom: request id → decode → authenticate (AccessKey, signature,
+// clock, nonce) → resolve the operation → parse parameters → authorize → dispatch → render.
+// Errors become wire errors here and nowhere else; anything that is not an API error is a bug
+// and answers 500 `InternalError` with its stack in the log.
+import type { Logger } from 'pino';
+import { decodeRequest, type DecodedRequest, type RawRequest, type ResponseFormat } from '../wire/decode.ts';
+import { isErrorShape, wireErrors, type ErrorShape } from '../wire/errors.ts';
+import { unflatten } from '../wire/flatten.ts';
+import { checkTimestamp, NonceCache } from '../wire/freshness.ts';
+import { renderError, renderSuccess, type Rendered } from '../wire/render.ts';
+import { sha256Hex, verifyV1, verifyV3, v1StringToSign, v3StringToSign, EMPTY_SHA256 } from '../wire/signature.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { CallContext, Principal, Services } from '../domain/context.ts';
+import { type Catalog, HOST_IDS, type Operation, type Product, VERSIONS } from './catalog.ts';
+import { CredentialCache } from './credentials.ts';
+import { parseParams } from './params.ts';
+import { authorize } from './authorize.ts';
+import { idempotentWrite, paramsFingerprint } from './idempotency.ts';
+
+export interface PipelineResult extends Rendered {
+  requestId: string;
+}
+
+export class Pipeline {
+  private readonly nonces: NonceCache;
+  private readonly credentials: CredentialCache;
+
+  constructor(private readonly svc: Services, private readonly catalog: Catalog, private readonly log: Logger) {
+    this.nonces = new NonceCache(svc.clock.now());
+    this.credentials = new CredentialCache(svc.store, svc.clock);
+  }
+
+  async handle(raw: RawRequest): Promise<PipelineResult> {
+    const started = process.hrtime.bigint();
+    const requestId = this.svc.ids.requestId();
+    let format: ResponseFormat = 'json';
+    let product: Product | undefined;
+    let action: string | undefined;
+    let accessKeyId: string | undefined;
+    let rendered: Rendered;
+    let code: string | undefined;
+    try {
+      const req = decodeRequest(raw);
+      format = req.format;
+      action = req.action;
+      accessKeyId = req.auth.accessKeyId;
+      const principal = await this.authenticate(req, raw);
+      product = VERSIONS[req.version];
+      if (product === undefined) throw wireErrors.invalidVersion(req.version);
+      const operation = this.catalog.find(product, req.action);
+      if (operation === undefined) throw wireErrors.invalidAction(req.action);
+      const params = parseParams(operation.params, unflatten(req.params)) as Record<string, unknown>;
+      authorize(principal, operation, operation.resources(params, principal.accountId));
+      if (params['DryRun'] === true) {
+        throw new DomainError('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.');
+      }
+      const ctx = this.context(principal, requestId, operation, req, params);
+      const body = await operation.handler(ctx, params);
+      rendered = renderSuccess(req.action, { RequestId: requestId, ...body }, format);
+    } catch (e) {
+      let error: ErrorShape;
+      if (isErrorShape(e)) {
+        error = e;
+      } else {
+        error = wireErrors.internal();
+        this.log.error({ requestId, err: e }, 'unhandled error');
+      }
+      code = error.code;
+      rendered = renderError(error, requestId, HOST_IDS[product ?? 'ecs'], format);
+    }
+    this.log.info({
+      requestId, product, action, accessKeyId, status: rendered.status, code,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+    }, 'request');
+    return { ...rendered, requestId };
+  }
+
+  private async authenticate(req: DecodedRequest, raw: RawRequest): Promise<Principal> {
+    const auth = req.auth;
+    const key = await this.credentials.lookup(auth.accessKeyId);
+    if (key === undefined) throw wireErrors.invalidAccessKeyId();
+    if (key.status !== 'Active') throw wireErrors.inactiveAccessKeyId();
+    if (auth.kind === 'v3') {
+      const declared = raw.headers['x-acs-content-sha256'];
+      const payloadHash = raw.body.length === 0 ? EMPTY_SHA256 : sha256Hex(raw.body);
+      if (declared !== payloadHash) throw wireErrors.contentHashMismatch();
+      const input = { method: req.method, path: req.path, query: req.query, headers: raw.headers, signedHeaders: auth.signedHeaders, payloadHash };
+      if (!verifyV3(input, key.secret, auth.signature)) throw wireErrors.signatureMismatch(v3StringToSign(input));
+    } else {
+      if (!verifyV1(req.method, req.allParams, key.secret, auth.signature)) {
+        throw wireErrors.signatureMismatch(v1StringToSign(req.method, req.allParams));
+      }
+    }
+    const now = this.svc.clock.now();
+    checkTimestamp(auth.timestamp, now);
+    this.nonces.use(auth.accessKeyId, auth.nonce, now);
+    if (auth.securityToken !== undefined) {
+      throw wireErrors.invalidSecurityToken('The AccessKey is not a temporary credential.');
+    }
+    return { accountId: key.accountId, kind: 'root', accessKeyId: key.id };
+  }
+
+  private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>): CallContext {
+    const svc = this.svc;
+    const token = operation.idempotent === true && typeof params['ClientToken'] === 'string' && params['ClientToken'] !== '' ? params['ClientToken'] : undefined;
+    const write: CallContext['write'] = token === undefined
+      ? (fn) => svc.store.write(fn)
+      : idempotentWrite(svc.store, {
+          accountId: principal.accountId, action: operation.product + ':' + operation.action, token,
+          fingerprint: paramsFingerprint(req.params), nowMs: svc.clock.now(),
+        });
+    return { ...svc, principal, requestId, write };
+  }
+}

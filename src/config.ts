@@ -1,0 +1,42 @@
+// Configuration from the environment (README lists every variable).
+import type { Limits } from './domain/limits.ts';
+import { DEFAULT_LIMITS } from './domain/limits.ts';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  accountId: string | undefined;
+  rootAccessKeyId: string | undefined;
+  rootAccessKeySecret: string | undefined;
+  logLevel: string;
+  limits: Limits;
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got \`${raw}\``);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intVar(env, 'PARAPET_PORT', 8080);
+  if (port > 65535) throw new Error(`PARAPET_PORT must be at most 65535, got ${port}`);
+  return {
+    host: env['PARAPET_HOST'] || '127.0.0.1',
+    port,
+    dataDir: env['PARAPET_DATA_DIR'] || './data',
+    databaseUrl: env['PARAPET_DATABASE_URL'] || undefined,
+    accountId: env['PARAPET_ACCOUNT_ID'] || undefined,
+    rootAccessKeyId: env['PARAPET_ROOT_ACCESS_KEY_ID'] || undefined,
+    rootAccessKeySecret: env['PARAPET_ROOT_ACCESS_KEY_SECRET'] || undefined,
+    logLevel: env['PARAPET_LOG_LEVEL'] || 'info',
+    limits: {
+      vpcsPerRegion: intVar(env, 'PARAPET_LIMIT_VPCS_PER_REGION', DEFAULT_LIMITS.vpcsPerRegion),
+      vswitchesPerVpc: intVar(env, 'PARAPET_LIMIT_VSWITCHES_PER_VPC', DEFAULT_LIMITS.vswitchesPerVpc),
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// What every domain call receives: the store, the clock, the id source, the limits, who is
+// calling, and `write`, the one way a call changes state. `write` runs in a single transaction;
+// when the request carried a ClientToken it is also where idempotency is kept (the first result
+// is stored in the same transaction and replayed for a repeat).
+import type { Clock } from '../clock.ts';
+import type { Ids } from '../ids.ts';
+import type { Store, Tx } from '../store/store.ts';
+import type { Limits } from './limits.ts';
+
+export interface Principal {
+  accountId: string;
+  /** 'root' for the account's own key; RAM users and roles come later */
+  kind: 'root';
+  accessKeyId: string;
+}
+
+export interface Services {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  limits: Limits;
+}
+
+export interface CallContext extends Services {
+  principal: Principal;
+  requestId: string;
+  /** runs `fn` in one transaction (with ClientToken idempotency when the request has one) */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,28 @@
+// Domain errors: closed, typed, each with Alibaba's `Code` and HTTP status. The pipeline maps them
+// (and the wire's own errors) to responses in one place.
+export class DomainError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly accessDeniedDetail?: string;
+  constructor(code: string, httpStatus: number, message: string, accessDeniedDetail?: string) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.httpStatus = httpStatus;
+    if (accessDeniedDetail !== undefined) this.accessDeniedDetail = accessDeniedDetail;
+  }
+}
+(DomainError.prototype as unknown as { isApiError: boolean }).isApiError = true;
+
+export const fail = (code: string, httpStatus: number, message: string): never => {
+  throw new DomainError(code, httpStatus, message);
+};
+
+export const errors = {
+  invalidParameter: (name: string, value: string, why = '') =>
+    new DomainError('InvalidParameter', 400, `The specified parameter \`${name}\` value \`${value}\` is not valid.${why ? ' ' + why : ''}`),
+  invalidRegion: (region: string) =>
+    new DomainError('InvalidRegionId.NotFound', 404, `The specified RegionId \`${region}\` does not exist.`),
+  idempotentParameterMismatch: (token: string) =>
+    new DomainError('IdempotentParameterMismatch', 400, `The ClientToken \`${token}\` was used before with other parameters.`),
+};

@@ -1,0 +1,289 @@
+// VPCs and vSwitches: private CIDRs, vSwitches inside their VPC and in a zone of its region,
+// no overlap between siblings, deletes refused while something depends on the resource.
+import type { CallContext } from './context.ts';
+import { DomainError, errors } from './errors.ts';
+import { findRegion, type Region } from './regions.ts';
+import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
+import { cidrContains, cidrOverlaps, formatCidr, parseCidr, PRIVATE_RANGES, type Cidr } from '../engine/cidr.ts';
+import { isoSeconds } from '../clock.ts';
+import type { Db, Tx } from '../store/store.ts';
+import type { VpcTable, VSwitchTable } from '../store/schema.ts';
+
+export interface Vpc {
+  vpcId: string;
+  regionId: string;
+  accountId: string;
+  vpcName: string;
+  description: string;
+  cidrBlock: string;
+  status: string;
+  isDefault: boolean;
+  vRouterId: string;
+  routeTableId: string;
+  resourceGroupId: string;
+  creationTime: string;
+  vSwitchIds: string[];
+  tags: Tag[];
+}
+
+export interface VSwitch {
+  vSwitchId: string;
+  vpcId: string;
+  regionId: string;
+  accountId: string;
+  zoneId: string;
+  vSwitchName: string;
+  description: string;
+  cidrBlock: string;
+  status: string;
+  creationTime: string;
+  availableIpAddressCount: number;
+  routeTableId: string;
+  tags: Tag[];
+}
+
+export interface Page<T> { totalCount: number; pageNumber: number; pageSize: number; items: T[] }
+
+const DEFAULT_VPC_CIDR = '172.16.0.0/12';
+
+export function requireRegion(regionId: string): Region {
+  const region = findRegion(regionId);
+  if (region === undefined) throw errors.invalidRegion(regionId);
+  return region;
+}
+
+function checkName(value: string | undefined, param: string, code: string): void {
+  if (value === undefined || value === '') return;
+  if (value.length > 128 || /^https?:\/\//.test(value) || !/^[\p{L}]/u.test(value)) {
+    throw new DomainError(code, 400, `The specified \`${param}\` \`${value}\` is invalid: 1 to 128 characters, starting with a letter, not with \`http://\` or \`https://\`.`);
+  }
+}
+
+function checkDescription(value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  if (value.length > 256 || /^https?:\/\//.test(value)) {
+    throw new DomainError('InvalidDescription.Malformed', 400, 'The specified `Description` is invalid: at most 256 characters, not starting with `http://` or `https://`.');
+  }
+}
+
+function parseVpcCidr(text: string): Cidr {
+  const c = parseCidr(text, true);
+  if (c === null || text.indexOf('/') < 0 || c.prefix < 8 || c.prefix > 28 || !PRIVATE_RANGES.some((r) => cidrContains(r, c))) {
+    throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${text}\` is invalid: use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a subnet of them with a mask of 8 to 28 bits.`);
+  }
+  return c;
+}
+
+function toVpc(row: VpcTable, vSwitchIds: string[], tags: Tag[]): Vpc {
+  return {
+    vpcId: row.id, regionId: row.region_id, accountId: row.account_id, vpcName: row.name, description: row.description,
+    cidrBlock: row.cidr_block, status: row.status, isDefault: row.is_default === 1, vRouterId: row.vrouter_id,
+    routeTableId: row.route_table_id, resourceGroupId: row.resource_group_id, creationTime: row.created_at, vSwitchIds, tags,
+  };
+}
+
+function toVSwitch(row: VSwitchTable, routeTableId: string, tags: Tag[]): VSwitch {
+  const c = parseCidr(row.cidr_block)!;
+  return {
+    vSwitchId: row.id, vpcId: row.vpc_id, regionId: row.region_id, accountId: row.account_id, zoneId: row.zone_id,
+    vSwitchName: row.name, description: row.description, cidrBlock: row.cidr_block, status: row.status, creationTime: row.created_at,
+    // the first and the last three addresses of a vSwitch are reserved
+    availableIpAddressCount: Math.max(0, c.size - 4), routeTableId, tags,
+  };
+}
+
+export async function getVpcRow(db: Db | Tx, accountId: string, vpcId: string, regionId?: string): Promise<VpcTable> {
+  const row = await db.selectFrom('vpcs').selectAll().where('id', '=', vpcId).where('account_id', '=', accountId).executeTakeFirst();
+  if (row === undefined || (regionId !== undefined && row.region_id !== regionId)) {
+    throw new DomainError('InvalidVpcId.NotFound', 404, `The specified VpcId \`${vpcId}\` is not found.`);
+  }
+  return row;
+}
+
+export async function createVpc(ctx: CallContext, p: {
+  regionId: string; cidrBlock?: string | undefined; vpcName?: string | undefined; description?: string | undefined;
+  resourceGroupId?: string | undefined; tags?: Tag[] | undefined;
+}): Promise<{ vpcId: string; vRouterId: string; routeTableId: string; resourceGroupId: string }> {
+  requireRegion(p.regionId);
+  const cidr = formatCidr(parseVpcCidr(p.cidrBlock ?? DEFAULT_VPC_CIDR));
+  checkName(p.vpcName, 'VpcName', 'InvalidVpcName.Malformed');
+  checkDescription(p.description);
+  const tags = validateTags(p.tags);
+  const accountId = ctx.principal.accountId;
+  return ctx.write(async (tx) => {
+    const count = await tx.selectFrom('vpcs').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId).where('region_id', '=', p.regionId).executeTakeFirstOrThrow();
+    if (Number(count.n) >= ctx.limits.vpcsPerRegion) {
+      throw new DomainError('QuotaExceeded.Vpc', 400, `The number of VPCs in region \`${p.regionId}\` has reached the quota of ${ctx.limits.vpcsPerRegion}.`);
+    }
+    const vpcId = ctx.ids.resource('vpc');
+    const row: VpcTable = {
+      id: vpcId, account_id: accountId, region_id: p.regionId, name: p.vpcName ?? '', description: p.description ?? '',
+      cidr_block: cidr, status: 'Available', is_default: 0, vrouter_id: ctx.ids.resource('vrt'),
+      route_table_id: ctx.ids.resource('vtb'), resource_group_id: p.resourceGroupId ?? 'rg-default',
+      created_at: isoSeconds(ctx.clock.now()),
+    };
+    await tx.insertInto('vpcs').values(row).execute();
+    await writeTags(tx, accountId, 'VPC', vpcId, tags);
+    return { vpcId, vRouterId: row.vrouter_id, routeTableId: row.route_table_id, resourceGroupId: row.resource_group_id };
+  });
+}
+
+function checkPage(pageNumber: number | undefined, pageSize: number | undefined, maxSize: number): { pageNumber: number; pageSize: number } {
+  const n = pageNumber ?? 1;
+  const s = pageSize ?? 10;
+  if (!Number.isInteger(n) || n < 1) throw errors.invalidParameter('PageNumber', String(pageNumber), 'It must be a positive integer.');
+  if (!Number.isInteger(s) || s < 1 || s > maxSize) throw errors.invalidParameter('PageSize', String(pageSize), `It must be between 1 and ${maxSize}.`);
+  return { pageNumber: n, pageSize: s };
+}
+
+export async function describeVpcs(ctx: CallContext, p: {
+  regionId: string; vpcId?: string | undefined; vpcName?: string | undefined; isDefault?: boolean | undefined;
+  resourceGroupId?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined; tags?: Tag[] | undefined;
+}): Promise<Page<Vpc>> {
+  requireRegion(p.regionId);
+  const page = checkPage(p.pageNumber, p.pageSize, 50);
+  const ids = p.vpcId === undefined || p.vpcId === '' ? undefined : p.vpcId.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (ids !== undefined && ids.length > 20) throw errors.invalidParameter('VpcId', p.vpcId!, 'At most 20 VPC ids may be given.');
+  const db = ctx.store.db;
+  let q = db.selectFrom('vpcs').selectAll().where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId);
+  if (ids !== undefined) q = q.where('id', 'in', ids);
+  if (p.vpcName !== undefined && p.vpcName !== '') q = q.where('name', '=', p.vpcName);
+  if (p.isDefault !== undefined) q = q.where('is_default', '=', p.isDefault ? 1 : 0);
+  if (p.resourceGroupId !== undefined && p.resourceGroupId !== '') q = q.where('resource_group_id', '=', p.resourceGroupId);
+  let rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
+  const allTags = await readTags(db, 'VPC', rows.map((r) => r.id));
+  const filter = validateTags(p.tags);
+  if (filter.length > 0) rows = rows.filter((r) => matchesTags(allTags.get(r.id), filter));
+  const pageRows = rows.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
+  const vsw = pageRows.length === 0 ? [] : await db.selectFrom('vswitches').select(['id', 'vpc_id'])
+    .where('vpc_id', 'in', pageRows.map((r) => r.id)).orderBy('created_at').orderBy('id').execute();
+  const items = pageRows.map((r) => toVpc(r, vsw.filter((s) => s.vpc_id === r.id).map((s) => s.id), allTags.get(r.id) ?? []));
+  return { totalCount: rows.length, ...page, items };
+}
+
+export async function modifyVpcAttribute(ctx: CallContext, p: {
+  regionId?: string | undefined; vpcId: string; vpcName?: string | undefined; description?: string | undefined; cidrBlock?: string | undefined;
+}): Promise<void> {
+  if (p.regionId !== undefined) requireRegion(p.regionId);
+  checkName(p.vpcName, 'VpcName', 'InvalidVpcName.Malformed');
+  checkDescription(p.description);
+  const cidr = p.cidrBlock === undefined || p.cidrBlock === '' ? undefined : parseVpcCidr(p.cidrBlock);
+  await ctx.write(async (tx) => {
+    const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
+    const set: Partial<VpcTable> = {};
+    if (p.vpcName !== undefined) set.name = p.vpcName;
+    if (p.description !== undefined) set.description = p.description;
+    if (cidr !== undefined) {
+      const switches = await tx.selectFrom('vswitches').select(['id', 'cidr_block']).where('vpc_id', '=', row.id).execute();
+      for (const s of switches) {
+        if (!cidrContains(cidr, parseCidr(s.cidr_block)!)) {
+          throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` does not contain the CIDR block \`${s.cidr_block}\` of vSwitch \`${s.id}\`.`);
+        }
+      }
+      set.cidr_block = formatCidr(cidr);
+    }
+    if (Object.keys(set).length > 0) await tx.updateTable('vpcs').set(set).where('id', '=', row.id).execute();
+  });
+}
+
+export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undefined; vpcId: string }): Promise<void> {
+  if (p.regionId !== undefined) requireRegion(p.regionId);
+  await ctx.write(async (tx) => {
+    const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
+    const child = await tx.selectFrom('vswitches').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
+    if (child !== undefined) {
+      throw new DomainError('DependencyViolation.VSwitch', 400, `The VPC \`${row.id}\` still has vSwitch \`${child.id}\`; delete its vSwitches first.`);
+    }
+    await tx.deleteFrom('vpcs').where('id', '=', row.id).execute();
+    await deleteTags(tx, 'VPC', row.id);
+  });
+}
+
+export async function createVSwitch(ctx: CallContext, p: {
+  regionId?: string | undefined; vpcId: string; zoneId: string; cidrBlock: string; vSwitchName?: string | undefined;
+  description?: string | undefined; tags?: Tag[] | undefined;
+}): Promise<{ vSwitchId: string }> {
+  if (p.regionId !== undefined) requireRegion(p.regionId);
+  checkName(p.vSwitchName, 'VSwitchName', 'InvalidVSwitchName.Malformed');
+  checkDescription(p.description);
+  const tags = validateTags(p.tags);
+  const cidr = parseCidr(p.cidrBlock, true);
+  if (cidr === null || p.cidrBlock.indexOf('/') < 0 || cidr.prefix < 16 || cidr.prefix > 29) {
+    throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` is invalid: a network address with a mask of 16 to 29 bits.`);
+  }
+  const accountId = ctx.principal.accountId;
+  return ctx.write(async (tx) => {
+    const vpc = await getVpcRow(tx, accountId, p.vpcId, p.regionId);
+    const region = requireRegion(vpc.region_id);
+    if (!region.zones.includes(p.zoneId)) {
+      throw new DomainError('InvalidZoneId.NotFound', 404, `The specified ZoneId \`${p.zoneId}\` is not a zone of region \`${region.id}\`.`);
+    }
+    if (!cidrContains(parseCidr(vpc.cidr_block)!, cidr)) {
+      throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` is not inside the VPC CIDR block \`${vpc.cidr_block}\`.`);
+    }
+    const siblings = await tx.selectFrom('vswitches').select(['id', 'cidr_block']).where('vpc_id', '=', vpc.id).execute();
+    if (siblings.length >= ctx.limits.vswitchesPerVpc) {
+      throw new DomainError('QuotaExceeded.VSwitch', 400, `The VPC \`${vpc.id}\` already has ${siblings.length} vSwitches, the quota.`);
+    }
+    for (const s of siblings) {
+      if (cidrOverlaps(parseCidr(s.cidr_block)!, cidr)) {
+        throw new DomainError('InvalidCidrBlock.Overlapped', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` overlaps the CIDR block \`${s.cidr_block}\` of vSwitch \`${s.id}\`.`);
+      }
+    }
+    const vSwitchId = ctx.ids.resource('vsw');
+    await tx.insertInto('vswitches').values({
+      id: vSwitchId, account_id: accountId, region_id: vpc.region_id, vpc_id: vpc.id, zone_id: p.zoneId,
+      name: p.vSwitchName ?? '', description: p.description ?? '', cidr_block: formatCidr(cidr), status: 'Available',
+      created_at: isoSeconds(ctx.clock.now()),
+    }).execute();
+    await writeTags(tx, accountId, 'VSWITCH', vSwitchId, tags);
+    return { vSwitchId };
+  });
+}
+
+export async function describeVSwitches(ctx: CallContext, p: {
+  regionId?: string | undefined; vpcId?: string | undefined; vSwitchId?: string | undefined; zoneId?: string | undefined;
+  vSwitchName?: string | undefined; isDefault?: boolean | undefined; pageNumber?: number | undefined; pageSize?: number | undefined;
+  tags?: Tag[] | undefined;
+}): Promise<Page<VSwitch>> {
+  if (p.regionId !== undefined) requireRegion(p.regionId);
+  if ((p.regionId === undefined || p.regionId === '') && (p.vpcId === undefined || p.vpcId === '') && (p.vSwitchId === undefined || p.vSwitchId === '')) {
+    throw new DomainError('MissingParameter', 400, 'The input parameter `RegionId` that is mandatory for processing this request is not supplied.');
+  }
+  const page = checkPage(p.pageNumber, p.pageSize, 50);
+  const db = ctx.store.db;
+  let q = db.selectFrom('vswitches').selectAll().where('account_id', '=', ctx.principal.accountId);
+  if (p.regionId !== undefined) q = q.where('region_id', '=', p.regionId);
+  if (p.vpcId !== undefined && p.vpcId !== '') q = q.where('vpc_id', '=', p.vpcId);
+  if (p.vSwitchId !== undefined && p.vSwitchId !== '') {
+    const ids = p.vSwitchId.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    q = q.where('id', 'in', ids);
+  }
+  if (p.zoneId !== undefined && p.zoneId !== '') q = q.where('zone_id', '=', p.zoneId);
+  if (p.vSwitchName !== undefined && p.vSwitchName !== '') q = q.where('name', '=', p.vSwitchName);
+  if (p.isDefault === true) return { totalCount: 0, ...page, items: [] };
+  let rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
+  const allTags = await readTags(db, 'VSWITCH', rows.map((r) => r.id));
+  const filter = validateTags(p.tags);
+  if (filter.length > 0) rows = rows.filter((r) => matchesTags(allTags.get(r.id), filter));
+  const pageRows = rows.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
+  const vpcIds = [...new Set(pageRows.map((r) => r.vpc_id))];
+  const vpcs = vpcIds.length === 0 ? [] : await db.selectFrom('vpcs').select(['id', 'route_table_id']).where('id', 'in', vpcIds).execute();
+  const rt = new Map(vpcs.map((v) => [v.id, v.route_table_id]));
+  return { totalCount: rows.length, ...page, items: pageRows.map((r) => toVSwitch(r, rt.get(r.vpc_id) ?? '', allTags.get(r.id) ?? [])) };
+}
+
+export async function deleteVSwitch(ctx: CallContext, p: { regionId?: string | undefined; vSwitchId: string }): Promise<void> {
+  if (p.regionId !== undefined) requireRegion(p.regionId);
+  await ctx.write(async (tx) => {
+    const row = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId)
+      .where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    if (row === undefined || (p.regionId !== undefined && row.region_id !== p.regionId)) {
+      throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` is not found.`);
+    }
+    // INVARIANT: a vSwitch with network interfaces in it is never deleted (checked here once ENIs exist).
+    await tx.deleteFrom('vswitches').where('id', '=', row.id).execute();
+    await deleteTags(tx, 'VSWITCH', row.id);
+  });
+}

@@ -1,0 +1,61 @@
+// Builds a running Parapet from configuration: store, services, HTTP app, and the first account.
+// bin/ and the end-to-end tests both start servers through here.
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type Ids, randomIds } from './ids.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/store.ts';
+import type { Services } from './domain/context.ts';
+import { countAccounts, ensureAccount, type CreatedAccount } from './domain/accounts.ts';
+import { buildApp } from './api/app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  url: string;
+  /** host:port, the form the SDKs take as `endpoint` */
+  endpoint: string;
+  /** the account created or confirmed at start, when there was one to report */
+  bootstrap: CreatedAccount | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  store?: Store;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: Ids;
+}
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const { config } = opts;
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const store = opts.store ?? await openStore(config);
+  const services: Services = { store, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, limits: config.limits };
+  let bootstrap: CreatedAccount | undefined;
+  const preset = config.accountId !== undefined || config.rootAccessKeyId !== undefined || config.rootAccessKeySecret !== undefined;
+  if (preset) {
+    if (config.rootAccessKeyId === undefined || config.rootAccessKeySecret === undefined) {
+      throw new Error('PARAPET_ROOT_ACCESS_KEY_ID and PARAPET_ROOT_ACCESS_KEY_SECRET must be set together');
+    }
+    bootstrap = await ensureAccount(services, { accountId: config.accountId, accessKeyId: config.rootAccessKeyId, accessKeySecret: config.rootAccessKeySecret });
+  } else if (await countAccounts(services) === 0) {
+    bootstrap = await ensureAccount(services);
+  }
+  const { app } = buildApp(services, log);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const endpoint = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    app, store, services, url: `http://${endpoint}`, endpoint, bootstrap,
+    close: async () => {
+      await app.close();
+      if (opts.store === undefined) await store.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// The embedded engine: SQLite through better-sqlite3, in WAL mode, one file in the data dir.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Schema } from './schema.ts';
+import { Store } from './store.ts';
+
+export async function openSqlite(options: { dataDir: string } | { memory: true }): Promise<Store> {
+  let file = ':memory:';
+  if ('dataDir' in options) {
+    mkdirSync(options.dataDir, { recursive: true });
+    file = join(options.dataDir, 'parapet.sqlite');
+  }
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  const store = new Store('sqlite', db);
+  await store.migrate();
+  return store;
+}

@@ -1,0 +1,150 @@
+// Decodes one HTTP request into an RPC call: action, version, the signature to check and the
+// API parameters, flattened as sent (`Permissions.1.IpProtocol`). Both signature styles
+// (PROTOCOL.md §1): v3 puts its credentials in the Authorization header and the action/version
+// in `x-acs-*` headers; v1 carries them as parameters, in the query or the form body.
+import { parseUrlEncoded } from './encode.ts';
+import { parseV3Authorization } from './signature.ts';
+import { WireError, wireErrors } from './errors.ts';
+
+export type ResponseFormat = 'json' | 'xml';
+
+export interface RawRequest {
+  method: string;
+  /** the URL as received: path and query */
+  url: string;
+  /** lower-cased header names, as Node gives them */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer;
+}
+
+export type Authentication =
+  | {
+      kind: 'v3';
+      accessKeyId: string;
+      signature: string;
+      signedHeaders: string[];
+      nonce: string;
+      timestamp: string;
+      securityToken?: string;
+    }
+  | {
+      kind: 'v1';
+      accessKeyId: string;
+      signature: string;
+      nonce: string;
+      timestamp: string;
+      securityToken?: string;
+    };
+
+export interface DecodedRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  action: string;
+  version: string;
+  format: ResponseFormat;
+  auth: Authentication;
+  /** every decoded query pair, in order (what v3 signs) */
+  query: Array<[string, string]>;
+  /** every query and form pair, in order (what v1 signs) */
+  allParams: Array<[string, string]>;
+  /** API parameters only: system parameters removed */
+  params: Array<[string, string]>;
+}
+
+/** Parameters of the v1 protocol itself; never passed to an operation. */
+const SYSTEM_PARAMS = new Set([
+  'AccessKeyId', 'Action', 'Format', 'SignatureMethod', 'SignatureNonce', 'SignatureVersion',
+  'Timestamp', 'Version', 'Signature', 'SecurityToken', 'SignatureType', 'BearerToken',
+]);
+
+function header(h: RawRequest['headers'], name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function lookup(pairs: Array<[string, string]>, name: string): string | undefined {
+  for (const [k, v] of pairs) if (k === name) return v;
+  return undefined;
+}
+
+export function decodeRequest(raw: RawRequest): DecodedRequest {
+  const method = raw.method.toUpperCase();
+  if (method !== 'GET' && method !== 'POST') throw wireErrors.unsupportedHttpMethod(method);
+  const q = raw.url.indexOf('?');
+  const path = q < 0 ? raw.url : raw.url.slice(0, q);
+  const query = parseUrlEncoded(q < 0 ? '' : raw.url.slice(q + 1));
+  if (query === null) throw new WireError('InvalidParameter', 400, 'The request URL contains a malformed percent-encoding.');
+  let form: Array<[string, string]> = [];
+  const contentType = header(raw.headers, 'content-type') ?? '';
+  if (raw.body.length > 0 && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    const parsed = parseUrlEncoded(raw.body.toString('utf8'));
+    if (parsed === null) throw new WireError('InvalidParameter', 400, 'The request body contains a malformed percent-encoding.');
+    form = parsed;
+  }
+  const allParams = form.length > 0 ? query.concat(form) : query;
+
+  const authorization = header(raw.headers, 'authorization');
+  let auth: Authentication;
+  let action: string | undefined;
+  let version: string | undefined;
+  if (authorization !== undefined && authorization.startsWith('ACS3-')) {
+    const parsed = parseV3Authorization(authorization);
+    if (parsed === null) throw wireErrors.unsupportedSignature('The Authorization header is malformed.');
+    for (const required of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+      if (!parsed.signedHeaders.includes(required)) {
+        throw wireErrors.unsupportedSignature(`The header \`${required}\` must be signed.`);
+      }
+    }
+    action = header(raw.headers, 'x-acs-action');
+    version = header(raw.headers, 'x-acs-version');
+    const securityToken = header(raw.headers, 'x-acs-security-token');
+    if (securityToken !== undefined && !parsed.signedHeaders.includes('x-acs-security-token')) {
+      throw wireErrors.unsupportedSignature('The header `x-acs-security-token` must be signed.');
+    }
+    auth = {
+      kind: 'v3',
+      accessKeyId: parsed.accessKeyId,
+      signature: parsed.signature,
+      signedHeaders: parsed.signedHeaders,
+      nonce: header(raw.headers, 'x-acs-signature-nonce') ?? '',
+      timestamp: header(raw.headers, 'x-acs-date') ?? '',
+      ...(securityToken !== undefined ? { securityToken } : {}),
+    };
+  } else if (authorization !== undefined) {
+    throw wireErrors.unsupportedSignature('Only the ACS3-HMAC-SHA256 Authorization scheme is supported.');
+  } else {
+    const signature = lookup(allParams, 'Signature');
+    const accessKeyId = lookup(allParams, 'AccessKeyId');
+    if (accessKeyId === undefined || accessKeyId === '') {
+      throw new WireError('MissingAccessKeyId', 400, 'The input parameter `AccessKeyId` that is mandatory for processing this request is not supplied.');
+    }
+    if (signature === undefined || signature === '') {
+      throw new WireError('MissingSignature', 400, 'The input parameter `Signature` that is mandatory for processing this request is not supplied.');
+    }
+    const signatureMethod = lookup(allParams, 'SignatureMethod');
+    if (signatureMethod !== undefined && signatureMethod !== 'HMAC-SHA1') {
+      throw new WireError('InvalidSignatureMethod', 400, `Specified signature method \`${signatureMethod}\` is not supported.`);
+    }
+    const signatureVersion = lookup(allParams, 'SignatureVersion');
+    if (signatureVersion !== undefined && signatureVersion !== '1.0') {
+      throw new WireError('InvalidSignatureVersion', 400, `Specified signature version \`${signatureVersion}\` is not supported.`);
+    }
+    action = lookup(allParams, 'Action') ?? header(raw.headers, 'x-acs-action');
+    version = lookup(allParams, 'Version') ?? header(raw.headers, 'x-acs-version');
+    const securityToken = lookup(allParams, 'SecurityToken');
+    auth = {
+      kind: 'v1',
+      accessKeyId,
+      signature,
+      nonce: lookup(allParams, 'SignatureNonce') ?? '',
+      timestamp: lookup(allParams, 'Timestamp') ?? '',
+      ...(securityToken !== undefined ? { securityToken } : {}),
+    };
+  }
+  if (version === undefined || version === '') throw wireErrors.missingVersion();
+  if (action === undefined || action === '') throw wireErrors.missingAction();
+  const formatParam = lookup(allParams, 'Format');
+  const format: ResponseFormat = formatParam !== undefined && formatParam.toUpperCase() === 'XML' ? 'xml' : 'json';
+  const params = allParams.filter(([k]) => !SYSTEM_PARAMS.has(k));
+  return { method, path, action, version, format, auth, query, allParams, params };
+}

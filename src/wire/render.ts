@@ -1,0 +1,58 @@
+// Renders responses and errors the Alibaba way: JSON by default, XML when `Format=XML`. List
+// fields arrive already wrapped (`{Vpcs: {Vpc: [...]}}`); in XML an array under key K becomes
+// repeated `<K>` elements, which is how the real service writes them.
+import type { ErrorShape } from './errors.ts';
+import type { ResponseFormat } from './decode.ts';
+
+export interface Rendered {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export const JSON_TYPE = 'application/json;charset=utf-8';
+export const XML_TYPE = 'text/xml;charset=utf-8';
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}
+
+function xmlValue(name: string, value: unknown, out: string[]): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) xmlValue(name, item, out);
+    return;
+  }
+  out.push('<', name, '>');
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) xmlValue(k, v, out);
+  } else {
+    out.push(escapeXml(String(value)));
+  }
+  out.push('</', name, '>');
+}
+
+export function toXml(root: string, body: Record<string, unknown>): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  xmlValue(root, body, out);
+  return out.join('');
+}
+
+export function renderSuccess(action: string, body: Record<string, unknown>, format: ResponseFormat): Rendered {
+  if (format === 'xml') return { status: 200, contentType: XML_TYPE, body: toXml(action + 'Response', body) };
+  return { status: 200, contentType: JSON_TYPE, body: JSON.stringify(body) };
+}
+
+export function renderError(error: ErrorShape, requestId: string, hostId: string, format: ResponseFormat): Rendered {
+  const body: Record<string, unknown> = {
+    RequestId: requestId,
+    HostId: hostId,
+    Code: error.code,
+    Message: error.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}`,
+  };
+  if (error.accessDeniedDetail !== undefined) body['AccessDeniedDetail'] = error.accessDeniedDetail;
+  if (format === 'xml') return { status: error.httpStatus, contentType: XML_TYPE, body: toXml('Error', body) };
+  return { status: error.httpStatus, contentType: JSON_TYPE, body: JSON.stringify(body) };
+}
