@@ -33,7 +33,7 @@ export function unflatten(pairs: ReadonlyArray<readonly [string, string]>): Para
         if (idx > MAX_LIST_INDEX) throw wireErrors.invalidParameter(key, value, `A list index may not exceed ${MAX_LIST_INDEX}.`);
         node = descend(node, idx - 1, last, nextIsIndex, value, key) as ParamTree | ParamValue[];
       } else {
-        if (seg.length === 0 || seg === '__proto__' || seg === 'constructor' || seg === 'prototype') {
+        if (seg.length === 0 || /^[0-9]+$/.test(seg) || seg === '__proto__' || seg === 'constructor' || seg === 'prototype') {
           throw wireErrors.invalidParameter(key, value, 'The parameter name is not valid.');
         }
         node = descend(node, seg, last, nextIsIndex, value, key) as ParamTree | ParamValue[];

@@ -1,0 +1,14 @@
+// A domain call context for tests that drive the domain directly (no HTTP).
+import type { Store } from '../../src/store/store.ts';
+import type { CallContext } from '../../src/domain/context.ts';
+import { type Clock, systemClock } from '../../src/clock.ts';
+import { randomIds } from '../../src/ids.ts';
+import { DEFAULT_LIMITS, type Limits } from '../../src/domain/limits.ts';
+
+export function testContext(store: Store, accountId: string, opts: { clock?: Clock; limits?: Partial<Limits> } = {}): CallContext {
+  return {
+    store, clock: opts.clock ?? systemClock, ids: randomIds, limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    principal: { accountId, kind: 'root', accessKeyId: 'test' }, requestId: 'test-request',
+    write: (fn) => store.write(fn),
+  };
+}

@@ -1,0 +1,78 @@
+// Starts a real Parapet server on an ephemeral loopback port, with preset root credentials, for
+// end-to-end tests; and builds the official SDK clients pointed at it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import EcsModule from '@alicloud/ecs20140526';
+import VpcModule from '@alicloud/vpc20160428';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { loadConfig } from '../../src/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { Clock } from '../../src/clock.ts';
+
+export const ROOT = {
+  accountId: '1234567890123456',
+  accessKeyId: 'LTAItestroot0000000001',
+  accessKeySecret: 'testsecret-root-000000000000001',
+};
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(opts: { dataDir?: string; store?: Store; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parapet-test-'));
+  const config = loadConfig({
+    PARAPET_HOST: '127.0.0.1', PARAPET_PORT: '0', PARAPET_DATA_DIR: dataDir,
+    PARAPET_ACCOUNT_ID: ROOT.accountId, PARAPET_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, PARAPET_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+    ...opts.env,
+  });
+  const server = await startServer({
+    config, logger: pino({ level: process.env['PARAPET_TEST_LOG'] ?? 'silent' }),
+    ...(opts.store ? { store: opts.store } : {}), ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  return {
+    ...server, dataDir,
+    stop: async () => {
+      await server.close();
+      if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The SDKs are CommonJS: under ESM the client class is the module's `default` export.
+export const EcsClient = EcsModule.default;
+export const VpcClient = VpcModule.default;
+export type EcsClient = InstanceType<typeof EcsClient>;
+export type VpcClient = InstanceType<typeof VpcClient>;
+
+export interface Creds { accessKeyId: string; accessKeySecret: string; securityToken?: string }
+
+export function sdkConfig(endpoint: string, creds: Creds = ROOT, extra: Partial<$OpenApiUtil.Config> = {}): $OpenApiUtil.Config {
+  return new $OpenApiUtil.Config({
+    accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret,
+    ...(creds.securityToken ? { securityToken: creds.securityToken } : {}),
+    endpoint, protocol: 'http', regionId: 'cn-hangzhou', ...extra,
+  });
+}
+
+export function ecsClient(endpoint: string, creds: Creds = ROOT, extra: Partial<$OpenApiUtil.Config> = {}): EcsClient {
+  return new EcsClient(sdkConfig(endpoint, creds, extra));
+}
+
+export function vpcClient(endpoint: string, creds: Creds = ROOT, extra: Partial<$OpenApiUtil.Config> = {}): VpcClient {
+  return new VpcClient(sdkConfig(endpoint, creds, extra));
+}
+
+/** Awaits a promise that must reject with an SDK error; returns the error for assertions. */
+export async function sdkError(p: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; data: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: string; statusCode: number; message: string; data: Record<string, unknown> };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
