@@ -82,6 +82,12 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     form = parsed;
   }
   const allParams = form.length > 0 ? query.concat(form) : query;
+  const seenSystem = new Set<string>();
+  for (const [k] of allParams) {
+    if (!SYSTEM_PARAMS.has(k)) continue;
+    if (seenSystem.has(k)) throw new WireError('InvalidParameter', 400, `The parameter \`${k}\` is given more than once.`);
+    seenSystem.add(k);
+  }
 
   const authorization = header(raw.headers, 'authorization');
   let auth: Authentication;

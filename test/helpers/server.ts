@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import EcsModule from '@alicloud/ecs20140526';
 import VpcModule from '@alicloud/vpc20160428';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import OpenApiModule, { $OpenApiUtil } from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -75,4 +76,13 @@ export async function sdkError(p: Promise<unknown>): Promise<{ code: string; sta
     return e as { code: string; statusCode: number; message: string; data: Record<string, unknown> };
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** The generic client of the official SDKs (openapi-core `callApi`), for any action and version. */
+export async function callRpc(endpoint: string, action: string, version: string, query: Record<string, string>, creds: Creds = ROOT, extra: Partial<$OpenApiUtil.Config> = {}): Promise<Record<string, unknown>> {
+  const client = new OpenApiModule.default(sdkConfig(endpoint, creds, extra));
+  const params = new $OpenApiUtil.Params({ action, version, protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+  const request = new $OpenApiUtil.OpenApiRequest({ query: $OpenApiUtil.default.query(query) });
+  const res = await client.callApi(params, request, new $dara.RuntimeOptions({}));
+  return res['body'] as Record<string, unknown>;
 }

@@ -43,11 +43,12 @@ export function buildSigned(o: SignOptions): BuiltRequest {
     headers['authorization'] = `ACS3-HMAC-SHA256 Credential=${o.accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
     return { method, path: '/?' + qs(query), headers, body: '' };
   }
+  const { Format: format = 'JSON', ...apiParams } = o.params;
   const all: Array<[string, string]> = [
-    ['AccessKeyId', o.accessKeyId], ['Action', o.action], ['Format', 'JSON'], ['SignatureMethod', 'HMAC-SHA1'],
+    ['AccessKeyId', o.accessKeyId], ['Action', o.action], ['Format', format], ['SignatureMethod', 'HMAC-SHA1'],
     ['SignatureNonce', nonce], ['SignatureVersion', '1.0'], ['Timestamp', date], ['Version', o.version],
     ...(o.securityToken ? [['SecurityToken', o.securityToken] as [string, string]] : []),
-    ...Object.entries(o.params),
+    ...Object.entries(apiParams),
   ];
   all.push(['Signature', signV1(method, all, o.accessKeySecret)]);
   if (o.formBody && method === 'POST') {
