@@ -60,6 +60,9 @@ export class Catalog {
   }
 }
 
+/** `acs:{service}:{region}:{account}:{relative}`; a `:` inside a given value is escaped so the
+ * ARN keeps its five parts whatever a caller sent. */
 export function arn(service: string, region: string, account: string, relative: string): string {
-  return `acs:${service}:${region}:${account}:${relative}`;
+  const esc = (v: string) => v.replace(/:/g, '%3A');
+  return `acs:${service}:${esc(region)}:${esc(account)}:${relative}`;
 }
