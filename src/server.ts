@@ -10,6 +10,7 @@ import type { Store } from './store/store.ts';
 import type { Services } from './domain/context.ts';
 import { countAccounts, ensureAccount, type CreatedAccount } from './domain/accounts.ts';
 import { buildApp } from './api/app.ts';
+import { BufferedLogDestination } from './logdest.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -31,9 +32,15 @@ export interface StartOptions {
   ids?: Ids;
 }
 
+/** Structured logs (pino) on stdout or a file, written in batches; `flush` before exit. */
+export function defaultLogger(level: string, dest: string | number = 1): Logger & { destination: BufferedLogDestination } {
+  const destination = new BufferedLogDestination(dest);
+  return Object.assign(pino({ level, base: { service: 'parapet' } }, destination), { destination });
+}
+
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = opts.logger ?? pino({ level: config.logLevel });
+  const log = opts.logger ?? defaultLogger(config.logLevel);
   const store = opts.store ?? await openStore(config);
   const services: Services = { store, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, limits: config.limits };
   let bootstrap: CreatedAccount | undefined;
@@ -56,6 +63,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     close: async () => {
       await app.close();
       if (opts.store === undefined) await store.close();
+      const destination = (log as { destination?: BufferedLogDestination }).destination;
+      if (destination !== undefined) destination.flushSync();
     },
   };
 }

@@ -1,6 +1,6 @@
 // The HTTP application: fastify with the RPC endpoint at `/` (GET and POST), `/healthz`, and
 // Alibaba-style errors for everything fastify itself refuses (unknown paths, oversized bodies).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../domain/context.ts';
 import { renderError } from '../wire/render.ts';
@@ -11,21 +11,26 @@ import { ecsRegionOperations } from './products/ecs-regions.ts';
 import { vpcOperations } from './products/vpc.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
+const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsRegionOperations).add(vpcOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {
-  // pino's Logger is a FastifyBaseLogger; the cast only widens the generic so routes type-check
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  // No logger for fastify itself: it would build a child logger per request; the pipeline writes
+  // the one line per request, and the handlers below log fastify's own errors.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true,
+    // the wire layer decodes the raw URL itself (it must, to re-canonicalize); fastify's parse would be wasted work
+    routerOptions: { querystringParser: () => ({}) },
+  });
   const pipeline = new Pipeline(svc, catalog, log);
   // Keep bodies raw: v3 hashes the exact bytes; the wire layer parses form bodies itself.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const handler = async (request: { method: string; raw: { url?: string }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
     const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body });
     reply.code(result.status);
     reply.header('content-type', result.contentType);

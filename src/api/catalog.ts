@@ -63,6 +63,7 @@ export class Catalog {
 /** `acs:{service}:{region}:{account}:{relative}`; a `:` inside a given value is escaped so the
  * ARN keeps its five parts whatever a caller sent. */
 export function arn(service: string, region: string, account: string, relative: string): string {
-  const esc = (v: string) => v.replace(/:/g, '%3A');
-  return `acs:${service}:${esc(region)}:${esc(account)}:${relative}`;
+  if (region.includes(':')) region = region.replace(/:/g, '%3A');
+  if (account.includes(':')) account = account.replace(/:/g, '%3A');
+  return `acs:${service}:${region}:${account}:${relative}`;
 }

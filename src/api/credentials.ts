@@ -14,6 +14,13 @@ export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
   constructor(private readonly store: Store, private readonly clock: Clock) {}
 
+  /** The cached record when it is still trusted (no await on the hot path); undefined otherwise. */
+  cached(accessKeyId: string): AccessKeyRecord | undefined {
+    const hit = this.entries.get(accessKeyId);
+    if (hit !== undefined && hit.revision === this.store.revision() && this.clock.now() - hit.at < MAX_AGE_MS) return hit.record;
+    return undefined;
+  }
+
   async lookup(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
     const now = this.clock.now();
     const hit = this.entries.get(accessKeyId);

@@ -24,14 +24,16 @@ export interface PipelineResult extends Rendered {
 export class Pipeline {
   private readonly nonces: NonceCache;
   private readonly credentials: CredentialCache;
+  private readonly plainWrite: CallContext['write'];
 
   constructor(private readonly svc: Services, private readonly catalog: Catalog, private readonly log: Logger) {
     this.nonces = new NonceCache(svc.clock.now());
     this.credentials = new CredentialCache(svc.store, svc.clock);
+    this.plainWrite = (fn) => svc.store.write(fn);
   }
 
   async handle(raw: RawRequest): Promise<PipelineResult> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const requestId = this.svc.ids.requestId();
     let format: ResponseFormat = 'json';
     let product: Product | undefined;
@@ -70,14 +72,14 @@ export class Pipeline {
     }
     this.log.info({
       requestId, product, action, accessKeyId, status: rendered.status, code,
-      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      ms: Math.round((performance.now() - started) * 1000) / 1000,
     }, 'request');
     return { ...rendered, requestId };
   }
 
   private async authenticate(req: DecodedRequest, raw: RawRequest): Promise<Principal> {
     const auth = req.auth;
-    const key = await this.credentials.lookup(auth.accessKeyId);
+    const key = this.credentials.cached(auth.accessKeyId) ?? await this.credentials.lookup(auth.accessKeyId);
     if (key === undefined) throw wireErrors.invalidAccessKeyId();
     if (key.status !== 'Active') throw wireErrors.inactiveAccessKeyId();
     if (auth.kind === 'v3') {
@@ -103,12 +105,12 @@ export class Pipeline {
   private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>): CallContext {
     const svc = this.svc;
     const token = operation.idempotent === true && typeof params['ClientToken'] === 'string' && params['ClientToken'] !== '' ? params['ClientToken'] : undefined;
-    const write: CallContext['write'] = token === undefined
-      ? (fn) => svc.store.write(fn)
+    const write = token === undefined
+      ? this.plainWrite
       : idempotentWrite(svc.store, {
           accountId: principal.accountId, action: operation.product + ':' + operation.action, token,
           fingerprint: paramsFingerprint(req.params), nowMs: svc.clock.now(),
         });
-    return { ...svc, principal, requestId, write };
+    return { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, write };
   }
 }

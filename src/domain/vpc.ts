@@ -137,29 +137,38 @@ function checkPage(pageNumber: number | undefined, pageSize: number | undefined,
   return { pageNumber: n, pageSize: s };
 }
 
+/** Every VPC of an account in a region, newest first, memoized until the next write. */
+function vpcsOf(ctx: CallContext, regionId: string): Promise<Vpc[]> {
+  const accountId = ctx.principal.accountId;
+  return ctx.store.memo(`vpcs:${accountId}:${regionId}`, async () => {
+    const db = ctx.store.db;
+    const rows = await db.selectFrom('vpcs').selectAll().where('account_id', '=', accountId).where('region_id', '=', regionId)
+      .orderBy('created_at', 'desc').orderBy('id').execute();
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const tags = await readTags(db, 'VPC', ids);
+    const switches = await db.selectFrom('vswitches').select(['id', 'vpc_id']).where('vpc_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => toVpc(r, switches.filter((x) => x.vpc_id === r.id).map((x) => x.id), tags.get(r.id) ?? []));
+  });
+}
+
 export async function describeVpcs(ctx: CallContext, p: {
   regionId: string; vpcId?: string | undefined; vpcName?: string | undefined; isDefault?: boolean | undefined;
   resourceGroupId?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined; tags?: Tag[] | undefined;
 }): Promise<Page<Vpc>> {
   requireRegion(p.regionId);
   const page = checkPage(p.pageNumber, p.pageSize, 50);
-  const ids = p.vpcId === undefined || p.vpcId === '' ? undefined : p.vpcId.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (ids !== undefined && ids.length > 20) throw errors.invalidParameter('VpcId', p.vpcId!, 'At most 20 VPC ids may be given.');
-  const db = ctx.store.db;
-  let q = db.selectFrom('vpcs').selectAll().where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId);
-  if (ids !== undefined) q = q.where('id', 'in', ids);
-  if (p.vpcName !== undefined && p.vpcName !== '') q = q.where('name', '=', p.vpcName);
-  if (p.isDefault !== undefined) q = q.where('is_default', '=', p.isDefault ? 1 : 0);
-  if (p.resourceGroupId !== undefined && p.resourceGroupId !== '') q = q.where('resource_group_id', '=', p.resourceGroupId);
-  let rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
-  const allTags = await readTags(db, 'VPC', rows.map((r) => r.id));
+  const ids = p.vpcId === undefined || p.vpcId === '' ? undefined : new Set(p.vpcId.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  if (ids !== undefined && ids.size > 20) throw errors.invalidParameter('VpcId', p.vpcId!, 'At most 20 VPC ids may be given.');
   const filter = validateTags(p.tags);
-  if (filter.length > 0) rows = rows.filter((r) => matchesTags(allTags.get(r.id), filter));
-  const pageRows = rows.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
-  const vsw = pageRows.length === 0 ? [] : await db.selectFrom('vswitches').select(['id', 'vpc_id'])
-    .where('vpc_id', 'in', pageRows.map((r) => r.id)).orderBy('created_at').orderBy('id').execute();
-  const items = pageRows.map((r) => toVpc(r, vsw.filter((s) => s.vpc_id === r.id).map((s) => s.id), allTags.get(r.id) ?? []));
-  return { totalCount: rows.length, ...page, items };
+  const matched = (await vpcsOf(ctx, p.regionId)).filter((v) =>
+    (ids === undefined || ids.has(v.vpcId)) &&
+    (p.vpcName === undefined || p.vpcName === '' || v.vpcName === p.vpcName) &&
+    (p.isDefault === undefined || v.isDefault === p.isDefault) &&
+    (p.resourceGroupId === undefined || p.resourceGroupId === '' || v.resourceGroupId === p.resourceGroupId) &&
+    (filter.length === 0 || matchesTags(v.tags, filter)));
+  const items = matched.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
+  return { totalCount: matched.length, ...page, items };
 }
 
 export async function modifyVpcAttribute(ctx: CallContext, p: {
@@ -242,36 +251,42 @@ export async function createVSwitch(ctx: CallContext, p: {
   });
 }
 
+/** Every vSwitch of an account, newest first, memoized until the next write. */
+function vSwitchesOf(ctx: CallContext): Promise<VSwitch[]> {
+  const accountId = ctx.principal.accountId;
+  return ctx.store.memo(`vswitches:${accountId}`, async () => {
+    const db = ctx.store.db;
+    const rows = await db.selectFrom('vswitches').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id').execute();
+    if (rows.length === 0) return [];
+    const tags = await readTags(db, 'VSWITCH', rows.map((r) => r.id));
+    const vpcs = await db.selectFrom('vpcs').select(['id', 'route_table_id']).where('account_id', '=', accountId).execute();
+    const rt = new Map(vpcs.map((v) => [v.id, v.route_table_id]));
+    return rows.map((r) => toVSwitch(r, rt.get(r.vpc_id) ?? '', tags.get(r.id) ?? []));
+  });
+}
+
 export async function describeVSwitches(ctx: CallContext, p: {
   regionId?: string | undefined; vpcId?: string | undefined; vSwitchId?: string | undefined; zoneId?: string | undefined;
   vSwitchName?: string | undefined; isDefault?: boolean | undefined; pageNumber?: number | undefined; pageSize?: number | undefined;
   tags?: Tag[] | undefined;
 }): Promise<Page<VSwitch>> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
-  if ((p.regionId === undefined || p.regionId === '') && (p.vpcId === undefined || p.vpcId === '') && (p.vSwitchId === undefined || p.vSwitchId === '')) {
+  const given = (v: string | undefined): v is string => v !== undefined && v !== '';
+  if (!given(p.regionId) && !given(p.vpcId) && !given(p.vSwitchId)) {
     throw new DomainError('MissingParameter', 400, 'The input parameter `RegionId` that is mandatory for processing this request is not supplied.');
   }
   const page = checkPage(p.pageNumber, p.pageSize, 50);
-  const db = ctx.store.db;
-  let q = db.selectFrom('vswitches').selectAll().where('account_id', '=', ctx.principal.accountId);
-  if (p.regionId !== undefined) q = q.where('region_id', '=', p.regionId);
-  if (p.vpcId !== undefined && p.vpcId !== '') q = q.where('vpc_id', '=', p.vpcId);
-  if (p.vSwitchId !== undefined && p.vSwitchId !== '') {
-    const ids = p.vSwitchId.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    q = q.where('id', 'in', ids);
-  }
-  if (p.zoneId !== undefined && p.zoneId !== '') q = q.where('zone_id', '=', p.zoneId);
-  if (p.vSwitchName !== undefined && p.vSwitchName !== '') q = q.where('name', '=', p.vSwitchName);
-  if (p.isDefault === true) return { totalCount: 0, ...page, items: [] };
-  let rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
-  const allTags = await readTags(db, 'VSWITCH', rows.map((r) => r.id));
+  const ids = given(p.vSwitchId) ? new Set(p.vSwitchId.split(',').map((s) => s.trim()).filter((s) => s !== '')) : undefined;
   const filter = validateTags(p.tags);
-  if (filter.length > 0) rows = rows.filter((r) => matchesTags(allTags.get(r.id), filter));
-  const pageRows = rows.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
-  const vpcIds = [...new Set(pageRows.map((r) => r.vpc_id))];
-  const vpcs = vpcIds.length === 0 ? [] : await db.selectFrom('vpcs').select(['id', 'route_table_id']).where('id', 'in', vpcIds).execute();
-  const rt = new Map(vpcs.map((v) => [v.id, v.route_table_id]));
-  return { totalCount: rows.length, ...page, items: pageRows.map((r) => toVSwitch(r, rt.get(r.vpc_id) ?? '', allTags.get(r.id) ?? [])) };
+  const matched = p.isDefault === true ? [] : (await vSwitchesOf(ctx)).filter((s) =>
+    (!given(p.regionId) || s.regionId === p.regionId) &&
+    (!given(p.vpcId) || s.vpcId === p.vpcId) &&
+    (ids === undefined || ids.has(s.vSwitchId)) &&
+    (!given(p.zoneId) || s.zoneId === p.zoneId) &&
+    (!given(p.vSwitchName) || s.vSwitchName === p.vSwitchName) &&
+    (filter.length === 0 || matchesTags(s.tags, filter)));
+  const items = matched.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
+  return { totalCount: matched.length, ...page, items };
 }
 
 export async function deleteVSwitch(ctx: CallContext, p: { regionId?: string | undefined; vSwitchId: string }): Promise<void> {

@@ -32,7 +32,21 @@ export async function openPostgres(options: { url: string; schema?: string; drop
       try { await admin.query(`drop schema if exists ${schema} cascade`); } finally { await admin.end(); }
     }
   };
-  const store = new Store('postgres', db, onClose);
+  // Revisions committed by any process are announced on a channel of this schema; listening keeps
+  // this process's revision (and so its memoized reads) current within milliseconds.
+  const channel = `parapet_revision_${schema ?? 'public'}`;
+  const listener = new pg.Client({ connectionString: options.url });
+  await listener.connect();
+  listener.on('error', () => { /* the store keeps working; waitForRevision falls back to polling */ });
+  const closeAll = async () => {
+    await listener.end().catch(() => undefined);
+    await onClose();
+  };
+  const store = new Store('postgres', db, { notifyChannel: channel, onClose: closeAll });
+  listener.on('notification', (n) => {
+    if (n.channel === channel && n.payload !== undefined) store.observeRevision(Number(n.payload));
+  });
+  await listener.query(`listen ${channel}`);
   await store.migrate();
   return store;
 }

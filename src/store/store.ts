@@ -11,12 +11,22 @@ export type StoreEngine = 'sqlite' | 'postgres';
 export type Tx = Transaction<Schema>;
 export type Db = Kysely<Schema>;
 
+export interface StoreOptions {
+  /** PostgreSQL: the NOTIFY channel revisions are announced on (other processes LISTEN) */
+  notifyChannel?: string;
+  onClose?: () => Promise<void>;
+}
+
+const MAX_MEMOS = 5000;
+
 export class Store {
   private readonly events = new EventEmitter();
   private lastRevision = 0;
   private pollTimer: NodeJS.Timeout | undefined;
+  private readonly memos = new Map<string, unknown>();
+  private memoRevision = -1;
 
-  constructor(readonly engine: StoreEngine, readonly db: Db, private readonly onClose: () => Promise<void> = async () => {}) {
+  constructor(readonly engine: StoreEngine, readonly db: Db, private readonly options: StoreOptions = {}) {
     this.events.setMaxListeners(0);
   }
 
@@ -33,10 +43,34 @@ export class Store {
       const out = await fn(tx);
       const row = await sql<{ value: string }>`update meta set value = cast(cast(value as bigint) + 1 as text) where key = 'revision' returning value`.execute(tx);
       revision = Number(row.rows[0]!.value);
+      // delivered to listeners only when the transaction commits
+      if (this.options.notifyChannel !== undefined) await sql`select pg_notify(${this.options.notifyChannel}, ${String(revision)})`.execute(tx);
       return out;
     });
     this.noteRevision(revision);
     return result;
+  }
+
+  /**
+   * A read-through cache for reads outside transactions, valid for one revision: any write
+   * empties it. The value is stored only when no write committed while it was loaded.
+   * INVARIANT: callers never mutate a memoized value.
+   */
+  async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const rev = this.lastRevision;
+    if (this.memoRevision !== rev) {
+      this.memos.clear();
+      this.memoRevision = rev;
+    }
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = await load();
+    if (this.lastRevision === rev && this.memoRevision === rev && this.memos.size < MAX_MEMOS) this.memos.set(key, value);
+    return value;
+  }
+
+  /** Records a revision learnt from elsewhere (another process's NOTIFY). */
+  observeRevision(rev: number): void {
+    this.noteRevision(rev);
   }
 
   /** The latest committed revision (as seen by this process; `refreshRevision` asks the database). */
@@ -65,7 +99,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     await this.db.destroy();
-    await this.onClose();
+    await this.options.onClose?.();
   }
 
   private noteRevision(rev: number): void {

@@ -57,6 +57,8 @@ const SYSTEM_PARAMS = new Set([
   'Timestamp', 'Version', 'Signature', 'SecurityToken', 'SignatureType', 'BearerToken',
 ]);
 
+const V3_REQUIRED_SIGNED = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
+
 function header(h: RawRequest['headers'], name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
@@ -96,7 +98,7 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
   if (authorization !== undefined && authorization.startsWith('ACS3-')) {
     const parsed = parseV3Authorization(authorization);
     if (parsed === null) throw wireErrors.unsupportedSignature('The Authorization header is malformed.');
-    for (const required of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+    for (const required of V3_REQUIRED_SIGNED) {
       if (!parsed.signedHeaders.includes(required)) {
         throw wireErrors.unsupportedSignature(`The header \`${required}\` must be signed.`);
       }
@@ -114,8 +116,8 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
       signedHeaders: parsed.signedHeaders,
       nonce: header(raw.headers, 'x-acs-signature-nonce') ?? '',
       timestamp: header(raw.headers, 'x-acs-date') ?? '',
-      ...(securityToken !== undefined ? { securityToken } : {}),
     };
+    if (securityToken !== undefined) auth.securityToken = securityToken;
   } else if (authorization !== undefined) {
     throw wireErrors.unsupportedSignature('Only the ACS3-HMAC-SHA256 Authorization scheme is supported.');
   } else {
@@ -144,8 +146,8 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
       signature,
       nonce: lookup(allParams, 'SignatureNonce') ?? '',
       timestamp: lookup(allParams, 'Timestamp') ?? '',
-      ...(securityToken !== undefined ? { securityToken } : {}),
     };
+    if (securityToken !== undefined) auth.securityToken = securityToken;
   }
   if (version === undefined || version === '') throw wireErrors.missingVersion();
   if (action === undefined || action === '') throw wireErrors.missingAction();

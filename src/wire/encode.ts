@@ -5,8 +5,17 @@
 const EXTRA = /[!'()*]/g;
 
 /** encodeURIComponent plus `!'()*` → `%21 %27 %28 %29 %2A` (space is `%20`, `/` is `%2F`). */
+const EXTRA_TEST = /[!'()*]/;
+const EXTRA_CODES: Record<string, string> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+
 export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(EXTRA, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const encoded = encodeURIComponent(value);
+  return EXTRA_TEST.test(encoded) ? encoded.replace(EXTRA, (c) => EXTRA_CODES[c]!) : encoded;
+}
+
+function decodeComponent(s: string): string {
+  if (s.indexOf('+') >= 0) s = s.replace(/\+/g, ' ');
+  return s.indexOf('%') >= 0 ? decodeURIComponent(s) : s;
 }
 
 /**
@@ -22,7 +31,7 @@ export function parseUrlEncoded(text: string): Array<[string, string]> | null {
     const rawKey = eq < 0 ? part : part.slice(0, eq);
     const rawValue = eq < 0 ? '' : part.slice(eq + 1);
     try {
-      out.push([decodeURIComponent(rawKey.replace(/\+/g, ' ')), decodeURIComponent(rawValue.replace(/\+/g, ' '))]);
+      out.push([decodeComponent(rawKey), decodeComponent(rawValue)]);
     } catch {
       return null;
     }

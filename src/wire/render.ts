@@ -20,6 +20,10 @@ function escapeXml(s: string): string {
 
 function xmlValue(name: string, value: unknown, out: string[]): void {
   if (value === undefined || value === null) return;
+  if (value instanceof RawJson) {
+    xmlValue(name, value.value, out);
+    return;
+  }
   if (Array.isArray(value)) {
     for (const item of value) xmlValue(name, item, out);
     return;
@@ -33,6 +37,47 @@ function xmlValue(name: string, value: unknown, out: string[]): void {
   out.push('</', name, '>');
 }
 
+/**
+ * A value already rendered as JSON. Handlers return these for parts of a response that are
+ * memoized with the data they describe, so a hot read renders only its envelope.
+ */
+export class RawJson {
+  constructor(readonly json: string, readonly value: unknown) {}
+}
+
+/** JSON.stringify that inserts RawJson fragments as they are. */
+export function toJson(value: unknown): string {
+  if (value instanceof RawJson) return value.json;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (value[i] === undefined ? 'null' : toJson(value[i]));
+    return out + ']';
+  }
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let out = '{';
+    let first = true;
+    for (const key in value as Record<string, unknown>) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v === undefined || typeof v === 'function') continue;
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + toJson(v);
+      first = false;
+    }
+    return out + '}';
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Memoizes the rendering of objects that live as long as their source (a memoized read). */
+export function rawJsonOf<K extends object>(cache: WeakMap<K, RawJson>, key: K, shape: (k: K) => unknown): RawJson {
+  let raw = cache.get(key);
+  if (raw === undefined) {
+    const value = shape(key);
+    raw = new RawJson(JSON.stringify(value), value);
+    cache.set(key, raw);
+  }
+  return raw;
+}
+
 export function toXml(root: string, body: Record<string, unknown>): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   xmlValue(root, body, out);
@@ -41,7 +86,7 @@ export function toXml(root: string, body: Record<string, unknown>): string {
 
 export function renderSuccess(action: string, body: Record<string, unknown>, format: ResponseFormat): Rendered {
   if (format === 'xml') return { status: 200, contentType: XML_TYPE, body: toXml(action + 'Response', body) };
-  return { status: 200, contentType: JSON_TYPE, body: JSON.stringify(body) };
+  return { status: 200, contentType: JSON_TYPE, body: toJson(body) };
 }
 
 export function renderError(error: ErrorShape, requestId: string, hostId: string, format: ResponseFormat): Rendered {

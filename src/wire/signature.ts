@@ -13,24 +13,13 @@ export interface V3Authorization {
   signature: string;
 }
 
+const V3_AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
+
 /** Parses `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`; null when malformed. */
 export function parseV3Authorization(header: string): V3Authorization | null {
-  const prefix = 'ACS3-HMAC-SHA256 ';
-  if (!header.startsWith(prefix)) return null;
-  let accessKeyId = '';
-  let signedHeaders = '';
-  let signature = '';
-  for (const part of header.slice(prefix.length).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) return null;
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 'Credential') accessKeyId = value;
-    else if (key === 'SignedHeaders') signedHeaders = value;
-    else if (key === 'Signature') signature = value;
-  }
-  if (!accessKeyId || !signedHeaders || !/^[0-9a-f]{64}$/.test(signature)) return null;
-  return { accessKeyId, signedHeaders: signedHeaders.split(';'), signature };
+  const m = V3_AUTHORIZATION.exec(header);
+  if (m === null) return null;
+  return { accessKeyId: m[1]!, signedHeaders: m[2]!.split(';'), signature: m[3]! };
 }
 
 function canonicalQuery(query: ReadonlyArray<readonly [string, string]>): string {
@@ -45,6 +34,7 @@ function canonicalQuery(query: ReadonlyArray<readonly [string, string]>): string
 }
 
 function canonicalUri(path: string): string {
+  if (path === '/') return path;
   return path.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
 }
 
@@ -59,14 +49,20 @@ export interface V3Input {
   payloadHash: string;
 }
 
+function isSorted(xs: readonly string[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i - 1]! > xs[i]!) return false;
+  return true;
+}
+
 export function v3StringToSign(input: V3Input): string {
   let headerBlock = '';
-  const names = [...input.signedHeaders].sort();
+  const names = isSorted(input.signedHeaders) ? input.signedHeaders : [...input.signedHeaders].sort();
   for (const name of names) {
     const raw = input.headers[name];
     let value: string;
-    if (Array.isArray(raw)) value = raw.map((v) => v.trim()).sort().join(',');
-    else value = (raw ?? '').trim();
+    if (typeof raw === 'string') value = raw.trim();
+    else if (Array.isArray(raw)) value = raw.map((v) => v.trim()).sort().join(',');
+    else value = '';
     headerBlock += name + ':' + value + '\n';
   }
   const canonicalRequest =
@@ -80,7 +76,7 @@ export function signV3(input: V3Input, secret: string): string {
 }
 
 export function verifyV3(input: V3Input, secret: string, signature: string): boolean {
-  const expected = Buffer.from(signV3(input, secret), 'hex');
+  const expected = createHmac('sha256', secret).update(v3StringToSign(input)).digest();
   const given = Buffer.from(signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

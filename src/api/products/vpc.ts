@@ -4,8 +4,28 @@ import { op, arn } from '../catalog.ts';
 import { t } from '../params.ts';
 import * as vpc from '../../domain/vpc.ts';
 import type { Tag } from '../../domain/tags.ts';
+import { RawJson, rawJsonOf } from '../../wire/render.ts';
 
 const vpcTags = (tags: Tag[]) => ({ Tag: tags.map((x) => ({ Key: x.key, Value: x.value })) });
+
+// Wire shapes, rendered once per memoized record (the domain's reads are memoized per revision).
+const vpcJson = new WeakMap<vpc.Vpc, RawJson>();
+const wireVpc = (v: vpc.Vpc) => rawJsonOf(vpcJson, v, () => ({
+  VpcId: v.vpcId, RegionId: v.regionId, Status: v.status, VpcName: v.vpcName, CreationTime: v.creationTime,
+  CidrBlock: v.cidrBlock, VRouterId: v.vRouterId, Description: v.description, IsDefault: v.isDefault,
+  ResourceGroupId: v.resourceGroupId, OwnerId: Number(v.accountId), EnabledIpv6: false, Ipv6CidrBlock: '',
+  VSwitchIds: { VSwitchId: v.vSwitchIds }, RouterTableIds: { RouterTableIds: [v.routeTableId] },
+  UserCidrs: { UserCidr: [] }, NatGatewayIds: { NatGatewayIds: [] }, SecondaryCidrBlocks: { SecondaryCidrBlock: [] },
+  Tags: vpcTags(v.tags), CenStatus: 'Detached', DnsHostnameStatus: 'DISABLED',
+}));
+const vSwitchJson = new WeakMap<vpc.VSwitch, RawJson>();
+const wireVSwitch = (s: vpc.VSwitch) => rawJsonOf(vSwitchJson, s, () => ({
+  VSwitchId: s.vSwitchId, VpcId: s.vpcId, Status: s.status, CidrBlock: s.cidrBlock, ZoneId: s.zoneId,
+  AvailableIpAddressCount: s.availableIpAddressCount, Description: s.description, VSwitchName: s.vSwitchName,
+  CreationTime: s.creationTime, IsDefault: false, ResourceGroupId: 'rg-default', OwnerId: Number(s.accountId),
+  NetworkAclId: '', ShareType: 'Sharing', EnabledIpv6: false, Ipv6CidrBlock: '',
+  RouteTable: { RouteTableId: s.routeTableId, RouteTableType: 'System' }, Tags: vpcTags(s.tags),
+}));
 
 export const vpcOperations = [
   op({
@@ -33,16 +53,7 @@ export const vpcOperations = [
       const page = await vpc.describeVpcs(ctx, { regionId: p.RegionId, vpcId: p.VpcId, vpcName: p.VpcName, isDefault: p.IsDefault, resourceGroupId: p.ResourceGroupId, pageNumber: p.PageNumber, pageSize: p.PageSize, tags: p.Tag });
       return {
         TotalCount: page.totalCount, PageNumber: page.pageNumber, PageSize: page.pageSize,
-        Vpcs: {
-          Vpc: page.items.map((v) => ({
-            VpcId: v.vpcId, RegionId: v.regionId, Status: v.status, VpcName: v.vpcName, CreationTime: v.creationTime,
-            CidrBlock: v.cidrBlock, VRouterId: v.vRouterId, Description: v.description, IsDefault: v.isDefault,
-            ResourceGroupId: v.resourceGroupId, OwnerId: Number(v.accountId), EnabledIpv6: false, Ipv6CidrBlock: '',
-            VSwitchIds: { VSwitchId: v.vSwitchIds }, RouterTableIds: { RouterTableIds: [v.routeTableId] },
-            UserCidrs: { UserCidr: [] }, NatGatewayIds: { NatGatewayIds: [] }, SecondaryCidrBlocks: { SecondaryCidrBlock: [] },
-            Tags: vpcTags(v.tags), CenStatus: 'Detached', DnsHostnameStatus: 'DISABLED',
-          })),
-        },
+        Vpcs: { Vpc: page.items.map(wireVpc) },
       };
     },
   }),
@@ -93,15 +104,7 @@ export const vpcOperations = [
       const page = await vpc.describeVSwitches(ctx, { regionId: p.RegionId, vpcId: p.VpcId, vSwitchId: p.VSwitchId, zoneId: p.ZoneId, vSwitchName: p.VSwitchName, isDefault: p.IsDefault, pageNumber: p.PageNumber, pageSize: p.PageSize, tags: p.Tag });
       return {
         TotalCount: page.totalCount, PageNumber: page.pageNumber, PageSize: page.pageSize,
-        VSwitches: {
-          VSwitch: page.items.map((s) => ({
-            VSwitchId: s.vSwitchId, VpcId: s.vpcId, Status: s.status, CidrBlock: s.cidrBlock, ZoneId: s.zoneId,
-            AvailableIpAddressCount: s.availableIpAddressCount, Description: s.description, VSwitchName: s.vSwitchName,
-            CreationTime: s.creationTime, IsDefault: false, ResourceGroupId: 'rg-default', OwnerId: Number(s.accountId),
-            NetworkAclId: '', ShareType: 'Sharing', EnabledIpv6: false, Ipv6CidrBlock: '',
-            RouteTable: { RouteTableId: s.routeTableId, RouteTableType: 'System' }, Tags: vpcTags(s.tags),
-          })),
-        },
+        VSwitches: { VSwitch: page.items.map(wireVSwitch) },
       };
     },
   }),
