@@ -1,5 +1,5 @@
-// Every request the official clients were seen to send (shared/fixtures/sdk-captures.json, secret
-// `testsecret`) decodes and verifies; one changed byte anywhere signed makes it fail.
+// Every request the official clients were seen to send (test/fixtures/sdk-captures.json, a copy of
+// shared/fixtures; secret `testsecret`) decodes and verifies; one changed byte anywhere signed makes it fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { verifyV1, verifyV3, sha256Hex, EMPTY_SHA256 } from '../../src/wire/sign
 import { percentEncode } from '../../src/wire/encode.ts';
 
 interface Capture { label: string; requests: Array<{ method: string; url: string; headers: Record<string, string>; body: string }> }
-const captures = JSON.parse(readFileSync(fileURLToPath(new URL('../../../shared/fixtures/sdk-captures.json', import.meta.url)), 'utf8')) as Capture[];
+const captures = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/sdk-captures.json', import.meta.url)), 'utf8')) as Capture[];
 
 function verify(raw: RawRequest, secret: string): boolean {
   const req = decodeRequest(raw);
