@@ -58,7 +58,7 @@ export class Pipeline {
       }
       const ctx = this.context(principal, requestId, operation, req, params);
       const body = await operation.handler(ctx, params);
-      rendered = renderSuccess(req.action, { RequestId: requestId, ...body }, format);
+      rendered = renderSuccess(req.action, requestId, body, format);
     } catch (e) {
       let error: ErrorShape;
       if (isErrorShape(e)) {

@@ -84,9 +84,12 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     form = parsed;
   }
   const allParams = form.length > 0 ? query.concat(form) : query;
-  const seenSystem = new Set<string>();
+  let seenSystem: Set<string> | undefined;
+  let systemCount = 0;
   for (const [k] of allParams) {
     if (!SYSTEM_PARAMS.has(k)) continue;
+    systemCount++;
+    seenSystem ??= new Set<string>();
     if (seenSystem.has(k)) throw new WireError('InvalidParameter', 400, `The parameter \`${k}\` is given more than once.`);
     seenSystem.add(k);
   }
@@ -153,6 +156,6 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
   if (action === undefined || action === '') throw wireErrors.missingAction();
   const formatParam = lookup(allParams, 'Format');
   const format: ResponseFormat = formatParam !== undefined && formatParam.toUpperCase() === 'XML' ? 'xml' : 'json';
-  const params = allParams.filter(([k]) => !SYSTEM_PARAMS.has(k));
+  const params = systemCount === 0 ? allParams : allParams.filter(([k]) => !SYSTEM_PARAMS.has(k));
   return { method, path, action, version, format, auth, query, allParams, params };
 }

@@ -16,8 +16,16 @@ export function parseTimestamp(ts: string): number | null {
   return ms;
 }
 
+// Requests sent within one second carry the same timestamp: remember the last one parsed.
+let lastText = '';
+let lastValue: number | null = null;
+
 export function checkTimestamp(ts: string, nowMs: number): void {
-  const when = parseTimestamp(ts);
+  if (ts !== lastText) {
+    lastValue = parseTimestamp(ts);
+    lastText = ts;
+  }
+  const when = lastValue;
   if (when === null) throw wireErrors.timestampFormat(ts);
   if (Math.abs(nowMs - when) > FRESHNESS_WINDOW_MS) throw wireErrors.timestampExpired(ts);
 }
@@ -78,19 +86,22 @@ class FingerprintSet {
   }
 }
 
-/** Two independent 32-bit FNV-1a style hashes of `key \0 nonce`; never (0, 0). */
-function fingerprint(key: string, nonce: string): [number, number] {
+// The two halves of the last fingerprint (module scratch: no allocation per request).
+let fpHigh = 0;
+let fpLow = 0;
+
+/** Two independent 32-bit FNV-1a style hashes of `key \0 nonce` into fpHigh/fpLow; never (0, 0). */
+function fingerprint(key: string, nonce: string): void {
   let h = 0x811c9dc5;
   let l = 0x01000193 ^ 0x5bd1e995;
-  const text = key + '\u0000' + nonce;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i <= key.length + nonce.length; i++) {
+    const c = i < key.length ? key.charCodeAt(i) : i === key.length ? 0 : nonce.charCodeAt(i - key.length - 1);
     h = Math.imul(h ^ c, 0x01000193);
     l = Math.imul(l ^ c, 0x5bd1e995) ^ (l >>> 15);
   }
-  h >>>= 0;
-  l >>>= 0;
-  return h === 0 && l === 0 ? [0, 1] : [h, l];
+  fpHigh = h >>> 0;
+  fpLow = l >>> 0;
+  if (fpHigh === 0 && fpLow === 0) fpLow = 1;
 }
 
 /**
@@ -115,7 +126,9 @@ export class NonceCache {
       this.current = new FingerprintSet();
       this.rotatedAt = nowMs;
     }
-    const [h, l] = fingerprint(key, nonce);
+    fingerprint(key, nonce);
+    const h = fpHigh;
+    const l = fpLow;
     if (this.current.has(h, l) || this.previous.has(h, l)) throw wireErrors.nonceUsed();
     this.current.add(h, l);
   }

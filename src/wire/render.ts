@@ -84,9 +84,12 @@ export function toXml(root: string, body: Record<string, unknown>): string {
   return out.join('');
 }
 
-export function renderSuccess(action: string, body: Record<string, unknown>, format: ResponseFormat): Rendered {
-  if (format === 'xml') return { status: 200, contentType: XML_TYPE, body: toXml(action + 'Response', body) };
-  return { status: 200, contentType: JSON_TYPE, body: toJson(body) };
+/** The success body: `RequestId` first, then the operation's fields. */
+export function renderSuccess(action: string, requestId: string, body: Record<string, unknown>, format: ResponseFormat): Rendered {
+  if (format === 'xml') return { status: 200, contentType: XML_TYPE, body: toXml(action + 'Response', { RequestId: requestId, ...body }) };
+  const rest = toJson(body);
+  const head = '{"RequestId":' + JSON.stringify(requestId);
+  return { status: 200, contentType: JSON_TYPE, body: rest === '{}' ? head + '}' : head + ',' + rest.slice(1) };
 }
 
 export function renderError(error: ErrorShape, requestId: string, hostId: string, format: ResponseFormat): Rendered {

@@ -1,0 +1,628 @@
+// Security-group rules of the ECS API: one permission as the wire gives it (`Permissions.N` of
+// AuthorizeSecurityGroup / AuthorizeSecurityGroupEgress, and the same fields of Revoke* and
+// Modify*) → a normalized, validated `Rule` for the group it goes into; the rule's identity (for
+// idempotent authorize and revoke-by-tuple); and the exact `Permissions.Permission[]` echo of
+// DescribeSecurityGroupAttribute. Pure: no store, no I/O. Existence checks (authorized group,
+// prefix list, same VPC, quotas) belong to the caller.
+//
+// Sources: ALIBABA-FACTS §4.1/§4.2/§4.8 and the ECS API reference pages they cite
+// (AlibabaCloudDocs/ecs `cn.zh-CN/API参考/安全组/AuthorizeSecurityGroup.md`,
+// `AuthorizeSecurityGroupEgress.md`, `DescribeSecurityGroupAttribute.md`).
+import ipaddr from 'ipaddr.js';
+import { DomainError, errors } from './errors.ts';
+import { formatCidr, parseCidr } from '../engine/cidr.ts';
+
+export type Direction = 'ingress' | 'egress';
+export const IP_PROTOCOLS = ['tcp', 'udp', 'icmp', 'gre', 'all', 'icmpv6'] as const;
+export type IpProtocol = (typeof IP_PROTOCOLS)[number];
+export type RulePolicy = 'accept' | 'drop';
+export type NicType = 'intranet' | 'internet';
+
+/** One permission as the wire gives it: every field optional, every value a string. */
+export interface RuleInput {
+  IpProtocol?: string;
+  PortRange?: string;
+  SourcePortRange?: string;
+  SourceCidrIp?: string;
+  DestCidrIp?: string;
+  SourceGroupId?: string;
+  SourceGroupOwnerId?: string;
+  SourceGroupOwnerAccount?: string;
+  DestGroupId?: string;
+  DestGroupOwnerId?: string;
+  DestGroupOwnerAccount?: string;
+  Policy?: string;
+  Priority?: string;
+  NicType?: string;
+  Description?: string;
+  Ipv6SourceCidrIp?: string;
+  Ipv6DestCidrIp?: string;
+  SourcePrefixListId?: string;
+  DestPrefixListId?: string;
+}
+
+/** The authorization object: the source of an ingress rule, the destination of an egress rule. */
+export type RulePeer =
+  | { kind: 'cidr'; cidr: string }
+  | {
+    kind: 'group';
+    groupId: string;
+    /** the authorized group's owner: the one named on the wire, else the rule's own account */
+    ownerAccountId: string;
+    /** the owner as the caller named it, '' when not named (echoed as `SourceGroupOwnerAccount`) */
+    ownerAccountShown: string;
+  }
+  | { kind: 'prefixList'; prefixListId: string };
+
+export interface Rule {
+  direction: Direction;
+  ipProtocol: IpProtocol;
+  /** `22/22`, `1/65535`, `-1/-1` */
+  portRange: string;
+  /** '' when absent */
+  sourcePortRange: string;
+  policy: RulePolicy;
+  /** 1..100; 110 for legacy system rules */
+  priority: number;
+  nicType: NicType;
+  peer: RulePeer;
+  /** the optional other side: DestCidrIp/Ipv6DestCidrIp of an ingress rule, SourceCidrIp/Ipv6SourceCidrIp of an egress one; '' when absent */
+  otherCidr: string;
+  description: string;
+}
+
+/** A revoke / modify tuple: a rule whose policy and priority constrain only when given. */
+export interface RuleTuple extends Omit<Rule, 'policy' | 'priority' | 'description'> {
+  policy?: RulePolicy;
+  priority?: number;
+}
+
+/** The group a rule goes into. */
+export interface RuleGroup {
+  type: 'normal' | 'enterprise';
+  networkType: 'vpc' | 'classic';
+  securityGroupId: string;
+  accountId: string;
+}
+
+export interface NormalizeOptions {
+  /** prefix of the wire names in messages, e.g. `Permissions.2.`; '' for the deprecated flat form */
+  param?: string;
+  /** accept priority 110 (legacy system rules: default groups, restore, import) */
+  allowSystemPriority?: boolean;
+}
+
+export const MAX_PRIORITY = 100;
+export const SYSTEM_PRIORITY = 110;
+export const MAX_RULE_DESCRIPTION = 512;
+
+// ---------------------------------------------------------------------------------------------
+// Wire names per direction. The peer is the source of an ingress rule and the destination of an
+// egress rule; the other side is the opposite CIDR.
+
+interface Side {
+  cidr: 'SourceCidrIp' | 'DestCidrIp';
+  cidr6: 'Ipv6SourceCidrIp' | 'Ipv6DestCidrIp';
+  group: 'SourceGroupId' | 'DestGroupId';
+  ownerId: 'SourceGroupOwnerId' | 'DestGroupOwnerId';
+  ownerAccount: 'SourceGroupOwnerAccount' | 'DestGroupOwnerAccount';
+  prefixList: 'SourcePrefixListId' | 'DestPrefixListId';
+  otherCidr: 'SourceCidrIp' | 'DestCidrIp';
+  otherCidr6: 'Ipv6SourceCidrIp' | 'Ipv6DestCidrIp';
+  /** no authorization object: `MissingParameter.Source` (ingress) / `MissingParameter.Dest` (egress), both documented */
+  missing: string;
+  /** group authorized with NicType internet: documented 403 `InvalidSourceGroupId.Mismatch` / `InvalidDestGroupId.Mismatch` */
+  groupMismatch: string;
+  /**
+   * the rule authorizes its own group: ingress documents 403 `InvalidParamter.Conflict` (sic); the
+   * egress page documents 403 `InvalidSecurityGroup.IsSame` with a message naming `DestGroupId`.
+   */
+  self: string;
+}
+
+const SIDES: Record<Direction, Side> = {
+  ingress: {
+    cidr: 'SourceCidrIp', cidr6: 'Ipv6SourceCidrIp', group: 'SourceGroupId', ownerId: 'SourceGroupOwnerId',
+    ownerAccount: 'SourceGroupOwnerAccount', prefixList: 'SourcePrefixListId', otherCidr: 'DestCidrIp',
+    otherCidr6: 'Ipv6DestCidrIp', missing: 'MissingParameter.Source', groupMismatch: 'InvalidSourceGroupId.Mismatch',
+    self: 'InvalidParamter.Conflict',
+  },
+  egress: {
+    cidr: 'DestCidrIp', cidr6: 'Ipv6DestCidrIp', group: 'DestGroupId', ownerId: 'DestGroupOwnerId',
+    ownerAccount: 'DestGroupOwnerAccount', prefixList: 'DestPrefixListId', otherCidr: 'SourceCidrIp',
+    otherCidr6: 'Ipv6SourceCidrIp', missing: 'MissingParameter.Dest', groupMismatch: 'InvalidDestGroupId.Mismatch',
+    self: 'InvalidSecurityGroup.IsSame',
+  },
+};
+
+const PORTLESS: ReadonlySet<IpProtocol> = new Set(['icmp', 'gre', 'all', 'icmpv6']);
+const ALL_PORTS = '-1/-1';
+
+/** An absent parameter and an empty one are the same thing (SDKs send neither, forms may send `X=`). */
+function given(v: string | undefined): v is string {
+  return v !== undefined && v !== '';
+}
+
+/** A value fit for a message: long values are cut. */
+function shown(v: string): string {
+  return v.length > 64 ? v.slice(0, 64) + '…' : v;
+}
+
+function missingParameter(name: string): DomainError {
+  return new DomainError('MissingParameter', 400, `The input parameter \`${name}\` that is mandatory for processing this request is not supplied.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar fields
+
+function parseProtocol(input: RuleInput, p: string): IpProtocol {
+  const raw = input.IpProtocol;
+  if (!given(raw)) throw missingParameter(`${p}IpProtocol`);
+  const v = raw.toLowerCase();
+  if (!(IP_PROTOCOLS as readonly string[]).includes(v)) {
+    throw new DomainError('InvalidIpProtocol.ValueNotSupported', 400,
+      `The specified \`${p}IpProtocol\` \`${shown(raw)}\` is not supported: use TCP, UDP, ICMP, ICMPv6, GRE or ALL (case-insensitive).`);
+  }
+  return v as IpProtocol;
+}
+
+/** `a/b` with each side `-1` or 0..99999 (range checks come after); null when unparsable. */
+function splitRange(text: string): [number, number] | null {
+  const m = /^(-1|[0-9]{1,5})\/(-1|[0-9]{1,5})$/.exec(text);
+  if (m === null) return null;
+  return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * Destination port range. tcp/udp: `start/end`, 1..65535, start <= end, required; the other
+ * protocols: `-1/-1` only, and `-1/-1` when absent. Protocol vs range mismatch is `OperationDenied`
+ * (the documented code for "IpProtocol and PortRange do not match").
+ */
+function parsePortRange(raw: string | undefined, protocol: IpProtocol, p: string): string {
+  const name = `${p}PortRange`;
+  if (!given(raw)) {
+    if (PORTLESS.has(protocol)) return ALL_PORTS;
+    throw new DomainError('InvalidIpPortRange.Malformed', 400,
+      `The parameter \`${name}\` is required for protocol \`${protocol}\`: give \`start/end\` with ports 1 to 65535.`);
+  }
+  const r = splitRange(raw);
+  if (r === null) {
+    throw new DomainError('InvalidIpPortRange.Malformed', 400,
+      `The specified \`${name}\` \`${shown(raw)}\` is not valid: use \`start/end\` (e.g. \`22/22\`), or \`-1/-1\`.`);
+  }
+  const [from, to] = r;
+  const all = from === -1 && to === -1;
+  if (PORTLESS.has(protocol)) {
+    if (all) return ALL_PORTS;
+    throw new DomainError('OperationDenied', 400,
+      `The specified \`${name}\` \`${raw}\` does not match \`${p}IpProtocol\` \`${protocol}\`: ICMP, ICMPv6, GRE and ALL take \`-1/-1\` only.`);
+  }
+  if (all) {
+    throw new DomainError('OperationDenied', 400,
+      `The specified \`${name}\` \`${raw}\` does not match \`${p}IpProtocol\` \`${protocol}\`: TCP and UDP take ports 1 to 65535.`);
+  }
+  checkPorts(from, to, raw, name, 'InvalidIpPortRange.Malformed');
+  return `${from}/${to}`;
+}
+
+function checkPorts(from: number, to: number, raw: string, name: string, code: string): void {
+  if (from < 1 || to < 1 || from > 65535 || to > 65535) {
+    throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid: ports are 1 to 65535.`);
+  }
+  if (from > to) {
+    throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid: the start port is greater than the end port.`);
+  }
+}
+
+/** Optional source port range, same shape as PortRange; '' when absent. */
+function parseSourcePortRange(raw: string | undefined, protocol: IpProtocol, p: string): string {
+  if (!given(raw)) return '';
+  const name = `${p}SourcePortRange`;
+  const code = 'InvalidSourcePortRange.Malformed'; // documented on every rule operation
+  const r = splitRange(raw);
+  if (r === null) throw new DomainError(code, 400, `The specified \`${name}\` \`${shown(raw)}\` is not valid: use \`start/end\` (e.g. \`1024/65535\`), or \`-1/-1\`.`);
+  const [from, to] = r;
+  const all = from === -1 && to === -1;
+  if (PORTLESS.has(protocol)) {
+    if (all) return ALL_PORTS;
+    throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid for \`${p}IpProtocol\` \`${protocol}\`: use \`-1/-1\`.`);
+  }
+  if (all) throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid for \`${p}IpProtocol\` \`${protocol}\`: TCP and UDP take ports 1 to 65535.`);
+  checkPorts(from, to, raw, name, code);
+  return `${from}/${to}`;
+}
+
+function parsePolicy(raw: string | undefined, p: string): RulePolicy {
+  if (!given(raw)) return 'accept';
+  const v = raw.toLowerCase();
+  if (v === 'accept' || v === 'drop') return v;
+  throw new DomainError('InvalidPolicy.Malformed', 400, `The specified \`${p}Policy\` \`${shown(raw)}\` is not valid: use \`accept\` or \`drop\`.`);
+}
+
+function parsePriority(raw: string | undefined, p: string, allowSystem: boolean): number {
+  if (!given(raw)) return 1;
+  const name = `${p}Priority`;
+  if (!/^-?[0-9]{1,9}$/.test(raw)) {
+    throw new DomainError('InvalidPriority.Malformed', 400, `The specified \`${name}\` \`${shown(raw)}\` is not an integer.`);
+  }
+  const n = Number(raw);
+  if ((n >= 1 && n <= MAX_PRIORITY) || (allowSystem && n === SYSTEM_PRIORITY)) return n;
+  throw new DomainError('InvalidPriority.ValueNotSupported', 400, `The specified \`${name}\` \`${raw}\` is not supported: use 1 to ${MAX_PRIORITY}.`);
+}
+
+function parseNicTypeValue(raw: string, p: string): NicType {
+  const v = raw.toLowerCase();
+  if (v === 'intranet' || v === 'internet') return v;
+  throw new DomainError('InvalidNicType.ValueNotSupported', 400, `The specified \`${p}NicType\` \`${shown(raw)}\` is not supported: use \`intranet\` or \`internet\`.`);
+}
+
+function parseDescription(raw: string | undefined, p: string): string {
+  if (raw === undefined) return '';
+  if (raw.length > MAX_RULE_DESCRIPTION) {
+    // sic: the documented code is spelled `Discription`
+    throw new DomainError('InvalidSecurityGroupDiscription.Malformed', 400, `The specified \`${p}Description\` must be at most ${MAX_RULE_DESCRIPTION} characters.`);
+  }
+  return raw;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+/** `a.b.c.d` or `a.b.c.d/n` → `network/n` (a bare address is /32, host bits are cleared); null when invalid. */
+export function normalizeIpv4Cidr(text: string): string | null {
+  const c = parseCidr(text);
+  return c === null ? null : formatCidr(c);
+}
+
+/** An IPv6 address or CIDR → compressed lower-case `network/n` (bare address /128); null when invalid. */
+export function normalizeIpv6Cidr(text: string): string | null {
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const prefixText = slash < 0 ? '128' : text.slice(slash + 1);
+  if (addr.includes('%') || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  if (prefix > 128 || !ipaddr.IPv6.isValid(addr)) return null;
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${addr}/${prefix}`).toString()}/${prefix}`;
+}
+
+/** True for an IPv6 CIDR as this module writes them. */
+export function isIpv6Cidr(cidr: string): boolean {
+  return cidr.includes(':');
+}
+
+/** Reads the IPv4 and IPv6 parameters of one side; at most one may be given. '' when neither. */
+function readCidrPair(input: RuleInput, v4: Side['cidr'], v6: Side['cidr6'], p: string): string {
+  const a = input[v4];
+  const b = input[v6];
+  if (given(a) && given(b)) {
+    throw errors.invalidParameter(`${p}${v6}`, shown(b), `\`${p}${v4}\` is given as well; a rule takes an IPv4 or an IPv6 block, not both.`);
+  }
+  if (given(a)) {
+    const c = normalizeIpv4Cidr(a);
+    if (c === null) throw new DomainError(`Invalid${v4}.Malformed`, 400, `The specified \`${p}${v4}\` \`${shown(a)}\` is not a valid IPv4 address or CIDR block.`);
+    return c;
+  }
+  if (given(b)) {
+    const c = normalizeIpv6Cidr(b);
+    if (c === null) throw new DomainError(`InvalidParam.${v6}`, 400, `The specified \`${p}${v6}\` \`${shown(b)}\` is not a valid IPv6 address or CIDR block.`);
+    return c;
+  }
+  return '';
+}
+
+/**
+ * The authorization object. Documented precedence when several are given (API reference,
+ * SourceGroupId / DestPrefixListId): a CIDR block wins over a group, and a prefix list is
+ * ignored when a CIDR block or a group is given; the group owner is ignored for a CIDR block.
+ */
+function parsePeer(direction: Direction, input: RuleInput, group: RuleGroup, p: string): RulePeer {
+  const s = SIDES[direction];
+  const cidr = readCidrPair(input, s.cidr, s.cidr6, p);
+  if (cidr !== '') return { kind: 'cidr', cidr };
+  const groupId = input[s.group];
+  if (given(groupId)) {
+    const owner = parseOwner(input[s.ownerId], input[s.ownerAccount], s, p);
+    return { kind: 'group', groupId, ownerAccountId: owner || group.accountId, ownerAccountShown: owner };
+  }
+  const prefixListId = input[s.prefixList];
+  if (given(prefixListId)) return { kind: 'prefixList', prefixListId };
+  throw new DomainError(s.missing, 400,
+    `One of \`${p}${s.cidr}\`, \`${p}${s.cidr6}\`, \`${p}${s.group}\` or \`${p}${s.prefixList}\` must be specified.`);
+}
+
+/** The owner of an authorized group: `*OwnerId` (numeric) or `*OwnerAccount`; '' when neither. */
+function parseOwner(id: string | undefined, account: string | undefined, s: Side, p: string): string {
+  if (given(id) && !/^[0-9]{1,20}$/.test(id)) {
+    throw errors.invalidParameter(`${p}${s.ownerId}`, shown(id), 'It must be an account id (digits).');
+  }
+  if (given(id) && given(account) && id !== account) {
+    throw errors.invalidParameter(`${p}${s.ownerAccount}`, shown(account), `It names another account than \`${p}${s.ownerId}\` \`${id}\`.`);
+  }
+  return given(id) ? id : given(account) ? account : '';
+}
+
+function cidrParam(s: Side, which: 'peer' | 'other', cidr: string): Side['cidr'] | Side['cidr6'] {
+  if (which === 'peer') return isIpv6Cidr(cidr) ? s.cidr6 : s.cidr;
+  return isIpv6Cidr(cidr) ? s.otherCidr6 : s.otherCidr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalization
+
+interface Parsed {
+  rule: Rule;
+  /** whether Priority / Policy were given on the wire (`rule` holds the defaults otherwise) */
+  priorityGiven: boolean;
+  policyGiven: boolean;
+}
+
+/** Field-level parsing and the checks every use of a rule shares (authorize, revoke, modify). */
+function parse(direction: Direction, input: RuleInput, group: RuleGroup, opts: NormalizeOptions): Parsed {
+  const p = opts.param ?? '';
+  const s = SIDES[direction];
+  const ipProtocol = parseProtocol(input, p);
+  const portRange = parsePortRange(input.PortRange, ipProtocol, p);
+  const sourcePortRange = parseSourcePortRange(input.SourcePortRange, ipProtocol, p);
+  const policy = parsePolicy(input.Policy, p);
+  const priority = parsePriority(input.Priority, p, opts.allowSystemPriority === true);
+  const nicRaw = input.NicType;
+  const explicitNic = given(nicRaw) ? parseNicTypeValue(nicRaw, p) : undefined;
+  const peer = parsePeer(direction, input, group, p);
+  const otherCidr = readCidrPair(input, s.otherCidr, s.otherCidr6, p);
+  const description = parseDescription(input.Description, p);
+
+  checkAddressFamilies(ipProtocol, peer, otherCidr, s, p);
+  if (group.networkType === 'classic') checkClassicAddressing(peer, otherCidr, s, p);
+
+  // Default NicType (API reference): `internet` on the classic network, except that VPC groups and
+  // group authorization only know `intranet`.
+  const nicType: NicType = explicitNic ?? (group.networkType === 'vpc' || peer.kind === 'group' ? 'intranet' : 'internet');
+  if (nicType === 'internet' && group.networkType === 'vpc') {
+    throw new DomainError('InvalidNicType.Mismatch', 400,
+      `The specified \`${p}NicType\` \`internet\` is not valid for a VPC security group: VPC groups take \`intranet\` only.`);
+  }
+  if (nicType === 'internet' && peer.kind === 'group') {
+    throw new DomainError(s.groupMismatch, 403,
+      `The specified \`${p}NicType\` \`internet\` is not valid with \`${p}${s.group}\`: group authorization covers the internal network only, so NicType must be \`intranet\`.`);
+  }
+
+  return {
+    rule: { direction, ipProtocol, portRange, sourcePortRange, policy, priority, nicType, peer, otherCidr, description },
+    priorityGiven: given(input.Priority), policyGiven: given(input.Policy),
+  };
+}
+
+/** ICMP is IPv4 only and ICMPv6 IPv6 only (documented codes); peer and other side share a family. */
+function checkAddressFamilies(protocol: IpProtocol, peer: RulePeer, otherCidr: string, s: Side, p: string): void {
+  const cidrs: Array<['peer' | 'other', string]> = [];
+  if (peer.kind === 'cidr') cidrs.push(['peer', peer.cidr]);
+  if (otherCidr !== '') cidrs.push(['other', otherCidr]);
+  for (const [which, cidr] of cidrs) {
+    const name = `${p}${cidrParam(s, which, cidr)}`;
+    if (protocol === 'icmp' && isIpv6Cidr(cidr)) {
+      throw new DomainError('InvalidParam.Ipv4ProtocolConflictWithIpv6Address', 400,
+        `The specified \`${name}\` \`${cidr}\` is an IPv6 block but \`${p}IpProtocol\` \`icmp\` is IPv4 only; use \`icmpv6\`.`);
+    }
+    if (protocol === 'icmpv6' && !isIpv6Cidr(cidr)) {
+      throw new DomainError('InvalidParam.Ipv6ProtocolConflictWithIpv4Address', 400,
+        `The specified \`${name}\` \`${cidr}\` is an IPv4 block but \`${p}IpProtocol\` \`icmpv6\` is IPv6 only; use \`icmp\`.`);
+    }
+  }
+  const [a, b] = cidrs;
+  if (a !== undefined && b !== undefined && isIpv6Cidr(a[1]) !== isIpv6Cidr(b[1])) {
+    // [inference] not a documented code: a rule mixing families can never match a packet.
+    throw errors.invalidParameter(`${p}${cidrParam(s, 'other', b[1])}`, b[1], `It must be of the same address family as \`${p}${cidrParam(s, 'peer', a[1])}\` \`${a[1]}\`.`);
+  }
+}
+
+/** Classic groups: no IPv6 and no prefix lists (both documented as VPC only). */
+function checkClassicAddressing(peer: RulePeer, otherCidr: string, s: Side, p: string): void {
+  if (peer.kind === 'prefixList') {
+    throw new DomainError('NotSupported.ClassicNetworkPrefixList', 400,
+      `The specified \`${p}${s.prefixList}\` \`${shown(peer.prefixListId)}\` is not supported: prefix lists are for VPC security groups only.`);
+  }
+  for (const [which, cidr] of [['peer', peer.kind === 'cidr' ? peer.cidr : ''], ['other', otherCidr]] as const) {
+    if (cidr !== '' && isIpv6Cidr(cidr)) {
+      const name = cidrParam(s, which, cidr);
+      throw new DomainError(`InvalidParam.${name}`, 400, `The specified \`${p}${name}\` \`${cidr}\` is not supported: IPv6 is for VPC security groups only.`);
+    }
+  }
+}
+
+/**
+ * Normalizes and validates one permission for authorization into `group`. Throws the DomainError
+ * the real service answers (codes: ALIBABA-FACTS §4.2 and the API reference pages).
+ */
+export function normalizeRule(direction: Direction, input: RuleInput, group: RuleGroup, opts: NormalizeOptions = {}): Rule {
+  const p = opts.param ?? '';
+  const s = SIDES[direction];
+  const { rule, priorityGiven } = parse(direction, input, group, opts);
+  const { peer } = rule;
+
+  if (peer.kind === 'group' && peer.groupId === group.securityGroupId) {
+    throw new DomainError(s.self, 403,
+      `The specified \`${p}${s.group}\` \`${peer.groupId}\` is the security group itself; a group can't authorize itself.`);
+  }
+  if (group.type === 'enterprise') checkAdvancedGroup(rule, priorityGiven, s, p);
+  if (rule.otherCidr !== '' && peer.kind === 'cidr' && rule.otherCidr === peer.cidr) {
+    // documented: 400 `InvalidParamter.Conflict` (sic) "The specified SourceCidrIp should be different from the DestCidrIp."
+    throw new DomainError('InvalidParamter.Conflict', 400,
+      `The specified \`${p}${cidrParam(s, 'other', rule.otherCidr)}\` \`${rule.otherCidr}\` should be different from \`${p}${cidrParam(s, 'peer', peer.cidr)}\`.`);
+  }
+  // SPEC §1.2: in a classic group, an intranet ingress rule authorized by CIDR names one IPv4 address.
+  if (group.networkType === 'classic' && direction === 'ingress' && rule.nicType === 'intranet' && peer.kind === 'cidr' && !peer.cidr.endsWith('/32')) {
+    throw new DomainError('InvalidSourceCidrIp.Malformed', 400,
+      `The specified \`${p}${s.cidr}\` \`${peer.cidr}\` is not valid: in a classic-network security group an intranet ingress rule authorized by CIDR must name a single IPv4 address (\`a.b.c.d/32\`).`);
+  }
+  return rule;
+}
+
+/**
+ * Advanced (enterprise) groups: accept rules only, priority fixed at 1, CIDR/prefix-list
+ * authorization only (SPEC §1.1, ALIBABA-FACTS §4.1). The API reference documents the limits but
+ * no dedicated code; `OperationDenied` (400) is the code the same pages use for a combination of
+ * valid values the group can't take.
+ */
+function checkAdvancedGroup(rule: Rule, priorityGiven: boolean, s: Side, p: string): void {
+  const why = 'advanced (enterprise) security groups take accept rules at priority 1 that authorize CIDR blocks or prefix lists only';
+  if (rule.policy === 'drop') {
+    throw new DomainError('OperationDenied', 400, `The specified \`${p}Policy\` \`drop\` is not allowed: ${why}.`);
+  }
+  if (priorityGiven && rule.priority !== 1) {
+    throw new DomainError('OperationDenied', 400, `The specified \`${p}Priority\` \`${rule.priority}\` is not allowed: ${why}.`);
+  }
+  if (rule.peer.kind === 'group') {
+    throw new DomainError('OperationDenied', 400, `The specified \`${p}${s.group}\` \`${rule.peer.groupId}\` is not allowed: ${why}.`);
+  }
+}
+
+/**
+ * Normalizes a revoke / modify tuple: the same field checks as `normalizeRule`, but none of the
+ * authorize-only constraints (a tuple that can't name an existing rule just matches nothing), and
+ * policy / priority stay unset when not given.
+ */
+export function normalizeTuple(direction: Direction, input: RuleInput, group: RuleGroup, opts: NormalizeOptions = {}): RuleTuple {
+  const { rule, priorityGiven, policyGiven } = parse(direction, input, group, opts);
+  const tuple: RuleTuple = {
+    direction: rule.direction, ipProtocol: rule.ipProtocol, portRange: rule.portRange, sourcePortRange: rule.sourcePortRange,
+    nicType: rule.nicType, peer: rule.peer, otherCidr: rule.otherCidr,
+  };
+  if (policyGiven) tuple.policy = rule.policy;
+  if (priorityGiven) tuple.priority = rule.priority;
+  return tuple;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+function peerKey(peer: RulePeer): string {
+  switch (peer.kind) {
+    case 'cidr': return `cidr:${peer.cidr}`;
+    case 'group': return `sg:${peer.ownerAccountId}/${peer.groupId}`;
+    case 'prefixList': return `pl:${peer.prefixListId}`;
+  }
+}
+
+/**
+ * The identity of a rule within its group: two authorizations with equal keys are the same rule
+ * (the second succeeds and adds nothing). Description is not part of it. Priority is: the API
+ * reference leaves it out of the Modify/Revoke tuple, but Terraform's resource id includes it and
+ * rules differing only by priority are distinct there (ALIBABA-FACTS §4.1, §4.8).
+ */
+export function ruleKey(rule: Rule): string {
+  return [rule.direction, rule.ipProtocol, rule.portRange, rule.sourcePortRange, rule.nicType, rule.policy,
+    String(rule.priority), peerKey(rule.peer), rule.otherCidr].join('|');
+}
+
+/** Revoke / modify by tuple: every field must be equal; policy and priority only when the tuple gives them. */
+export function ruleMatchesTuple(rule: Rule, tuple: RuleTuple): boolean {
+  return rule.direction === tuple.direction && rule.ipProtocol === tuple.ipProtocol &&
+    rule.portRange === tuple.portRange && rule.sourcePortRange === tuple.sourcePortRange &&
+    rule.nicType === tuple.nicType && peerKey(rule.peer) === peerKey(tuple.peer) &&
+    rule.otherCidr === tuple.otherCidr &&
+    (tuple.policy === undefined || rule.policy === tuple.policy) &&
+    (tuple.priority === undefined || rule.priority === tuple.priority);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports for the engine
+
+function bounds(range: string): [number, number] {
+  if (range === '' || range === ALL_PORTS) return [1, 65535];
+  const r = splitRange(range);
+  // INVARIANT: ranges in a Rule were written by parsePortRange / parseSourcePortRange.
+  if (r === null) throw new Error(`port range \`${range}\` was not normalized`);
+  return r;
+}
+
+/** Destination ports as [from, to]; protocols without ports (`-1/-1`) cover 1..65535. */
+export function portRangeBounds(rule: Pick<Rule, 'portRange'>): [number, number] {
+  return bounds(rule.portRange);
+}
+
+/** Source ports as [from, to]; absent or `-1/-1` covers 1..65535. */
+export function sourcePortRangeBounds(rule: Pick<Rule, 'sourcePortRange'>): [number, number] {
+  return bounds(rule.sourcePortRange);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The DescribeSecurityGroupAttribute echo
+
+/** One `Permissions.Permission[]` item, every field a string, absent ones '' as the real API returns them. */
+export interface Permission {
+  CreateTime: string;
+  Description: string;
+  DestCidrIp: string;
+  DestGroupId: string;
+  DestGroupName: string;
+  DestGroupOwnerAccount: string;
+  DestPrefixListId: string;
+  DestPrefixListName: string;
+  Direction: string;
+  IpProtocol: string;
+  Ipv6DestCidrIp: string;
+  Ipv6SourceCidrIp: string;
+  NicType: string;
+  Policy: string;
+  PortRange: string;
+  PortRangeListId: string;
+  PortRangeListName: string;
+  Priority: string;
+  SecurityGroupRuleId: string;
+  SourceCidrIp: string;
+  SourceGroupId: string;
+  SourceGroupName: string;
+  SourceGroupOwnerAccount: string;
+  SourcePortRange: string;
+  SourcePrefixListId: string;
+  SourcePrefixListName: string;
+}
+
+export interface PermissionExtra {
+  securityGroupRuleId: string;
+  /** ISO-8601 UTC, e.g. `2018-12-12T07:28:38Z` */
+  createTime: string;
+  /** names of authorized groups by id, for `SourceGroupName` / `DestGroupName` */
+  groupNames?: ReadonlyMap<string, string>;
+  /** names of prefix lists by id, for `SourcePrefixListName` / `DestPrefixListName` */
+  prefixListNames?: ReadonlyMap<string, string>;
+}
+
+const WIRE_PROTOCOL: Record<IpProtocol, string> = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', gre: 'GRE', all: 'ALL', icmpv6: 'ICMPv6' };
+
+/**
+ * The rule as DescribeSecurityGroupAttribute echoes it. Terraform matches these strings exactly
+ * (lower-cased protocol and policy, `PortRange`, `Priority` as a string, the CIDR / group id), so
+ * the shape is the real service's: `TCP`, `22/22`, `"1"`, `Accept`.
+ */
+export function toPermission(rule: Rule, extra: PermissionExtra): Permission {
+  const perm: Permission = {
+    CreateTime: extra.createTime, Description: rule.description,
+    DestCidrIp: '', DestGroupId: '', DestGroupName: '', DestGroupOwnerAccount: '', DestPrefixListId: '', DestPrefixListName: '',
+    Direction: rule.direction, IpProtocol: WIRE_PROTOCOL[rule.ipProtocol],
+    Ipv6DestCidrIp: '', Ipv6SourceCidrIp: '', NicType: rule.nicType,
+    Policy: rule.policy === 'accept' ? 'Accept' : 'Drop', PortRange: rule.portRange,
+    PortRangeListId: '', PortRangeListName: '', Priority: String(rule.priority),
+    SecurityGroupRuleId: extra.securityGroupRuleId,
+    SourceCidrIp: '', SourceGroupId: '', SourceGroupName: '', SourceGroupOwnerAccount: '',
+    SourcePortRange: rule.sourcePortRange, SourcePrefixListId: '', SourcePrefixListName: '',
+  };
+  const s = SIDES[rule.direction];
+  const { peer } = rule;
+  switch (peer.kind) {
+    case 'cidr':
+      perm[cidrParam(s, 'peer', peer.cidr)] = peer.cidr;
+      break;
+    case 'group':
+      perm[s.group] = peer.groupId;
+      perm[s.ownerAccount] = peer.ownerAccountShown;
+      perm[rule.direction === 'ingress' ? 'SourceGroupName' : 'DestGroupName'] = extra.groupNames?.get(peer.groupId) ?? '';
+      break;
+    case 'prefixList':
+      perm[s.prefixList] = peer.prefixListId;
+      perm[rule.direction === 'ingress' ? 'SourcePrefixListName' : 'DestPrefixListName'] = extra.prefixListNames?.get(peer.prefixListId) ?? '';
+      break;
+  }
+  if (rule.otherCidr !== '') perm[cidrParam(s, 'other', rule.otherCidr)] = rule.otherCidr;
+  return perm;
+}
