@@ -37,6 +37,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       vpcsPerRegion: intVar(env, 'PARAPET_LIMIT_VPCS_PER_REGION', DEFAULT_LIMITS.vpcsPerRegion),
       vswitchesPerVpc: intVar(env, 'PARAPET_LIMIT_VSWITCHES_PER_VPC', DEFAULT_LIMITS.vswitchesPerVpc),
+      securityGroupsPerRegion: intVar(env, 'PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION', DEFAULT_LIMITS.securityGroupsPerRegion),
+      rulesPerGroup: intVar(env, 'PARAPET_LIMIT_RULES_PER_GROUP', DEFAULT_LIMITS.rulesPerGroup),
     },
   };
 }

@@ -9,12 +9,13 @@ import { Catalog } from './catalog.ts';
 import { Pipeline } from './pipeline.ts';
 import { ecsRegionOperations } from './products/ecs-regions.ts';
 import { vpcOperations } from './products/vpc.ts';
+import { securityGroupOperations } from './products/ecs-security-groups.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
-  return new Catalog().add(ecsRegionOperations).add(vpcOperations);
+  return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

@@ -2,9 +2,14 @@
 export interface Limits {
   vpcsPerRegion: number;
   vswitchesPerVpc: number;
+  securityGroupsPerRegion: number;
+  /** ingress and egress together (SPEC §7) */
+  rulesPerGroup: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   vpcsPerRegion: 10,
   vswitchesPerVpc: 150,
+  securityGroupsPerRegion: 100,
+  rulesPerGroup: 200,
 };

@@ -204,6 +204,10 @@ export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undef
     if (child !== undefined) {
       throw new DomainError('DependencyViolation.VSwitch', 400, `The VPC \`${row.id}\` still has vSwitch \`${child.id}\`; delete its vSwitches first.`);
     }
+    const group = await tx.selectFrom('security_groups').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
+    if (group !== undefined) {
+      throw new DomainError('DependencyViolation.SecurityGroup', 400, `The VPC \`${row.id}\` still has security group \`${group.id}\`; delete its security groups first.`);
+    }
     await tx.deleteFrom('vpcs').where('id', '=', row.id).execute();
     await deleteTags(tx, 'VPC', row.id);
   });

@@ -70,6 +70,35 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_security_groups': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.createTable('security_groups')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull())
+        .addColumn('network_type', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('inner_access_policy', 'text', (c) => c.notNull())
+        .addColumn('resource_group_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('security_groups_by_owner').on('security_groups').columns(['account_id', 'region_id', 'created_at']).execute();
+      await db.schema.createTable('sg_rules')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('security_group_id', 'text', (c) => c.notNull().references('security_groups.id'))
+        .addColumn('rule_key', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('peer_group_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addUniqueConstraint('sg_rules_identity', ['security_group_id', 'rule_key'])
+        .execute();
+      await db.schema.createIndex('sg_rules_by_peer').on('sg_rules').columns(['peer_group_id']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -61,7 +61,39 @@ export interface ClientTokenTable {
   created_at: string;
 }
 
+export interface SecurityGroupTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  /** '' for a classic-network group */
+  vpc_id: string;
+  network_type: string;
+  /** 'normal' (basic) or 'enterprise' (advanced) */
+  type: string;
+  name: string;
+  description: string;
+  inner_access_policy: string;
+  resource_group_id: string;
+  created_at: string;
+}
+
+export interface SgRuleTable {
+  id: string;
+  security_group_id: string;
+  /** identity of the rule (direction, protocol, ports, NIC type, policy, priority, peer) */
+  rule_key: string;
+  /** the normalized rule as JSON */
+  body: string;
+  /** the authorized group, '' when the peer is a CIDR or prefix list (indexed for references) */
+  peer_group_id: string;
+  created_at: string;
+  /** order of creation within the group */
+  seq: number;
+}
+
 export interface Schema {
+  security_groups: SecurityGroupTable;
+  sg_rules: SgRuleTable;
   meta: MetaTable;
   accounts: AccountTable;
   access_keys: AccessKeyTable;
