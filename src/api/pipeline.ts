@@ -25,6 +25,7 @@ export class Pipeline {
   private readonly nonces: NonceCache;
   private readonly credentials: CredentialCache;
   private readonly plainWrite: CallContext['write'];
+  private readonly parsed = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly svc: Services, private readonly catalog: Catalog, private readonly log: Logger) {
     this.nonces = new NonceCache(svc.clock.now());
@@ -51,7 +52,7 @@ export class Pipeline {
       if (product === undefined) throw wireErrors.invalidVersion(req.version);
       const operation = this.catalog.find(product, req.action);
       if (operation === undefined) throw wireErrors.invalidAction(req.action);
-      const params = parseParams(operation.params, unflatten(req.params)) as Record<string, unknown>;
+      const params = this.parse(operation, req);
       authorize(principal, operation, operation.resources(params, principal.accountId));
       if (params['DryRun'] === true) {
         throw new DomainError('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.');
@@ -75,6 +76,26 @@ export class Pipeline {
       ms: Math.round((performance.now() - started) * 1000) / 1000,
     }, 'request');
     return { ...rendered, requestId };
+  }
+
+  /**
+   * Parameters through the operation's schema. A v3 read repeats the same query string, so the
+   * parsed parameters of recent (operation, query) pairs are kept.
+   * INVARIANT: handlers never mutate their parameters.
+   */
+  private parse(operation: Operation, req: DecodedRequest): Record<string, unknown> {
+    const cacheable = req.auth.kind === 'v3' && req.allParams === req.query && req.rawQuery.length <= 2048;
+    const key = cacheable ? operation.product + ':' + operation.action + '?' + req.rawQuery : '';
+    if (cacheable) {
+      const hit = this.parsed.get(key);
+      if (hit !== undefined) return hit;
+    }
+    const params = parseParams(operation.params, unflatten(req.params)) as Record<string, unknown>;
+    if (cacheable) {
+      if (this.parsed.size >= 1000) this.parsed.clear();
+      this.parsed.set(key, params);
+    }
+    return params;
   }
 
   private async authenticate(req: DecodedRequest, raw: RawRequest): Promise<Principal> {

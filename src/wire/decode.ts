@@ -43,6 +43,8 @@ export interface DecodedRequest {
   version: string;
   format: ResponseFormat;
   auth: Authentication;
+  /** the query string as received */
+  rawQuery: string;
   /** every decoded query pair, in order (what v3 signs) */
   query: Array<[string, string]>;
   /** every query and form pair, in order (what v1 signs) */
@@ -69,12 +71,30 @@ function lookup(pairs: Array<[string, string]>, name: string): string | undefine
   return undefined;
 }
 
+// v3 clients repeat the same query for the same read (`RegionId=cn-hangzhou`); the decoded pairs of
+// recent query strings are kept. INVARIANT: decoded pair arrays are never mutated.
+const QUERY_CACHE_MAX = 1000;
+const queryCache = new Map<string, Array<[string, string]>>();
+
+function parseQuery(rawQuery: string): Array<[string, string]> | null {
+  const hit = queryCache.get(rawQuery);
+  if (hit !== undefined) return hit;
+  const parsed = parseUrlEncoded(rawQuery);
+  // v1 queries carry a fresh nonce and signature each time: caching them would only churn
+  if (parsed !== null && rawQuery.length <= 2048 && !rawQuery.includes('Signature=')) {
+    if (queryCache.size >= QUERY_CACHE_MAX) queryCache.clear();
+    queryCache.set(rawQuery, parsed);
+  }
+  return parsed;
+}
+
 export function decodeRequest(raw: RawRequest): DecodedRequest {
   const method = raw.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST') throw wireErrors.unsupportedHttpMethod(method);
   const q = raw.url.indexOf('?');
   const path = q < 0 ? raw.url : raw.url.slice(0, q);
-  const query = parseUrlEncoded(q < 0 ? '' : raw.url.slice(q + 1));
+  const rawQuery = q < 0 ? '' : raw.url.slice(q + 1);
+  const query = parseQuery(rawQuery);
   if (query === null) throw new WireError('InvalidParameter', 400, 'The request URL contains a malformed percent-encoding.');
   let form: Array<[string, string]> = [];
   const contentType = header(raw.headers, 'content-type') ?? '';
@@ -157,5 +177,5 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
   const formatParam = lookup(allParams, 'Format');
   const format: ResponseFormat = formatParam !== undefined && formatParam.toUpperCase() === 'XML' ? 'xml' : 'json';
   const params = systemCount === 0 ? allParams : allParams.filter(([k]) => !SYSTEM_PARAMS.has(k));
-  return { method, path, action, version, format, auth, query, allParams, params };
+  return { method, path, action, version, format, auth, rawQuery, query, allParams, params };
 }
