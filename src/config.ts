@@ -39,6 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vswitchesPerVpc: intVar(env, 'PARAPET_LIMIT_VSWITCHES_PER_VPC', DEFAULT_LIMITS.vswitchesPerVpc),
       securityGroupsPerRegion: intVar(env, 'PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION', DEFAULT_LIMITS.securityGroupsPerRegion),
       rulesPerGroup: intVar(env, 'PARAPET_LIMIT_RULES_PER_GROUP', DEFAULT_LIMITS.rulesPerGroup),
+      groupsPerEni: intVar(env, 'PARAPET_LIMIT_GROUPS_PER_ENI', DEFAULT_LIMITS.groupsPerEni),
+      rulesPerEni: intVar(env, 'PARAPET_LIMIT_RULES_PER_ENI', DEFAULT_LIMITS.rulesPerEni),
     },
   };
 }

@@ -5,6 +5,9 @@ export interface Limits {
   securityGroupsPerRegion: number;
   /** ingress and egress together (SPEC §7) */
   rulesPerGroup: number;
+  groupsPerEni: number;
+  /** rules of all the groups of one ENI together (SPEC §1.3) */
+  rulesPerEni: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -12,4 +15,6 @@ export const DEFAULT_LIMITS: Limits = {
   vswitchesPerVpc: 150,
   securityGroupsPerRegion: 100,
   rulesPerGroup: 200,
+  groupsPerEni: 5,
+  rulesPerEni: 1000,
 };

@@ -256,7 +256,12 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
   requireRegion(p.regionId);
   await ctx.write(async (tx) => {
     const row = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
-    // INVARIANT: a group with members is never deleted (checked here once instances and ENIs exist).
+    // INVARIANT: a group with members is never deleted.
+    const member = await tx.selectFrom('eni_groups').innerJoin('enis', 'enis.id', 'eni_groups.eni_id')
+      .select(['enis.id as eni', 'enis.instance_id as instance']).where('eni_groups.security_group_id', '=', row.id).executeTakeFirst();
+    if (member !== undefined) {
+      throw new DomainError('DependencyViolation', 403, `There are still instance(s) in the specified security group \`${row.id}\` (${member.instance !== '' ? member.instance : member.eni}).`);
+    }
     const refs = await referencing(tx, row.id);
     if (refs.length > 0) {
       throw new DomainError('DependencyViolation', 403, `The security group \`${row.id}\` has been authorized in another one: ${refs.map((r) => r.securityGroupId).join(', ')}.`);

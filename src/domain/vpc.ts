@@ -301,7 +301,11 @@ export async function deleteVSwitch(ctx: CallContext, p: { regionId?: string | u
     if (row === undefined || (p.regionId !== undefined && row.region_id !== p.regionId)) {
       throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` is not found.`);
     }
-    // INVARIANT: a vSwitch with network interfaces in it is never deleted (checked here once ENIs exist).
+    // INVARIANT: a vSwitch with network interfaces in it is never deleted.
+    const eni = await tx.selectFrom('enis').select(['id', 'instance_id']).where('vswitch_id', '=', row.id).executeTakeFirst();
+    if (eni !== undefined) {
+      throw new DomainError('DependencyViolation.Instance', 400, `The vSwitch \`${row.id}\` is still used by ${eni.instance_id !== '' ? `instance \`${eni.instance_id}\`` : `network interface \`${eni.id}\``}.`);
+    }
     await tx.deleteFrom('vswitches').where('id', '=', row.id).execute();
     await deleteTags(tx, 'VSWITCH', row.id);
   });

@@ -99,6 +99,54 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sg_rules_by_peer').on('sg_rules').columns(['peer_group_id']).execute();
     },
   },
+  '0003_instances': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.createTable('instances')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region_id', 'text', (c) => c.notNull())
+        .addColumn('zone_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull())
+        .addColumn('vswitch_id', 'text', (c) => c.notNull())
+        .addColumn('image_id', 'text', (c) => c.notNull())
+        .addColumn('instance_type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('public_ip', 'text', (c) => c.notNull())
+        .addColumn('bandwidth_out', 'integer', (c) => c.notNull())
+        .addColumn('key_pair_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('instances_by_owner').on('instances').columns(['account_id', 'region_id', 'created_at']).execute();
+      await db.schema.createTable('enis')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region_id', 'text', (c) => c.notNull())
+        .addColumn('zone_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull())
+        .addColumn('vswitch_id', 'text', (c) => c.notNull())
+        .addColumn('instance_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('private_ip', 'text', (c) => c.notNull())
+        .addColumn('address_space', 'text', (c) => c.notNull())
+        .addColumn('mac', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('enis_unique_ip', ['address_space', 'private_ip'])
+        .execute();
+      await db.schema.createIndex('enis_by_instance').on('enis').columns(['instance_id']).execute();
+      await db.schema.createIndex('enis_by_vswitch').on('enis').columns(['vswitch_id']).execute();
+      await db.schema.createTable('eni_groups')
+        .addColumn('eni_id', 'text', (c) => c.notNull().references('enis.id'))
+        .addColumn('security_group_id', 'text', (c) => c.notNull().references('security_groups.id'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('eni_groups_pk', ['eni_id', 'security_group_id'])
+        .execute();
+      await db.schema.createIndex('eni_groups_by_group').on('eni_groups').columns(['security_group_id']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

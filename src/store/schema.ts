@@ -91,7 +91,51 @@ export interface SgRuleTable {
   seq: number;
 }
 
+export interface InstanceTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  zone_id: string;
+  /** '' for a classic-network instance */
+  vpc_id: string;
+  vswitch_id: string;
+  image_id: string;
+  instance_type: string;
+  name: string;
+  description: string;
+  status: string;
+  public_ip: string;
+  bandwidth_out: number;
+  key_pair_name: string;
+  created_at: string;
+}
+
+export interface EniTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  zone_id: string;
+  vpc_id: string;
+  vswitch_id: string;
+  /** '' when not attached */
+  instance_id: string;
+  /** 'Primary' or 'Secondary' */
+  type: string;
+  private_ip: string;
+  /** where the address is unique: the vSwitch id, or `classic:{region}` */
+  address_space: string;
+  mac: string;
+  name: string;
+  description: string;
+  created_at: string;
+}
+
+export interface EniGroupTable { eni_id: string; security_group_id: string; position: number }
+
 export interface Schema {
+  instances: InstanceTable;
+  enis: EniTable;
+  eni_groups: EniGroupTable;
   security_groups: SecurityGroupTable;
   sg_rules: SgRuleTable;
   meta: MetaTable;

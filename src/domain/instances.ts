@@ -1,0 +1,435 @@
+// Instances and elastic network interfaces (ENIs), the things security groups attach to (SPEC
+// §1.5): private IPs from the vSwitch (classic: the region's internal range), never twice; an
+// instance's groups are its primary ENI's; membership limits (5 groups, 1,000 rules acting on an
+// ENI, one group type, the instance's own VPC or classic region), the default group of §1.4, and
+// the instance lifecycle.
+import type { CallContext } from './context.ts';
+import { DomainError, errors } from './errors.ts';
+import { requireRegion } from './vpc.ts';
+import { findImage, findInstanceType } from './catalogs.ts';
+import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
+import { normalizeRule, ruleKey } from './sg-rules.ts';
+import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
+import { isoSeconds } from '../clock.ts';
+import type { Tx } from '../store/store.ts';
+import type { EniTable, InstanceTable, SecurityGroupTable } from '../store/schema.ts';
+
+export const PUBLIC_IP_POOL = '203.0.113.0/24';
+
+export interface Eni {
+  networkInterfaceId: string;
+  instanceId: string;
+  type: 'Primary' | 'Secondary';
+  vpcId: string;
+  vSwitchId: string;
+  zoneId: string;
+  privateIpAddress: string;
+  macAddress: string;
+  name: string;
+  description: string;
+  securityGroupIds: string[];
+  creationTime: string;
+  status: 'InUse' | 'Available';
+}
+
+export interface Instance {
+  instanceId: string;
+  accountId: string;
+  regionId: string;
+  zoneId: string;
+  vpcId: string;
+  vSwitchId: string;
+  networkType: 'vpc' | 'classic';
+  imageId: string;
+  osType: 'linux' | 'windows';
+  instanceType: string;
+  instanceName: string;
+  description: string;
+  status: string;
+  publicIpAddress: string;
+  internetMaxBandwidthOut: number;
+  keyPairName: string;
+  creationTime: string;
+  privateIpAddress: string;
+  securityGroupIds: string[];
+  networkInterfaces: Eni[];
+  tags: Tag[];
+}
+
+const INSTANCE_TAG = 'instance';
+
+const instanceNotFound = (id: string) => new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${id}\` does not exist.`);
+const eniNotFound = (id: string) => new DomainError('InvalidEniId.NotFound', 404, `The specified NetworkInterfaceId \`${id}\` does not exist.`);
+
+function randomMac(ctx: CallContext): string {
+  const hex = ctx.ids.token(6).replace(/[^a-zA-Z0-9]/g, '0');
+  const bytes = [...Buffer.from(hex)].slice(0, 3).map((b) => (b % 256).toString(16).padStart(2, '0'));
+  return '00:16:3e:' + bytes.join(':');
+}
+
+/** The lowest free host address of `cidr` in `space` (the first and the last three are reserved), or the requested one. */
+async function allocateIp(tx: Tx, space: string, cidrText: string, requested?: string): Promise<string> {
+  const cidr = parseCidr(cidrText)!;
+  const used = new Set((await tx.selectFrom('enis').select('private_ip').where('address_space', '=', space).execute()).map((r) => r.private_ip));
+  const first = cidr.base + 1;
+  const last = cidr.base + cidr.size - 4;
+  if (requested !== undefined && requested !== '') {
+    const ip = ipToInt(requested);
+    if (ip === null || !cidrHasIp(cidr, ip) || ip < first || ip > last) {
+      throw new DomainError('InvalidPrivateIpAddress.Malformed', 400, `The specified \`PrivateIpAddress\` \`${requested}\` is not a usable address of \`${cidrText}\`.`);
+    }
+    if (used.has(requested)) throw new DomainError('InvalidPrivateIpAddress.Duplicated', 400, `The specified \`PrivateIpAddress\` \`${requested}\` is already in use.`);
+    return requested;
+  }
+  for (let ip = first; ip <= last; ip++) {
+    const text = intToIp(ip);
+    if (!used.has(text)) return text;
+  }
+  throw new DomainError('InvalidVSwitchId.IpNotEnough', 403, `No free private IP address is left in \`${cidrText}\`.`);
+}
+
+async function allocatePublicIp(tx: Tx): Promise<string> {
+  const used = new Set((await tx.selectFrom('instances').select('public_ip').where('public_ip', '!=', '').execute()).map((r) => r.public_ip));
+  const pool = parseCidr(PUBLIC_IP_POOL)!;
+  for (let ip = pool.base + 1; ip < pool.base + pool.size - 1; ip++) {
+    const text = intToIp(ip);
+    if (!used.has(text)) return text;
+  }
+  throw new DomainError('QuotaExceed.PublicIpAddress', 403, `The public address pool \`${PUBLIC_IP_POOL}\` is exhausted.`);
+}
+
+/** Checks a whole set of groups for one ENI (SPEC §1.5, §7) and returns their rows in order. */
+async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; vpcId: string }, ids: readonly string[], param: string): Promise<SecurityGroupTable[]> {
+  if (ids.length === 0) throw new DomainError('InstanceLastSecurityGroup', 403, 'An instance or network interface must stay in at least one security group.');
+  if (new Set(ids).size !== ids.length) throw errors.invalidParameter(param, ids.join(','), 'A security group is given more than once.');
+  if (ids.length > ctx.limits.groupsPerEni) {
+    throw new DomainError('InstanceSecurityGroupLimitExceeded', 403, `A network interface may be in at most ${ctx.limits.groupsPerEni} security groups; ${ids.length} were given.`);
+  }
+  const rows: SecurityGroupTable[] = [];
+  for (const id of ids) {
+    const row = await tx.selectFrom('security_groups').selectAll().where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    if (row === undefined || row.region_id !== eni.regionId) throw new DomainError('InvalidSecurityGroupId.NotFound', 404, `The specified SecurityGroupId \`${id}\` does not exist.`);
+    if (row.vpc_id !== eni.vpcId) {
+      throw new DomainError('InvalidSecurityGroupId.NotInSameNetwork', 403, eni.vpcId === ''
+        ? `The security group \`${id}\` belongs to VPC \`${row.vpc_id}\`; a classic-network instance joins classic groups only.`
+        : `The security group \`${id}\` is not in VPC \`${eni.vpcId}\`.`);
+    }
+    rows.push(row);
+  }
+  if (new Set(rows.map((r) => r.type)).size > 1) {
+    throw new DomainError('InvalidSecurityGroup.TypeMismatch', 403, 'A network interface can\'t be in a basic and an advanced security group at the same time.');
+  }
+  const counts = await tx.selectFrom('sg_rules').select((eb) => ['security_group_id', eb.fn.countAll<number>().as('n')] as const)
+    .where('security_group_id', 'in', [...ids]).groupBy('security_group_id').execute();
+  const total = counts.reduce((a, c) => a + Number(c.n), 0);
+  if (total > ctx.limits.rulesPerEni) {
+    throw new DomainError('InvalidSecurityGroup.RuleLimitExceeded', 403, `The security groups would put ${total} rules on one network interface; at most ${ctx.limits.rulesPerEni} are allowed.`);
+  }
+  return rows;
+}
+
+async function setGroups(tx: Tx, eniId: string, ids: readonly string[]): Promise<void> {
+  await tx.deleteFrom('eni_groups').where('eni_id', '=', eniId).execute();
+  for (let i = 0; i < ids.length; i++) await tx.insertInto('eni_groups').values({ eni_id: eniId, security_group_id: ids[i]!, position: i }).execute();
+}
+
+/** SPEC §1.4: the account's first group in a region, made for an instance created without one. */
+async function defaultGroup(ctx: CallContext, tx: Tx, regionId: string, vpcId: string): Promise<string> {
+  const id = ctx.ids.resource('sg');
+  const now = isoSeconds(ctx.clock.now());
+  await tx.insertInto('security_groups').values({
+    id, account_id: ctx.principal.accountId, region_id: regionId, vpc_id: vpcId, network_type: vpcId === '' ? 'classic' : 'vpc',
+    type: 'normal', name: 'sg-default', description: 'System created security group.', inner_access_policy: 'Accept', resource_group_id: '', created_at: now,
+  }).execute();
+  const group = { type: 'normal' as const, networkType: (vpcId === '' ? 'classic' : 'vpc') as 'vpc' | 'classic', securityGroupId: id, accountId: ctx.principal.accountId };
+  const inputs = [
+    { IpProtocol: 'icmp', PortRange: '-1/-1' }, { IpProtocol: 'tcp', PortRange: '22/22' }, { IpProtocol: 'tcp', PortRange: '3389/3389' },
+  ];
+  let seq = 0;
+  for (const input of inputs) {
+    const rule = normalizeRule('ingress', { ...input, SourceCidrIp: '0.0.0.0/0', Priority: '100', Policy: 'accept', NicType: vpcId === '' ? 'internet' : 'intranet' }, group);
+    await tx.insertInto('sg_rules').values({ id: ctx.ids.resource('sgr'), security_group_id: id, rule_key: ruleKey(rule), body: JSON.stringify(rule), peer_group_id: '', created_at: now, seq: ++seq }).execute();
+  }
+  return id;
+}
+
+export interface RunParams {
+  regionId: string;
+  imageId: string;
+  instanceType: string;
+  vSwitchId?: string | undefined;
+  zoneId?: string | undefined;
+  securityGroupIds?: string[] | undefined;
+  amount?: number | undefined;
+  instanceName?: string | undefined;
+  description?: string | undefined;
+  keyPairName?: string | undefined;
+  internetMaxBandwidthOut?: number | undefined;
+  privateIpAddress?: string | undefined;
+  tags?: Tag[] | undefined;
+  /** RunInstances starts them; CreateInstance leaves them Stopped */
+  start: boolean;
+}
+
+export async function runInstances(ctx: CallContext, p: RunParams): Promise<string[]> {
+  const region = requireRegion(p.regionId);
+  if (findImage(p.imageId) === undefined) throw new DomainError('InvalidImageId.NotFound', 404, `The specified ImageId \`${p.imageId}\` does not exist.`);
+  if (findInstanceType(p.instanceType) === undefined) throw new DomainError('InvalidInstanceType.ValueNotSupported', 400, `The specified InstanceType \`${p.instanceType}\` is not supported.`);
+  const amount = p.amount ?? 1;
+  if (!Number.isInteger(amount) || amount < 1 || amount > 100) throw errors.invalidParameter('Amount', String(p.amount), 'It must be between 1 and 100.');
+  if (amount > 1 && p.privateIpAddress !== undefined && p.privateIpAddress !== '') throw errors.invalidParameter('PrivateIpAddress', p.privateIpAddress, 'One address can\'t be given to several instances.');
+  const bandwidth = p.internetMaxBandwidthOut ?? 0;
+  if (!Number.isInteger(bandwidth) || bandwidth < 0 || bandwidth > 100) throw errors.invalidParameter('InternetMaxBandwidthOut', String(p.internetMaxBandwidthOut), 'It must be between 0 and 100.');
+  if (p.instanceName !== undefined && (p.instanceName.length > 128 || /^https?:\/\//.test(p.instanceName))) {
+    throw new DomainError('InvalidInstanceName.Malformed', 400, `The specified \`InstanceName\` \`${p.instanceName}\` is invalid.`);
+  }
+  const tags = validateTags(p.tags);
+  const accountId = ctx.principal.accountId;
+  return ctx.write(async (tx) => {
+    let vpcId = '';
+    let vSwitchId = '';
+    let zoneId = p.zoneId ?? region.zones[0]!;
+    let space = `classic:${region.id}`;
+    let cidr = region.classicCidr;
+    if (p.vSwitchId !== undefined && p.vSwitchId !== '') {
+      const vsw = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId).where('account_id', '=', accountId).executeTakeFirst();
+      if (vsw === undefined || vsw.region_id !== region.id) throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` does not exist.`);
+      if (p.zoneId !== undefined && p.zoneId !== '' && p.zoneId !== vsw.zone_id) throw new DomainError('InvalidParameter.Mismatch', 400, `The vSwitch \`${vsw.id}\` is in zone \`${vsw.zone_id}\`, not \`${p.zoneId}\`.`);
+      vpcId = vsw.vpc_id;
+      vSwitchId = vsw.id;
+      zoneId = vsw.zone_id;
+      space = vsw.id;
+      cidr = vsw.cidr_block;
+    } else if (!region.zones.includes(zoneId)) {
+      throw new DomainError('InvalidZoneId.NotFound', 404, `The specified ZoneId \`${zoneId}\` is not a zone of region \`${region.id}\`.`);
+    }
+    let groups = p.securityGroupIds ?? [];
+    if (groups.length === 0) {
+      const any = await tx.selectFrom('security_groups').select('id').where('account_id', '=', accountId).where('region_id', '=', region.id).executeTakeFirst();
+      if (any !== undefined) throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupId` that is mandatory for processing this request is not supplied.');
+      groups = [await defaultGroup(ctx, tx, region.id, vpcId)];
+    }
+    await checkGroupSet(ctx, tx, { regionId: region.id, vpcId }, groups, 'SecurityGroupIds');
+    const now = isoSeconds(ctx.clock.now());
+    const ids: string[] = [];
+    for (let n = 0; n < amount; n++) {
+      const id = ctx.ids.resource('i');
+      const row: InstanceTable = {
+        id, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, image_id: p.imageId,
+        instance_type: p.instanceType, name: p.instanceName ?? id, description: p.description ?? '', status: p.start ? 'Running' : 'Stopped',
+        public_ip: bandwidth > 0 ? await allocatePublicIp(tx) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
+      };
+      await tx.insertInto('instances').values(row).execute();
+      const eniId = ctx.ids.resource('eni');
+      await tx.insertInto('enis').values({
+        id: eniId, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, instance_id: id,
+        type: 'Primary', private_ip: await allocateIp(tx, space, cidr, p.privateIpAddress), address_space: space, mac: randomMac(ctx),
+        name: '', description: '', created_at: now,
+      }).execute();
+      await setGroups(tx, eniId, groups);
+      await writeTags(tx, accountId, INSTANCE_TAG, id, tags);
+      ids.push(id);
+    }
+    return ids;
+  });
+}
+
+function toEni(row: EniTable, groups: string[]): Eni {
+  return {
+    networkInterfaceId: row.id, instanceId: row.instance_id, type: row.type as 'Primary' | 'Secondary', vpcId: row.vpc_id, vSwitchId: row.vswitch_id,
+    zoneId: row.zone_id, privateIpAddress: row.private_ip, macAddress: row.mac, name: row.name, description: row.description,
+    securityGroupIds: groups, creationTime: row.created_at, status: row.instance_id === '' ? 'Available' : 'InUse',
+  };
+}
+
+async function groupsByEni(db: CallContext['store']['db'] | Tx, eniIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < eniIds.length; i += 500) {
+    const rows = await db.selectFrom('eni_groups').selectAll().where('eni_id', 'in', eniIds.slice(i, i + 500)).orderBy('position').execute();
+    for (const r of rows) {
+      const list = out.get(r.eni_id) ?? [];
+      list.push(r.security_group_id);
+      out.set(r.eni_id, list);
+    }
+  }
+  return out;
+}
+
+/** Every instance and ENI of an account in a region, memoized until the next write. */
+export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ instances: Instance[]; enis: Eni[] }> {
+  const accountId = ctx.principal.accountId;
+  return ctx.store.memo(`instances:${accountId}:${regionId}`, async () => {
+    const db = ctx.store.db;
+    const rows = await db.selectFrom('instances').selectAll().where('account_id', '=', accountId).where('region_id', '=', regionId).orderBy('created_at', 'desc').orderBy('id').execute();
+    const eniRows = await db.selectFrom('enis').selectAll().where('account_id', '=', accountId).where('region_id', '=', regionId).orderBy('created_at').orderBy('id').execute();
+    const groups = await groupsByEni(db, eniRows.map((e) => e.id));
+    const enis = eniRows.map((e) => toEni(e, groups.get(e.id) ?? []));
+    const tags = await readTags(db, INSTANCE_TAG, rows.map((r) => r.id));
+    const instances = rows.map((r): Instance => {
+      const mine = enis.filter((e) => e.instanceId === r.id);
+      const primary = mine.find((e) => e.type === 'Primary');
+      return {
+        instanceId: r.id, accountId: r.account_id, regionId: r.region_id, zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id,
+        networkType: r.vpc_id === '' ? 'classic' : 'vpc', imageId: r.image_id, osType: findImage(r.image_id)?.osType ?? 'linux',
+        instanceType: r.instance_type, instanceName: r.name, description: r.description, status: r.status, publicIpAddress: r.public_ip,
+        internetMaxBandwidthOut: r.bandwidth_out, keyPairName: r.key_pair_name, creationTime: r.created_at,
+        privateIpAddress: primary?.privateIpAddress ?? '', securityGroupIds: primary?.securityGroupIds ?? [], networkInterfaces: mine, tags: tags.get(r.id) ?? [],
+      };
+    });
+    return { instances, enis };
+  });
+}
+
+async function instanceRow(tx: Tx, ctx: CallContext, id: string, regionId?: string): Promise<InstanceTable> {
+  const row = await tx.selectFrom('instances').selectAll().where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+  if (row === undefined || (regionId !== undefined && row.region_id !== regionId)) throw instanceNotFound(id);
+  return row;
+}
+
+async function primaryEni(tx: Tx, instanceId: string): Promise<EniTable> {
+  return tx.selectFrom('enis').selectAll().where('instance_id', '=', instanceId).where('type', '=', 'Primary').executeTakeFirstOrThrow();
+}
+
+const TRANSITIONS: Record<'start' | 'stop' | 'reboot', { from: string; to: string }> = {
+  start: { from: 'Stopped', to: 'Running' },
+  stop: { from: 'Running', to: 'Stopped' },
+  reboot: { from: 'Running', to: 'Running' },
+};
+
+export async function changeState(ctx: CallContext, instanceId: string, action: 'start' | 'stop' | 'reboot'): Promise<void> {
+  await ctx.write(async (tx) => {
+    const row = await instanceRow(tx, ctx, instanceId);
+    const t = TRANSITIONS[action];
+    if (row.status !== t.from) throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${instanceId}\` is ${row.status}; it must be ${t.from} to ${action}.`);
+    await tx.updateTable('instances').set({ status: t.to }).where('id', '=', row.id).execute();
+  });
+}
+
+export async function deleteInstance(ctx: CallContext, instanceId: string, force: boolean): Promise<void> {
+  await ctx.write(async (tx) => {
+    const row = await instanceRow(tx, ctx, instanceId);
+    if (row.status !== 'Stopped' && !force) throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${instanceId}\` is ${row.status}; stop it first, or delete with Force.`);
+    const enis = await tx.selectFrom('enis').selectAll().where('instance_id', '=', row.id).execute();
+    for (const e of enis) {
+      if (e.type === 'Primary') {
+        await tx.deleteFrom('eni_groups').where('eni_id', '=', e.id).execute();
+        await tx.deleteFrom('enis').where('id', '=', e.id).execute();
+      } else {
+        await tx.updateTable('enis').set({ instance_id: '' }).where('id', '=', e.id).execute();
+      }
+    }
+    await tx.deleteFrom('instances').where('id', '=', row.id).execute();
+    await deleteTags(tx, INSTANCE_TAG, row.id);
+  });
+}
+
+export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId: string; instanceName?: string | undefined; description?: string | undefined; securityGroupIds?: string[] | undefined }): Promise<void> {
+  await ctx.write(async (tx) => {
+    const row = await instanceRow(tx, ctx, p.instanceId);
+    const set: Partial<InstanceTable> = {};
+    if (p.instanceName !== undefined) set.name = p.instanceName;
+    if (p.description !== undefined) set.description = p.description;
+    if (Object.keys(set).length > 0) await tx.updateTable('instances').set(set).where('id', '=', row.id).execute();
+    if (p.securityGroupIds !== undefined) {
+      const eni = await primaryEni(tx, row.id);
+      await checkGroupSet(ctx, tx, { regionId: row.region_id, vpcId: row.vpc_id }, p.securityGroupIds, 'SecurityGroupIds');
+      await setGroups(tx, eni.id, p.securityGroupIds);
+    }
+  });
+}
+
+async function eniFor(tx: Tx, ctx: CallContext, p: { instanceId?: string | undefined; networkInterfaceId?: string | undefined }): Promise<EniTable> {
+  if (p.networkInterfaceId !== undefined && p.networkInterfaceId !== '') {
+    const e = await tx.selectFrom('enis').selectAll().where('id', '=', p.networkInterfaceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    if (e === undefined) throw eniNotFound(p.networkInterfaceId);
+    return e;
+  }
+  if (p.instanceId === undefined || p.instanceId === '') throw new DomainError('MissingParameter', 400, 'Give `InstanceId` or `NetworkInterfaceId`.');
+  const row = await instanceRow(tx, ctx, p.instanceId);
+  return primaryEni(tx, row.id);
+}
+
+/** JoinSecurityGroup / LeaveSecurityGroup, for an instance (its primary ENI) or an ENI. */
+export async function changeMembership(ctx: CallContext, p: { securityGroupId: string; instanceId?: string | undefined; networkInterfaceId?: string | undefined; join: boolean }): Promise<void> {
+  await ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, p);
+    const current = (await tx.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', eni.id).orderBy('position').execute()).map((r) => r.security_group_id);
+    const who = p.instanceId ?? eni.id;
+    if (p.join) {
+      if (current.includes(p.securityGroupId)) throw new DomainError('InvalidInstanceId.AlreadyExists', 403, `\`${who}\` is already in security group \`${p.securityGroupId}\`.`);
+      const next = [...current, p.securityGroupId];
+      await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id }, next, 'SecurityGroupId');
+      await setGroups(tx, eni.id, next);
+    } else {
+      if (!current.includes(p.securityGroupId)) {
+        const exists = await tx.selectFrom('security_groups').select('id').where('id', '=', p.securityGroupId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+        if (exists === undefined) throw new DomainError('InvalidSecurityGroupId.NotFound', 404, `The specified SecurityGroupId \`${p.securityGroupId}\` does not exist.`);
+        throw new DomainError('InstanceNotInSecurityGroup', 403, `\`${who}\` is not in security group \`${p.securityGroupId}\`.`);
+      }
+      if (current.length === 1) throw new DomainError('InstanceLastSecurityGroup', 403, `\`${who}\` must stay in at least one security group.`);
+      await setGroups(tx, eni.id, current.filter((g) => g !== p.securityGroupId));
+    }
+  });
+}
+
+export async function createNetworkInterface(ctx: CallContext, p: { regionId: string; vSwitchId: string; securityGroupIds: string[]; name?: string | undefined; description?: string | undefined; primaryIpAddress?: string | undefined }): Promise<Eni> {
+  requireRegion(p.regionId);
+  return ctx.write(async (tx) => {
+    const vsw = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    if (vsw === undefined || vsw.region_id !== p.regionId) throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` does not exist.`);
+    await checkGroupSet(ctx, tx, { regionId: p.regionId, vpcId: vsw.vpc_id }, p.securityGroupIds, 'SecurityGroupIds');
+    const row: EniTable = {
+      id: ctx.ids.resource('eni'), account_id: ctx.principal.accountId, region_id: p.regionId, zone_id: vsw.zone_id, vpc_id: vsw.vpc_id, vswitch_id: vsw.id,
+      instance_id: '', type: 'Secondary', private_ip: await allocateIp(tx, vsw.id, vsw.cidr_block, p.primaryIpAddress), address_space: vsw.id,
+      mac: randomMac(ctx), name: p.name ?? '', description: p.description ?? '', created_at: isoSeconds(ctx.clock.now()),
+    };
+    await tx.insertInto('enis').values(row).execute();
+    await setGroups(tx, row.id, p.securityGroupIds);
+    return toEni(row, p.securityGroupIds);
+  });
+}
+
+export async function attachNetworkInterface(ctx: CallContext, p: { networkInterfaceId: string; instanceId: string }): Promise<void> {
+  await ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
+    const inst = await instanceRow(tx, ctx, p.instanceId);
+    if (eni.instance_id !== '') throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is already attached to \`${eni.instance_id}\`.`);
+    if (inst.vpc_id !== eni.vpc_id || inst.zone_id !== eni.zone_id) throw new DomainError('InvalidOperation.InvalidEcsState', 403, `The network interface \`${eni.id}\` and instance \`${inst.id}\` must be in the same VPC and zone.`);
+    const attached = await tx.selectFrom('enis').select('id').where('instance_id', '=', inst.id).execute();
+    const max = findInstanceType(inst.instance_type)?.eniQuantity ?? 1;
+    if (attached.length >= max) throw new DomainError('EniPerInstanceLimitExceeded', 403, `The instance type \`${inst.instance_type}\` takes at most ${max} network interfaces.`);
+    await tx.updateTable('enis').set({ instance_id: inst.id }).where('id', '=', eni.id).execute();
+  });
+}
+
+export async function detachNetworkInterface(ctx: CallContext, p: { networkInterfaceId: string; instanceId: string }): Promise<void> {
+  await ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
+    if (eni.instance_id !== p.instanceId) throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is not attached to \`${p.instanceId}\`.`);
+    if (eni.type === 'Primary') throw new DomainError('Operation.Conflict', 403, 'The primary network interface of an instance can\'t be detached.');
+    await tx.updateTable('enis').set({ instance_id: '' }).where('id', '=', eni.id).execute();
+  });
+}
+
+export async function modifyNetworkInterfaceAttribute(ctx: CallContext, p: { networkInterfaceId: string; securityGroupIds?: string[] | undefined; name?: string | undefined; description?: string | undefined }): Promise<void> {
+  await ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
+    const set: Partial<EniTable> = {};
+    if (p.name !== undefined) set.name = p.name;
+    if (p.description !== undefined) set.description = p.description;
+    if (Object.keys(set).length > 0) await tx.updateTable('enis').set(set).where('id', '=', eni.id).execute();
+    if (p.securityGroupIds !== undefined && p.securityGroupIds.length > 0) {
+      await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id }, p.securityGroupIds, 'SecurityGroupId');
+      await setGroups(tx, eni.id, p.securityGroupIds);
+    }
+  });
+}
+
+export async function deleteNetworkInterface(ctx: CallContext, networkInterfaceId: string): Promise<void> {
+  await ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, { networkInterfaceId });
+    if (eni.instance_id !== '') throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is attached to \`${eni.instance_id}\`; detach it first.`);
+    await tx.deleteFrom('eni_groups').where('eni_id', '=', eni.id).execute();
+    await tx.deleteFrom('enis').where('id', '=', eni.id).execute();
+  });
+}
