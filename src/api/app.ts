@@ -10,13 +10,14 @@ import { Pipeline } from './pipeline.ts';
 import { ecsRegionOperations } from './products/ecs-regions.ts';
 import { vpcOperations } from './products/vpc.ts';
 import { securityGroupOperations } from './products/ecs-security-groups.ts';
-import { instanceOperations } from './products/ecs-instances.ts';
+import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
+import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
-  return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations);
+  return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

@@ -37,6 +37,8 @@ export interface SecurityGroup {
   rules: StoredRule[];
   /** rules that authorize another group */
   groupToGroupRuleCount: number;
+  /** instances whose primary or secondary ENIs are members */
+  ecsCount: number;
 }
 
 const TAG_TYPE = 'securitygroup';
@@ -127,6 +129,16 @@ export function groupsOf(ctx: CallContext, regionId: string): Promise<SecurityGr
         list.push({ ruleId: r.id, rule: JSON.parse(r.body) as Rule, createTime: r.created_at, seq: r.seq });
       }
     }
+    const members = await db.selectFrom('eni_groups').innerJoin('enis', 'enis.id', 'eni_groups.eni_id')
+      .innerJoin('security_groups', 'security_groups.id', 'eni_groups.security_group_id')
+      .select(['eni_groups.security_group_id as sg', 'enis.instance_id as instance'])
+      .where('security_groups.account_id', '=', accountId).where('security_groups.region_id', '=', regionId).where('enis.instance_id', '!=', '').execute();
+    const ecs = new Map<string, Set<string>>();
+    for (const m of members) {
+      const set = ecs.get(m.sg) ?? new Set<string>();
+      set.add(m.instance);
+      ecs.set(m.sg, set);
+    }
     return rows.map((r) => {
       const rules = byGroup.get(r.id) ?? [];
       return {
@@ -134,6 +146,7 @@ export function groupsOf(ctx: CallContext, regionId: string): Promise<SecurityGr
         networkType: r.network_type as 'vpc' | 'classic', type: r.type as GroupType, name: r.name, description: r.description,
         innerAccessPolicy: r.inner_access_policy as 'Accept' | 'Drop', resourceGroupId: r.resource_group_id, creationTime: r.created_at,
         tags: tags.get(r.id) ?? [], rules, groupToGroupRuleCount: rules.filter((x) => x.rule.peer.kind === 'group').length,
+        ecsCount: ecs.get(r.id)?.size ?? 0,
       };
     });
   });

@@ -111,6 +111,22 @@ describe('instances and membership end to end', () => {
     await ecs.deleteInstance(new $.DeleteInstanceRequest({ instanceId: id, force: true }));
   });
 
+  test('tags on security groups and instances; EcsCount counts member instances', async () => {
+    const sg = await group();
+    const [id] = await run({ securityGroupId: sg });
+    await ecs.tagResources(new $.TagResourcesRequest({ regionId: R, resourceType: 'securitygroup', resourceId: [sg], tag: [new $.TagResourcesRequestTag({ key: 'team', value: 'red' })] }));
+    await ecs.tagResources(new $.TagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id!], tag: [new $.TagResourcesRequestTag({ key: 'team', value: 'red' })] }));
+    const listed = await ecs.listTagResources(new $.ListTagResourcesRequest({ regionId: R, resourceType: 'securitygroup', resourceId: [sg] }));
+    assert.deepEqual(listed.body!.tagResources!.tagResource!.map((x) => [x.resourceId, x.tagKey, x.tagValue]), [[sg, 'team', 'red']]);
+    const byTag = await ecs.describeSecurityGroups(new $.DescribeSecurityGroupsRequest({ regionId: R, tag: [new $.DescribeSecurityGroupsRequestTag({ key: 'team', value: 'red' })] }));
+    assert.deepEqual(byTag.body!.securityGroups!.securityGroup!.map((g) => [g.securityGroupId, g.ecsCount]), [[sg, 1]]);
+    assert.deepEqual((await describeOne(id!)).tags!.tag!.map((x) => [x.tagKey, x.tagValue]), [['team', 'red']]);
+    await ecs.untagResources(new $.UntagResourcesRequest({ regionId: R, resourceType: 'securitygroup', resourceId: [sg], tagKey: ['team'] }));
+    assert.equal((await ecs.listTagResources(new $.ListTagResourcesRequest({ regionId: R, resourceType: 'securitygroup', resourceId: [sg] }))).body!.tagResources!.tagResource!.length, 0);
+    assert.equal((await sdkError(ecs.tagResources(new $.TagResourcesRequest({ regionId: R, resourceType: 'securitygroup', resourceId: ['sg-nope0000000000'], tag: [new $.TagResourcesRequestTag({ key: 'a', value: 'b' })] })))).code, 'InvalidSecurityGroupId.NotFound');
+    await ecs.deleteInstance(new $.DeleteInstanceRequest({ instanceId: id, force: true }));
+  });
+
   test('ENIs: create, attach, change groups, detach, delete', async () => {
     const sg1 = await group();
     const sg2 = await group();

@@ -35,7 +35,7 @@ const groupJson = new WeakMap<sg.SecurityGroup, RawJson>();
 const wireGroup = (g: sg.SecurityGroup) => rawJsonOf(groupJson, g, () => ({
   SecurityGroupId: g.securityGroupId, SecurityGroupName: g.name, Description: g.description, SecurityGroupType: g.type,
   VpcId: g.vpcId, CreationTime: g.creationTime, ResourceGroupId: g.resourceGroupId, ServiceManaged: false,
-  RuleCount: g.rules.length, GroupToGroupRuleCount: g.groupToGroupRuleCount, EcsCount: 0, AvailableInstanceAmount: g.type === 'enterprise' ? 65536 : 2000,
+  RuleCount: g.rules.length, GroupToGroupRuleCount: g.groupToGroupRuleCount, EcsCount: g.ecsCount, AvailableInstanceAmount: g.type === 'enterprise' ? 65536 : 2000,
   Tags: wireTags(g.tags),
 }));
 const permissionsJson = new WeakMap<sg.SecurityGroup, RawJson>();
