@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL schema to use (created when missing); the connection's default when unset */
+  databaseSchema: string | undefined;
   accountId: string | undefined;
   rootAccessKeyId: string | undefined;
   rootAccessKeySecret: string | undefined;
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     dataDir: env['PARAPET_DATA_DIR'] || './data',
     databaseUrl: env['PARAPET_DATABASE_URL'] || undefined,
+    databaseSchema: env['PARAPET_DATABASE_SCHEMA'] || undefined,
     accountId: env['PARAPET_ACCOUNT_ID'] || undefined,
     rootAccessKeyId: env['PARAPET_ROOT_ACCESS_KEY_ID'] || undefined,
     rootAccessKeySecret: env['PARAPET_ROOT_ACCESS_KEY_SECRET'] || undefined,

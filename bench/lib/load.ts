@@ -16,7 +16,11 @@ export function serialize(r: BuiltRequest): Buffer {
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-export async function runLoad(endpoint: string, requests: readonly Buffer[], seconds: number, connections = 16, depth = 8): Promise<LoadResult> {
+/**
+ * `requests` is shared by all connections in order; or, given `streams`, connection i sends only
+ * streams[i] (in order, one at a time when depth is 1), for workloads whose order matters.
+ */
+export async function runLoad(endpoint: string, requests: readonly Buffer[], seconds: number, connections = 16, depth = 8, streams?: readonly (readonly Buffer[])[]): Promise<LoadResult> {
   const [host, portText] = endpoint.split(':');
   const port = Number(portText);
   let next = 0;
@@ -27,7 +31,10 @@ export async function runLoad(endpoint: string, requests: readonly Buffer[], sec
   const deadline = performance.now() + seconds * 1000;
   const take = (): Buffer | undefined => (next < requests.length ? requests[next++] : undefined);
 
-  const runConnection = () => new Promise<void>((resolve) => {
+  const runConnection = (index: number) => new Promise<void>((resolve) => {
+    const stream = streams?.[index];
+    let position = 0;
+    const takeMine = stream === undefined ? take : (): Buffer | undefined => (position < stream.length ? stream[position++] : undefined);
     const socket: Socket = connect({ host, port, noDelay: true });
     const sentAt: number[] = [];
     let pending: Buffer = Buffer.alloc(0);
@@ -37,7 +44,7 @@ export async function runLoad(endpoint: string, requests: readonly Buffer[], sec
       const batch: Buffer[] = [];
       const now = performance.now();
       for (let i = 0; i < n && now < deadline; i++) {
-        const r = take();
+        const r = takeMine();
         if (r === undefined) break;
         batch.push(r);
         sentAt.push(now);
@@ -71,7 +78,7 @@ export async function runLoad(endpoint: string, requests: readonly Buffer[], sec
   });
 
   const started = performance.now();
-  await Promise.all(Array.from({ length: connections }, runConnection));
+  await Promise.all(Array.from({ length: streams?.length ?? connections }, (_, i) => runConnection(i)));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => (latencies.length === 0 ? 0 : Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2)));

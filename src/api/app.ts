@@ -1,5 +1,6 @@
 // The HTTP application: fastify with the RPC endpoint at `/` (GET and POST), `/healthz`, and
 // Alibaba-style errors for everything fastify itself refuses (unknown paths, oversized bodies).
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../domain/context.ts';
@@ -14,6 +15,8 @@ import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
 import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
+/** The v3 clients put every parameter in the query: a batch of 100 rules is well over Node's 16 KiB default. */
+export const MAX_HEADER_SIZE = 256 * 1024;
 const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
@@ -24,6 +27,14 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
   // No logger for fastify itself: it would build a child logger per request; the pipeline writes
   // the one line per request, and the handlers below log fastify's own errors.
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true,
+    serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_SIZE }, handler),
+    // what Node refuses before any route runs (oversized or malformed requests) still gets an Alibaba error body
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const r = renderError(new WireError('InvalidParameter', status, status === 431 ? `The request line and headers are larger than ${MAX_HEADER_SIZE} bytes.` : 'The HTTP request is malformed.'), svc.ids.requestId(), 'parapet', 'json');
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${r.contentType}\r\nContent-Length: ${Buffer.byteLength(r.body)}\r\nConnection: close\r\n\r\n${r.body}`);
+      else socket.destroy();
+    },
     // the wire layer decodes the raw URL itself (it must, to re-canonicalize); fastify's parse would be wasted work
     routerOptions: { querystringParser: () => ({}) },
   });

@@ -3,7 +3,9 @@ import type { Store } from './store.ts';
 import { openSqlite } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 
-export async function openStore(config: { dataDir: string; databaseUrl?: string | undefined }): Promise<Store> {
-  if (config.databaseUrl !== undefined && config.databaseUrl !== '') return openPostgres({ url: config.databaseUrl });
+export async function openStore(config: { dataDir: string; databaseUrl?: string | undefined; databaseSchema?: string | undefined }): Promise<Store> {
+  if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
+    return openPostgres({ url: config.databaseUrl, ...(config.databaseSchema !== undefined ? { schema: config.databaseSchema } : {}) });
+  }
   return openSqlite({ dataDir: config.dataDir });
 }
