@@ -11,6 +11,7 @@ import {
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
+import { pageOf } from './paging.ts';
 
 export type GroupType = 'normal' | 'enterprise';
 
@@ -199,11 +200,7 @@ export async function describeSecurityGroups(ctx: CallContext, q: GroupQuery): P
     const next = start + size < matched.length ? 'o' + (start + size) : undefined;
     return { items, totalCount: matched.length, pageNumber: 1, pageSize: size, nextToken: next };
   }
-  const pageNumber = q.pageNumber ?? 1;
-  const pageSize = q.pageSize ?? 10;
-  if (!Number.isInteger(pageNumber) || pageNumber < 1) throw errors.invalidParameter('PageNumber', String(q.pageNumber), 'It must be a positive integer.');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) throw errors.invalidParameter('PageSize', String(q.pageSize), 'It must be between 1 and 50.');
-  return { items: matched.slice((pageNumber - 1) * pageSize, pageNumber * pageSize), totalCount: matched.length, pageNumber, pageSize, nextToken: undefined };
+  return { ...pageOf(matched, q.pageNumber, q.pageSize, 50), nextToken: undefined };
 }
 
 export async function describeSecurityGroup(ctx: CallContext, regionId: string, securityGroupId: string): Promise<SecurityGroup> {

@@ -8,6 +8,7 @@ import { cidrContains, cidrOverlaps, formatCidr, parseCidr, PRIVATE_RANGES, type
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { VpcTable, VSwitchTable } from '../store/schema.ts';
+import { checkPage, pageOf, type Page } from './paging.ts';
 
 export interface Vpc {
   vpcId: string;
@@ -42,7 +43,6 @@ export interface VSwitch {
   tags: Tag[];
 }
 
-export interface Page<T> { totalCount: number; pageNumber: number; pageSize: number; items: T[] }
 
 const DEFAULT_VPC_CIDR = '172.16.0.0/12';
 
@@ -129,13 +129,6 @@ export async function createVpc(ctx: CallContext, p: {
   });
 }
 
-function checkPage(pageNumber: number | undefined, pageSize: number | undefined, maxSize: number): { pageNumber: number; pageSize: number } {
-  const n = pageNumber ?? 1;
-  const s = pageSize ?? 10;
-  if (!Number.isInteger(n) || n < 1) throw errors.invalidParameter('PageNumber', String(pageNumber), 'It must be a positive integer.');
-  if (!Number.isInteger(s) || s < 1 || s > maxSize) throw errors.invalidParameter('PageSize', String(pageSize), `It must be between 1 and ${maxSize}.`);
-  return { pageNumber: n, pageSize: s };
-}
 
 /** Every VPC of an account in a region, newest first, memoized until the next write. */
 function vpcsOf(ctx: CallContext, regionId: string): Promise<Vpc[]> {
@@ -157,7 +150,7 @@ export async function describeVpcs(ctx: CallContext, p: {
   resourceGroupId?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined; tags?: Tag[] | undefined;
 }): Promise<Page<Vpc>> {
   requireRegion(p.regionId);
-  const page = checkPage(p.pageNumber, p.pageSize, 50);
+  checkPage(p.pageNumber, p.pageSize, 50);
   const ids = p.vpcId === undefined || p.vpcId === '' ? undefined : new Set(p.vpcId.split(',').map((s) => s.trim()).filter((s) => s !== ''));
   if (ids !== undefined && ids.size > 20) throw errors.invalidParameter('VpcId', p.vpcId!, 'At most 20 VPC ids may be given.');
   const filter = validateTags(p.tags);
@@ -167,8 +160,7 @@ export async function describeVpcs(ctx: CallContext, p: {
     (p.isDefault === undefined || v.isDefault === p.isDefault) &&
     (p.resourceGroupId === undefined || p.resourceGroupId === '' || v.resourceGroupId === p.resourceGroupId) &&
     (filter.length === 0 || matchesTags(v.tags, filter)));
-  const items = matched.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
-  return { totalCount: matched.length, ...page, items };
+  return pageOf(matched, p.pageNumber, p.pageSize, 50);
 }
 
 export async function modifyVpcAttribute(ctx: CallContext, p: {
@@ -279,7 +271,7 @@ export async function describeVSwitches(ctx: CallContext, p: {
   if (!given(p.regionId) && !given(p.vpcId) && !given(p.vSwitchId)) {
     throw new DomainError('MissingParameter', 400, 'The input parameter `RegionId` that is mandatory for processing this request is not supplied.');
   }
-  const page = checkPage(p.pageNumber, p.pageSize, 50);
+  checkPage(p.pageNumber, p.pageSize, 50);
   const ids = given(p.vSwitchId) ? new Set(p.vSwitchId.split(',').map((s) => s.trim()).filter((s) => s !== '')) : undefined;
   const filter = validateTags(p.tags);
   const matched = p.isDefault === true ? [] : (await vSwitchesOf(ctx)).filter((s) =>
@@ -289,8 +281,7 @@ export async function describeVSwitches(ctx: CallContext, p: {
     (!given(p.zoneId) || s.zoneId === p.zoneId) &&
     (!given(p.vSwitchName) || s.vSwitchName === p.vSwitchName) &&
     (filter.length === 0 || matchesTags(s.tags, filter)));
-  const items = matched.slice((page.pageNumber - 1) * page.pageSize, page.pageNumber * page.pageSize);
-  return { totalCount: matched.length, ...page, items };
+  return pageOf(matched, p.pageNumber, p.pageSize, 50);
 }
 
 export async function deleteVSwitch(ctx: CallContext, p: { regionId?: string | undefined; vSwitchId: string }): Promise<void> {

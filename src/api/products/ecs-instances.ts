@@ -6,7 +6,8 @@ import * as inst from '../../domain/instances.ts';
 import * as tagging from '../../domain/tagging.ts';
 import { IMAGES, INSTANCE_TYPES } from '../../domain/catalogs.ts';
 import { requireRegion } from '../../domain/vpc.ts';
-import { DomainError, errors } from '../../domain/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { pageOf } from '../../domain/paging.ts';
 
 const instanceArn = (region: string, account: string, id: string) => arn('ecs', region, account, `instance/${id}`);
 const eniArn = (region: string, account: string, id: string) => arn('ecs', region, account, `networkinterface/${id}`);
@@ -64,13 +65,6 @@ async function findInstance(ctx: Parameters<typeof inst.inventoryOf>[0], regionI
   return i;
 }
 
-function page<T>(items: T[], pageNumber: number | undefined, pageSize: number | undefined, max = 100): { items: T[]; pageNumber: number; pageSize: number } {
-  const n = pageNumber ?? 1;
-  const s = pageSize ?? 10;
-  if (!Number.isInteger(n) || n < 1) throw errors.invalidParameter('PageNumber', String(pageNumber), 'It must be a positive integer.');
-  if (!Number.isInteger(s) || s < 1 || s > max) throw errors.invalidParameter('PageSize', String(pageSize), `It must be between 1 and ${max}.`);
-  return { items: items.slice((n - 1) * s, n * s), pageNumber: n, pageSize: s };
-}
 
 const stateOp = (action: 'StartInstance' | 'StopInstance' | 'RebootInstance', verb: 'start' | 'stop' | 'reboot') => op({
   product: 'ecs', action, ramAction: `ecs:${action}`,
@@ -98,9 +92,9 @@ export const instanceOperations = [
       requireRegion(p.RegionId);
       const ids = p.ImageId === undefined || p.ImageId === '' ? undefined : new Set(p.ImageId.split(','));
       const matched = IMAGES.filter((i) => (ids === undefined || ids.has(i.imageId)) && (p.OSType === undefined || p.OSType === '' || i.osType === p.OSType.toLowerCase()) && (p.ImageName === undefined || p.ImageName === '' || i.imageName === p.ImageName));
-      const pg = page(matched, p.PageNumber, p.PageSize);
+      const pg = pageOf(matched, p.PageNumber, p.PageSize, 100);
       return {
-        RegionId: p.RegionId, TotalCount: matched.length, PageNumber: pg.pageNumber, PageSize: pg.pageSize,
+        RegionId: p.RegionId, TotalCount: pg.totalCount, PageNumber: pg.pageNumber, PageSize: pg.pageSize,
         Images: { Image: pg.items.map((i) => ({ ImageId: i.imageId, ImageName: i.imageName, OSType: i.osType, OSName: i.osName, OSNameEn: i.osName, Platform: i.platform, Architecture: i.architecture, Size: i.size, Status: 'Available', ImageOwnerAlias: 'system', IsPublic: true, Usage: 'instance', CreationTime: '2024-01-01T00:00:00Z' })) },
       };
     },
@@ -171,8 +165,8 @@ export const instanceOperations = [
         (!g(p.InstanceNetworkType) || i.networkType === p.InstanceNetworkType) && (!g(p.KeyPairName) || i.keyPairName === p.KeyPairName) &&
         (!g(p.ImageId) || i.imageId === p.ImageId) && (!g(p.InstanceType) || i.instanceType === p.InstanceType) &&
         (p.Tag === undefined || p.Tag.every((f) => i.tags.some((x) => x.key === f.key && (f.value === '' || x.value === f.value)))));
-      const pg = page(matched, p.PageNumber, p.PageSize);
-      return { TotalCount: matched.length, PageNumber: pg.pageNumber, PageSize: pg.pageSize, Instances: { Instance: pg.items.map(wireInstance) } };
+      const pg = pageOf(matched, p.PageNumber, p.PageSize, 100);
+      return { TotalCount: pg.totalCount, PageNumber: pg.pageNumber, PageSize: pg.pageSize, Instances: { Instance: pg.items.map(wireInstance) } };
     },
   }),
   op({
@@ -239,8 +233,8 @@ export const instanceOperations = [
       const matched = (await inst.inventoryOf(ctx, p.RegionId)).enis.filter((e) => (ids === undefined || ids.has(e.networkInterfaceId)) &&
         (!g(p.InstanceId) || e.instanceId === p.InstanceId) && (!g(p.VpcId) || e.vpcId === p.VpcId) && (!g(p.VSwitchId) || e.vSwitchId === p.VSwitchId) &&
         (!g(p.SecurityGroupId) || e.securityGroupIds.includes(p.SecurityGroupId)) && (!g(p.Type) || e.type === p.Type) && (!g(p.Status) || e.status === p.Status));
-      const pg = page(matched, p.PageNumber, p.PageSize, 1000);
-      return { TotalCount: matched.length, PageNumber: pg.pageNumber, PageSize: pg.pageSize, NetworkInterfaceSets: { NetworkInterfaceSet: pg.items.map((e) => wireEni(e, p.RegionId)) } };
+      const pg = pageOf(matched, p.PageNumber, p.PageSize, 1000);
+      return { TotalCount: pg.totalCount, PageNumber: pg.pageNumber, PageSize: pg.pageSize, NetworkInterfaceSets: { NetworkInterfaceSet: pg.items.map((e) => wireEni(e, p.RegionId)) } };
     },
   }),
   op({
