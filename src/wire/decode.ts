@@ -59,6 +59,8 @@ const SYSTEM_PARAMS = new Set([
   'Timestamp', 'Version', 'Signature', 'SecurityToken', 'SignatureType', 'BearerToken',
 ]);
 
+const RESPONSE_FORMATS = new Set(['json', 'xml']);
+
 const V3_REQUIRED_SIGNED = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
 
 function header(h: RawRequest['headers'], name: string): string | undefined {
@@ -176,6 +178,9 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
   if (action === undefined || action === '') throw wireErrors.missingAction();
   const formatParam = lookup(allParams, 'Format');
   const format: ResponseFormat = formatParam !== undefined && formatParam.toUpperCase() === 'XML' ? 'xml' : 'json';
-  const params = systemCount === 0 ? allParams : allParams.filter(([k]) => !SYSTEM_PARAMS.has(k));
+  // `Format` is the protocol's response format when it says json or xml; any other value belongs
+  // to the operation (ExportSecurityGroupRules takes `Format=csv`).
+  const params = systemCount === 0 ? allParams
+    : allParams.filter(([k, v]) => !SYSTEM_PARAMS.has(k) || (k === 'Format' && !RESPONSE_FORMATS.has(v.toLowerCase())));
   return { method, path, action, version, format, auth, rawQuery, query, allParams, params };
 }
