@@ -60,7 +60,7 @@ const ratio = mean(fullRuns) / mean(bareRuns);
 console.log(`response body: ${sample.body.length} bytes; ${ROUNDS} rounds of ${SECONDS} s each`);
 console.log(`bare fastify returning the same bytes: ${mean(bareRuns).toFixed(0)} req/s (mean)`);
 console.log(`parapet DescribeVpcs, signed v3:       ${mean(fullRuns).toFixed(0)} req/s (mean)`);
-console.log(`ratio parapet / bare:                  ${ratio.toFixed(2)} (goal >= 0.40)`);
+console.log(`ratio parapet / bare:                  ${ratio.toFixed(3)} (goal >= 0.40)`);
 if (fullRuns.some((r) => r.non2xx > 0 || r.errors > 0)) {
   console.log('FAIL: some measured requests did not succeed');
   process.exitCode = 1;
