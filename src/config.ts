@@ -44,6 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rulesPerGroup: intVar(env, 'PARAPET_LIMIT_RULES_PER_GROUP', DEFAULT_LIMITS.rulesPerGroup),
       groupsPerEni: intVar(env, 'PARAPET_LIMIT_GROUPS_PER_ENI', DEFAULT_LIMITS.groupsPerEni),
       rulesPerEni: intVar(env, 'PARAPET_LIMIT_RULES_PER_ENI', DEFAULT_LIMITS.rulesPerEni),
+      privateIpsPerBasicGroup: intVar(env, 'PARAPET_LIMIT_PRIVATE_IPS_PER_BASIC_GROUP', DEFAULT_LIMITS.privateIpsPerBasicGroup),
+      privateIpsPerAdvancedGroup: intVar(env, 'PARAPET_LIMIT_PRIVATE_IPS_PER_ADVANCED_GROUP', DEFAULT_LIMITS.privateIpsPerAdvancedGroup),
     },
   };
 }

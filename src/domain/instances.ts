@@ -99,7 +99,7 @@ async function allocatePublicIp(tx: Tx): Promise<string> {
 }
 
 /** Checks a whole set of groups for one ENI (SPEC §1.5, §7) and returns their rows in order. */
-async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; vpcId: string }, ids: readonly string[], param: string): Promise<SecurityGroupTable[]> {
+async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; vpcId: string; eniId?: string; adding?: number }, ids: readonly string[], param: string): Promise<SecurityGroupTable[]> {
   if (ids.length === 0) throw new DomainError('InstanceLastSecurityGroup', 403, 'An instance or network interface must stay in at least one security group.');
   if (new Set(ids).size !== ids.length) throw errors.invalidParameter(param, ids.join(','), 'A security group is given more than once.');
   if (ids.length > ctx.limits.groupsPerEni) {
@@ -118,6 +118,15 @@ async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; 
   }
   if (new Set(rows.map((r) => r.type)).size > 1) {
     throw new DomainError('InvalidSecurityGroup.TypeMismatch', 403, 'A network interface can\'t be in a basic and an advanced security group at the same time.');
+  }
+  for (const row of rows) {
+    const limit = row.type === 'enterprise' ? ctx.limits.privateIpsPerAdvancedGroup : ctx.limits.privateIpsPerBasicGroup;
+    let q = tx.selectFrom('eni_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('security_group_id', '=', row.id);
+    if (eni.eniId !== undefined) q = q.where('eni_id', '!=', eni.eniId);
+    const members = Number((await q.executeTakeFirstOrThrow()).n);
+    if (members + (eni.adding ?? 1) > limit) {
+      throw new DomainError('SecurityGroupInstanceLimitExceeded', 403, `The security group \`${row.id}\` already holds ${members} private IP addresses, its limit.`);
+    }
   }
   const counts = await tx.selectFrom('sg_rules').select((eb) => ['security_group_id', eb.fn.countAll<number>().as('n')] as const)
     .where('security_group_id', 'in', [...ids]).groupBy('security_group_id').execute();
@@ -209,7 +218,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
       if (any !== undefined) throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupId` that is mandatory for processing this request is not supplied.');
       groups = [await defaultGroup(ctx, tx, region.id, vpcId)];
     }
-    await checkGroupSet(ctx, tx, { regionId: region.id, vpcId }, groups, 'SecurityGroupIds');
+    await checkGroupSet(ctx, tx, { regionId: region.id, vpcId, adding: amount }, groups, 'SecurityGroupIds');
     const now = isoSeconds(ctx.clock.now());
     const ids: string[] = [];
     for (let n = 0; n < amount; n++) {
@@ -332,7 +341,7 @@ export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId:
     if (Object.keys(set).length > 0) await tx.updateTable('instances').set(set).where('id', '=', row.id).execute();
     if (p.securityGroupIds !== undefined) {
       const eni = await primaryEni(tx, row.id);
-      await checkGroupSet(ctx, tx, { regionId: row.region_id, vpcId: row.vpc_id }, p.securityGroupIds, 'SecurityGroupIds');
+      await checkGroupSet(ctx, tx, { regionId: row.region_id, vpcId: row.vpc_id, eniId: eni.id }, p.securityGroupIds, 'SecurityGroupIds');
       await setGroups(tx, eni.id, p.securityGroupIds);
     }
   });
@@ -358,7 +367,7 @@ export async function changeMembership(ctx: CallContext, p: { securityGroupId: s
     if (p.join) {
       if (current.includes(p.securityGroupId)) throw new DomainError('InvalidInstanceId.AlreadyExists', 403, `\`${who}\` is already in security group \`${p.securityGroupId}\`.`);
       const next = [...current, p.securityGroupId];
-      await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id }, next, 'SecurityGroupId');
+      await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id, eniId: eni.id }, next, 'SecurityGroupId');
       await setGroups(tx, eni.id, next);
     } else {
       if (!current.includes(p.securityGroupId)) {
@@ -419,7 +428,7 @@ export async function modifyNetworkInterfaceAttribute(ctx: CallContext, p: { net
     if (p.description !== undefined) set.description = p.description;
     if (Object.keys(set).length > 0) await tx.updateTable('enis').set(set).where('id', '=', eni.id).execute();
     if (p.securityGroupIds !== undefined && p.securityGroupIds.length > 0) {
-      await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id }, p.securityGroupIds, 'SecurityGroupId');
+      await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id, eniId: eni.id }, p.securityGroupIds, 'SecurityGroupId');
       await setGroups(tx, eni.id, p.securityGroupIds);
     }
   });

@@ -8,6 +8,9 @@ export interface Limits {
   groupsPerEni: number;
   /** rules of all the groups of one ENI together (SPEC §1.3) */
   rulesPerEni: number;
+  /** private IPs (member ENIs) per group, SPEC §1.1 */
+  privateIpsPerBasicGroup: number;
+  privateIpsPerAdvancedGroup: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -17,4 +20,6 @@ export const DEFAULT_LIMITS: Limits = {
   rulesPerGroup: 200,
   groupsPerEni: 5,
   rulesPerEni: 1000,
+  privateIpsPerBasicGroup: 2000,
+  privateIpsPerAdvancedGroup: 65536,
 };

@@ -99,6 +99,25 @@ describe('instances and membership end to end', () => {
     await ecs.deleteInstance(new $.DeleteInstanceRequest({ instanceId: id, force: true }));
   });
 
+  test('private IPs per group (a low limit by configuration): SecurityGroupInstanceLimitExceeded', async () => {
+    const small = await startTestServer({ env: { PARAPET_LIMIT_PRIVATE_IPS_PER_BASIC_GROUP: '2' } });
+    try {
+      const e2 = ecsClient(small.endpoint);
+      const v = vpcClient(small.endpoint);
+      const vpc = (await v.createVpc(new VpcModule.CreateVpcRequest({ regionId: R, cidrBlock: '10.0.0.0/16' }))).body!.vpcId!;
+      const vsw = (await v.createVSwitch(new VpcModule.CreateVSwitchRequest({ regionId: R, vpcId: vpc, zoneId: 'cn-shanghai-b', cidrBlock: '10.0.1.0/24' }))).body!.vSwitchId!;
+      const sg = (await e2.createSecurityGroup(new $.CreateSecurityGroupRequest({ regionId: R, vpcId: vpc }))).body!.securityGroupId!;
+      const other = (await e2.createSecurityGroup(new $.CreateSecurityGroupRequest({ regionId: R, vpcId: vpc }))).body!.securityGroupId!;
+      const req = (extra: Record<string, unknown>) => new $.RunInstancesRequest({ regionId: R, imageId: LINUX, instanceType: 'ecs.g5.large', vSwitchId: vsw, ...extra });
+      assert.equal((await sdkError(e2.runInstances(req({ securityGroupId: sg, amount: 3 })))).code, 'SecurityGroupInstanceLimitExceeded');
+      await e2.runInstances(req({ securityGroupId: sg, amount: 2 }));
+      const [third] = (await e2.runInstances(req({ securityGroupId: other }))).body!.instanceIdSets!.instanceIdSet!;
+      assert.equal((await sdkError(e2.joinSecurityGroup(new $.JoinSecurityGroupRequest({ regionId: R, instanceId: third, securityGroupId: sg })))).code, 'SecurityGroupInstanceLimitExceeded');
+    } finally {
+      await small.stop();
+    }
+  });
+
   test('classic instances get an intranet address from the region range and a public IP when asked', async () => {
     const classicSg = (await ecs.createSecurityGroup(new $.CreateSecurityGroupRequest({ regionId: R }))).body!.securityGroupId!;
     const [id] = await run({ vSwitchId: undefined, securityGroupId: classicSg, internetMaxBandwidthOut: 5 });
