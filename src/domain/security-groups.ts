@@ -284,6 +284,10 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
 
 /** Checks an authorized group: it exists (in its owner's account), and in a VPC group of the same account it is in the same VPC. */
 async function checkPeerGroup(tx: Tx, group: SecurityGroupTable, rule: Rule, param: string): Promise<void> {
+  if (rule.peer.kind === 'prefixList') {
+    // Parapet keeps no prefix lists yet, so none can be found
+    throw new DomainError('InvalidPrefixListId.NotFound', 404, `The specified prefix list \`${rule.peer.prefixListId}\` does not exist.`);
+  }
   if (rule.peer.kind !== 'group') return;
   const peer = rule.peer;
   const row = await tx.selectFrom('security_groups').selectAll().where('id', '=', peer.groupId).executeTakeFirst();
@@ -295,6 +299,20 @@ async function checkPeerGroup(tx: Tx, group: SecurityGroupTable, rule: Rule, par
   }
   if (group.network_type === 'vpc' && row.account_id === group.account_id && row.vpc_id !== group.vpc_id) {
     throw new DomainError('InvalidSourceGroupId.Mismatch', 403, `The specified \`${param}\` \`${peer.groupId}\` is in VPC \`${row.vpc_id}\`, not in \`${group.vpc_id}\`.`);
+  }
+}
+
+/** SPEC §1.3: the rules of all the groups of one ENI stay within the limit (1,000) after `adding` more in `groupId`. */
+async function checkRulesActingOnMembers(tx: Tx, limit: number, groupId: string, adding: number): Promise<void> {
+  const members = await tx.selectFrom('eni_groups').select('eni_id').where('security_group_id', '=', groupId).execute();
+  if (members.length === 0) return;
+  const perEni = await tx.selectFrom('eni_groups').innerJoin('sg_rules', 'sg_rules.security_group_id', 'eni_groups.security_group_id')
+    .select((eb) => ['eni_groups.eni_id as eni', eb.fn.countAll<number>().as('n')] as const)
+    .where('eni_groups.eni_id', 'in', members.map((m) => m.eni_id)).groupBy('eni_groups.eni_id').execute();
+  for (const row of perEni) {
+    if (Number(row.n) + adding > limit) {
+      throw new DomainError('AuthorizationLimitExceed', 403, `The network interface \`${row.eni}\` would have ${Number(row.n) + adding} rules acting on it; at most ${limit} are allowed.`);
+    }
   }
 }
 
@@ -326,6 +344,7 @@ export async function authorize(ctx: CallContext, p: { regionId: string; securit
     if (existing.length + fresh.length > ctx.limits.rulesPerGroup) {
       throw new DomainError('AuthorizationLimitExceed', 403, `The security group \`${group.id}\` would have ${existing.length + fresh.length} rules; at most ${ctx.limits.rulesPerGroup} are allowed (ingress and egress together).`);
     }
+    if (fresh.length > 0) await checkRulesActingOnMembers(tx, ctx.limits.rulesPerEni, group.id, fresh.length);
     const now = isoSeconds(ctx.clock.now());
     for (const { rule, key } of fresh) {
       await tx.insertInto('sg_rules').values({

@@ -100,7 +100,7 @@ describe('instances and membership end to end', () => {
   });
 
   test('private IPs per group (a low limit by configuration): SecurityGroupInstanceLimitExceeded', async () => {
-    const small = await startTestServer({ env: { PARAPET_LIMIT_PRIVATE_IPS_PER_BASIC_GROUP: '2' } });
+    const small = await startTestServer({ env: { PARAPET_LIMIT_PRIVATE_IPS_PER_BASIC_GROUP: '2', PARAPET_LIMIT_RULES_PER_ENI: '3', PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION: '3' } });
     try {
       const e2 = ecsClient(small.endpoint);
       const v = vpcClient(small.endpoint);
@@ -113,6 +113,17 @@ describe('instances and membership end to end', () => {
       await e2.runInstances(req({ securityGroupId: sg, amount: 2 }));
       const [third] = (await e2.runInstances(req({ securityGroupId: other }))).body!.instanceIdSets!.instanceIdSet!;
       assert.equal((await sdkError(e2.joinSecurityGroup(new $.JoinSecurityGroupRequest({ regionId: R, instanceId: third, securityGroupId: sg })))).code, 'SecurityGroupInstanceLimitExceeded');
+      // rules acting on one ENI (limit 3 here): the instance is in `other` (2 rules) and `third` (1); one more is refused
+      const rule = (port: number) => new $.AuthorizeSecurityGroupRequestPermissions({ ipProtocol: 'tcp', portRange: `${port}/${port}`, sourceCidrIp: '0.0.0.0/0' });
+      await e2.authorizeSecurityGroup(new $.AuthorizeSecurityGroupRequest({ regionId: R, securityGroupId: other, permissions: [rule(1), rule(2)] }));
+      const thirdGroup = (await e2.createSecurityGroup(new $.CreateSecurityGroupRequest({ regionId: R, vpcId: vpc }))).body!.securityGroupId!;
+      await e2.authorizeSecurityGroup(new $.AuthorizeSecurityGroupRequest({ regionId: R, securityGroupId: thirdGroup, permissions: [rule(3), rule(4)] }));
+      assert.equal((await sdkError(e2.joinSecurityGroup(new $.JoinSecurityGroupRequest({ regionId: R, instanceId: third, securityGroupId: thirdGroup })))).code, 'InvalidSecurityGroup.RuleLimitExceeded');
+      await e2.revokeSecurityGroup(new $.RevokeSecurityGroupRequest({ regionId: R, securityGroupId: thirdGroup, permissions: [new $.RevokeSecurityGroupRequestPermissions({ ipProtocol: 'tcp', portRange: '4/4', sourceCidrIp: '0.0.0.0/0' })] }));
+      await e2.joinSecurityGroup(new $.JoinSecurityGroupRequest({ regionId: R, instanceId: third, securityGroupId: thirdGroup }));
+      assert.equal((await sdkError(e2.authorizeSecurityGroup(new $.AuthorizeSecurityGroupRequest({ regionId: R, securityGroupId: thirdGroup, permissions: [rule(5)] })))).code, 'AuthorizationLimitExceed');
+      // three groups in the region, the quota here
+      assert.equal((await sdkError(e2.createSecurityGroup(new $.CreateSecurityGroupRequest({ regionId: R, vpcId: vpc })))).code, 'QuotaExceed.SecurityGroup');
     } finally {
       await small.stop();
     }

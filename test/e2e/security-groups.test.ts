@@ -195,6 +195,23 @@ describe('security groups end to end', () => {
     assert.equal((await attr(id)).permissions!.permission!.length, 200);
   });
 
+  test('more error codes: names, descriptions, VPC, prefix lists; the classic NicType filter', async () => {
+    assert.equal((await sdkError(create({ securityGroupName: '1abc' }))).code, 'InvalidSecurityGroupName.Malformed');
+    assert.equal((await sdkError(create({ description: 'http://x' }))).code, 'InvalidDescription.Malformed');
+    assert.equal((await sdkError(create({ vpcId: 'vpc-nope00000000000000' }))).code, 'InvalidVpcId.NotFound');
+    assert.equal((await sdkError(create({ securityGroupType: 'fancy' }))).code, 'InvalidSecurityGroupType.Malformed');
+    const id = await create();
+    const pl = await sdkError(ecs.authorizeSecurityGroup(new $.AuthorizeSecurityGroupRequest({ regionId: R, securityGroupId: id, permissions: [perm({ ipProtocol: 'tcp', portRange: '22/22', sourcePrefixListId: 'pl-nope' })] })));
+    assert.equal(pl.code, 'InvalidPrefixListId.NotFound');
+    const dest = await sdkError(ecs.authorizeSecurityGroupEgress(new $.AuthorizeSecurityGroupEgressRequest({ regionId: R, securityGroupId: id, permissions: [eperm({ ipProtocol: 'tcp', portRange: '22/22', destCidrIp: '10.0.0.0/33' })] })));
+    assert.equal(dest.code, 'InvalidDestCidrIp.Malformed');
+    const classic = await create({ vpcId: undefined, securityGroupName: 'nic' });
+    await ecs.authorizeSecurityGroup(new $.AuthorizeSecurityGroupRequest({ regionId: R, securityGroupId: classic, permissions: [perm({ ipProtocol: 'tcp', portRange: '80/80', sourceCidrIp: '0.0.0.0/0', nicType: 'internet' }), perm({ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '10.1.1.1/32', nicType: 'intranet' })] }));
+    const internet = await ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: classic, direction: 'ingress', nicType: 'internet' }));
+    assert.deepEqual(internet.body!.permissions!.permission!.map((p) => [p.portRange, p.nicType]), [['80/80', 'internet']]);
+    assert.equal((await sdkError(ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: classic, nicType: 'wifi' })))).code, 'InvalidNicType.ValueNotSupported');
+  });
+
   test('a VPC with security groups is not deleted', async () => {
     const vpc = vpcClient(server.endpoint);
     const e = await sdkError(vpc.deleteVpc(new VpcModule.DeleteVpcRequest({ regionId: R, vpcId })));
