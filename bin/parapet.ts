@@ -7,6 +7,7 @@ import { openStore } from '../src/store/open.ts';
 import { ensureAccount } from '../src/domain/accounts.ts';
 import { systemClock } from '../src/clock.ts';
 import { randomIds } from '../src/ids.ts';
+import { explain } from '../src/cli/explain.ts';
 
 const program = new Command('parapet').description('Parapet: the Alibaba Cloud ECS security plane, self-hosted');
 
@@ -43,6 +44,30 @@ admin.command('create-account')
     } finally {
       await store.close();
     }
+  });
+
+program.command('explain')
+  .description('explain whether a flow reaches (or leaves) an instance, and why (CheckNetworkAccess)')
+  .requiredOption('--region <id>', 'region id')
+  .option('--instance <id>', 'instance id')
+  .option('--eni <id>', 'network interface id')
+  .requiredOption('--direction <dir>', 'ingress or egress')
+  .requiredOption('--protocol <p>', 'tcp, udp, icmp or gre')
+  .option('--port <n>', 'the instance\'s port (ingress) or the remote port (egress)')
+  .requiredOption('--peer <ip>', 'the remote address')
+  .option('--peer-port <n>', 'the remote port (ingress) or the local port (egress)')
+  .option('--nic-type <t>', 'intranet or internet (classic network)')
+  .option('--endpoint <host:port>', 'Parapet API endpoint', process.env['PARAPET_ENDPOINT'] ?? '127.0.0.1:8080')
+  .action(async (o: { region: string; instance?: string; eni?: string; direction: string; protocol: string; port?: string; peer: string; peerPort?: string; nicType?: string; endpoint: string }) => {
+    const accessKeyId = process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'] ?? process.env['PARAPET_ROOT_ACCESS_KEY_ID'];
+    const accessKeySecret = process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] ?? process.env['PARAPET_ROOT_ACCESS_KEY_SECRET'];
+    if (!accessKeyId || !accessKeySecret) throw new Error('set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+    const text = await explain({ endpoint: o.endpoint, accessKeyId, accessKeySecret }, {
+      regionId: o.region, direction: o.direction, protocol: o.protocol, peer: o.peer,
+      ...(o.instance ? { instanceId: o.instance } : {}), ...(o.eni ? { networkInterfaceId: o.eni } : {}), ...(o.port ? { port: o.port } : {}),
+      ...(o.peerPort ? { peerPort: o.peerPort } : {}), ...(o.nicType ? { nicType: o.nicType } : {}),
+    });
+    process.stdout.write(text + '\n');
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

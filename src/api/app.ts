@@ -12,6 +12,7 @@ import { ecsRegionOperations } from './products/ecs-regions.ts';
 import { vpcOperations } from './products/vpc.ts';
 import { securityGroupOperations } from './products/ecs-security-groups.ts';
 import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
+import { parapetAccessOperations, parapetExposureOperations } from './products/parapet-access.ts';
 import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -20,7 +21,8 @@ export const MAX_HEADER_SIZE = 256 * 1024;
 const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
-  return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations);
+  return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
+    .add(parapetAccessOperations).add(parapetExposureOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

@@ -1,0 +1,143 @@
+// What the decision engine is asked about a real ENI (SPEC §1.3): its groups and rules as the
+// engine's model, the peer behind a remote address (an ENI of the same VPC, or of the classic
+// network of the region, of any account), and the verdict with the stored rules that explain it.
+// The engine (src/engine/firewall) computes; this module only gathers.
+import type { CallContext } from './context.ts';
+import { DomainError } from './errors.ts';
+import { requireRegion } from './vpc.ts';
+import { type Rule, portRangeBounds, sourcePortRangeBounds } from './sg-rules.ts';
+import { parseCidr, ipToInt } from '../engine/cidr.ts';
+import { type FwGroup, type FwRule, type Flow, type Decision, type FlowProtocol, explain } from '../engine/firewall/index.ts';
+import { compileFor } from './compiled-enis.ts';
+import type { Db } from '../store/store.ts';
+
+export interface EniView {
+  eniId: string;
+  instanceId: string;
+  vpcId: string;
+  networkType: 'vpc' | 'classic';
+  privateIp: string;
+  groups: FwGroup[];
+  /** stored rules by id, to echo the deciding and matched rules */
+  rules: Map<string, { groupId: string; rule: Rule; createTime: string }>;
+}
+
+/** The engine's form of a stored rule; undefined for rules the IPv4 engine does not model (IPv6, prefix lists, icmpv6). */
+export function toFwRule(groupId: string, ruleId: string, rule: Rule): FwRule | undefined {
+  if (rule.ipProtocol === 'icmpv6') return undefined;
+  let peer: FwRule['peer'];
+  if (rule.peer.kind === 'cidr') {
+    const c = parseCidr(rule.peer.cidr);
+    if (c === null) return undefined;
+    peer = { kind: 'cidr', range: { base: c.base, size: c.size } };
+  } else if (rule.peer.kind === 'group') {
+    peer = { kind: 'group', groupId: rule.peer.groupId };
+  } else {
+    return undefined;
+  }
+  const [portFrom, portTo] = portRangeBounds(rule);
+  const [srcPortFrom, srcPortTo] = sourcePortRangeBounds(rule);
+  const fw: FwRule = {
+    groupId, ruleId, direction: rule.direction, protocol: rule.ipProtocol, portFrom, portTo, srcPortFrom, srcPortTo,
+    policy: rule.policy, priority: rule.priority, nicType: rule.nicType, peer,
+  };
+  if (rule.otherCidr !== '') {
+    const l = parseCidr(rule.otherCidr);
+    if (l === null) return undefined;
+    fw.local = { base: l.base, size: l.size };
+  }
+  return fw;
+}
+
+async function groupsAsModel(db: Db, groupIds: readonly string[]): Promise<{ groups: FwGroup[]; rules: EniView['rules'] }> {
+  const rules: EniView['rules'] = new Map();
+  if (groupIds.length === 0) return { groups: [], rules };
+  const rows = await db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).where('id', 'in', [...groupIds]).execute();
+  const ruleRows = await db.selectFrom('sg_rules').select(['id', 'security_group_id', 'body', 'created_at']).where('security_group_id', 'in', [...groupIds]).orderBy('seq').execute();
+  const groups = groupIds.map((id): FwGroup => {
+    const row = rows.find((r) => r.id === id)!;
+    const fw: FwRule[] = [];
+    for (const r of ruleRows.filter((x) => x.security_group_id === id)) {
+      const rule = JSON.parse(r.body) as Rule;
+      rules.set(r.id, { groupId: id, rule, createTime: r.created_at });
+      const f = toFwRule(id, r.id, rule);
+      if (f !== undefined) fw.push(f);
+    }
+    return { groupId: id, type: row.type as 'normal' | 'enterprise', innerAccessPolicy: row.inner_access_policy as 'Accept' | 'Drop', rules: fw };
+  });
+  return { groups, rules };
+}
+
+export async function loadEni(ctx: CallContext, p: { regionId: string; instanceId?: string | undefined; networkInterfaceId?: string | undefined }): Promise<EniView> {
+  requireRegion(p.regionId);
+  const db = ctx.store.db;
+  let q = db.selectFrom('enis').selectAll().where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId);
+  if (p.networkInterfaceId !== undefined && p.networkInterfaceId !== '') q = q.where('id', '=', p.networkInterfaceId);
+  else if (p.instanceId !== undefined && p.instanceId !== '') q = q.where('instance_id', '=', p.instanceId).where('type', '=', 'Primary');
+  else throw new DomainError('MissingParameter', 400, 'Give `InstanceId` or `NetworkInterfaceId`.');
+  const eni = await q.executeTakeFirst();
+  if (eni === undefined) {
+    if (p.networkInterfaceId !== undefined && p.networkInterfaceId !== '') throw new DomainError('InvalidEniId.NotFound', 404, `The specified NetworkInterfaceId \`${p.networkInterfaceId}\` does not exist.`);
+    throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId ?? ''}\` does not exist.`);
+  }
+  const groupIds = (await db.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', eni.id).orderBy('position').execute()).map((r) => r.security_group_id);
+  const { groups, rules } = await groupsAsModel(db, groupIds);
+  return { eniId: eni.id, instanceId: eni.instance_id, vpcId: eni.vpc_id, networkType: eni.vpc_id === '' ? 'classic' : 'vpc', privateIp: eni.private_ip, groups, rules };
+}
+
+/** The groups of the ENI that owns `ip` on the same internal network as `eni` (same VPC; or the region's classic network, any account). */
+export async function peerGroupsOf(db: Db, regionId: string, eni: EniView, ip: string): Promise<string[]> {
+  const peer = await db.selectFrom('enis').select('id').where('region_id', '=', regionId).where('vpc_id', '=', eni.vpcId).where('private_ip', '=', ip)
+    .where('instance_id', '!=', '').executeTakeFirst();
+  if (peer === undefined) return [];
+  return (await db.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', peer.id).execute()).map((r) => r.security_group_id);
+}
+
+export interface AccessQuery {
+  regionId: string;
+  instanceId?: string | undefined;
+  networkInterfaceId?: string | undefined;
+  direction: string;
+  ipProtocol: string;
+  port?: number | undefined;
+  peerIpAddress: string;
+  peerPort?: number | undefined;
+  nicType?: string | undefined;
+}
+
+const PROTOCOLS: readonly FlowProtocol[] = ['tcp', 'udp', 'icmp', 'gre'];
+
+export async function checkNetworkAccess(ctx: CallContext, q: AccessQuery): Promise<{ eni: EniView; decision: Decision }> {
+  if (q.direction !== 'ingress' && q.direction !== 'egress') throw new DomainError('InvalidDirection.Malformed', 400, `The specified \`Direction\` \`${q.direction}\` is invalid: use \`ingress\` or \`egress\`.`);
+  const protocol = q.ipProtocol.toLowerCase() as FlowProtocol;
+  if (!PROTOCOLS.includes(protocol)) throw new DomainError('InvalidIpProtocol.ValueNotSupported', 400, `The specified \`IpProtocol\` \`${q.ipProtocol}\` is invalid: use tcp, udp, icmp or gre.`);
+  const ported = protocol === 'tcp' || protocol === 'udp';
+  const checkPort = (name: string, v: number | undefined, required: boolean): number => {
+    if (!ported) return 0;
+    if (v === undefined) {
+      if (required) throw new DomainError('MissingParameter', 400, `The input parameter \`${name}\` that is mandatory for tcp and udp is not supplied.`);
+      return 40000;
+    }
+    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new DomainError('InvalidParameter', 400, `The specified \`${name}\` \`${v}\` must be between 1 and 65535.`);
+    return v;
+  };
+  const port = checkPort('Port', q.port, true);
+  const peerPort = checkPort('PeerPort', q.peerPort, false);
+  const remoteIp = ipToInt(q.peerIpAddress);
+  if (remoteIp === null) throw new DomainError('InvalidPeerIpAddress.Malformed', 400, `The specified \`PeerIpAddress\` \`${q.peerIpAddress}\` is not an IPv4 address.`);
+  const eni = await loadEni(ctx, q);
+  let nicType: 'intranet' | 'internet' = 'intranet';
+  if (q.nicType !== undefined && q.nicType !== '') {
+    if (q.nicType !== 'intranet' && q.nicType !== 'internet') throw new DomainError('InvalidNicType.ValueNotSupported', 400, `The specified \`NicType\` \`${q.nicType}\` is invalid.`);
+    if (eni.networkType === 'vpc' && q.nicType === 'internet') throw new DomainError('InvalidNicType.Mismatch', 400, 'A VPC network interface has no internet NIC type.');
+    nicType = q.nicType;
+  }
+  const flow: Flow = {
+    direction: q.direction, protocol, localIp: ipToInt(eni.privateIp) ?? 0,
+    localPort: q.direction === 'ingress' ? port : peerPort,
+    remoteIp, remotePort: q.direction === 'ingress' ? peerPort : port,
+    nicType, peerGroups: nicType === 'internet' ? [] : await peerGroupsOf(ctx.store.db, q.regionId, eni, q.peerIpAddress),
+  };
+  const compiled = compileFor(ctx.store, eni);
+  return { eni, decision: explain(compiled, flow) };
+}

@@ -1,0 +1,79 @@
+// The firewall engine's model (SPEC §1.2-§1.3): rules, groups, flows and decisions as plain data
+// with IPv4 addresses as unsigned integers (src/engine/cidr.ts). Every stage of the engine
+// (reference.ts, compile.ts) speaks these types and nothing else; the domain translates stored
+// rules into them (src/domain/network-access.ts).
+//
+// Port semantics, shared by every evaluator:
+// - A rule's ports (`portFrom..portTo` and `srcPortFrom..srcPortTo`) mean something only when its
+//   protocol has ports (`tcp`, `udp`); `icmp`, `gre` and `all` rules match any port, as their
+//   `-1/-1` ranges say. A tcp/udp rule only ever meets tcp/udp flows, so icmp/gre flows never have
+//   their (zero) ports checked.
+// - The source range restricts only when it is not 1..65535 (unset); an unrestricted range matches
+//   any port, including the 0 that flows without a known peer port may carry.
+
+export type FlowProtocol = 'tcp' | 'udp' | 'icmp' | 'gre';
+
+/** An IPv4 range `[base, base + size)`, unsigned integers; a CIDR as src/engine/cidr.ts parses it. */
+export interface AddressRange { base: number; size: number }
+
+export interface FwRule {
+  groupId: string;
+  ruleId: string;
+  direction: 'ingress' | 'egress';
+  protocol: FlowProtocol | 'all';
+  /** the instance's port for ingress, the remote port for egress; 1..65535 (all ports for icmp/gre/all) */
+  portFrom: number;
+  portTo: number;
+  /** the other side's port: the remote port for ingress, the local port for egress; 1..65535 when unset */
+  srcPortFrom: number;
+  srcPortTo: number;
+  policy: 'accept' | 'drop';
+  /** 1..100, smaller is stronger (110: legacy system rules) */
+  priority: number;
+  nicType: 'intranet' | 'internet';
+  /** who is on the other side: an address range, or the members of a group (internal network only) */
+  peer: { kind: 'cidr'; range: AddressRange } | { kind: 'group'; groupId: string };
+  /** DestCidrIp of an ingress rule / SourceCidrIp of an egress rule: the ENI's own address must be inside */
+  local?: AddressRange;
+}
+
+export interface FwGroup {
+  groupId: string;
+  type: 'normal' | 'enterprise';
+  innerAccessPolicy: 'Accept' | 'Drop';
+  rules: FwRule[];
+}
+
+/** One packet's worth of question, seen from the ENI whose groups decide. */
+export interface Flow {
+  direction: 'ingress' | 'egress';
+  protocol: FlowProtocol;
+  /** the ENI's address and port (port 0 for icmp/gre) */
+  localIp: number;
+  localPort: number;
+  /** the peer's address and port (port 0 for icmp/gre) */
+  remoteIp: number;
+  remotePort: number;
+  /** always 'intranet' for VPC ENIs */
+  nicType: 'intranet' | 'internet';
+  /**
+   * Groups of the peer ENI when the remote address is an ENI on the same internal network (same
+   * VPC or classic region), else []. Group-authorized rules and the intra-group allowance look here.
+   */
+  peerGroups: readonly string[];
+}
+
+/**
+ * Which step of SPEC §1.3 decided: the platform's port-25 block, the intra-group allowance of a
+ * basic group, a rule, or the default of the direction.
+ */
+export type Reason = 'Platform' | 'IntraGroup' | 'Rule' | 'Default';
+
+export interface Decision {
+  verdict: 'accept' | 'drop';
+  reason: Reason;
+  /** the rule that decided (reason 'Rule' only): the first of the matches in (priority, drop first, groupId, ruleId) order */
+  decidingRule?: FwRule;
+  /** every matching rule in that order; [] for 'Platform', and always [] from the fast `decide` (use `explain`) */
+  matchedRules: FwRule[];
+}

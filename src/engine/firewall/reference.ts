@@ -1,0 +1,68 @@
+// The reference evaluator: SPEC §1.3 written out step by step, one rule at a time, with no index
+// and no precomputation. It is slow on purpose and kept as the oracle that the compiled engine
+// (compile.ts) is tested against (test/engine/firewall.test.ts) and measured against
+// (bench/firewall.ts). Change the semantics here first, then make compile.ts agree.
+import { isPrivate } from '../cidr.ts';
+import type { Decision, Flow, FwGroup, FwRule, AddressRange } from './model.ts';
+
+function inRange(r: AddressRange, ip: number): boolean {
+  return ip >= r.base && ip < r.base + r.size;
+}
+
+function hasPorts(protocol: FwRule['protocol']): boolean {
+  return protocol === 'tcp' || protocol === 'udp';
+}
+
+/** Whether `rule` matches `flow`, every attribute checked (SPEC §1.3 step 3; port semantics in model.ts). */
+export function ruleMatches(rule: FwRule, flow: Flow): boolean {
+  if (rule.direction !== flow.direction || rule.nicType !== flow.nicType) return false;
+  if (rule.protocol !== 'all' && rule.protocol !== flow.protocol) return false;
+  if (hasPorts(rule.protocol) && hasPorts(flow.protocol)) {
+    const port = flow.direction === 'ingress' ? flow.localPort : flow.remotePort;
+    const other = flow.direction === 'ingress' ? flow.remotePort : flow.localPort;
+    if (port < rule.portFrom || port > rule.portTo) return false;
+    const restrictsSource = !(rule.srcPortFrom === 1 && rule.srcPortTo === 65535);
+    if (restrictsSource && (other < rule.srcPortFrom || other > rule.srcPortTo)) return false;
+  }
+  if (rule.peer.kind === 'cidr') {
+    if (!inRange(rule.peer.range, flow.remoteIp)) return false;
+  } else if (!flow.peerGroups.includes(rule.peer.groupId)) {
+    // group authorization covers the internal network only: no peer groups, no match
+    return false;
+  }
+  if (rule.local !== undefined && !inRange(rule.local, flow.localIp)) return false;
+  return true;
+}
+
+/** The order in which matches are listed and the first one decides: priority, drop before accept, groupId, ruleId. */
+export function compareRules(a: FwRule, b: FwRule): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.policy !== b.policy) return a.policy === 'drop' ? -1 : 1;
+  if (a.groupId !== b.groupId) return a.groupId < b.groupId ? -1 : 1;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return 0;
+}
+
+/** SPEC §1.3 for one ENI (its groups) and one flow. */
+export function decideReference(groups: readonly FwGroup[], flow: Flow): Decision {
+  // 1. Platform: outbound SMTP to the internet is blocked before any group is consulted.
+  if (flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivate(flow.remoteIp)) {
+    return { verdict: 'drop', reason: 'Platform', matchedRules: [] };
+  }
+
+  // 3 (computed first, for the explanation even when step 2 decides). Array.sort is stable, so rules
+  // equal in every key keep the order of the groups and of the rules inside them.
+  const matchedRules = groups.flatMap((g) => g.rules).filter((r) => ruleMatches(r, flow)).sort(compareRules);
+
+  // 2. Intra-group: a shared basic group whose policy is Accept lets members talk whatever the rules say.
+  const shared = groups.some((g) => g.type === 'normal' && g.innerAccessPolicy === 'Accept' && flow.peerGroups.includes(g.groupId));
+  if (shared) return { verdict: 'accept', reason: 'IntraGroup', matchedRules };
+
+  const first = matchedRules[0];
+  if (first !== undefined) return { verdict: first.policy, reason: 'Rule', decidingRule: first, matchedRules };
+
+  // 4. Default: inbound denied; outbound allowed unless an advanced group is involved.
+  if (flow.direction === 'ingress') return { verdict: 'drop', reason: 'Default', matchedRules };
+  const allBasic = groups.every((g) => g.type === 'normal');
+  return { verdict: allBasic ? 'accept' : 'drop', reason: 'Default', matchedRules };
+}

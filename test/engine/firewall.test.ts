@@ -1,0 +1,417 @@
+// The firewall decision engine (src/engine/firewall): hand-written cases for each step of SPEC
+// §1.3, then property tests holding the compiled engine (decide, explain) to the reference
+// evaluator on random rule sets built from small universes so that overlaps and ties are frequent.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ipToInt, parseCidr } from '../../src/engine/cidr.ts';
+import {
+  compileEni, decide, explain, decideReference,
+  type AddressRange, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
+} from '../../src/engine/firewall/index.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+
+function ip(text: string): number {
+  const n = ipToInt(text);
+  if (n === null) throw new Error(`bad test address ${text}`);
+  return n;
+}
+
+function cidr(text: string): AddressRange {
+  const c = parseCidr(text);
+  if (c === null) throw new Error(`bad test CIDR ${text}`);
+  return { base: c.base, size: c.size };
+}
+
+let ruleSeq = 0;
+type RuleSpec = Partial<Omit<FwRule, 'peer'>> & { from?: string; fromGroup?: string; peer?: FwRule['peer'] };
+
+function rule(spec: RuleSpec): FwRule {
+  const { from, fromGroup, ...rest } = spec;
+  const peer: FwRule['peer'] = fromGroup !== undefined ? { kind: 'group', groupId: fromGroup } : { kind: 'cidr', range: cidr(from ?? '0.0.0.0/0') };
+  return {
+    groupId: 'sg-a', ruleId: `sgr-${String(++ruleSeq).padStart(4, '0')}`, direction: 'ingress', protocol: 'tcp',
+    portFrom: 1, portTo: 65535, srcPortFrom: 1, srcPortTo: 65535, policy: 'accept', priority: 1, nicType: 'intranet',
+    peer, ...rest,
+  };
+}
+
+function group(groupId: string, rules: RuleSpec[], opts: Partial<Pick<FwGroup, 'type' | 'innerAccessPolicy'>> = {}): FwGroup {
+  return { groupId, type: opts.type ?? 'normal', innerAccessPolicy: opts.innerAccessPolicy ?? 'Accept', rules: rules.map((r) => rule({ groupId, ...r })) };
+}
+
+function flow(spec: Partial<Omit<Flow, 'localIp' | 'remoteIp'>> & { local?: string; remote?: string }): Flow {
+  const { local, remote, ...rest } = spec;
+  const protocol = rest.protocol ?? 'tcp';
+  const ported = protocol === 'tcp' || protocol === 'udp';
+  return {
+    direction: 'ingress', protocol, localIp: ip(local ?? '10.0.0.5'), localPort: ported ? 22 : 0,
+    remoteIp: ip(remote ?? '198.51.100.7'), remotePort: ported ? 40000 : 0, nicType: 'intranet', peerGroups: [], ...rest,
+  };
+}
+
+interface Expected { verdict: Decision['verdict']; reason: Decision['reason']; rule?: FwRule | undefined }
+
+/** All three evaluators give `expected`; returns explain's decision for further checks. */
+function expectDecision(groups: FwGroup[], f: Flow, expected: Expected): Decision {
+  const ref = decideReference(groups, f);
+  const compiled = compileEni(groups);
+  const fast = decide(compiled, f);
+  const full = explain(compiled, f);
+  for (const [name, d] of [['reference', ref], ['decide', fast], ['explain', full]] as const) {
+    assert.equal(d.verdict, expected.verdict, `${name}: verdict`);
+    assert.equal(d.reason, expected.reason, `${name}: reason`);
+    assert.equal(d.decidingRule, expected.rule, `${name}: deciding rule ${d.decidingRule?.ruleId} vs ${expected.rule?.ruleId}`);
+  }
+  assert.deepEqual(full.matchedRules, ref.matchedRules, 'explain lists the matches the reference lists');
+  assert.deepEqual(fast.matchedRules, [], 'decide lists no matches');
+  return full;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 1: platform
+
+test('platform: tcp 25 to a public address is dropped even with an accept-all egress rule', () => {
+  const g = [group('sg-a', [{ direction: 'egress', protocol: 'all', priority: 1 }])];
+  const d = expectDecision(g, flow({ direction: 'egress', remote: '8.8.8.8', remotePort: 25, localPort: 40000 }), { verdict: 'drop', reason: 'Platform' });
+  assert.deepEqual(d.matchedRules, []);
+  // also with a rule naming port 25 exactly
+  const g25 = [group('sg-a', [{ direction: 'egress', protocol: 'tcp', portFrom: 25, portTo: 25 }])];
+  expectDecision(g25, flow({ direction: 'egress', remote: '203.0.113.9', remotePort: 25 }), { verdict: 'drop', reason: 'Platform' });
+});
+
+test('platform: tcp 25 to private addresses and other protocols/ports is left to the groups', () => {
+  const g = [group('sg-a', [{ direction: 'egress', protocol: 'all' }])];
+  for (const remote of ['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.4.4']) {
+    expectDecision(g, flow({ direction: 'egress', remote, remotePort: 25 }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  }
+  // 172.32.0.1 is not RFC 1918
+  expectDecision(g, flow({ direction: 'egress', remote: '172.32.0.1', remotePort: 25 }), { verdict: 'drop', reason: 'Platform' });
+  expectDecision(g, flow({ direction: 'egress', protocol: 'udp', remote: '8.8.8.8', remotePort: 25 }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  expectDecision(g, flow({ direction: 'egress', remote: '8.8.8.8', remotePort: 587 }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  // ingress to local port 25 is not the platform's business
+  expectDecision([group('sg-a', [])], flow({ localPort: 25, remote: '8.8.8.8', remotePort: 25 }), { verdict: 'drop', reason: 'Default' });
+  // no groups at all: egress allowed by default, but still no SMTP to the internet
+  expectDecision([], flow({ direction: 'egress', remote: '10.0.0.9', remotePort: 25 }), { verdict: 'accept', reason: 'Default' });
+  expectDecision([], flow({ direction: 'egress', remote: '8.8.4.4', remotePort: 25 }), { verdict: 'drop', reason: 'Platform' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Step 2: intra-group
+
+test('intra-group: a shared basic group with policy Accept beats a drop rule', () => {
+  const g = [group('sg-a', [{ protocol: 'all', policy: 'drop', priority: 1 }])];
+  const d = expectDecision(g, flow({ peerGroups: ['sg-a'], remote: '10.0.0.6' }), { verdict: 'accept', reason: 'IntraGroup' });
+  assert.deepEqual(d.matchedRules, g[0]!.rules, 'the drop rule still shows up in the explanation');
+  // the same peer without the membership is dropped by the rule
+  expectDecision(g, flow({ peerGroups: ['sg-b'], remote: '10.0.0.6' }), { verdict: 'drop', reason: 'Rule', rule: g[0]!.rules[0] });
+  // egress too
+  const ge = [group('sg-a', [{ direction: 'egress', protocol: 'all', policy: 'drop' }])];
+  expectDecision(ge, flow({ direction: 'egress', peerGroups: ['sg-x', 'sg-a'] }), { verdict: 'accept', reason: 'IntraGroup' });
+});
+
+test('intra-group: policy Drop gives no allowance', () => {
+  const g = [group('sg-a', [], { innerAccessPolicy: 'Drop' })];
+  expectDecision(g, flow({ peerGroups: ['sg-a'] }), { verdict: 'drop', reason: 'Default' });
+  const withRule = [group('sg-a', [{ fromGroup: 'sg-a', portFrom: 22, portTo: 22 }], { innerAccessPolicy: 'Drop' })];
+  expectDecision(withRule, flow({ peerGroups: ['sg-a'] }), { verdict: 'accept', reason: 'Rule', rule: withRule[0]!.rules[0] });
+  // a second basic group with Accept that the peer shares does give it
+  const two = [group('sg-a', [], { innerAccessPolicy: 'Drop' }), group('sg-b', [])];
+  expectDecision(two, flow({ peerGroups: ['sg-a', 'sg-b'] }), { verdict: 'accept', reason: 'IntraGroup' });
+  expectDecision(two, flow({ peerGroups: ['sg-a'] }), { verdict: 'drop', reason: 'Default' });
+});
+
+test('advanced groups: no intra-group allowance and default-deny egress', () => {
+  const g = [group('sg-e', [], { type: 'enterprise' })];
+  expectDecision(g, flow({ peerGroups: ['sg-e'] }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ direction: 'egress', peerGroups: ['sg-e'] }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ direction: 'egress', remote: '10.0.0.8', remotePort: 443 }), { verdict: 'drop', reason: 'Default' });
+  const open = [group('sg-e', [{ direction: 'egress', protocol: 'all' }], { type: 'enterprise' })];
+  expectDecision(open, flow({ direction: 'egress', remotePort: 443 }), { verdict: 'accept', reason: 'Rule', rule: open[0]!.rules[0] });
+  // basic groups: outbound allowed by default
+  expectDecision([group('sg-a', [])], flow({ direction: 'egress', remotePort: 443 }), { verdict: 'accept', reason: 'Default' });
+  // the engine does not insist on one type per ENI: one advanced group makes egress default-deny
+  expectDecision([group('sg-a', []), group('sg-e', [], { type: 'enterprise' })], flow({ direction: 'egress' }), { verdict: 'drop', reason: 'Default' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Step 3: rules
+
+test('rules: the smallest priority number wins; at equal priority drop wins', () => {
+  const g = [group('sg-a', [
+    { portFrom: 22, portTo: 22, policy: 'accept', priority: 1 },
+    { portFrom: 1, portTo: 1024, policy: 'drop', priority: 2 },
+  ])];
+  expectDecision(g, flow({ localPort: 22 }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  expectDecision(g, flow({ localPort: 80 }), { verdict: 'drop', reason: 'Rule', rule: g[0]!.rules[1] });
+  expectDecision(g, flow({ localPort: 8080 }), { verdict: 'drop', reason: 'Default' });
+
+  // a tie across groups: the drop of sg-b beats the accept of sg-a whatever the order of groups and ids
+  const a = group('sg-a', [{ portFrom: 22, portTo: 22, policy: 'accept', priority: 5 }]);
+  const b = group('sg-b', [{ portFrom: 1, portTo: 100, policy: 'drop', priority: 5, from: '198.51.100.0/24' }]);
+  for (const gs of [[a, b], [b, a]]) {
+    const d = expectDecision(gs, flow({ localPort: 22 }), { verdict: 'drop', reason: 'Rule', rule: b.rules[0] });
+    assert.deepEqual(d.matchedRules, [b.rules[0], a.rules[0]]);
+  }
+  // equal priority and policy: groupId then ruleId order the list; the first decides
+  const c = group('sg-c', [{ priority: 3, ruleId: 'sgr-b' }, { priority: 3, ruleId: 'sgr-a' }]);
+  const d = expectDecision([c], flow({}), { verdict: 'accept', reason: 'Rule', rule: c.rules[1] });
+  assert.deepEqual(d.matchedRules.map((r) => r.ruleId), ['sgr-a', 'sgr-b']);
+});
+
+test('rules: port bounds and protocols', () => {
+  const g = [group('sg-a', [{ portFrom: 80, portTo: 443 }, { protocol: 'icmp' }, { protocol: 'udp', portFrom: 53, portTo: 53 }])];
+  const [web, icmp, dns] = g[0]!.rules;
+  expectDecision(g, flow({ localPort: 79 }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ localPort: 80 }), { verdict: 'accept', reason: 'Rule', rule: web });
+  expectDecision(g, flow({ localPort: 443 }), { verdict: 'accept', reason: 'Rule', rule: web });
+  expectDecision(g, flow({ localPort: 444 }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ protocol: 'icmp' }), { verdict: 'accept', reason: 'Rule', rule: icmp });
+  expectDecision(g, flow({ protocol: 'gre' }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ protocol: 'udp', localPort: 53 }), { verdict: 'accept', reason: 'Rule', rule: dns });
+  expectDecision(g, flow({ protocol: 'udp', localPort: 80 }), { verdict: 'drop', reason: 'Default' });
+  // egress rules look at the remote port
+  const e = [group('sg-e', [{ direction: 'egress', portFrom: 443, portTo: 443, policy: 'drop' }], { type: 'normal' })];
+  expectDecision(e, flow({ direction: 'egress', localPort: 443, remotePort: 8443 }), { verdict: 'accept', reason: 'Default' });
+  expectDecision(e, flow({ direction: 'egress', localPort: 50000, remotePort: 443 }), { verdict: 'drop', reason: 'Rule', rule: e[0]!.rules[0] });
+});
+
+test('rules: a group-authorized rule matches a member peer, not the same address without membership', () => {
+  const g = [group('sg-a', [{ fromGroup: 'sg-peer', portFrom: 22, portTo: 22 }])];
+  const member = flow({ remote: '10.0.0.9', peerGroups: ['sg-other', 'sg-peer'] });
+  expectDecision(g, member, { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  expectDecision(g, { ...member, peerGroups: [] }, { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, { ...member, peerGroups: ['sg-other'] }, { verdict: 'drop', reason: 'Default' });
+  // a group drop at a stronger priority beats a CIDR accept
+  const h = [group('sg-a', [{ fromGroup: 'sg-bad', policy: 'drop', priority: 1 }, { from: '10.0.0.0/8', priority: 2 }])];
+  expectDecision(h, flow({ remote: '10.0.0.9', peerGroups: ['sg-bad'] }), { verdict: 'drop', reason: 'Rule', rule: h[0]!.rules[0] });
+  expectDecision(h, flow({ remote: '10.0.0.9' }), { verdict: 'accept', reason: 'Rule', rule: h[0]!.rules[1] });
+});
+
+test('rules: classic NIC types are separate (internet rules do not act on intranet flows)', () => {
+  const g = [group('sg-c', [
+    { nicType: 'internet', portFrom: 80, portTo: 80 },
+    { nicType: 'intranet', portFrom: 22, portTo: 22, from: '10.0.0.0/8' },
+    { nicType: 'internet', direction: 'egress', protocol: 'all', policy: 'drop' },
+  ])];
+  const [web, ssh, noInternetOut] = g[0]!.rules;
+  expectDecision(g, flow({ nicType: 'internet', localPort: 80 }), { verdict: 'accept', reason: 'Rule', rule: web });
+  expectDecision(g, flow({ nicType: 'intranet', localPort: 80 }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ nicType: 'intranet', localPort: 22, remote: '10.1.1.1' }), { verdict: 'accept', reason: 'Rule', rule: ssh });
+  expectDecision(g, flow({ nicType: 'internet', localPort: 22, remote: '10.1.1.1' }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ nicType: 'internet', direction: 'egress', remotePort: 443 }), { verdict: 'drop', reason: 'Rule', rule: noInternetOut });
+  expectDecision(g, flow({ nicType: 'intranet', direction: 'egress', remotePort: 443 }), { verdict: 'accept', reason: 'Default' });
+});
+
+test('rules: source port range and local (destination) range', () => {
+  const g = [group('sg-a', [{ portFrom: 22, portTo: 22, srcPortFrom: 1024, srcPortTo: 65535 }])];
+  expectDecision(g, flow({ localPort: 22, remotePort: 40000 }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  expectDecision(g, flow({ localPort: 22, remotePort: 1023 }), { verdict: 'drop', reason: 'Default' });
+  // egress: the source range is the local port
+  const e = [group('sg-a', [{ direction: 'egress', protocol: 'udp', srcPortFrom: 53, srcPortTo: 53, policy: 'drop' }])];
+  expectDecision(e, flow({ direction: 'egress', protocol: 'udp', localPort: 53, remotePort: 9999 }), { verdict: 'drop', reason: 'Rule', rule: e[0]!.rules[0] });
+  expectDecision(e, flow({ direction: 'egress', protocol: 'udp', localPort: 54, remotePort: 53 }), { verdict: 'accept', reason: 'Default' });
+  // local range: the ENI's own address must be inside
+  const l = [group('sg-a', [{ local: cidr('10.0.0.5/32') }])];
+  expectDecision(l, flow({ local: '10.0.0.5' }), { verdict: 'accept', reason: 'Rule', rule: l[0]!.rules[0] });
+  expectDecision(l, flow({ local: '10.0.0.6' }), { verdict: 'drop', reason: 'Default' });
+});
+
+test('SPEC §9 scenario 4: reach only given public addresses', () => {
+  const g = [group('sg-a', [
+    { direction: 'egress', protocol: 'all', policy: 'drop', priority: 2, from: '0.0.0.0/0' },
+    { direction: 'egress', protocol: 'all', policy: 'accept', priority: 1, from: '203.0.113.0/24' },
+  ])];
+  const [dropAll, allowed] = g[0]!.rules;
+  expectDecision(g, flow({ direction: 'egress', remote: '203.0.113.9', remotePort: 443 }), { verdict: 'accept', reason: 'Rule', rule: allowed });
+  expectDecision(g, flow({ direction: 'egress', protocol: 'icmp', remote: '203.0.113.255' }), { verdict: 'accept', reason: 'Rule', rule: allowed });
+  expectDecision(g, flow({ direction: 'egress', remote: '203.0.114.0', remotePort: 443 }), { verdict: 'drop', reason: 'Rule', rule: dropAll });
+  expectDecision(g, flow({ direction: 'egress', remote: '198.51.100.1', remotePort: 80 }), { verdict: 'drop', reason: 'Rule', rule: dropAll });
+  expectDecision(g, flow({ direction: 'egress', remote: '203.0.113.9', remotePort: 25 }), { verdict: 'drop', reason: 'Platform' });
+  // inbound is untouched by egress rules
+  expectDecision(g, flow({ remote: '203.0.113.9' }), { verdict: 'drop', reason: 'Default' });
+});
+
+test('decide shares frozen answers; explain returns fresh ones', () => {
+  const g = [group('sg-a', [{ portFrom: 22, portTo: 22 }])];
+  const c = compileEni(g);
+  const d = decide(c, flow({ localPort: 22 }));
+  assert.ok(Object.isFrozen(d) && Object.isFrozen(d.matchedRules));
+  assert.equal(decide(c, flow({ localPort: 22, remote: '10.9.9.9' })), d);
+  const e = explain(c, flow({ localPort: 22 }));
+  assert.ok(!Object.isFrozen(e));
+  assert.deepEqual(e.matchedRules, g[0]!.rules);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Properties: decide and explain agree with the reference
+
+const PORTS = [1, 22, 25, 80, 443, 1000, 65535] as const;
+const FLOW_PORTS = [...PORTS, 2, 21, 23, 24, 26, 79, 81, 442, 444, 999, 1001, 40000, 65534] as const;
+const NETS = [ip('10.1.2.0'), ip('203.0.113.0')] as const; // one private /24, one public /24
+const OFFSETS = [0, 1, 2, 7, 8, 63, 64, 127, 128, 200, 254, 255] as const;
+const ELSEWHERE = ['8.8.8.8', '172.16.0.1', '172.32.0.1', '10.9.9.9', '192.168.1.1', '0.0.0.0', '255.255.255.255'].map(ip);
+const PREFIXES = [32, 31, 30, 29, 26, 25, 24, 16, 8, 0] as const;
+const GROUP_IDS = ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5'] as const;
+const PEER_IDS = [...GROUP_IDS, 'sg-other'] as const;
+
+const addressArb = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...NETS), fc.oneof(fc.constantFrom(...OFFSETS), fc.integer({ min: 0, max: 255 }))).map(([n, o]) => n + o) },
+  { weight: 1, arbitrary: fc.constantFrom(...ELSEWHERE) },
+);
+const rangeArb: fc.Arbitrary<AddressRange> = fc.tuple(addressArb, fc.constantFrom(...PREFIXES)).map(([a, p]) => {
+  const size = 2 ** (32 - p);
+  return { base: a - (a % size), size };
+});
+const portRangeArb = fc.tuple(fc.constantFrom(...PORTS), fc.constantFrom(...PORTS)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const);
+const protocolArb = fc.constantFrom<FwRule['protocol']>('tcp', 'tcp', 'tcp', 'udp', 'icmp', 'gre', 'all');
+
+const ruleShapeArb = fc.record({
+  direction: fc.constantFrom<FwRule['direction']>('ingress', 'egress'),
+  protocol: protocolArb,
+  ports: portRangeArb,
+  src: fc.option(portRangeArb, { freq: 3 }),
+  policy: fc.constantFrom<FwRule['policy']>('accept', 'drop'),
+  priority: fc.integer({ min: 1, max: 5 }),
+  nicType: fc.constantFrom<FwRule['nicType']>('intranet', 'intranet', 'internet'),
+  peer: fc.oneof(
+    { weight: 4, arbitrary: rangeArb.map((range): FwRule['peer'] => ({ kind: 'cidr', range })) },
+    { weight: 1, arbitrary: fc.constantFrom(...PEER_IDS).map((groupId): FwRule['peer'] => ({ kind: 'group', groupId })) },
+  ),
+  local: fc.option(rangeArb, { freq: 5 }),
+});
+
+type GroupMode = 'normal' | 'enterprise' | 'mixed';
+
+function groupsArb(mode: GroupMode): fc.Arbitrary<FwGroup[]> {
+  const typeArb = mode === 'mixed' ? fc.constantFrom<FwGroup['type']>('normal', 'enterprise') : fc.constant<FwGroup['type']>(mode);
+  return fc.integer({ min: 1, max: 5 }).chain((k) => fc.tuple(...GROUP_IDS.slice(0, k).map((groupId) => fc.record({
+    type: typeArb,
+    innerAccessPolicy: fc.constantFrom<FwGroup['innerAccessPolicy']>('Accept', 'Accept', 'Drop'),
+    shapes: fc.array(ruleShapeArb, { minLength: 0, maxLength: 60 }),
+  }).map(({ type, innerAccessPolicy, shapes }): FwGroup => ({
+    groupId, type, innerAccessPolicy,
+    rules: shapes.map((s, i): FwRule => {
+      const r: FwRule = {
+        groupId, ruleId: `r${i}`, direction: s.direction, protocol: s.protocol,
+        portFrom: s.ports[0], portTo: s.ports[1], srcPortFrom: s.src?.[0] ?? 1, srcPortTo: s.src?.[1] ?? 65535,
+        policy: s.policy, priority: s.priority, nicType: s.nicType, peer: s.peer,
+      };
+      if (s.local !== null) r.local = s.local;
+      return r;
+    }),
+  })))));
+}
+
+const flowArb: fc.Arbitrary<Flow> = fc.record({
+  direction: fc.constantFrom<Flow['direction']>('ingress', 'egress'),
+  protocol: fc.constantFrom<FlowProtocol>('tcp', 'tcp', 'tcp', 'udp', 'icmp', 'gre'),
+  localIp: addressArb,
+  localPort: fc.constantFrom(...FLOW_PORTS),
+  remoteIp: addressArb,
+  remotePort: fc.constantFrom(...FLOW_PORTS),
+  nicType: fc.constantFrom<Flow['nicType']>('intranet', 'intranet', 'internet'),
+  peerGroups: fc.oneof({ weight: 1, arbitrary: fc.constant<string[]>([]) }, { weight: 2, arbitrary: fc.subarray([...PEER_IDS, 'sg-zzz']) }),
+}).map((f) => (f.protocol === 'tcp' || f.protocol === 'udp' ? f : { ...f, localPort: 0, remotePort: 0 }));
+
+const FLOWS_PER_CASE = 25;
+const RUNS_PER_MODE = 1400; // 3 modes × 1,400 runs × 25 flows = 105,000 (groups, flow) cases
+const tally = { cases: 0, Platform: 0, IntraGroup: 0, Rule: 0, Default: 0, ruleDrop: 0, matchedMany: 0 };
+
+function agree(groups: FwGroup[], flows: Flow[]): void {
+  const compiled = compileEni(groups);
+  for (const f of flows) {
+    const ref = decideReference(groups, f);
+    const fast = decide(compiled, f);
+    const full = explain(compiled, f);
+    const why = () => `flow ${JSON.stringify(f)}: reference ${ref.verdict}/${ref.reason}/${ref.decidingRule?.groupId}:${ref.decidingRule?.ruleId}, ` +
+      `decide ${fast.verdict}/${fast.reason}/${fast.decidingRule?.groupId}:${fast.decidingRule?.ruleId}, ` +
+      `explain ${full.verdict}/${full.reason}/${full.decidingRule?.groupId}:${full.decidingRule?.ruleId}`;
+    if (fast.verdict !== ref.verdict || fast.reason !== ref.reason || fast.decidingRule !== ref.decidingRule) assert.fail(`decide: ${why()}`);
+    if (full.verdict !== ref.verdict || full.reason !== ref.reason || full.decidingRule !== ref.decidingRule) assert.fail(`explain: ${why()}`);
+    if (full.matchedRules.length !== ref.matchedRules.length || full.matchedRules.some((r, i) => r !== ref.matchedRules[i])) {
+      assert.fail(`explain's matches differ: ${why()}`);
+    }
+    tally.cases++;
+    tally[ref.reason]++;
+    if (ref.reason === 'Rule' && ref.verdict === 'drop') tally.ruleDrop++;
+    if (ref.matchedRules.length > 1) tally.matchedMany++;
+  }
+}
+
+for (const mode of ['normal', 'enterprise', 'mixed'] as const) {
+  test(`property: decide and explain agree with the reference (${mode} groups)`, () => {
+    fc.assert(fc.property(groupsArb(mode), fc.array(flowArb, { minLength: FLOWS_PER_CASE, maxLength: FLOWS_PER_CASE }), (groups, flows) => {
+      agree(groups, flows);
+    }), { numRuns: RUNS_PER_MODE });
+  });
+}
+
+test('property tests covered every step often enough', () => {
+  // runs after the properties (node:test runs a file's top-level tests in order)
+  assert.ok(tally.cases >= 100_000, `only ${tally.cases} cases`);
+  for (const k of ['Platform', 'IntraGroup', 'Rule', 'Default'] as const) assert.ok(tally[k] > tally.cases / 100, `${k}: ${tally[k]} of ${tally.cases}`);
+  assert.ok(tally.ruleDrop > tally.cases / 50, `rule drops: ${tally.ruleDrop}`);
+  assert.ok(tally.matchedMany > tally.cases / 20, `overlapping matches: ${tally.matchedMany}`);
+  console.log(`# property cases: ${JSON.stringify(tally)}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Scale
+
+/** A deterministic PRNG (mulberry32): the test must not depend on Math.random. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('1,000 rules (5 groups × 200) compile and decide as the reference does', () => {
+  const rnd = prng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const groups: FwGroup[] = GROUP_IDS.map((groupId) => ({
+    groupId, type: 'normal', innerAccessPolicy: 'Accept',
+    rules: Array.from({ length: 200 }, (_, i): FwRule => {
+      const port = Math.floor(rnd() * 65535) + 1;
+      const wide = rnd() < 0.2;
+      const prefix = pick([32, 24, 16, 8, 0]);
+      const size = 2 ** (32 - prefix);
+      const a = Math.floor(rnd() * 2 ** 32);
+      return {
+        groupId, ruleId: `r${i}`, direction: rnd() < 0.6 ? 'ingress' : 'egress', protocol: pick(['tcp', 'tcp', 'udp', 'icmp', 'all'] as const),
+        portFrom: port, portTo: wide ? Math.min(65535, port + Math.floor(rnd() * 5000)) : port, srcPortFrom: 1, srcPortTo: 65535,
+        policy: rnd() < 0.2 ? 'drop' : 'accept', priority: 1 + Math.floor(rnd() * 100), nicType: 'intranet',
+        peer: rnd() < 0.05 ? { kind: 'group', groupId: pick(PEER_IDS) } : { kind: 'cidr', range: { base: a - (a % size), size } },
+      };
+    }),
+  }));
+  const t0 = performance.now();
+  const compiled = compileEni(groups);
+  const ms = performance.now() - t0;
+  assert.equal(compiled.rules.length, 1000);
+  assert.ok(ms < 1000, `compiling 1,000 rules took ${ms.toFixed(1)} ms`);
+  const all = groups.flatMap((g) => g.rules);
+  for (let i = 0; i < 5000; i++) {
+    const r = pick(all);
+    const protocol = pick(['tcp', 'udp', 'icmp', 'gre'] as const);
+    const ported = protocol === 'tcp' || protocol === 'udp';
+    const near = r.peer.kind === 'cidr' ? r.peer.range.base + Math.floor(rnd() * r.peer.range.size) : Math.floor(rnd() * 2 ** 32);
+    const f: Flow = {
+      direction: r.direction, protocol, localIp: ip('10.0.0.5'), localPort: ported ? (r.direction === 'ingress' ? r.portFrom : 40000) : 0,
+      remoteIp: rnd() < 0.7 ? near : Math.floor(rnd() * 2 ** 32), remotePort: ported ? (r.direction === 'egress' ? r.portTo : 40000) : 0,
+      nicType: 'intranet', peerGroups: rnd() < 0.1 ? [pick(PEER_IDS)] : [],
+    };
+    const ref = decideReference(groups, f);
+    const fast = decide(compiled, f);
+    assert.equal(fast.verdict, ref.verdict);
+    assert.equal(fast.reason, ref.reason);
+    assert.equal(fast.decidingRule, ref.decidingRule);
+  }
+});
