@@ -1,20 +1,28 @@
-// Compiled rule sets, kept per ENI and per store revision: a rule or membership change (any
-// write) makes the next decision recompile only the ENIs it is asked about.
-import type { Store } from '../store/store.ts';
-import { compileEni, type CompiledEni, type FwGroup } from '../engine/firewall/index.ts';
+// Compiled rule sets, addressed by content: the key is the ENI's groups with their types,
+// intra-group policies and rules, so a rule or membership change makes exactly the ENIs it touches
+// compile again (their key changed); every other ENI keeps its compiled set.
+import { compileEni, type CompiledEni, type FwGroup, type FwRule } from '../engine/firewall/index.ts';
 
-const cache = new WeakMap<Store, { revision: number; byEni: Map<string, CompiledEni> }>();
+const MAX_ENTRIES = 20000;
+const cache = new Map<string, CompiledEni>();
 
-export function compileFor(store: Store, eni: { eniId: string; groups: readonly FwGroup[] }): CompiledEni {
-  let entry = cache.get(store);
-  if (entry === undefined || entry.revision !== store.revision()) {
-    entry = { revision: store.revision(), byEni: new Map() };
-    cache.set(store, entry);
-  }
-  let compiled = entry.byEni.get(eni.eniId);
+function ruleKey(r: FwRule): string {
+  const peer = r.peer.kind === 'cidr' ? `${r.peer.range.base}/${r.peer.range.size}` : `g:${r.peer.groupId}`;
+  const local = r.local === undefined ? '' : `${r.local.base}/${r.local.size}`;
+  return `${r.ruleId},${r.direction},${r.protocol},${r.portFrom}-${r.portTo},${r.srcPortFrom}-${r.srcPortTo},${r.policy},${r.priority},${r.nicType},${peer},${local}`;
+}
+
+export function contentKey(groups: readonly FwGroup[]): string {
+  return groups.map((g) => `${g.groupId}|${g.type}|${g.innerAccessPolicy}|${g.rules.map(ruleKey).join(';')}`).join('\n');
+}
+
+export function compileFor(groups: readonly FwGroup[]): CompiledEni {
+  const key = contentKey(groups);
+  let compiled = cache.get(key);
   if (compiled === undefined) {
-    compiled = compileEni(eni.groups);
-    if (entry.byEni.size < 100000) entry.byEni.set(eni.eniId, compiled);
+    compiled = compileEni(groups);
+    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(key, compiled);
   }
   return compiled;
 }

@@ -138,6 +138,6 @@ export async function checkNetworkAccess(ctx: CallContext, q: AccessQuery): Prom
     remoteIp, remotePort: q.direction === 'ingress' ? peerPort : port,
     nicType, peerGroups: nicType === 'internet' ? [] : await peerGroupsOf(ctx.store.db, q.regionId, eni, q.peerIpAddress),
   };
-  const compiled = compileFor(ctx.store, eni);
+  const compiled = compileFor(eni.groups);
   return { eni, decision: explain(compiled, flow) };
 }
