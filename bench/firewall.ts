@@ -1,0 +1,200 @@
+// bench/firewall: the compiled decision engine (src/engine/firewall/compile.ts) against the
+// reference evaluator (reference.ts) measured in the same run, on one core:
+//  - decisions per second at 10, 200 and 1,000 rules per ENI (1×10, 1×200, 5×200 rules) with a
+//    realistic mix (many tcp port rules, some ranges, CIDRs /32 to /0, some drops, some group
+//    rules, a few source-port and local ranges), over 100,000 pre-generated flows; and the ratio;
+//  - explain() per second (what the API calls), for scale;
+//  - the time to recompile the ENI after one rule change (mean µs).
+// Goals: >= 1,000,000 decisions/s at 1,000 rules and >= 50× the reference there.
+//   npx tsx bench/firewall.ts           (BENCH_SECONDS=N per measurement, default 1)
+import {
+  compileEni, decide, explain, decideReference,
+  type CompiledEni, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
+} from '../src/engine/firewall/index.ts';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 1);
+const FLOWS = 100_000;
+
+/** mulberry32: deterministic, so every run measures the same rule sets and flows */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rnd = prng(20201010);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
+
+const NAMED_PORTS = [20, 21, 22, 23, 25, 53, 80, 110, 143, 443, 465, 587, 993, 1433, 1521, 3306, 3389, 5432, 6379, 8080, 8443, 9200, 11211, 27017];
+const PREFIXES = [32, 32, 32, 32, 28, 24, 24, 24, 20, 16, 16, 8, 0, 0] as const;
+const VPC = 0x0a000000; // 10.0.0.0/8: peers inside the VPC
+const LOCAL_IP = 0x0a000105; // 10.0.1.5, the ENI's own address
+
+function randomAddress(): number {
+  return rnd() < 0.5 ? VPC + int(0, 0xffffff) : int(0x01000000, 0xdfffffff);
+}
+
+function randomRule(groupId: string, i: number, peerGroupIds: readonly string[]): FwRule {
+  const direction = rnd() < 0.65 ? 'ingress' : 'egress';
+  const x = rnd();
+  const protocol: FwRule['protocol'] = x < 0.72 ? 'tcp' : x < 0.86 ? 'udp' : x < 0.94 ? 'icmp' : x < 0.97 ? 'all' : 'gre';
+  let portFrom = 1;
+  let portTo = 65535;
+  if (protocol === 'tcp' || protocol === 'udp') {
+    const y = rnd();
+    if (y < 0.5) portFrom = portTo = pick(NAMED_PORTS);
+    else if (y < 0.8) portFrom = portTo = int(1024, 65535);
+    else if (y < 0.95) { portFrom = int(1, 60000); portTo = Math.min(65535, portFrom + int(1, 5000)); }
+    // else: 1..65535
+  }
+  const prefix = pick(PREFIXES);
+  const size = 2 ** (32 - prefix);
+  const a = randomAddress();
+  const peer: FwRule['peer'] = rnd() < 0.06 && peerGroupIds.length > 0
+    ? { kind: 'group', groupId: pick(peerGroupIds) }
+    : { kind: 'cidr', range: { base: a - (a % size), size } };
+  const rule: FwRule = {
+    groupId, ruleId: `sgr-${groupId}-${i}`, direction, protocol, portFrom, portTo, srcPortFrom: 1, srcPortTo: 65535,
+    policy: rnd() < 0.15 ? 'drop' : 'accept', priority: rnd() < 0.4 ? 1 : rnd() < 0.3 ? 100 : int(1, 100), nicType: 'intranet', peer,
+  };
+  if ((protocol === 'tcp' || protocol === 'udp') && rnd() < 0.02) { rule.srcPortFrom = 1024; rule.srcPortTo = 65535; }
+  if (rnd() < 0.02) rule.local = { base: LOCAL_IP - (LOCAL_IP % 256), size: 256 };
+  return rule;
+}
+
+function eni(groupCount: number, rulesPerGroup: number): FwGroup[] {
+  const ids = Array.from({ length: groupCount }, (_, g) => `sg-${g}`);
+  const others = ['sg-web', 'sg-db', 'sg-bastion', 'sg-cache', ...ids];
+  return ids.map((groupId) => ({
+    groupId, type: 'normal', innerAccessPolicy: 'Accept',
+    rules: Array.from({ length: rulesPerGroup }, (_, i) => randomRule(groupId, i, others)),
+  }));
+}
+
+/** Flows aimed at the rules (their ports and addresses) half of the time, random otherwise. */
+function flows(groups: readonly FwGroup[], n: number): Flow[] {
+  const rules = groups.flatMap((g) => g.rules);
+  const out: Flow[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rules.length > 0 && rnd() < 0.5 ? pick(rules) : undefined;
+    const direction = r?.direction ?? (rnd() < 0.6 ? 'ingress' : 'egress');
+    const x = rnd();
+    const protocol: FlowProtocol = r !== undefined && r.protocol !== 'all' ? r.protocol : x < 0.75 ? 'tcp' : x < 0.9 ? 'udp' : x < 0.98 ? 'icmp' : 'gre';
+    const ported = protocol === 'tcp' || protocol === 'udp';
+    const rulePort = r !== undefined && ported ? int(r.portFrom, r.portTo) : rnd() < 0.7 ? pick(NAMED_PORTS) : int(1, 65535);
+    const ephemeral = int(32768, 60999);
+    let remoteIp = randomAddress();
+    if (r !== undefined && r.peer.kind === 'cidr') remoteIp = r.peer.range.base + Math.floor(rnd() * r.peer.range.size);
+    const y = rnd();
+    const peerGroups = y < 0.03 ? [pick(groups).groupId] : y < 0.12 ? [pick(['sg-web', 'sg-db', 'sg-bastion', 'sg-cache'])] : [];
+    out.push({
+      direction, protocol, localIp: LOCAL_IP,
+      localPort: ported ? (direction === 'ingress' ? rulePort : ephemeral) : 0,
+      remoteIp, remotePort: ported ? (direction === 'ingress' ? ephemeral : rulePort) : 0,
+      nicType: 'intranet', peerGroups,
+    });
+  }
+  return out;
+}
+
+/** Runs `fn` over the flows, round after round, for about SECONDS; returns calls per second. */
+function rate(fs: readonly Flow[], fn: (f: Flow) => Decision): number {
+  let calls = 0;
+  let accepts = 0; // consumed below so the calls can't be optimized away
+  const budget = SECONDS * 1000;
+  const t0 = performance.now();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < fs.length; i++) {
+      if (fn(fs[i]!).verdict === 'accept') accepts++;
+      // check the clock every 1,000 calls so slow evaluators stop on time too
+      if (++calls % 1000 === 0 && (elapsed = performance.now() - t0) > budget) break;
+    }
+    elapsed = performance.now() - t0;
+  } while (elapsed < budget);
+  if (accepts < 0) console.log(accepts);
+  return calls / (elapsed / 1000);
+}
+
+function indexSize(c: CompiledEni): string {
+  let leaves = 0;
+  let entries = 0;
+  let side = 0;
+  let group = 0;
+  for (const b of c.buckets) {
+    if (b === undefined) continue;
+    leaves += b.portStarts.length;
+    entries += b.nodeStart[b.nodeStart.length - 1]!;
+    side += b.side.length;
+    group += b.group.length;
+  }
+  return `${leaves} port leaves, ${entries} address entries, ${side} side + ${group} group-rule slots`;
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+const sizes = [
+  { label: '10 rules (1×10)', groups: 1, perGroup: 10 },
+  { label: '200 rules (1×200)', groups: 1, perGroup: 200 },
+  { label: '1,000 rules (5×200)', groups: 5, perGroup: 200 },
+];
+
+console.log(`firewall engine, ${FLOWS.toLocaleString('en-US')} pre-generated flows, ~${SECONDS} s per measurement, node ${process.version}`);
+let goalsMet = true;
+for (const s of sizes) {
+  const groups = eni(s.groups, s.perGroup);
+  const fs = flows(groups, FLOWS);
+  const compiled = compileEni(groups);
+
+  // the engine must agree with the oracle on what it is measured on
+  const reasons: Record<string, number> = { Platform: 0, IntraGroup: 0, Rule: 0, Default: 0 };
+  for (let i = 0; i < 2000; i++) {
+    const f = fs[i]!;
+    const ref = decideReference(groups, f);
+    const d = decide(compiled, f);
+    if (d.verdict !== ref.verdict || d.reason !== ref.reason || d.decidingRule !== ref.decidingRule) throw new Error(`disagreement on ${JSON.stringify(f)}`);
+    reasons[ref.reason]!++;
+  }
+
+  const fast = rate(fs, (f) => decide(compiled, f));
+  const ex = rate(fs, (f) => explain(compiled, f));
+  const ref = rate(fs, (f) => decideReference(groups, f));
+
+  // recompile after one rule change: a different port on one rule each time
+  const rounds = 300;
+  let total = 0;
+  for (let i = 0; i < rounds; i++) {
+    const g = groups[i % groups.length]!;
+    const k = i % g.rules.length;
+    const old = g.rules[k]!;
+    const port = 1000 + (i % 5000);
+    const changed: FwRule = { ...old, protocol: 'tcp', portFrom: port, portTo: port };
+    const next = groups.map((x) => (x === g ? { ...x, rules: x.rules.map((r, j) => (j === k ? changed : r)) } : x));
+    const t0 = performance.now();
+    compileEni(next);
+    total += performance.now() - t0;
+  }
+  const recompileUs = (total / rounds) * 1000;
+
+  console.log(`\n${s.label}: ${indexSize(compiled)}`);
+  console.log(`  sample reasons (2,000 flows): ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`  compiled decide : ${fmt(fast).padStart(12)} decisions/s`);
+  console.log(`  compiled explain: ${fmt(ex).padStart(12)} decisions/s`);
+  console.log(`  reference       : ${fmt(ref).padStart(12)} decisions/s`);
+  console.log(`  ratio decide/reference: ${(fast / ref).toFixed(1)}×`);
+  console.log(`  recompile after one rule change: ${recompileUs.toFixed(1)} µs (mean of ${rounds})`);
+  if (s.groups * s.perGroup === 1000) {
+    const ok1 = fast >= 1_000_000;
+    const ok2 = fast / ref >= 50;
+    goalsMet = ok1 && ok2;
+    console.log(`  goal >= 1,000,000/s: ${ok1 ? 'met' : 'NOT met'}; goal >= 50× reference: ${ok2 ? 'met' : 'NOT met'}`);
+  }
+}
+if (!goalsMet) process.exitCode = 1;
