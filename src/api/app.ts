@@ -13,6 +13,7 @@ import { vpcOperations } from './products/vpc.ts';
 import { securityGroupOperations } from './products/ecs-security-groups.ts';
 import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
 import { parapetAccessOperations, parapetExposureOperations } from './products/parapet-access.ts';
+import { ramOperations } from './products/ram.ts';
 import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -22,7 +23,7 @@ const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
-    .add(parapetAccessOperations).add(parapetExposureOperations);
+    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {
@@ -45,9 +46,9 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const handler = async (request: { method: string; raw: { url?: string }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
+  const handler = async (request: { method: string; raw: { url?: string; socket?: { remoteAddress?: string | undefined } }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
-    const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body });
+    const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body, remoteAddress: request.raw.socket?.remoteAddress });
     reply.code(result.status);
     reply.header('content-type', result.contentType);
     reply.header('x-acs-request-id', result.requestId);

@@ -1,17 +1,49 @@
 // Authorization of every call, before dispatch. Every operation declares its RAM action and the
 // resource ARNs it acts on; nothing skips this stage. An account's root key may do everything in
-// its own account and nothing in another.
+// its own account and nothing in another. A RAM user's request is judged by the policies attached
+// to the user and its groups (the policy engine): any Deny wins, then any Allow, else denied.
 import { DomainError } from '../domain/errors.ts';
-import type { Principal } from '../domain/context.ts';
+import type { Principal, Services } from '../domain/context.ts';
+import { documentsForUser } from '../domain/ram.ts';
 import type { Operation } from './catalog.ts';
 
-export function authorize(principal: Principal, operation: Operation, resources: readonly string[]): void {
+export interface RequestContext {
+  sourceIp: string;
+  secureTransport: boolean;
+  currentTime: string;
+}
+
+/** Judges a RAM user's request against policy documents; 'Allow' lets it through. */
+export type PolicyEvaluator = (documents: ReadonlyArray<{ name: string; type: string; document: string }>, request: { action: string; resources: string[]; context: Record<string, string | boolean | number> }) => { decision: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny'; detail?: string };
+
+// INVARIANT: until an evaluator is installed, RAM users are denied everything.
+let evaluator: PolicyEvaluator = () => ({ decision: 'ImplicitDeny' });
+export function setPolicyEvaluator(fn: PolicyEvaluator): void { evaluator = fn; }
+
+function denied(principal: Principal, operation: Operation, resource: string, noPermissionType: string): DomainError {
+  const code = operation.product === 'ram' || operation.product === 'sts' ? 'NoPermission' : 'Forbidden.RAM';
+  const detail = JSON.stringify({
+    AuthAction: operation.ramAction, AuthResource: resource, AuthPrincipalType: principal.kind === 'root' ? 'Root' : 'SubUser',
+    AuthPrincipalOwnerId: principal.accountId, AuthPrincipalDisplayName: principal.userName ?? principal.accountId,
+    NoPermissionType: noPermissionType, PolicyType: 'AccountLevelIdentityBasedPolicy', EncodedDiagnosticMessage: '',
+  });
+  return new DomainError(code, 403, `User not authorized to operate on the specified resource: \`${operation.ramAction}\` on \`${resource}\`.`, detail);
+}
+
+export async function authorize(svc: Services, principal: Principal, operation: Operation, resources: readonly string[], context: RequestContext): Promise<void> {
   for (const resource of resources) {
     if (resource === '*') continue;
     const account = resource.split(':')[3];
     if (account !== undefined && account !== '' && account !== '*' && account !== principal.accountId) {
-      throw new DomainError('Forbidden.RAM', 403, `User not authorized to operate on the specified resource: \`${operation.ramAction}\` on \`${resource}\`.`,
-        JSON.stringify({ AuthAction: operation.ramAction, AuthPrincipalType: 'Root', AuthPrincipalOwnerId: principal.accountId, EncodedDiagnosticMessage: '', NoPermissionType: 'ImplicitDeny', PolicyType: 'AccountLevelIdentityBasedPolicy' }));
+      throw denied(principal, operation, resource, 'ImplicitDeny');
     }
   }
+  if (principal.kind === 'root') return;
+  const documents = await svc.store.memo(`policies:${principal.accountId}:${principal.userName ?? ''}`,
+    () => documentsForUser(svc.store.db, principal.accountId, principal.userName ?? ''));
+  const result = evaluator(documents, {
+    action: operation.ramAction, resources: [...resources],
+    context: { 'acs:SourceIp': context.sourceIp, 'acs:SecureTransport': context.secureTransport, 'acs:CurrentTime': context.currentTime, 'acs:MFAPresent': false },
+  });
+  if (result.decision !== 'Allow') throw denied(principal, operation, resources.join(','), result.decision === 'ExplicitDeny' ? 'ExplicitDeny' : 'ImplicitDeny');
 }

@@ -16,6 +16,7 @@ import { CredentialCache } from './credentials.ts';
 import { parseParams } from './params.ts';
 import { authorize } from './authorize.ts';
 import { idempotentWrite, paramsFingerprint } from './idempotency.ts';
+import { isoSeconds } from '../clock.ts';
 
 export interface PipelineResult extends Rendered {
   requestId: string;
@@ -53,7 +54,9 @@ export class Pipeline {
       const operation = this.catalog.find(product, req.action);
       if (operation === undefined) throw wireErrors.invalidAction(req.action);
       const params = this.parse(operation, req);
-      authorize(principal, operation, operation.resources(params, principal.accountId));
+      await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId), {
+        sourceIp: raw.remoteAddress ?? '127.0.0.1', secureTransport: false, currentTime: isoSeconds(this.svc.clock.now()),
+      });
       if (params['DryRun'] === true) {
         throw new DomainError('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.');
       }
@@ -120,6 +123,7 @@ export class Pipeline {
     if (auth.securityToken !== undefined) {
       throw wireErrors.invalidSecurityToken('The AccessKey is not a temporary credential.');
     }
+    if (key.userName !== null) return { accountId: key.accountId, kind: 'user', accessKeyId: key.id, userName: key.userName };
     return { accountId: key.accountId, kind: 'root', accessKeyId: key.id };
   }
 

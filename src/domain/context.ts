@@ -9,9 +9,11 @@ import type { Limits } from './limits.ts';
 
 export interface Principal {
   accountId: string;
-  /** 'root' for the account's own key; RAM users and roles come later */
-  kind: 'root';
+  /** 'root' for the account's own key, 'user' for a RAM user's (roles come with STS) */
+  kind: 'root' | 'user';
   accessKeyId: string;
+  /** the RAM user's name when kind is 'user' */
+  userName?: string;
 }
 
 export interface Services {

@@ -147,6 +147,65 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('eni_groups_by_group').on('eni_groups').columns(['security_group_id']).execute();
     },
   },
+  '0004_ram': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.createTable('ram_users')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('comments', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('mobile_phone', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_users_pk', ['account_id', 'name'])
+        .execute();
+      await db.schema.createTable('ram_groups')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('comments', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_groups_pk', ['account_id', 'name'])
+        .execute();
+      await db.schema.createTable('ram_group_members')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('group_name', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('joined_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_group_members_pk', ['account_id', 'group_name', 'user_name'])
+        .execute();
+      await db.schema.createTable('ram_policies')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('default_version', 'text', (c) => c.notNull())
+        .addColumn('next_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_policies_pk', ['account_id', 'name'])
+        .execute();
+      await db.schema.createTable('ram_policy_versions')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('policy_name', 'text', (c) => c.notNull())
+        .addColumn('version_id', 'text', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_policy_versions_pk', ['account_id', 'policy_name', 'version_id'])
+        .execute();
+      await db.schema.createTable('ram_attachments')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('policy_type', 'text', (c) => c.notNull())
+        .addColumn('policy_name', 'text', (c) => c.notNull())
+        .addColumn('principal_type', 'text', (c) => c.notNull())
+        .addColumn('principal_name', 'text', (c) => c.notNull())
+        .addColumn('attached_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_attachments_pk', ['account_id', 'policy_type', 'policy_name', 'principal_type', 'principal_name'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -132,7 +132,20 @@ export interface EniTable {
 
 export interface EniGroupTable { eni_id: string; security_group_id: string; position: number }
 
+export interface RamUserTable { account_id: string; name: string; id: string; display_name: string; comments: string; email: string; mobile_phone: string; created_at: string; updated_at: string }
+export interface RamGroupTable { account_id: string; name: string; id: string; comments: string; created_at: string; updated_at: string }
+export interface RamGroupMemberTable { account_id: string; group_name: string; user_name: string; joined_at: string }
+export interface RamPolicyTable { account_id: string; name: string; description: string; default_version: string; next_version: number; created_at: string; updated_at: string }
+export interface RamPolicyVersionTable { account_id: string; policy_name: string; version_id: string; document: string; created_at: string }
+export interface RamAttachmentTable { account_id: string; policy_type: string; policy_name: string; principal_type: string; principal_name: string; attached_at: string }
+
 export interface Schema {
+  ram_users: RamUserTable;
+  ram_groups: RamGroupTable;
+  ram_group_members: RamGroupMemberTable;
+  ram_policies: RamPolicyTable;
+  ram_policy_versions: RamPolicyVersionTable;
+  ram_attachments: RamAttachmentTable;
   instances: InstanceTable;
   enis: EniTable;
   eni_groups: EniGroupTable;

@@ -15,6 +15,8 @@ export interface RawRequest {
   /** lower-cased header names, as Node gives them */
   headers: Readonly<Record<string, string | string[] | undefined>>;
   body: Buffer;
+  /** the client's address, for `acs:SourceIp` */
+  remoteAddress?: string | undefined;
 }
 
 export type Authentication =

@@ -1,0 +1,21 @@
+// The system policies every account sees (PolicyType=System), with realistic documents.
+export interface SystemPolicy { name: string; description: string; document: string }
+
+const doc = (statements: Array<Record<string, unknown>>) => JSON.stringify({ Version: '1', Statement: statements });
+
+export const SYSTEM_POLICIES: readonly SystemPolicy[] = [
+  { name: 'AdministratorAccess', description: 'Provides full access to Alibaba Cloud services and resources.', document: doc([{ Action: '*', Resource: '*', Effect: 'Allow' }]) },
+  { name: 'ReadOnlyAccess', description: 'Provides read-only access to Alibaba Cloud services and resources.', document: doc([{ Action: ['*:Describe*', '*:List*', '*:Get*', '*:BatchGet*', '*:Query*', '*:BatchQuery*'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunECSFullAccess', description: 'Provides full access to Elastic Compute Service(ECS) via Management Console.', document: doc([{ Action: 'ecs:*', Resource: '*', Effect: 'Allow' }, { Action: ['vpc:DescribeVpcs', 'vpc:DescribeVSwitches'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunECSReadOnlyAccess', description: 'Provides read-only access to Elastic Compute Service(ECS) via Management Console.', document: doc([{ Action: ['ecs:Describe*', 'ecs:List*'], Resource: '*', Effect: 'Allow' }, { Action: ['vpc:DescribeVpcs', 'vpc:DescribeVSwitches'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunECSNetworkInterfaceManagementAccess', description: 'Provides ECS elastic network interface management access.', document: doc([{ Action: ['ecs:*NetworkInterface*', 'ecs:DescribeInstances', 'ecs:DescribeSecurityGroups'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunVPCFullAccess', description: 'Provides full access to Virtual Private Cloud(VPC) via Management Console.', document: doc([{ Action: 'vpc:*', Resource: '*', Effect: 'Allow' }, { Action: ['ecs:DescribeInstances', 'ecs:DescribeSecurityGroups'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunVPCReadOnlyAccess', description: 'Provides read-only access to Virtual Private Cloud(VPC) via Management Console.', document: doc([{ Action: ['vpc:Describe*', 'vpc:Get*', 'vpc:List*'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunRAMFullAccess', description: 'Provides full access to Resource Access Management(RAM).', document: doc([{ Action: 'ram:*', Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunRAMReadOnlyAccess', description: 'Provides read-only access to Resource Access Management(RAM).', document: doc([{ Action: ['ram:Get*', 'ram:List*'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunSTSAssumeRoleAccess', description: 'Provides access to call Security Token Service(STS) AssumeRole interface.', document: doc([{ Action: 'sts:AssumeRole', Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunBSSOrderAccess', description: 'Provides access to order and pay via Billing and Cost Management.', document: doc([{ Action: ['bss:DescribeOrderList', 'bss:DescribeOrderDetail', 'bss:PayOrder', 'bss:CancelOrder'], Resource: '*', Effect: 'Allow' }]) },
+];
+
+const BY_NAME = new Map(SYSTEM_POLICIES.map((p) => [p.name, p]));
+export function findSystemPolicy(name: string): SystemPolicy | undefined { return BY_NAME.get(name); }

@@ -1,0 +1,88 @@
+// RAM through the official RAM SDK: users, AccessKeys, groups, policies and their versions,
+// attachments, quotas and the real error codes; and RAM users' requests judged by their policies.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import RamModule from '@alicloud/ram20150501';
+import EcsModule from '@alicloud/ecs20140526';
+import VpcModule from '@alicloud/vpc20160428';
+import { startTestServer, sdkConfig, ecsClient, vpcClient, sdkError, type TestServer, type Creds } from '../helpers/server.ts';
+
+const $ = RamModule;
+const RamClient = RamModule.default;
+
+describe('RAM end to end', () => {
+  let server: TestServer;
+  let ram: InstanceType<typeof RamClient>;
+  before(async () => {
+    server = await startTestServer();
+    ram = new RamClient(sdkConfig(server.endpoint));
+  });
+  after(async () => { await server.stop(); });
+
+  test('users and AccessKeys: create, get, update, list, at most 2 keys, delete conflicts', async () => {
+    const u = await ram.createUser(new $.CreateUserRequest({ userName: 'alice', displayName: 'Alice', email: 'a@example.com' }));
+    assert.equal(u.body!.user!.userName, 'alice');
+    assert.match(u.body!.user!.userId!, /^\d{16}$/);
+    assert.equal((await sdkError(ram.createUser(new $.CreateUserRequest({ userName: 'alice' })))).code, 'EntityAlreadyExists.User');
+    assert.equal((await sdkError(ram.createUser(new $.CreateUserRequest({ userName: 'bad name!' })))).code, 'InvalidParameter.UserName.InvalidChars');
+    assert.equal((await ram.getUser(new $.GetUserRequest({ userName: 'alice' }))).body!.user!.email, 'a@example.com');
+    await ram.updateUser(new $.UpdateUserRequest({ userName: 'alice', newDisplayName: 'Alice B' }));
+    assert.equal((await ram.getUser(new $.GetUserRequest({ userName: 'alice' }))).body!.user!.displayName, 'Alice B');
+    const k1 = await ram.createAccessKey(new $.CreateAccessKeyRequest({ userName: 'alice' }));
+    assert.match(k1.body!.accessKey!.accessKeyId!, /^LTAI/);
+    assert.ok(k1.body!.accessKey!.accessKeySecret!.length >= 16);
+    await ram.createAccessKey(new $.CreateAccessKeyRequest({ userName: 'alice' }));
+    assert.equal((await sdkError(ram.createAccessKey(new $.CreateAccessKeyRequest({ userName: 'alice' })))).code, 'LimitExceeded.User.AccessKey');
+    const keys = await ram.listAccessKeys(new $.ListAccessKeysRequest({ userName: 'alice' }));
+    assert.equal(keys.body!.accessKeys!.accessKey!.length, 2);
+    assert.ok(keys.body!.accessKeys!.accessKey!.every((k) => !('accessKeySecret' in k) || k.accessKeySecret === undefined), 'the secret is shown once');
+    assert.equal((await sdkError(ram.deleteUser(new $.DeleteUserRequest({ userName: 'alice' })))).code, 'DeleteConflict.User.AccessKey');
+    for (const k of keys.body!.accessKeys!.accessKey!) await ram.deleteAccessKey(new $.DeleteAccessKeyRequest({ userName: 'alice', userAccessKeyId: k.accessKeyId }));
+    await ram.deleteUser(new $.DeleteUserRequest({ userName: 'alice' }));
+    assert.equal((await sdkError(ram.getUser(new $.GetUserRequest({ userName: 'alice' })))).code, 'EntityNotExist.User');
+  });
+
+  test('groups, custom policies with versions, attachments', async () => {
+    await ram.createUser(new $.CreateUserRequest({ userName: 'bob' }));
+    await ram.createGroup(new $.CreateGroupRequest({ groupName: 'Developers', comments: 'devs' }));
+    await ram.addUserToGroup(new $.AddUserToGroupRequest({ userName: 'bob', groupName: 'Developers' }));
+    assert.equal((await sdkError(ram.addUserToGroup(new $.AddUserToGroupRequest({ userName: 'bob', groupName: 'Developers' })))).code, 'EntityAlreadyExists.User.Group');
+    assert.deepEqual((await ram.listGroupsForUser(new $.ListGroupsForUserRequest({ userName: 'bob' }))).body!.groups!.group!.map((g) => g.groupName), ['Developers']);
+    const doc = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['ecs:DescribeInstances', 'ecs:StartInstance'], Resource: '*' }] });
+    const p = await ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'DevPolicy', policyDocument: doc, description: 'dev' }));
+    assert.equal(p.body!.policy!.defaultVersion, 'v1');
+    assert.equal((await sdkError(ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'Broken', policyDocument: '{"Version":' })))).statusCode, 400);
+    await ram.createPolicyVersion(new $.CreatePolicyVersionRequest({ policyName: 'DevPolicy', policyDocument: doc, setAsDefault: true }));
+    const versions = await ram.listPolicyVersions(new $.ListPolicyVersionsRequest({ policyName: 'DevPolicy', policyType: 'Custom' }));
+    assert.deepEqual(versions.body!.policyVersions!.policyVersion!.map((v) => [v.versionId, v.isDefaultVersion]), [['v1', false], ['v2', true]]);
+    assert.equal((await sdkError(ram.deletePolicyVersion(new $.DeletePolicyVersionRequest({ policyName: 'DevPolicy', versionId: 'v2' })))).code, 'DeleteConflict.Policy.Version.Default');
+    await ram.attachPolicyToGroup(new $.AttachPolicyToGroupRequest({ policyType: 'Custom', policyName: 'DevPolicy', groupName: 'Developers' }));
+    await ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunVPCReadOnlyAccess', userName: 'bob' }));
+    assert.equal((await sdkError(ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunVPCReadOnlyAccess', userName: 'bob' })))).code, 'EntityAlreadyExists.User.Policy');
+    assert.equal((await sdkError(ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'NoSuchPolicy', userName: 'bob' })))).code, 'EntityNotExist.Policy');
+    assert.deepEqual((await ram.listPoliciesForUser(new $.ListPoliciesForUserRequest({ userName: 'bob' }))).body!.policies!.policy!.map((x) => x.policyName), ['AliyunVPCReadOnlyAccess']);
+    assert.equal((await sdkError(ram.deletePolicy(new $.DeletePolicyRequest({ policyName: 'DevPolicy' })))).code, 'DeleteConflict.Policy.Group');
+    assert.equal((await sdkError(ram.deleteGroup(new $.DeleteGroupRequest({ groupName: 'Developers' })))).code, 'DeleteConflict.Group.User');
+    const system = await ram.getPolicy(new $.GetPolicyRequest({ policyName: 'AliyunECSFullAccess', policyType: 'System' }));
+    assert.match(system.body!.defaultPolicyVersion!.policyDocument!, /ecs:\*/);
+    const list = await ram.listPolicies(new $.ListPoliciesRequest({ policyType: 'System' }));
+    for (const name of ['AdministratorAccess', 'ReadOnlyAccess', 'AliyunECSFullAccess', 'AliyunECSReadOnlyAccess', 'AliyunECSNetworkInterfaceManagementAccess', 'AliyunVPCFullAccess', 'AliyunVPCReadOnlyAccess', 'AliyunRAMFullAccess', 'AliyunRAMReadOnlyAccess', 'AliyunSTSAssumeRoleAccess', 'AliyunBSSOrderAccess']) {
+      assert.ok(list.body!.policies!.policy!.some((x) => x.policyName === name), name);
+    }
+  });
+
+  test('a RAM user without policies is refused: Forbidden.RAM with an AccessDeniedDetail; inactive keys are refused', async () => {
+    await ram.createUser(new $.CreateUserRequest({ userName: 'carol' }));
+    const k = (await ram.createAccessKey(new $.CreateAccessKeyRequest({ userName: 'carol' }))).body!.accessKey!;
+    const creds: Creds = { accessKeyId: k.accessKeyId!, accessKeySecret: k.accessKeySecret! };
+    const e = await sdkError(vpcClient(server.endpoint, creds).describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' })));
+    assert.equal(e.code, 'Forbidden.RAM');
+    assert.equal(e.statusCode, 403);
+    assert.match(String(e.data['AccessDeniedDetail']), /vpc:DescribeVpcs/);
+    const r = await sdkError(new RamClient(sdkConfig(server.endpoint, creds)).listUsers(new $.ListUsersRequest({})));
+    assert.equal(r.code, 'NoPermission');
+    await ram.updateAccessKey(new $.UpdateAccessKeyRequest({ userName: 'carol', userAccessKeyId: k.accessKeyId, status: 'Inactive' }));
+    const inactive = await sdkError(ecsClient(server.endpoint, creds).describeRegions(new EcsModule.DescribeRegionsRequest({})));
+    assert.equal(inactive.code, 'InvalidAccessKeyId.Inactive');
+  });
+});
