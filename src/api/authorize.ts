@@ -5,6 +5,7 @@
 import { DomainError } from '../domain/errors.ts';
 import type { Principal, Services } from '../domain/context.ts';
 import { documentsForUser } from '../domain/ram.ts';
+import { evaluateDocuments } from '../domain/policy-check.ts';
 import type { Operation } from './catalog.ts';
 
 export interface RequestContext {
@@ -13,12 +14,6 @@ export interface RequestContext {
   currentTime: string;
 }
 
-/** Judges a RAM user's request against policy documents; 'Allow' lets it through. */
-export type PolicyEvaluator = (documents: ReadonlyArray<{ name: string; type: string; document: string }>, request: { action: string; resources: string[]; context: Record<string, string | boolean | number> }) => { decision: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny'; detail?: string };
-
-// INVARIANT: until an evaluator is installed, RAM users are denied everything.
-let evaluator: PolicyEvaluator = () => ({ decision: 'ImplicitDeny' });
-export function setPolicyEvaluator(fn: PolicyEvaluator): void { evaluator = fn; }
 
 function denied(principal: Principal, operation: Operation, resource: string, noPermissionType: string): DomainError {
   const code = operation.product === 'ram' || operation.product === 'sts' ? 'NoPermission' : 'Forbidden.RAM';
@@ -41,7 +36,7 @@ export async function authorize(svc: Services, principal: Principal, operation: 
   if (principal.kind === 'root') return;
   const documents = await svc.store.memo(`policies:${principal.accountId}:${principal.userName ?? ''}`,
     () => documentsForUser(svc.store.db, principal.accountId, principal.userName ?? ''));
-  const result = evaluator(documents, {
+  const result = evaluateDocuments(documents, {
     action: operation.ramAction, resources: [...resources],
     context: { 'acs:SourceIp': context.sourceIp, 'acs:SecureTransport': context.secureTransport, 'acs:CurrentTime': context.currentTime, 'acs:MFAPresent': false },
   });

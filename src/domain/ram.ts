@@ -6,6 +6,7 @@ import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
 import { SYSTEM_POLICIES, findSystemPolicy } from './ram-system-policies.ts';
 import { isoSeconds } from '../clock.ts';
+import { checkPolicyDocument } from './policy-check.ts';
 import type { Tx } from '../store/store.ts';
 import type { RamUserTable, RamGroupTable } from '../store/schema.ts';
 
@@ -14,13 +15,7 @@ export const RAM_LIMITS = { users: 1000, groups: 50, groupsPerUser: 5, accessKey
 const NAME = /^[a-zA-Z0-9._@-]{1,64}$/;
 const POLICY_NAME = /^[a-zA-Z0-9-]{1,128}$/;
 
-/** Checks a policy document; set by the wiring once the policy engine is loaded (parse + validate). */
-export type DocumentChecker = (text: string) => void;
-let checkDocument: DocumentChecker = (text) => {
-  if (text.length > RAM_LIMITS.policyDocumentChars) throw new DomainError('LimitExceeded.Policy.Size', 400, `The policy document is longer than ${RAM_LIMITS.policyDocumentChars} characters.`);
-  try { JSON.parse(text); } catch { throw new DomainError('MalformedPolicyDocument', 400, 'The policy document is not valid JSON.'); }
-};
-export function setDocumentChecker(fn: DocumentChecker): void { checkDocument = fn; }
+const checkDocument = (text: string): void => { checkPolicyDocument(text); };
 
 function checkName(kind: 'UserName' | 'GroupName', value: string): void {
   if (!NAME.test(value)) throw new DomainError(`InvalidParameter.${kind}.InvalidChars`, 400, `The specified \`${kind}\` \`${value}\` must be 1 to 64 letters, digits, \`.\`, \`_\`, \`-\` or \`@\`.`);

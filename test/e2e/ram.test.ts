@@ -71,6 +71,52 @@ describe('RAM end to end', () => {
     }
   });
 
+  test('a RAM user acts by its own and its groups\' policies: system and custom, conditions, resource ARNs, explicit deny, detach at once', async () => {
+    await ram.createUser(new $.CreateUserRequest({ userName: 'dave' }));
+    const k = (await ram.createAccessKey(new $.CreateAccessKeyRequest({ userName: 'dave' }))).body!.accessKey!;
+    const creds: Creds = { accessKeyId: k.accessKeyId!, accessKeySecret: k.accessKeySecret! };
+    const vpc = vpcClient(server.endpoint, creds);
+    const ecs = ecsClient(server.endpoint, creds);
+    const rootEcs = ecsClient(server.endpoint);
+    await ram.createGroup(new $.CreateGroupRequest({ groupName: 'Readers' }));
+    await ram.addUserToGroup(new $.AddUserToGroupRequest({ userName: 'dave', groupName: 'Readers' }));
+    await ram.attachPolicyToGroup(new $.AttachPolicyToGroupRequest({ policyType: 'System', policyName: 'AliyunVPCReadOnlyAccess', groupName: 'Readers' }));
+    await vpc.describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' }));
+    assert.equal((await sdkError(vpc.createVpc(new VpcModule.CreateVpcRequest({ regionId: 'cn-hangzhou' })))).code, 'Forbidden.RAM');
+
+    // resource-level permission on one security group
+    const rootVpc = (await vpcClient(server.endpoint).createVpc(new VpcModule.CreateVpcRequest({ regionId: 'cn-hangzhou' }))).body!.vpcId!;
+    const sgA = (await rootEcs.createSecurityGroup(new EcsModule.CreateSecurityGroupRequest({ regionId: 'cn-hangzhou', vpcId: rootVpc }))).body!.securityGroupId!;
+    const sgB = (await rootEcs.createSecurityGroup(new EcsModule.CreateSecurityGroupRequest({ regionId: 'cn-hangzhou', vpcId: rootVpc }))).body!.securityGroupId!;
+    const onlyA = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeSecurityGroupAttribute', Resource: `acs:ecs:*:*:securitygroup/${sgA}` }] });
+    await ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'OnlyA', policyDocument: onlyA }));
+    await ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'Custom', policyName: 'OnlyA', userName: 'dave' }));
+    await ecs.describeSecurityGroupAttribute(new EcsModule.DescribeSecurityGroupAttributeRequest({ regionId: 'cn-hangzhou', securityGroupId: sgA }));
+    assert.equal((await sdkError(ecs.describeSecurityGroupAttribute(new EcsModule.DescribeSecurityGroupAttributeRequest({ regionId: 'cn-hangzhou', securityGroupId: sgB })))).code, 'Forbidden.RAM');
+
+    // a condition on the source address: the tests connect from 127.0.0.1
+    const fromOffice = (cidr: string) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeRegions', Resource: '*', Condition: { IpAddress: { 'acs:SourceIp': [cidr] } } }] });
+    await ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'Office', policyDocument: fromOffice('10.0.0.0/8') }));
+    await ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'Custom', policyName: 'Office', userName: 'dave' }));
+    assert.equal((await sdkError(ecs.describeRegions(new EcsModule.DescribeRegionsRequest({})))).code, 'Forbidden.RAM');
+    await ram.createPolicyVersion(new $.CreatePolicyVersionRequest({ policyName: 'Office', policyDocument: fromOffice('127.0.0.0/8'), setAsDefault: true }));
+    await ecs.describeRegions(new EcsModule.DescribeRegionsRequest({}));
+
+    // an explicit deny wins over the group's allow; detaching takes effect on the next call
+    await ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'NoVpcs', policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Deny', Action: 'vpc:Describe*', Resource: '*' }] }) }));
+    await ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'Custom', policyName: 'NoVpcs', userName: 'dave' }));
+    const deny = await sdkError(vpc.describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' })));
+    assert.equal(deny.code, 'Forbidden.RAM');
+    assert.match(String(deny.data['AccessDeniedDetail']), /ExplicitDeny/);
+    await ram.detachPolicyFromUser(new $.DetachPolicyFromUserRequest({ policyType: 'Custom', policyName: 'NoVpcs', userName: 'dave' }));
+    await vpc.describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' }));
+    await ram.removeUserFromGroup(new $.RemoveUserFromGroupRequest({ userName: 'dave', groupName: 'Readers' }));
+    assert.equal((await sdkError(vpc.describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' })))).code, 'Forbidden.RAM', 'leaving the group takes its policies away');
+    const malformed = await sdkError(ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'Bad', policyDocument: '{"Version":"1","Statement":[{"Effect":"Maybe","Action":"ecs:*","Resource":"*"}]}' })));
+    assert.equal(malformed.code, 'MalformedPolicyDocument');
+    assert.match(malformed.message, /line 1/);
+  });
+
   test('a RAM user without policies is refused: Forbidden.RAM with an AccessDeniedDetail; inactive keys are refused', async () => {
     await ram.createUser(new $.CreateUserRequest({ userName: 'carol' }));
     const k = (await ram.createAccessKey(new $.CreateAccessKeyRequest({ userName: 'carol' }))).body!.accessKey!;

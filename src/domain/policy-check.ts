@@ -1,0 +1,46 @@
+// The policy engine as the domain uses it: checking documents (positions in the message) and
+// judging a request against a principal's documents, with compiled sets kept by content so that
+// attaching or detaching a policy takes effect on the next call and nothing recompiles otherwise.
+import { DomainError } from './errors.ts';
+import { loadPolicy, type Policy } from '../engine/policy/validate.ts';
+import { POLICY_MAX_CHARS, type PolicyError } from '../engine/policy/parse.ts';
+import { compilePolicies, type CompiledPolicySet } from '../engine/policy/compile.ts';
+import { evaluate, type Decision, type PolicyRequest } from '../engine/policy/evaluate.ts';
+
+function describe(e: PolicyError): string {
+  return e.position !== undefined ? `${e.message} (line ${e.position.line}, column ${e.position.column})` : e.message;
+}
+
+/** Parses and validates a policy document; throws the Alibaba error naming the first problem. */
+export function checkPolicyDocument(text: string, name = 'policy', kind: 'identity' | 'trust' = 'identity'): Policy {
+  if (text.length > POLICY_MAX_CHARS) {
+    throw new DomainError('InvalidParameter.PolicyDocument.Length', 400, `The policy document has ${text.length} characters; at most ${POLICY_MAX_CHARS} are allowed.`);
+  }
+  const r = loadPolicy(text, { name, kind });
+  if (!r.ok) throw new DomainError('MalformedPolicyDocument', 400, `The policy document is malformed: ${r.errors.map(describe).join('; ')}`);
+  return r.value;
+}
+
+const MAX_SETS = 5000;
+const compiled = new Map<string, CompiledPolicySet>();
+
+function setFor(documents: ReadonlyArray<{ name: string; type: string; document: string }>): CompiledPolicySet {
+  const key = documents.map((d) => `${d.type}:${d.name}:${d.document}`).join('\u0000');
+  let set = compiled.get(key);
+  if (set === undefined) {
+    const policies: Policy[] = [];
+    for (const d of documents) {
+      const r = loadPolicy(d.document, { name: d.name, kind: 'identity' });
+      // a stored document that no longer validates grants nothing (never an error to the caller)
+      if (r.ok) policies.push(r.value);
+    }
+    set = compilePolicies(policies);
+    if (compiled.size >= MAX_SETS) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, set);
+  }
+  return set;
+}
+
+export function evaluateDocuments(documents: ReadonlyArray<{ name: string; type: string; document: string }>, request: PolicyRequest): Decision {
+  return evaluate(setFor(documents), request);
+}
