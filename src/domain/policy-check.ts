@@ -7,9 +7,10 @@ import { POLICY_MAX_CHARS, type PolicyError } from '../engine/policy/parse.ts';
 import { compilePolicies, type CompiledPolicySet } from '../engine/policy/compile.ts';
 import { evaluate, type Decision, type PolicyRequest } from '../engine/policy/evaluate.ts';
 
-function describe(e: PolicyError): string {
-  return e.position !== undefined ? `${e.message} (line ${e.position.line}, column ${e.position.column})` : e.message;
-}
+// the engine's messages already end with their position
+const describe = (e: PolicyError): string => e.message;
+
+const DENY_ALL = '{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
 
 /** Parses and validates a policy document; throws the Alibaba error naming the first problem. */
 export function checkPolicyDocument(text: string, name = 'policy', kind: 'identity' | 'trust' = 'identity'): Policy {
@@ -28,11 +29,15 @@ function setFor(documents: ReadonlyArray<{ name: string; type: string; document:
   const key = documents.map((d) => `${d.type}:${d.name}:${d.document}`).join('\u0000');
   let set = compiled.get(key);
   if (set === undefined) {
-    const policies: Policy[] = [];
+    let policies: Policy[] = [];
     for (const d of documents) {
       const r = loadPolicy(d.document, { name: d.name, kind: 'identity' });
-      // a stored document that no longer validates grants nothing (never an error to the caller)
-      if (r.ok) policies.push(r.value);
+      if (r.ok) { policies.push(r.value); continue; }
+      // INVARIANT: a stored document that no longer validates fails closed: its Deny statements
+      // can't be read, so nothing is allowed until it is fixed.
+      const deny = loadPolicy(DENY_ALL, { name: `${d.name} (unreadable)`, kind: 'identity' });
+      if (deny.ok) policies = [deny.value];
+      break;
     }
     set = compilePolicies(policies);
     if (compiled.size >= MAX_SETS) compiled.delete(compiled.keys().next().value!);

@@ -31,8 +31,8 @@ export type ContextValue = string | number | boolean | string[] | undefined;
 
 /**
  * The request context. Global keys (validate.ts GLOBAL_KEYS) in their canonical spelling
- * (validate.ts canonicalizes the policy side); `acs:CurrentTime` is an ISO-8601 string or epoch milliseconds; service keys
- * (`ecs:tag/<key>`) as the policy spells them.
+ * (validate.ts canonicalizes the policy side); `acs:CurrentTime` is an ISO-8601 string or epoch
+ * milliseconds; service keys (`ecs:tag/<key>`) as the policy spells them.
  */
 export interface RequestContext {
   'acs:SourceIp'?: string;
