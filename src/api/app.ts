@@ -14,6 +14,7 @@ import { securityGroupOperations } from './products/ecs-security-groups.ts';
 import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
 import { parapetAccessOperations, parapetExposureOperations } from './products/parapet-access.ts';
 import { ramOperations } from './products/ram.ts';
+import { stsOperations } from './products/sts.ts';
 import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -23,7 +24,7 @@ const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
-    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations);
+    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

@@ -4,8 +4,8 @@
 // to the user and its groups (the policy engine): any Deny wins, then any Allow, else denied.
 import { DomainError } from '../domain/errors.ts';
 import type { Principal, Services } from '../domain/context.ts';
-import { documentsForUser } from '../domain/ram.ts';
-import { evaluateDocuments } from '../domain/policy-check.ts';
+import { documentsForRole, documentsForUser } from '../domain/ram.ts';
+import { evaluateDocuments, evaluateWithSessionPolicy } from '../domain/policy-check.ts';
 import type { Operation } from './catalog.ts';
 
 export interface RequestContext {
@@ -18,8 +18,8 @@ export interface RequestContext {
 function denied(principal: Principal, operation: Operation, resource: string, noPermissionType: string): DomainError {
   const code = operation.product === 'ram' || operation.product === 'sts' ? 'NoPermission' : 'Forbidden.RAM';
   const detail = JSON.stringify({
-    AuthAction: operation.ramAction, AuthResource: resource, AuthPrincipalType: principal.kind === 'root' ? 'Root' : 'SubUser',
-    AuthPrincipalOwnerId: principal.accountId, AuthPrincipalDisplayName: principal.userName ?? principal.accountId,
+    AuthAction: operation.ramAction, AuthResource: resource, AuthPrincipalType: principal.kind === 'root' ? 'Root' : principal.kind === 'user' ? 'SubUser' : 'AssumedRoleUser',
+    AuthPrincipalOwnerId: principal.accountId, AuthPrincipalDisplayName: principal.userName ?? (principal.roleName !== undefined ? `${principal.roleName}:${principal.sessionName ?? ''}` : principal.accountId),
     NoPermissionType: noPermissionType, PolicyType: 'AccountLevelIdentityBasedPolicy', EncodedDiagnosticMessage: '',
   });
   return new DomainError(code, 403, `User not authorized to operate on the specified resource: \`${operation.ramAction}\` on \`${resource}\`.`, detail);
@@ -34,11 +34,21 @@ export async function authorize(svc: Services, principal: Principal, operation: 
     }
   }
   if (principal.kind === 'root') return;
-  const documents = await svc.store.memo(`policies:${principal.accountId}:${principal.userName ?? ''}`,
-    () => documentsForUser(svc.store.db, principal.accountId, principal.userName ?? ''));
-  const result = evaluateDocuments(documents, {
+  // Saying who is calling needs no permission (as STS GetCallerIdentity on the real service).
+  if (operation.ramAction === 'sts:GetCallerIdentity') return;
+  const request = {
     action: operation.ramAction, resources: [...resources],
     context: { 'acs:SourceIp': context.sourceIp, 'acs:SecureTransport': context.secureTransport, 'acs:CurrentTime': context.currentTime, 'acs:MFAPresent': false },
-  });
+  };
+  let result;
+  if (principal.kind === 'role') {
+    const roleName = principal.roleName ?? '';
+    const documents = await svc.store.memo(`role-policies:${principal.accountId}:${roleName}`, () => documentsForRole(svc.store.db, principal.accountId, roleName));
+    result = evaluateWithSessionPolicy(documents, principal.sessionPolicy, request);
+  } else {
+    const documents = await svc.store.memo(`policies:${principal.accountId}:${principal.userName ?? ''}`,
+      () => documentsForUser(svc.store.db, principal.accountId, principal.userName ?? ''));
+    result = evaluateDocuments(documents, request);
+  }
   if (result.decision !== 'Allow') throw denied(principal, operation, resources.join(','), result.decision === 'ExplicitDeny' ? 'ExplicitDeny' : 'ImplicitDeny');
 }

@@ -13,6 +13,8 @@ import { DomainError } from '../domain/errors.ts';
 import type { CallContext, Principal, Services } from '../domain/context.ts';
 import { type Catalog, HOST_IDS, type Operation, type Product, VERSIONS } from './catalog.ts';
 import { CredentialCache } from './credentials.ts';
+import { verifyToken, type StsSession } from '../domain/sts.ts';
+import type { AccessKeyRecord } from '../domain/accounts.ts';
 import { parseParams } from './params.ts';
 import { authorize } from './authorize.ts';
 import { idempotentWrite, paramsFingerprint } from './idempotency.ts';
@@ -103,9 +105,16 @@ export class Pipeline {
 
   private async authenticate(req: DecodedRequest, raw: RawRequest): Promise<Principal> {
     const auth = req.auth;
-    const key = this.credentials.cached(auth.accessKeyId) ?? await this.credentials.lookup(auth.accessKeyId);
-    if (key === undefined) throw wireErrors.invalidAccessKeyId();
-    if (key.status !== 'Active') throw wireErrors.inactiveAccessKeyId();
+    let session: StsSession | undefined;
+    let key: AccessKeyRecord | undefined;
+    if (auth.accessKeyId.startsWith('STS.')) {
+      session = await verifyToken(this.svc, auth.accessKeyId, auth.securityToken);
+      key = { id: auth.accessKeyId, secret: session.secret, accountId: session.accountId, userName: null, status: 'Active' };
+    } else {
+      key = this.credentials.cached(auth.accessKeyId) ?? await this.credentials.lookup(auth.accessKeyId);
+      if (key === undefined) throw wireErrors.invalidAccessKeyId();
+      if (key.status !== 'Active') throw wireErrors.inactiveAccessKeyId();
+    }
     if (auth.kind === 'v3') {
       const declared = raw.headers['x-acs-content-sha256'];
       const payloadHash = raw.body.length === 0 ? EMPTY_SHA256 : sha256Hex(raw.body);
@@ -120,6 +129,11 @@ export class Pipeline {
     const now = this.svc.clock.now();
     checkTimestamp(auth.timestamp, now);
     this.nonces.use(auth.accessKeyId, auth.nonce, now);
+    if (session !== undefined) {
+      const p: Principal = { accountId: session.accountId, kind: 'role', accessKeyId: key.id, roleName: session.roleName, sessionName: session.sessionName };
+      if (session.sessionPolicy !== undefined) p.sessionPolicy = session.sessionPolicy;
+      return p;
+    }
     if (auth.securityToken !== undefined) {
       throw wireErrors.invalidSecurityToken('The AccessKey is not a temporary credential.');
     }

@@ -9,11 +9,15 @@ import type { Limits } from './limits.ts';
 
 export interface Principal {
   accountId: string;
-  /** 'root' for the account's own key, 'user' for a RAM user's (roles come with STS) */
-  kind: 'root' | 'user';
+  /** 'root' for the account's own key, 'user' for a RAM user's, 'role' for STS credentials */
+  kind: 'root' | 'user' | 'role';
   accessKeyId: string;
   /** the RAM user's name when kind is 'user' */
   userName?: string;
+  /** the role, session and session policy when kind is 'role' */
+  roleName?: string;
+  sessionName?: string;
+  sessionPolicy?: string;
 }
 
 export interface Services {

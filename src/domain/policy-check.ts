@@ -5,7 +5,7 @@ import { DomainError } from './errors.ts';
 import { loadPolicy, type Policy } from '../engine/policy/validate.ts';
 import { POLICY_MAX_CHARS, type PolicyError } from '../engine/policy/parse.ts';
 import { compilePolicies, type CompiledPolicySet } from '../engine/policy/compile.ts';
-import { evaluate, type Decision, type PolicyRequest } from '../engine/policy/evaluate.ts';
+import { evaluate, intersect, type Decision, type PolicyRequest } from '../engine/policy/evaluate.ts';
 
 // the engine's messages already end with their position
 const describe = (e: PolicyError): string => e.message;
@@ -44,6 +44,21 @@ function setFor(documents: ReadonlyArray<{ name: string; type: string; document:
     compiled.set(key, set);
   }
   return set;
+}
+
+/** Whether a role's trust policy lets `principal` assume it. */
+export function evaluateTrust(trustPolicy: string, principal: { type: 'RAM' | 'Service'; id: string }): 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' {
+  const r = loadPolicy(trustPolicy, { name: 'trust', kind: 'trust' });
+  if (!r.ok) return 'ImplicitDeny';
+  return evaluate(compilePolicies([r.value]), { action: 'sts:AssumeRole', resources: ['*'], context: {}, principal }).decision;
+}
+
+/** A role session: the role's policies narrowed by the session policy. */
+export function evaluateWithSessionPolicy(documents: ReadonlyArray<{ name: string; type: string; document: string }>, sessionPolicy: string | undefined, request: PolicyRequest): Decision {
+  const identity = evaluate(setFor(documents), request);
+  if (sessionPolicy === undefined) return identity;
+  const session = evaluate(setFor([{ name: 'session', type: 'Session', document: sessionPolicy }]), request);
+  return intersect(identity, session);
 }
 
 export function evaluateDocuments(documents: ReadonlyArray<{ name: string; type: string; document: string }>, request: PolicyRequest): Decision {

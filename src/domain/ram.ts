@@ -7,6 +7,7 @@ import { DomainError } from './errors.ts';
 import { SYSTEM_POLICIES, findSystemPolicy } from './ram-system-policies.ts';
 import { isoSeconds } from '../clock.ts';
 import { checkPolicyDocument } from './policy-check.ts';
+import { roleRow } from './roles.ts';
 import type { Tx } from '../store/store.ts';
 import type { RamUserTable, RamGroupTable } from '../store/schema.ts';
 
@@ -336,13 +337,19 @@ export async function deletePolicyVersion(ctx: CallContext, p: { policyName: str
 
 // ---- attachments
 
-export type PrincipalType = 'User' | 'Group';
+export type PrincipalType = 'User' | 'Group' | 'Role';
+
+async function principalRow(db: Tx | CallContext['store']['db'], account: string, type: PrincipalType, name: string): Promise<void> {
+  if (type === 'User') await userRow(db, account, name);
+  else if (type === 'Group') await groupRow(db, account, name);
+  else await roleRow(db, account, name);
+}
 
 export async function attachPolicy(ctx: CallContext, p: { policyType: string; policyName: string; principalType: PrincipalType; principalName: string; attach: boolean }): Promise<void> {
   const type = checkType(p.policyType);
   const account = ctx.principal.accountId;
   await ctx.write(async (tx) => {
-    if (p.principalType === 'User') await userRow(tx, account, p.principalName); else await groupRow(tx, account, p.principalName);
+    await principalRow(tx, account, p.principalType, p.principalName);
     if (type === 'System' ? findSystemPolicy(p.policyName) === undefined
       : (await tx.selectFrom('ram_policies').select('name').where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst()) === undefined) {
       throw policyNotFound(type, p.policyName);
@@ -362,22 +369,20 @@ export async function attachPolicy(ctx: CallContext, p: { policyType: string; po
 
 export async function listPoliciesFor(ctx: CallContext, principalType: PrincipalType, name: string): Promise<Array<PolicyView & { attachDate: string }>> {
   const account = ctx.principal.accountId;
-  if (principalType === 'User') await userRow(ctx.store.db, account, name); else await groupRow(ctx.store.db, account, name);
+  await principalRow(ctx.store.db, account, principalType, name);
   const rows = await ctx.store.db.selectFrom('ram_attachments').selectAll().where('account_id', '=', account).where('principal_type', '=', principalType).where('principal_name', '=', name).orderBy('policy_name').execute();
   const out = [];
   for (const r of rows) out.push({ ...(await getPolicy(ctx, { policyName: r.policy_name, policyType: r.policy_type })), attachDate: r.attached_at });
   return out;
 }
 
-/** The documents of every policy that applies to a RAM user: its own and its groups'. */
-export async function documentsForUser(db: CallContext['store']['db'], accountId: string, userName: string): Promise<Array<{ name: string; type: string; document: string }>> {
-  const groups = (await db.selectFrom('ram_group_members').select('group_name').where('account_id', '=', accountId).where('user_name', '=', userName).execute()).map((g) => g.group_name);
-  let q = db.selectFrom('ram_attachments').select(['policy_type', 'policy_name']).where('account_id', '=', accountId);
-  q = q.where((eb) => eb.or([
-    eb.and([eb('principal_type', '=', 'User'), eb('principal_name', '=', userName)]),
-    ...(groups.length > 0 ? [eb.and([eb('principal_type', '=', 'Group'), eb('principal_name', 'in', groups)])] : []),
-  ]));
-  const rows = await q.execute();
+/** The documents of the policies attached to a role. */
+export async function documentsForRole(db: CallContext['store']['db'], accountId: string, roleName: string): Promise<Array<{ name: string; type: string; document: string }>> {
+  const rows = await db.selectFrom('ram_attachments').select(['policy_type', 'policy_name']).where('account_id', '=', accountId).where('principal_type', '=', 'Role').where('principal_name', '=', roleName).execute();
+  return resolveDocuments(db, accountId, rows);
+}
+
+async function resolveDocuments(db: CallContext['store']['db'], accountId: string, rows: Array<{ policy_type: string; policy_name: string }>): Promise<Array<{ name: string; type: string; document: string }>> {
   const out: Array<{ name: string; type: string; document: string }> = [];
   for (const r of rows) {
     if (r.policy_type === 'System') {
@@ -390,4 +395,15 @@ export async function documentsForUser(db: CallContext['store']['db'], accountId
     if (p !== undefined) out.push({ name: r.policy_name, type: 'Custom', document: p.document });
   }
   return out;
+}
+
+/** The documents of every policy that applies to a RAM user: its own and its groups'. */
+export async function documentsForUser(db: CallContext['store']['db'], accountId: string, userName: string): Promise<Array<{ name: string; type: string; document: string }>> {
+  const groups = (await db.selectFrom('ram_group_members').select('group_name').where('account_id', '=', accountId).where('user_name', '=', userName).execute()).map((g) => g.group_name);
+  let q = db.selectFrom('ram_attachments').select(['policy_type', 'policy_name']).where('account_id', '=', accountId);
+  q = q.where((eb) => eb.or([
+    eb.and([eb('principal_type', '=', 'User'), eb('principal_name', '=', userName)]),
+    ...(groups.length > 0 ? [eb.and([eb('principal_type', '=', 'Group'), eb('principal_name', 'in', groups)])] : []),
+  ]));
+  return resolveDocuments(db, accountId, await q.execute());
 }

@@ -139,7 +139,10 @@ export interface RamPolicyTable { account_id: string; name: string; description:
 export interface RamPolicyVersionTable { account_id: string; policy_name: string; version_id: string; document: string; created_at: string }
 export interface RamAttachmentTable { account_id: string; policy_type: string; policy_name: string; principal_type: string; principal_name: string; attached_at: string }
 
+export interface RamRoleTable { account_id: string; name: string; id: string; trust_policy: string; description: string; max_session_duration: number; created_at: string; updated_at: string }
+
 export interface Schema {
+  ram_roles: RamRoleTable;
   ram_users: RamUserTable;
   ram_groups: RamGroupTable;
   ram_group_members: RamGroupMemberTable;

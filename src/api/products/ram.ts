@@ -4,13 +4,18 @@ import { op } from '../catalog.ts';
 import { t } from '../params.ts';
 import * as ram from '../../domain/ram.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { RamUserTable, RamGroupTable } from '../../store/schema.ts';
+import type { RamUserTable, RamGroupTable, RamRoleTable } from '../../store/schema.ts';
+import * as roles from '../../domain/roles.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
 const wireUser = (u: RamUserTable) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, Comments: u.comments, Email: u.email, MobilePhone: u.mobile_phone, CreateDate: u.created_at, UpdateDate: u.updated_at });
 const wireGroup = (g: RamGroupTable) => ({ GroupId: g.id, GroupName: g.name, Comments: g.comments, CreateDate: g.created_at, UpdateDate: g.updated_at });
 const wirePolicy = (p: ram.PolicyView) => ({ PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, CreateDate: p.createDate, UpdateDate: p.updateDate, AttachmentCount: p.attachmentCount });
 const NAME = t.str(128);
+const wireRole = (r: RamRoleTable) => ({
+  RoleId: r.id, RoleName: r.name, Arn: roles.roleArn(r.account_id, r.name), Description: r.description, AssumeRolePolicyDocument: r.trust_policy,
+  MaxSessionDuration: r.max_session_duration, CreateDate: r.created_at, UpdateDate: r.updated_at,
+});
 
 function paged<T>(items: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const start = marker === undefined || marker === '' ? 0 : Number(marker);
@@ -21,13 +26,13 @@ function paged<T>(items: T[], marker: string | undefined, maxItems: number | und
 }
 
 function attachOp(action: string, principalType: ram.PrincipalType, attach: boolean) {
-  const key = principalType === 'User' ? 'UserName' : 'GroupName';
+  const key = `${principalType}Name` as const;
   return op({
     product: 'ram', action, ramAction: `ram:${action}`,
-    params: z.object({ PolicyType: t.str(16), PolicyName: NAME, UserName: NAME.optional(), GroupName: NAME.optional(), ResourceGroupId: t.str(64).optional() }),
-    resources: (p, account) => [ramArn(account, `${principalType.toLowerCase()}/${(principalType === 'User' ? p.UserName : p.GroupName) ?? ''}`), ramArn(account, `policy/${p.PolicyName}`)],
+    params: z.object({ PolicyType: t.str(16), PolicyName: NAME, UserName: NAME.optional(), GroupName: NAME.optional(), RoleName: NAME.optional(), ResourceGroupId: t.str(64).optional() }),
+    resources: (p, account) => [ramArn(account, `${principalType.toLowerCase()}/${p[key] ?? ''}`), ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
-      const name = principalType === 'User' ? p.UserName : p.GroupName;
+      const name = p[key];
       if (name === undefined || name === '') throw new DomainError('MissingParameter', 400, `The input parameter \`${key}\` that is mandatory for processing this request is not supplied.`);
       await ram.attachPolicy(ctx, { policyType: p.PolicyType, policyName: p.PolicyName, principalType, principalName: name, attach });
       return {};
@@ -196,6 +201,44 @@ export const ramOperations = [
   attachOp('DetachPolicyFromUser', 'User', false),
   attachOp('AttachPolicyToGroup', 'Group', true),
   attachOp('DetachPolicyFromGroup', 'Group', false),
+  attachOp('AttachPolicyToRole', 'Role', true),
+  attachOp('DetachPolicyFromRole', 'Role', false),
+  op({
+    product: 'ram', action: 'ListPoliciesForRole', ramAction: 'ram:ListPoliciesForRole',
+    params: z.object({ RoleName: NAME }),
+    resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
+    handler: async (ctx, p) => ({ Policies: { Policy: (await ram.listPoliciesFor(ctx, 'Role', p.RoleName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
+  }),
+  op({
+    product: 'ram', action: 'CreateRole', ramAction: 'ram:CreateRole',
+    params: z.object({ RoleName: NAME, AssumeRolePolicyDocument: t.str(65536), Description: t.str(1024).optional(), MaxSessionDuration: t.int().optional(), Tag: t.tags().optional() }),
+    resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
+    handler: async (ctx, p) => ({ Role: wireRole(await roles.createRole(ctx, { roleName: p.RoleName, assumeRolePolicyDocument: p.AssumeRolePolicyDocument, description: p.Description, maxSessionDuration: p.MaxSessionDuration })) }),
+  }),
+  op({
+    product: 'ram', action: 'GetRole', ramAction: 'ram:GetRole',
+    params: z.object({ RoleName: NAME }),
+    resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
+    handler: async (ctx, p) => ({ Role: wireRole(await roles.roleRow(ctx.store.db, ctx.principal.accountId, p.RoleName)) }),
+  }),
+  op({
+    product: 'ram', action: 'UpdateRole', ramAction: 'ram:UpdateRole',
+    params: z.object({ RoleName: NAME, NewAssumeRolePolicyDocument: t.str(65536).optional(), NewDescription: t.str(1024).optional(), NewMaxSessionDuration: t.int().optional() }),
+    resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
+    handler: async (ctx, p) => ({ Role: wireRole(await roles.updateRole(ctx, { roleName: p.RoleName, newAssumeRolePolicyDocument: p.NewAssumeRolePolicyDocument, newDescription: p.NewDescription, newMaxSessionDuration: p.NewMaxSessionDuration })) }),
+  }),
+  op({
+    product: 'ram', action: 'DeleteRole', ramAction: 'ram:DeleteRole',
+    params: z.object({ RoleName: NAME }),
+    resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
+    handler: async (ctx, p) => { await roles.deleteRole(ctx, p.RoleName); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'ListRoles', ramAction: 'ram:ListRoles',
+    params: z.object({ Marker: t.str(64).optional(), MaxItems: t.int().optional(), Tag: t.tags().optional() }),
+    resources: (_p, account) => [ramArn(account, 'role/*')],
+    handler: async (ctx, p) => { const r = paged(await roles.listRoles(ctx), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Roles: { Role: r.items.map(wireRole) } }; },
+  }),
   op({
     product: 'ram', action: 'ListPoliciesForUser', ramAction: 'ram:ListPoliciesForUser',
     params: z.object({ UserName: NAME }),

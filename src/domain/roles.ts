@@ -1,0 +1,70 @@
+// RAM roles (SPEC §4): a trust policy saying who may assume the role, attached policies like a
+// user's, and a maximum session duration (3600..43200 s, default 3600).
+import type { CallContext } from './context.ts';
+import { DomainError } from './errors.ts';
+import { checkPolicyDocument } from './policy-check.ts';
+import { isoSeconds } from '../clock.ts';
+import type { RamRoleTable } from '../store/schema.ts';
+import type { Db, Tx } from '../store/store.ts';
+
+const NAME = /^[a-zA-Z0-9.-]{1,64}$/;
+export const ROLE_QUOTA = 1000;
+
+export const roleArn = (accountId: string, name: string) => `acs:ram::${accountId}:role/${name.toLowerCase()}`;
+
+const notFound = (name: string) => new DomainError('EntityNotExist.Role', 404, `The role \`${name}\` does not exist.`);
+
+export async function roleRow(db: Db | Tx, accountId: string, name: string): Promise<RamRoleTable> {
+  const row = await db.selectFrom('ram_roles').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  if (row === undefined) throw notFound(name);
+  return row;
+}
+
+function checkDuration(v: number | undefined): number {
+  const d = v ?? 3600;
+  if (!Number.isInteger(d) || d < 3600 || d > 43200) throw new DomainError('InvalidParameter.MaxSessionDuration', 400, `The specified \`MaxSessionDuration\` \`${String(v)}\` must be between 3600 and 43200.`);
+  return d;
+}
+
+export async function createRole(ctx: CallContext, p: { roleName: string; assumeRolePolicyDocument: string; description?: string | undefined; maxSessionDuration?: number | undefined }): Promise<RamRoleTable> {
+  if (!NAME.test(p.roleName)) throw new DomainError('InvalidParameter.RoleName.InvalidChars', 400, `The specified \`RoleName\` \`${p.roleName}\` must be 1 to 64 letters, digits, \`.\` or \`-\`.`);
+  checkPolicyDocument(p.assumeRolePolicyDocument, 'trust', 'trust');
+  const duration = checkDuration(p.maxSessionDuration);
+  const account = ctx.principal.accountId;
+  return ctx.write(async (tx) => {
+    if (await tx.selectFrom('ram_roles').select('name').where('account_id', '=', account).where('name', '=', p.roleName).executeTakeFirst()) {
+      throw new DomainError('EntityAlreadyExists.Role', 409, `The role \`${p.roleName}\` already exists.`);
+    }
+    const n = await tx.selectFrom('ram_roles').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+    if (Number(n.n) >= ROLE_QUOTA) throw new DomainError('LimitExceeded.Role', 409, `The account has ${ROLE_QUOTA} roles, the quota.`);
+    const now = isoSeconds(ctx.clock.now());
+    const row: RamRoleTable = { account_id: account, name: p.roleName, id: ctx.ids.accountId(), trust_policy: p.assumeRolePolicyDocument, description: p.description ?? '', max_session_duration: duration, created_at: now, updated_at: now };
+    await tx.insertInto('ram_roles').values(row).execute();
+    return row;
+  });
+}
+
+export async function updateRole(ctx: CallContext, p: { roleName: string; newAssumeRolePolicyDocument?: string | undefined; newDescription?: string | undefined; newMaxSessionDuration?: number | undefined }): Promise<RamRoleTable> {
+  if (p.newAssumeRolePolicyDocument !== undefined) checkPolicyDocument(p.newAssumeRolePolicyDocument, 'trust', 'trust');
+  const duration = p.newMaxSessionDuration === undefined ? undefined : checkDuration(p.newMaxSessionDuration);
+  return ctx.write(async (tx) => {
+    const row = await roleRow(tx, ctx.principal.accountId, p.roleName);
+    const next = { ...row, trust_policy: p.newAssumeRolePolicyDocument ?? row.trust_policy, description: p.newDescription ?? row.description, max_session_duration: duration ?? row.max_session_duration, updated_at: isoSeconds(ctx.clock.now()) };
+    await tx.updateTable('ram_roles').set(next).where('account_id', '=', row.account_id).where('name', '=', row.name).execute();
+    return next;
+  });
+}
+
+export async function deleteRole(ctx: CallContext, roleName: string): Promise<void> {
+  await ctx.write(async (tx) => {
+    const row = await roleRow(tx, ctx.principal.accountId, roleName);
+    if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', row.account_id).where('principal_type', '=', 'Role').where('principal_name', '=', roleName).executeTakeFirst()) {
+      throw new DomainError('DeleteConflict.Role.Policy', 409, `The role \`${roleName}\` still has policies attached.`);
+    }
+    await tx.deleteFrom('ram_roles').where('account_id', '=', row.account_id).where('name', '=', roleName).execute();
+  });
+}
+
+export async function listRoles(ctx: CallContext): Promise<RamRoleTable[]> {
+  return ctx.store.db.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+}
