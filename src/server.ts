@@ -11,6 +11,7 @@ import type { Services } from './domain/context.ts';
 import { countAccounts, ensureAccount, type CreatedAccount } from './domain/accounts.ts';
 import { buildApp } from './api/app.ts';
 import { BufferedLogDestination } from './logdest.ts';
+import { registerMetadata } from './metadata/routes.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -54,10 +55,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     bootstrap = await ensureAccount(services);
   }
   const { app } = buildApp(services, log);
+  registerMetadata(app, services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const endpoint = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  services.baseUrl = `http://${endpoint}`;
   return {
     app, store, services, url: `http://${endpoint}`, endpoint, bootstrap,
     close: async () => {

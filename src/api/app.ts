@@ -15,6 +15,7 @@ import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
 import { parapetAccessOperations, parapetExposureOperations } from './products/parapet-access.ts';
 import { ramOperations } from './products/ram.ts';
 import { stsOperations } from './products/sts.ts';
+import { instanceRoleOperations } from './products/ecs-instance-roles.ts';
 import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -24,7 +25,7 @@ const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
-    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations);
+    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

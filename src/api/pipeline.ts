@@ -150,6 +150,8 @@ export class Pipeline {
           accountId: principal.accountId, action: operation.product + ':' + operation.action, token,
           fingerprint: paramsFingerprint(req.params), nowMs: svc.clock.now(),
         });
-    return { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, write };
+    const ctx: CallContext = { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, write };
+    if (svc.baseUrl !== undefined) ctx.baseUrl = svc.baseUrl;
+    return ctx;
   }
 }

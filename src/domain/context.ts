@@ -25,6 +25,8 @@ export interface Services {
   clock: Clock;
   ids: Ids;
   limits: Limits;
+  /** `http://host:port` where this server answers, once it listens */
+  baseUrl?: string;
 }
 
 export interface CallContext extends Services {

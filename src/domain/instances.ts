@@ -9,6 +9,7 @@ import { requireRegion } from './vpc.ts';
 import { findImage, findInstanceType } from './catalogs.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
 import { normalizeRule, ruleKey } from './sg-rules.ts';
+import { checkPassRole } from './instance-roles.ts';
 import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Tx } from '../store/store.ts';
@@ -178,6 +179,8 @@ export interface RunParams {
   tags?: Tag[] | undefined;
   /** RunInstances starts them; CreateInstance leaves them Stopped */
   start: boolean;
+  ramRoleName?: string | undefined;
+  httpTokens?: string | undefined;
 }
 
 export async function runInstances(ctx: CallContext, p: RunParams): Promise<string[]> {
@@ -219,6 +222,11 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
       groups = [await defaultGroup(ctx, tx, region.id, vpcId)];
     }
     await checkGroupSet(ctx, tx, { regionId: region.id, vpcId, adding: amount }, groups, 'SecurityGroupIds');
+    if (p.ramRoleName !== undefined && p.ramRoleName !== '') {
+      if (vpcId === '') throw new DomainError('InvalidNetworkType.MismatchRamRole', 403, 'A classic-network instance can\'t have a RAM role.');
+      await checkPassRole(ctx, tx, p.ramRoleName);
+    }
+    if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw errors.invalidParameter('HttpTokens', p.httpTokens, 'Use `optional` or `required`.');
     const now = isoSeconds(ctx.clock.now());
     const ids: string[] = [];
     for (let n = 0; n < amount; n++) {
@@ -227,6 +235,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
         id, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, image_id: p.imageId,
         instance_type: p.instanceType, name: p.instanceName ?? id, description: p.description ?? '', status: p.start ? 'Running' : 'Stopped',
         public_ip: bandwidth > 0 ? await allocatePublicIp(tx) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
+        ram_role_name: p.ramRoleName ?? '', http_endpoint: 'enabled', http_tokens: p.httpTokens ?? 'optional',
       };
       await tx.insertInto('instances').values(row).execute();
       const eniId = ctx.ids.resource('eni');

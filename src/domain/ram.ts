@@ -8,7 +8,7 @@ import { SYSTEM_POLICIES, findSystemPolicy } from './ram-system-policies.ts';
 import { isoSeconds } from '../clock.ts';
 import { checkPolicyDocument } from './policy-check.ts';
 import { roleRow } from './roles.ts';
-import type { Tx } from '../store/store.ts';
+import type { Db, Tx } from '../store/store.ts';
 import type { RamUserTable, RamGroupTable } from '../store/schema.ts';
 
 export const RAM_LIMITS = { users: 1000, groups: 50, groupsPerUser: 5, accessKeysPerUser: 2, customPolicies: 1500, versionsPerPolicy: 5, policyDocumentChars: 4096 };
@@ -377,12 +377,12 @@ export async function listPoliciesFor(ctx: CallContext, principalType: Principal
 }
 
 /** The documents of the policies attached to a role. */
-export async function documentsForRole(db: CallContext['store']['db'], accountId: string, roleName: string): Promise<Array<{ name: string; type: string; document: string }>> {
+export async function documentsForRole(db: Db | Tx, accountId: string, roleName: string): Promise<Array<{ name: string; type: string; document: string }>> {
   const rows = await db.selectFrom('ram_attachments').select(['policy_type', 'policy_name']).where('account_id', '=', accountId).where('principal_type', '=', 'Role').where('principal_name', '=', roleName).execute();
   return resolveDocuments(db, accountId, rows);
 }
 
-async function resolveDocuments(db: CallContext['store']['db'], accountId: string, rows: Array<{ policy_type: string; policy_name: string }>): Promise<Array<{ name: string; type: string; document: string }>> {
+async function resolveDocuments(db: Db | Tx, accountId: string, rows: Array<{ policy_type: string; policy_name: string }>): Promise<Array<{ name: string; type: string; document: string }>> {
   const out: Array<{ name: string; type: string; document: string }> = [];
   for (const r of rows) {
     if (r.policy_type === 'System') {
@@ -398,7 +398,7 @@ async function resolveDocuments(db: CallContext['store']['db'], accountId: strin
 }
 
 /** The documents of every policy that applies to a RAM user: its own and its groups'. */
-export async function documentsForUser(db: CallContext['store']['db'], accountId: string, userName: string): Promise<Array<{ name: string; type: string; document: string }>> {
+export async function documentsForUser(db: Db | Tx, accountId: string, userName: string): Promise<Array<{ name: string; type: string; document: string }>> {
   const groups = (await db.selectFrom('ram_group_members').select('group_name').where('account_id', '=', accountId).where('user_name', '=', userName).execute()).map((g) => g.group_name);
   let q = db.selectFrom('ram_attachments').select(['policy_type', 'policy_name']).where('account_id', '=', accountId);
   q = q.where((eb) => eb.or([

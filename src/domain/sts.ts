@@ -36,6 +36,11 @@ async function serverKey(ctx: Pick<CallContext, 'store' | 'ids'>): Promise<Buffe
 
 const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('base64url');
 
+/** An unforgeable tag of `text` under the store's key, for other stateless tokens (metadata endpoints and tokens). */
+export async function sign(ctx: Pick<CallContext, 'store' | 'ids'>, text: string): Promise<string> {
+  return mac(await serverKey(ctx), 'tag:' + text).slice(0, 32);
+}
+
 const ARN = /^acs:ram::(\d{16}):role\/([a-zA-Z0-9.-]{1,64})$/i;
 const SESSION_NAME = /^[\w.@-]{2,64}$/;
 
@@ -70,10 +75,10 @@ export async function assumeRole(ctx: CallContext, p: { roleArn: string; roleSes
 }
 
 /** Mints credentials for a role session (AssumeRole; instance RAM roles reuse it). */
-export async function issue(ctx: Pick<CallContext, 'store' | 'ids' | 'clock'>, s: { accountId: string; roleName: string; roleId: string; sessionName: string; durationSeconds: number; sessionPolicy?: string | undefined }) {
+export async function issue(ctx: Pick<CallContext, 'store' | 'ids' | 'clock'>, s: { accountId: string; roleName: string; roleId: string; sessionName: string; durationSeconds: number; sessionPolicy?: string | undefined; expiresAt?: number }) {
   const key = await serverKey(ctx);
   const accessKeyId = 'STS.' + ctx.ids.token(18).replace(/[-_]/g, 'x');
-  const expiration = Math.floor(ctx.clock.now() / 1000) * 1000 + s.durationSeconds * 1000;
+  const expiration = s.expiresAt ?? Math.floor(ctx.clock.now() / 1000) * 1000 + s.durationSeconds * 1000;
   const payload: SessionPayload = { v: 1, a: s.accountId, r: s.roleName, s: s.sessionName, e: expiration, k: accessKeyId };
   if (s.sessionPolicy !== undefined && s.sessionPolicy !== '') payload.p = s.sessionPolicy;
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');

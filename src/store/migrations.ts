@@ -221,6 +221,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_instance_roles': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.alterTable('instances').addColumn('ram_role_name', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('instances').addColumn('http_endpoint', 'text', (c) => c.notNull().defaultTo('enabled')).execute();
+      await db.schema.alterTable('instances').addColumn('http_tokens', 'text', (c) => c.notNull().defaultTo('optional')).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

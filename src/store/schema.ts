@@ -108,6 +108,12 @@ export interface InstanceTable {
   bandwidth_out: number;
   key_pair_name: string;
   created_at: string;
+  /** the instance RAM role, '' when none */
+  ram_role_name: string;
+  /** metadata service: 'enabled' | 'disabled' */
+  http_endpoint: string;
+  /** metadata service: 'optional' | 'required' (hardened mode only) */
+  http_tokens: string;
 }
 
 export interface EniTable {

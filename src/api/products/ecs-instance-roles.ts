@@ -1,0 +1,72 @@
+// ECS 2014-05-26: instance RAM roles and metadata options; Parapet 2026-11-01:
+// DescribeInstanceMetadataEndpoint (the loopback URL of an instance's metadata tree).
+import { z } from 'zod';
+import { op, arn } from '../catalog.ts';
+import { t } from '../params.ts';
+import * as roles from '../../domain/instance-roles.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { endpointToken } from '../../metadata/service.ts';
+
+const instanceArn = (region: string, account: string, id: string) => arn('ecs', region, account, `instance/${id}`);
+
+export const instanceRoleOperations = [
+  op({
+    product: 'ecs', action: 'AttachInstanceRamRole', ramAction: 'ecs:AttachInstanceRamRole',
+    params: z.object({ RegionId: t.str(64), InstanceIds: t.jsonList(t.str(128), 100), RamRoleName: t.str(128), Policy: t.str(4096).optional() }),
+    resources: (p, account) => p.InstanceIds.map((id) => instanceArn(p.RegionId, account, id)),
+    handler: async (ctx, p) => {
+      const results = await roles.attachInstanceRamRole(ctx, { regionId: p.RegionId, instanceIds: p.InstanceIds, roleName: p.RamRoleName });
+      return {
+        RamRoleName: p.RamRoleName, TotalCount: results.length, FailCount: results.filter((r) => !r.success).length,
+        AttachInstanceRamRoleResults: { AttachInstanceRamRoleResult: results.map((r) => ({ InstanceId: r.instanceId, Success: r.success, Code: r.code, Message: r.message })) },
+      };
+    },
+  }),
+  op({
+    product: 'ecs', action: 'DetachInstanceRamRole', ramAction: 'ecs:DetachInstanceRamRole',
+    params: z.object({ RegionId: t.str(64), InstanceIds: t.jsonList(t.str(128), 100), RamRoleName: t.str(128).optional() }),
+    resources: (p, account) => p.InstanceIds.map((id) => instanceArn(p.RegionId, account, id)),
+    handler: async (ctx, p) => {
+      const results = await roles.detachInstanceRamRole(ctx, { regionId: p.RegionId, instanceIds: p.InstanceIds, roleName: p.RamRoleName });
+      return {
+        RamRoleName: p.RamRoleName ?? '', TotalCount: results.length, FailCount: results.filter((r) => !r.success).length,
+        DetachInstanceRamRoleResults: { DetachInstanceRamRoleResult: results.map((r) => ({ InstanceId: r.instanceId, Success: r.success, Code: r.code, Message: r.message, InstanceRamRoleSets: { InstanceRamRoleSet: [{ InstanceId: r.instanceId, RamRoleName: r.roleName }] } })) },
+      };
+    },
+  }),
+  op({
+    product: 'ecs', action: 'DescribeInstanceRamRole', ramAction: 'ecs:DescribeInstanceRamRole',
+    params: z.object({ RegionId: t.str(64), InstanceIds: t.jsonList(t.str(128), 100).optional(), RamRoleName: t.str(128).optional(), PageNumber: t.int().optional(), PageSize: t.int().optional() }),
+    resources: (p, account) => [instanceArn(p.RegionId, account, '*')],
+    handler: async (ctx, p) => {
+      const sets = await roles.describeInstanceRamRoles(ctx, { regionId: p.RegionId, instanceIds: p.InstanceIds, roleName: p.RamRoleName });
+      return { RegionId: p.RegionId, TotalCount: sets.length, InstanceRamRoleSets: { InstanceRamRoleSet: sets.map((s) => ({ InstanceId: s.instanceId, RamRoleName: s.roleName })) } };
+    },
+  }),
+  op({
+    product: 'ecs', action: 'ModifyInstanceMetadataOptions', ramAction: 'ecs:ModifyInstanceMetadataOptions',
+    params: z.object({ RegionId: t.str(64).optional(), InstanceId: t.str(128), HttpEndpoint: t.str(16).optional(), HttpTokens: t.str(16).optional(), HttpPutResponseHopLimit: t.int().optional(), InstanceMetadataTags: t.str(16).optional() }),
+    resources: (p, account) => [instanceArn(p.RegionId ?? '*', account, p.InstanceId)],
+    handler: async (ctx, p) => {
+      if (p.HttpEndpoint !== undefined && p.HttpEndpoint !== 'enabled' && p.HttpEndpoint !== 'disabled') throw new DomainError('InvalidHttpEndpoint.NotSupported', 400, 'Use `enabled` or `disabled` for `HttpEndpoint`.');
+      if (p.HttpTokens !== undefined && p.HttpTokens !== 'optional' && p.HttpTokens !== 'required') throw new DomainError('InvalidHttpTokens.NotSupported', 400, 'Use `optional` or `required` for `HttpTokens`.');
+      await ctx.write(async (tx) => {
+        const row = await tx.selectFrom('instances').select('id').where('id', '=', p.InstanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+        if (row === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.InstanceId}\` does not exist.`);
+        await tx.updateTable('instances').set({ ...(p.HttpEndpoint !== undefined ? { http_endpoint: p.HttpEndpoint } : {}), ...(p.HttpTokens !== undefined ? { http_tokens: p.HttpTokens } : {}) }).where('id', '=', row.id).execute();
+      });
+      return {};
+    },
+  }),
+  op({
+    product: 'parapet', action: 'DescribeInstanceMetadataEndpoint', ramAction: 'ecs:DescribeInstanceMetadataEndpoint',
+    params: z.object({ RegionId: t.str(64), InstanceId: t.str(128) }),
+    resources: (p, account) => [instanceArn(p.RegionId, account, p.InstanceId)],
+    handler: async (ctx, p) => {
+      const row = await ctx.store.db.selectFrom('instances').select(['id', 'region_id']).where('id', '=', p.InstanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+      if (row === undefined || row.region_id !== p.RegionId) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.InstanceId}\` does not exist.`);
+      const path = `/metadata/${await endpointToken(ctx, row.id)}`;
+      return { InstanceId: row.id, Endpoint: (ctx.baseUrl ?? '') + path };
+    },
+  }),
+];

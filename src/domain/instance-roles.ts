@@ -1,0 +1,72 @@
+// Instance RAM roles (SPEC §4): one role per VPC instance; the role must trust the ECS service;
+// a RAM user also needs `ram:PassRole` on it. The metadata service serves the role's credentials.
+import type { CallContext } from './context.ts';
+import { DomainError } from './errors.ts';
+import { roleRow, roleArn } from './roles.ts';
+import { evaluateDocuments, evaluateTrust } from './policy-check.ts';
+import { documentsForUser } from './ram.ts';
+import { requireRegion } from './vpc.ts';
+import type { Tx } from '../store/store.ts';
+
+/** Checks that `roleName` may be given to an instance by the caller; throws the real codes. */
+export async function checkPassRole(ctx: CallContext, tx: Tx, roleName: string): Promise<void> {
+  const role = await tx.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.principal.accountId).where('name', '=', roleName).executeTakeFirst();
+  if (role === undefined) throw new DomainError('InvalidRamRole.NotFound', 404, `The specified RAM role \`${roleName}\` does not exist.`);
+  if (evaluateTrust(role.trust_policy, { type: 'Service', id: 'ecs.aliyuncs.com' }) !== 'Allow') {
+    throw new DomainError('InvalidRamRole.NotEcsRole', 404, `The RAM role \`${roleName}\` does not trust the ECS service (\`ecs.aliyuncs.com\`).`);
+  }
+  if (ctx.principal.kind === 'user') {
+    // INVARIANT: inside a write, read through the transaction (SQLite has one connection)
+    const docs = await documentsForUser(tx, ctx.principal.accountId, ctx.principal.userName ?? '');
+    const d = evaluateDocuments(docs, { action: 'ram:PassRole', resources: [roleArn(ctx.principal.accountId, roleName)], context: {} });
+    if (d.decision !== 'Allow') throw new DomainError('InvalidUser.PassRoleForbidden', 403, `The RAM user may not pass role \`${roleName}\`: \`ram:PassRole\` is not allowed on it.`);
+  } else if (ctx.principal.kind === 'role') {
+    throw new DomainError('InvalidUser.PassRoleForbidden', 403, 'Temporary credentials may not pass roles to instances.');
+  }
+}
+
+export interface InstanceResult { instanceId: string; success: boolean; code: string; message: string }
+
+export async function attachInstanceRamRole(ctx: CallContext, p: { regionId: string; instanceIds: string[]; roleName: string }): Promise<InstanceResult[]> {
+  requireRegion(p.regionId);
+  if (p.instanceIds.length === 0 || p.instanceIds.length > 100) throw new DomainError('InvalidParameter', 400, 'Give 1 to 100 instance ids in `InstanceIds`.');
+  return ctx.write(async (tx) => {
+    await checkPassRole(ctx, tx, p.roleName);
+    const out: InstanceResult[] = [];
+    for (const id of p.instanceIds) {
+      const row = await tx.selectFrom('instances').select(['id', 'vpc_id', 'region_id', 'ram_role_name']).where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+      if (row === undefined || row.region_id !== p.regionId) { out.push({ instanceId: id, success: false, code: 'InvalidInstanceId.NotFound', message: `The instance \`${id}\` does not exist.` }); continue; }
+      if (row.vpc_id === '') { out.push({ instanceId: id, success: false, code: 'InvalidNetworkType.MismatchRamRole', message: 'A classic-network instance can\'t have a RAM role.' }); continue; }
+      if (row.ram_role_name !== '' && row.ram_role_name !== p.roleName) { out.push({ instanceId: id, success: false, code: 'InvalidRamRole.AlreadyAttached', message: `The instance already has role \`${row.ram_role_name}\`; detach it first.` }); continue; }
+      await tx.updateTable('instances').set({ ram_role_name: p.roleName }).where('id', '=', id).execute();
+      out.push({ instanceId: id, success: true, code: '200', message: 'success' });
+    }
+    return out;
+  });
+}
+
+export async function detachInstanceRamRole(ctx: CallContext, p: { regionId: string; instanceIds: string[]; roleName?: string | undefined }): Promise<Array<InstanceResult & { roleName: string }>> {
+  requireRegion(p.regionId);
+  return ctx.write(async (tx) => {
+    const out: Array<InstanceResult & { roleName: string }> = [];
+    for (const id of p.instanceIds) {
+      const row = await tx.selectFrom('instances').select(['id', 'region_id', 'ram_role_name']).where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+      if (row === undefined || row.region_id !== p.regionId) { out.push({ instanceId: id, success: false, code: 'InvalidInstanceId.NotFound', message: `The instance \`${id}\` does not exist.`, roleName: '' }); continue; }
+      if (row.ram_role_name === '' || (p.roleName !== undefined && p.roleName !== '' && row.ram_role_name !== p.roleName)) {
+        out.push({ instanceId: id, success: false, code: 'InvalidRamRole.NotEqual', message: 'The instance does not have that RAM role.', roleName: row.ram_role_name }); continue;
+      }
+      await tx.updateTable('instances').set({ ram_role_name: '' }).where('id', '=', id).execute();
+      out.push({ instanceId: id, success: true, code: '200', message: 'success', roleName: row.ram_role_name });
+    }
+    return out;
+  });
+}
+
+export async function describeInstanceRamRoles(ctx: CallContext, p: { regionId: string; instanceIds?: string[] | undefined; roleName?: string | undefined }): Promise<Array<{ instanceId: string; roleName: string }>> {
+  requireRegion(p.regionId);
+  let q = ctx.store.db.selectFrom('instances').select(['id', 'ram_role_name']).where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId).where('ram_role_name', '!=', '');
+  if (p.instanceIds !== undefined && p.instanceIds.length > 0) q = q.where('id', 'in', p.instanceIds);
+  if (p.roleName !== undefined && p.roleName !== '') q = q.where('ram_role_name', '=', p.roleName);
+  return (await q.orderBy('id').execute()).map((r) => ({ instanceId: r.id, roleName: r.ram_role_name }));
+}
+
