@@ -228,6 +228,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('instances').addColumn('http_tokens', 'text', (c) => c.notNull().defaultTo('optional')).execute();
     },
   },
+  '0007_login_profiles': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.createTable('ram_login_profiles')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('password_reset_required', 'integer', (c) => c.notNull())
+        .addColumn('mfa_bind_required', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_login_profiles_pk', ['account_id', 'user_name'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

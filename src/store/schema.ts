@@ -147,7 +147,10 @@ export interface RamAttachmentTable { account_id: string; policy_type: string; p
 
 export interface RamRoleTable { account_id: string; name: string; id: string; trust_policy: string; description: string; max_session_duration: number; created_at: string; updated_at: string }
 
+export interface RamLoginProfileTable { account_id: string; user_name: string; password_hash: string; password_reset_required: number; mfa_bind_required: number; created_at: string }
+
 export interface Schema {
+  ram_login_profiles: RamLoginProfileTable;
   ram_roles: RamRoleTable;
   ram_users: RamUserTable;
   ram_groups: RamGroupTable;

@@ -42,6 +42,20 @@ describe('RAM end to end', () => {
     assert.equal((await sdkError(ram.getUser(new $.GetUserRequest({ userName: 'alice' })))).code, 'EntityNotExist.User');
   });
 
+  test('login profiles: console password (never returned), must-reset and MFA flags', async () => {
+    await ram.createUser(new $.CreateUserRequest({ userName: 'frank' }));
+    assert.equal((await sdkError(ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'short' })))).code, 'InvalidParameter.Password');
+    const lp = await ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'Secret-Passw0rd', passwordResetRequired: true, MFABindRequired: false }));
+    assert.equal(lp.body!.loginProfile!.passwordResetRequired, true);
+    assert.equal((await sdkError(ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'Secret-Passw0rd' })))).code, 'EntityAlreadyExists.User.LoginProfile');
+    await ram.updateLoginProfile(new $.UpdateLoginProfileRequest({ userName: 'frank', passwordResetRequired: false, MFABindRequired: true }));
+    const got = await ram.getLoginProfile(new $.GetLoginProfileRequest({ userName: 'frank' }));
+    assert.deepEqual([got.body!.loginProfile!.passwordResetRequired, got.body!.loginProfile!.MFABindRequired], [false, true]);
+    assert.ok(!JSON.stringify(got.body).includes('Secret-Passw0rd'));
+    await ram.deleteLoginProfile(new $.DeleteLoginProfileRequest({ userName: 'frank' }));
+    assert.equal((await sdkError(ram.getLoginProfile(new $.GetLoginProfileRequest({ userName: 'frank' })))).code, 'EntityNotExist.User.LoginProfile');
+  });
+
   test('groups, custom policies with versions, attachments', async () => {
     await ram.createUser(new $.CreateUserRequest({ userName: 'bob' }));
     await ram.createGroup(new $.CreateGroupRequest({ groupName: 'Developers', comments: 'devs' }));
@@ -63,6 +77,9 @@ describe('RAM end to end', () => {
     assert.deepEqual((await ram.listPoliciesForUser(new $.ListPoliciesForUserRequest({ userName: 'bob' }))).body!.policies!.policy!.map((x) => x.policyName), ['AliyunVPCReadOnlyAccess']);
     assert.equal((await sdkError(ram.deletePolicy(new $.DeletePolicyRequest({ policyName: 'DevPolicy' })))).code, 'DeleteConflict.Policy.Group');
     assert.equal((await sdkError(ram.deleteGroup(new $.DeleteGroupRequest({ groupName: 'Developers' })))).code, 'DeleteConflict.Group.User');
+    const entities = await ram.listEntitiesForPolicy(new $.ListEntitiesForPolicyRequest({ policyName: 'DevPolicy', policyType: 'Custom' }));
+    assert.deepEqual(entities.body!.groups!.group!.map((g) => g.groupName), ['Developers']);
+    assert.equal(entities.body!.users!.user!.length, 0);
     const system = await ram.getPolicy(new $.GetPolicyRequest({ policyName: 'AliyunECSFullAccess', policyType: 'System' }));
     assert.match(system.body!.defaultPolicyVersion!.policyDocument!, /ecs:\*/);
     const list = await ram.listPolicies(new $.ListPoliciesRequest({ policyType: 'System' }));

@@ -9,6 +9,7 @@ import * as roles from '../../domain/roles.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
 const wireUser = (u: RamUserTable) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, Comments: u.comments, Email: u.email, MobilePhone: u.mobile_phone, CreateDate: u.created_at, UpdateDate: u.updated_at });
+const wireProfile = (p: ram.LoginProfile) => ({ UserName: p.userName, PasswordResetRequired: p.passwordResetRequired, MFABindRequired: p.mfaBindRequired, CreateDate: p.createDate });
 const wireGroup = (g: RamGroupTable) => ({ GroupId: g.id, GroupName: g.name, Comments: g.comments, CreateDate: g.created_at, UpdateDate: g.updated_at });
 const wirePolicy = (p: ram.PolicyView) => ({ PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, CreateDate: p.createDate, UpdateDate: p.updateDate, AttachmentCount: p.attachmentCount });
 const NAME = t.str(128);
@@ -70,6 +71,43 @@ export const ramOperations = [
     params: z.object({ Marker: t.str(64).optional(), MaxItems: t.int().optional() }),
     resources: (_p, account) => [ramArn(account, 'user/*')],
     handler: async (ctx, p) => { const r = paged(await ram.listUsers(ctx), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Users: { User: r.items.map(wireUser) } }; },
+  }),
+  op({
+    product: 'ram', action: 'CreateLoginProfile', ramAction: 'ram:CreateLoginProfile',
+    params: z.object({ UserName: NAME, Password: t.str(128), PasswordResetRequired: t.bool().optional(), MFABindRequired: t.bool().optional() }),
+    resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => ({ LoginProfile: wireProfile(await ram.createLoginProfile(ctx, { userName: p.UserName, password: p.Password, passwordResetRequired: p.PasswordResetRequired, mfaBindRequired: p.MFABindRequired })) }),
+  }),
+  op({
+    product: 'ram', action: 'GetLoginProfile', ramAction: 'ram:GetLoginProfile',
+    params: z.object({ UserName: NAME }),
+    resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => ({ LoginProfile: wireProfile(await ram.getLoginProfile(ctx, p.UserName)) }),
+  }),
+  op({
+    product: 'ram', action: 'UpdateLoginProfile', ramAction: 'ram:UpdateLoginProfile',
+    params: z.object({ UserName: NAME, Password: t.str(128).optional(), PasswordResetRequired: t.bool().optional(), MFABindRequired: t.bool().optional() }),
+    resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => { await ram.updateLoginProfile(ctx, { userName: p.UserName, password: p.Password, passwordResetRequired: p.PasswordResetRequired, mfaBindRequired: p.MFABindRequired }); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'DeleteLoginProfile', ramAction: 'ram:DeleteLoginProfile',
+    params: z.object({ UserName: NAME }),
+    resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => { await ram.deleteLoginProfile(ctx, p.UserName); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'ListEntitiesForPolicy', ramAction: 'ram:ListEntitiesForPolicy',
+    params: z.object({ PolicyName: NAME, PolicyType: t.str(16) }),
+    resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
+    handler: async (ctx, p) => {
+      const e = await ram.listEntitiesForPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
+      return {
+        Users: { User: e.users.map((u) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, AttachDate: u.attached_at })) },
+        Groups: { Group: e.groups.map((g) => ({ GroupName: g.name, Comments: g.comments, AttachDate: g.attached_at })) },
+        Roles: { Role: e.roles.map((r) => ({ RoleId: r.id, RoleName: r.name, Arn: roles.roleArn(ctx.principal.accountId, r.name), Description: r.description, AttachDate: r.attached_at })) },
+      };
+    },
   }),
   op({
     product: 'ram', action: 'CreateAccessKey', ramAction: 'ram:CreateAccessKey',
