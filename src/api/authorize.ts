@@ -5,6 +5,7 @@
 import { DomainError } from '../domain/errors.ts';
 import type { Principal, Services } from '../domain/context.ts';
 import { documentsForRole, documentsForUser } from '../domain/ram.ts';
+import { readTags } from '../domain/tags.ts';
 import { evaluateDocuments, evaluateWithSessionPolicy } from '../domain/policy-check.ts';
 import type { Operation } from './catalog.ts';
 
@@ -25,6 +26,24 @@ function denied(principal: Principal, operation: Operation, resource: string, no
   return new DomainError(code, 403, `User not authorized to operate on the specified resource: \`${operation.ramAction}\` on \`${resource}\`.`, detail);
 }
 
+const TAGGED = /^acs:ecs:[^:]*:[^:]*:(securitygroup|instance)\/([a-z0-9-]+)$/;
+
+/** `ecs:tag/<key>` condition keys: the tags of the security groups and instances the call names. */
+async function tagContext(svc: Services, resources: readonly string[]): Promise<Record<string, string[]>> {
+  const byType = new Map<string, string[]>();
+  for (const r of resources) {
+    const m = TAGGED.exec(r);
+    if (m === null) continue;
+    byType.set(m[1]!, [...(byType.get(m[1]!) ?? []), m[2]!]);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [type, ids] of byType) {
+    const tags = await readTags(svc.store.db, type, ids);
+    for (const list of tags.values()) for (const t of list) (out[`ecs:tag/${t.key}`] ??= []).push(t.value);
+  }
+  return out;
+}
+
 export async function authorize(svc: Services, principal: Principal, operation: Operation, resources: readonly string[], context: RequestContext): Promise<void> {
   for (const resource of resources) {
     if (resource === '*') continue;
@@ -38,7 +57,10 @@ export async function authorize(svc: Services, principal: Principal, operation: 
   if (operation.ramAction === 'sts:GetCallerIdentity') return;
   const request = {
     action: operation.ramAction, resources: [...resources],
-    context: { 'acs:SourceIp': context.sourceIp, 'acs:SecureTransport': context.secureTransport, 'acs:CurrentTime': context.currentTime, 'acs:MFAPresent': false },
+    context: {
+      'acs:SourceIp': context.sourceIp, 'acs:SecureTransport': context.secureTransport, 'acs:CurrentTime': context.currentTime, 'acs:MFAPresent': false,
+      ...(operation.product === 'ecs' ? await tagContext(svc, resources) : {}),
+    } as Record<string, string | boolean | string[]>,
   };
   let result;
   if (principal.kind === 'role') {

@@ -129,6 +129,12 @@ describe('RAM end to end', () => {
     await vpc.describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' }));
     await ram.removeUserFromGroup(new $.RemoveUserFromGroupRequest({ userName: 'dave', groupName: 'Readers' }));
     assert.equal((await sdkError(vpc.describeVpcs(new VpcModule.DescribeVpcsRequest({ regionId: 'cn-hangzhou' })))).code, 'Forbidden.RAM', 'leaving the group takes its policies away');
+    // ecs:tag/<key>: only groups tagged env=dev may be modified
+    await ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'DevGroupsOnly', policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:ModifySecurityGroupAttribute', Resource: '*', Condition: { StringEquals: { 'ecs:tag/env': 'dev' } } }] }) }));
+    await ram.attachPolicyToUser(new $.AttachPolicyToUserRequest({ policyType: 'Custom', policyName: 'DevGroupsOnly', userName: 'dave' }));
+    await rootEcs.tagResources(new EcsModule.TagResourcesRequest({ regionId: 'cn-hangzhou', resourceType: 'securitygroup', resourceId: [sgA], tag: [new EcsModule.TagResourcesRequestTag({ key: 'env', value: 'dev' })] }));
+    await ecs.modifySecurityGroupAttribute(new EcsModule.ModifySecurityGroupAttributeRequest({ regionId: 'cn-hangzhou', securityGroupId: sgA, description: 'tagged dev' }));
+    assert.equal((await sdkError(ecs.modifySecurityGroupAttribute(new EcsModule.ModifySecurityGroupAttributeRequest({ regionId: 'cn-hangzhou', securityGroupId: sgB, description: 'untagged' })))).code, 'Forbidden.RAM');
     const malformed = await sdkError(ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'Bad', policyDocument: '{"Version":"1","Statement":[{"Effect":"Maybe","Action":"ecs:*","Resource":"*"}]}' })));
     assert.equal(malformed.code, 'MalformedPolicyDocument');
     assert.match(malformed.message, /line 1/);
