@@ -7,6 +7,7 @@
 //  - the time to recompile the ENI after one rule change (mean µs).
 // Goals: >= 1,000,000 decisions/s at 1,000 rules and >= 50× the reference there.
 //   npx tsx bench/firewall.ts           (BENCH_SECONDS=N per measurement, default 1)
+import { prng } from '../test/helpers/prng.ts';
 import {
   compileEni, decide, explain, decideReference,
   type CompiledEni, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
@@ -15,17 +16,6 @@ import {
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 1);
 const FLOWS = 100_000;
 
-/** mulberry32: deterministic, so every run measures the same rule sets and flows */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(20201010);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));

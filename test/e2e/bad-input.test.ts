@@ -8,23 +8,12 @@ import { startTestServer, ROOT, type TestServer } from '../helpers/server.ts';
 import { buildSigned, send, type BuiltRequest } from '../helpers/sign.ts';
 import { buildCatalog } from '../../src/api/app.ts';
 import { VERSIONS } from '../../src/api/catalog.ts';
+import { prng } from '../helpers/prng.ts';
 
 const VERSION_OF = Object.fromEntries(Object.entries(VERSIONS).map(([v, p]) => [p, v]));
 
-// A small deterministic PRNG, so a failure can be replayed from its seed.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env['PARAPET_FUZZ_SEED'] ?? 20261128);
-const rand = rng(SEED);
+const rand = prng(SEED); // a failure can be replayed from its seed
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const known: string[] = [];

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ipToInt, parseCidr } from '../../src/engine/cidr.ts';
+import { prng } from '../helpers/prng.ts';
 import {
   compileEni, decide, explain, decideReference,
   type AddressRange, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
@@ -362,17 +363,6 @@ test('property tests covered every step often enough', () => {
 // ---------------------------------------------------------------------------------------------
 // Scale
 
-/** A deterministic PRNG (mulberry32): the test must not depend on Math.random. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('1,000 rules (5 groups × 200) compile and decide as the reference does', () => {
   const rnd = prng(42);
