@@ -16,6 +16,7 @@ import { parapetAccessOperations, parapetExposureOperations } from './products/p
 import { ramOperations } from './products/ram.ts';
 import { stsOperations } from './products/sts.ts';
 import { instanceRoleOperations } from './products/ecs-instance-roles.ts';
+import { keyPairOperations } from './products/ecs-keypairs.ts';
 import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -25,7 +26,7 @@ const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
-    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations);
+    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

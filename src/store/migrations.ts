@@ -241,6 +241,22 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008_key_pairs': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.createTable('key_pairs')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('resource_group_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('deleted', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('key_pairs_pk', ['account_id', 'region_id', 'name'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

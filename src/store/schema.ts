@@ -149,7 +149,15 @@ export interface RamRoleTable { account_id: string; name: string; id: string; tr
 
 export interface RamLoginProfileTable { account_id: string; user_name: string; password_hash: string; password_reset_required: number; mfa_bind_required: number; created_at: string }
 
+export interface KeyPairTable {
+  account_id: string; region_id: string; name: string; id: string; fingerprint: string; public_key: string;
+  resource_group_id: string; created_at: string;
+  /** 1: deleted while bound to an instance; the name stays taken (SPEC §2) */
+  deleted: number;
+}
+
 export interface Schema {
+  key_pairs: KeyPairTable;
   ram_login_profiles: RamLoginProfileTable;
   ram_roles: RamRoleTable;
   ram_users: RamUserTable;

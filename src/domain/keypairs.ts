@@ -1,0 +1,108 @@
+// SSH key pairs (SPEC §2): created (RSA-2048, private key returned once as PKCS#8 PEM, never
+// stored) or imported (OpenSSH public keys and certificates, parsed by sshpk); fingerprint = MD5
+// of the public key blob as `ssh-keygen -l -E md5` prints it; names unique per account and region
+// and reserved after a delete while bound; 500 per account and region.
+import { createHash, createPublicKey } from 'node:crypto';
+import sshpk from 'sshpk';
+import type { CallContext } from './context.ts';
+import { DomainError, errors } from './errors.ts';
+import { requireRegion } from './vpc.ts';
+import { keyPool } from './keypair-pool.ts';
+import { isoSeconds } from '../clock.ts';
+import { pageOf, type Page } from './paging.ts';
+import type { KeyPairTable } from '../store/schema.ts';
+
+export const KEY_PAIR_QUOTA = 500;
+const NAME = /^[\p{L}][\p{L}0-9._:-]{1,127}$/u;
+const ACCEPTED = new Set(['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521',
+  'ssh-rsa-cert-v00@openssh.com', 'ssh-dss-cert-v00@openssh.com', 'ssh-rsa-cert-v01@openssh.com', 'ssh-dss-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp521-cert-v01@openssh.com']);
+
+export interface KeyPair { name: string; id: string; fingerprint: string; publicKey: string; resourceGroupId: string; creationTime: string }
+
+function checkName(name: string): void {
+  if (!NAME.test(name) || /^https?:\/\//.test(name)) {
+    throw new DomainError('InvalidKeyPairName.Malformed', 400, `The specified \`KeyPairName\` \`${name}\` is invalid: 2 to 128 characters, starting with a letter; letters, digits, \`.\`, \`_\`, \`-\` and \`:\`.`);
+  }
+}
+
+/** MD5 of the base64-decoded key blob, lower-case colon-separated hex (RFC 4716). */
+export function fingerprintOf(openssh: string): string {
+  const blob = Buffer.from(openssh.trim().split(/\s+/)[1] ?? '', 'base64');
+  return createHash('md5').update(blob).digest('hex').match(/../g)!.join(':');
+}
+
+/** The OpenSSH `type base64` form of an imported key, or `InvalidPublicKeyBody.Malformed`. */
+function parseImported(body: string): string {
+  const bad = () => new DomainError('InvalidPublicKeyBody.Malformed', 400, 'The specified `PublicKeyBody` is not a supported OpenSSH public key or certificate.');
+  const text = body.trim();
+  if (text.includes('PRIVATE KEY')) throw bad();
+  const [type, b64] = text.split(/\s+/);
+  if (type === undefined || b64 === undefined || !ACCEPTED.has(type)) throw bad();
+  try {
+    if (type.includes('-cert-')) sshpk.parseCertificate(Buffer.from(text), 'openssh');
+    else sshpk.parseKey(text, 'ssh');
+  } catch {
+    throw bad();
+  }
+  return `${type} ${b64}`;
+}
+
+async function insert(ctx: CallContext, regionId: string, name: string, publicKey: string, resourceGroupId: string | undefined): Promise<KeyPairTable> {
+  const account = ctx.principal.accountId;
+  return ctx.write(async (tx) => {
+    const exists = await tx.selectFrom('key_pairs').select('name').where('account_id', '=', account).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
+    if (exists !== undefined) throw new DomainError('KeyPair.AlreadyExist', 400, `The key pair \`${name}\` already exists.`);
+    const n = await tx.selectFrom('key_pairs').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('region_id', '=', regionId).where('deleted', '=', 0).executeTakeFirstOrThrow();
+    if (Number(n.n) >= KEY_PAIR_QUOTA) throw new DomainError('QuotaExceed.KeyPair', 403, `The region already has ${KEY_PAIR_QUOTA} key pairs, the quota.`);
+    const row: KeyPairTable = {
+      account_id: account, region_id: regionId, name, id: ctx.ids.resource('kp'), fingerprint: fingerprintOf(publicKey), public_key: publicKey,
+      resource_group_id: resourceGroupId ?? '', created_at: isoSeconds(ctx.clock.now()), deleted: 0,
+    };
+    await tx.insertInto('key_pairs').values(row).execute();
+    return row;
+  });
+}
+
+export async function createKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; resourceGroupId?: string | undefined }): Promise<{ keyPair: KeyPairTable; privateKeyBody: string }> {
+  requireRegion(p.regionId);
+  checkName(p.keyPairName);
+  const generated = await keyPool.take();
+  const jwk = createPublicKey({ key: generated.publicDer, format: 'der', type: 'spki' });
+  const openssh = sshpk.parseKey(jwk.export({ type: 'spki', format: 'pem' }).toString(), 'pem').toString('ssh').split(' ').slice(0, 2).join(' ');
+  const keyPair = await insert(ctx, p.regionId, p.keyPairName, openssh, p.resourceGroupId);
+  return { keyPair, privateKeyBody: generated.privatePem };
+}
+
+export async function importKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; publicKeyBody: string; resourceGroupId?: string | undefined }): Promise<KeyPairTable> {
+  requireRegion(p.regionId);
+  checkName(p.keyPairName);
+  return insert(ctx, p.regionId, p.keyPairName, parseImported(p.publicKeyBody), p.resourceGroupId);
+}
+
+export async function describeKeyPairs(ctx: CallContext, p: { regionId: string; keyPairName?: string | undefined; fingerprint?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined }): Promise<Page<KeyPair>> {
+  requireRegion(p.regionId);
+  let rows = await ctx.store.db.selectFrom('key_pairs').selectAll().where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId).where('deleted', '=', 0).orderBy('created_at', 'desc').orderBy('name').execute();
+  if (p.keyPairName !== undefined && p.keyPairName !== '') {
+    const re = new RegExp('^' + p.keyPairName.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    rows = rows.filter((r) => re.test(r.name));
+  }
+  if (p.fingerprint !== undefined && p.fingerprint !== '') rows = rows.filter((r) => r.fingerprint === p.fingerprint);
+  return pageOf(rows.map((r) => ({ name: r.name, id: r.id, fingerprint: r.fingerprint, publicKey: r.public_key, resourceGroupId: r.resource_group_id, creationTime: r.created_at })), p.pageNumber, p.pageSize, 50);
+}
+
+/** Deletes key pairs; a key bound to an instance keeps its name taken (the instance keeps showing it). */
+export async function deleteKeyPairs(ctx: CallContext, p: { regionId: string; keyPairNames: string[] }): Promise<void> {
+  requireRegion(p.regionId);
+  if (p.keyPairNames.length === 0 || p.keyPairNames.length > 100) throw errors.invalidParameter('KeyPairNames', `(${p.keyPairNames.length} names)`, 'Give 1 to 100 names.');
+  const account = ctx.principal.accountId;
+  await ctx.write(async (tx) => {
+    for (const name of p.keyPairNames) {
+      const row = await tx.selectFrom('key_pairs').select(['name', 'deleted']).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).executeTakeFirst();
+      if (row === undefined || row.deleted === 1) continue; // the real service ignores names it doesn't have
+      const bound = await tx.selectFrom('instances').select('id').where('account_id', '=', account).where('region_id', '=', p.regionId).where('key_pair_name', '=', name).executeTakeFirst();
+      if (bound !== undefined) await tx.updateTable('key_pairs').set({ deleted: 1 }).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).execute();
+      else await tx.deleteFrom('key_pairs').where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).execute();
+    }
+  });
+}

@@ -1,0 +1,74 @@
+// SSH key pairs through the official ECS SDK, judged by OpenSSH's own tools (ssh-keygen): created
+// keys, fingerprints, imports of keys and certificates, names, deletes.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EcsModule from '@alicloud/ecs20140526';
+import { startTestServer, ecsClient, sdkError, type TestServer, type EcsClient } from '../helpers/server.ts';
+
+const $ = EcsModule;
+const R = 'cn-hangzhou';
+const haveSshKeygen = (() => { try { execFileSync('ssh-keygen', ['-?'], { stdio: 'ignore' }); return true; } catch (e) { return (e as { status?: number }).status !== undefined && (e as { status?: number }).status !== 127 && !String((e as Error).message).includes('ENOENT'); } })();
+const skip = haveSshKeygen ? false : (process.env['PARAPET_REQUIRE_ROOT'] === '1' ? false : 'ssh-keygen (OpenSSH) is not installed');
+
+describe('key pairs end to end', { skip }, () => {
+  let server: TestServer;
+  let ecs: EcsClient;
+  let dir: string;
+  before(async () => { server = await startTestServer(); ecs = ecsClient(server.endpoint); dir = mkdtempSync(join(tmpdir(), 'parapet-keys-')); });
+  after(async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); });
+  const md5 = (file: string) => /MD5:([0-9a-f:]+)/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'md5', '-f', file]).toString())![1]!;
+
+  test('CreateKeyPair: PKCS#8 private key whose public half and fingerprint ssh-keygen agrees with', async () => {
+    const r = (await ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'web-key' }))).body!;
+    assert.match(r.privateKeyBody!, /^-----BEGIN PRIVATE KEY-----/);
+    assert.match(r.keyPairId!, /^kp-/);
+    const file = join(dir, 'created');
+    writeFileSync(file, r.privateKeyBody!);
+    chmodSync(file, 0o600);
+    const pub = execFileSync('ssh-keygen', ['-y', '-f', file]).toString().trim();
+    const listed = await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, keyPairName: 'web-*', includePublicKey: true }));
+    const k = listed.body!.keyPairs!.keyPair![0]!;
+    assert.equal(k.publicKey, pub.split(' ').slice(0, 2).join(' '));
+    writeFileSync(join(dir, 'created.pub'), pub + '\n');
+    assert.equal(r.keyPairFingerPrint, md5(join(dir, 'created.pub')));
+    assert.equal(k.keyPairFingerPrint, r.keyPairFingerPrint);
+    assert.ok(!JSON.stringify(listed.body).includes('PRIVATE KEY'), 'the private key is returned once');
+  });
+
+  test('ImportKeyPair: rsa, ecdsa 256/384/521 and an OpenSSH certificate; garbage and private keys refused', async () => {
+    for (const [type, bits] of [['rsa', '2048'], ['ecdsa', '256'], ['ecdsa', '384'], ['ecdsa', '521']] as const) {
+      const file = join(dir, `${type}${bits}`);
+      execFileSync('ssh-keygen', ['-q', '-t', type, '-b', bits, '-N', '', '-C', 'me@host', '-f', file]);
+      const body = readFileSync(file + '.pub', 'utf8');
+      const r = (await ecs.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: `imp-${type}${bits}`, publicKeyBody: body }))).body!;
+      assert.equal(r.keyPairFingerPrint, md5(file + '.pub'), `${type}${bits}`);
+    }
+    const ca = join(dir, 'ca');
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', ca]);
+    execFileSync('ssh-keygen', ['-q', '-s', ca, '-I', 'user-id', '-n', 'root', join(dir, 'rsa2048.pub')]);
+    const cert = readFileSync(join(dir, 'rsa2048-cert.pub'), 'utf8');
+    const c = (await ecs.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: 'imp-cert', publicKeyBody: cert }))).body!;
+    assert.match(c.keyPairFingerPrint!, /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+    assert.equal((await sdkError(ecs.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: 'bad1', publicKeyBody: 'ssh-rsa AAAAnotakey' })))).code, 'InvalidPublicKeyBody.Malformed');
+    assert.equal((await sdkError(ecs.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: 'bad2', publicKeyBody: readFileSync(join(dir, 'rsa2048'), 'utf8') })))).code, 'InvalidPublicKeyBody.Malformed');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'ed')]);
+    assert.equal((await sdkError(ecs.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: 'bad3', publicKeyBody: readFileSync(join(dir, 'ed.pub'), 'utf8') })))).code, 'InvalidPublicKeyBody.Malformed', 'ed25519 is not on the accepted list');
+  });
+
+  test('names: malformed, taken; delete frees an unbound name; fingerprint filter', async () => {
+    assert.equal((await sdkError(ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: '1key' })))).code, 'InvalidKeyPairName.Malformed');
+    assert.equal((await sdkError(ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'x' })))).code, 'InvalidKeyPairName.Malformed');
+    await ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'temp:key_1' }));
+    assert.equal((await sdkError(ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'temp:key_1' })))).code, 'KeyPair.AlreadyExist');
+    await ecs.deleteKeyPairs(new $.DeleteKeyPairsRequest({ regionId: R, keyPairNames: JSON.stringify(['temp:key_1']) }));
+    await ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'temp:key_1' }));
+    const all = await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, pageSize: 50 }));
+    const one = all.body!.keyPairs!.keyPair![0]!;
+    const byFp = await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, keyPairFingerPrint: one.keyPairFingerPrint }));
+    assert.deepEqual(byFp.body!.keyPairs!.keyPair!.map((k) => k.keyPairName), [one.keyPairName]);
+  });
+});
