@@ -10,6 +10,7 @@ import { findImage, findInstanceType } from './catalogs.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
 import { normalizeRule, ruleKey } from './sg-rules.ts';
 import { checkPassRole } from './instance-roles.ts';
+import { publicKeyOf, refusal } from './keypairs.ts';
 import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Tx } from '../store/store.ts';
@@ -50,6 +51,8 @@ export interface Instance {
   publicIpAddress: string;
   internetMaxBandwidthOut: number;
   keyPairName: string;
+  /** the key in force since the last start or reboot */
+  effectiveKeyPairName: string;
   creationTime: string;
   privateIpAddress: string;
   securityGroupIds: string[];
@@ -227,6 +230,14 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
       await checkPassRole(ctx, tx, p.ramRoleName);
     }
     if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw errors.invalidParameter('HttpTokens', p.httpTokens, 'Use `optional` or `required`.');
+    let keyBody = '';
+    if (p.keyPairName !== undefined && p.keyPairName !== '') {
+      const key = await tx.selectFrom('key_pairs').select(['public_key', 'deleted']).where('account_id', '=', accountId).where('region_id', '=', region.id).where('name', '=', p.keyPairName).executeTakeFirst();
+      if (key === undefined || key.deleted === 1) throw new DomainError('InvalidKeyPairName.NotFound', 404, `The key pair \`${p.keyPairName}\` does not exist.`);
+      const no = refusal({ image_id: p.imageId, instance_type: p.instanceType });
+      if (no !== undefined) throw new DomainError(no.code, 403, no.message);
+      keyBody = key.public_key;
+    }
     const now = isoSeconds(ctx.clock.now());
     const ids: string[] = [];
     for (let n = 0; n < amount; n++) {
@@ -236,6 +247,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
         instance_type: p.instanceType, name: p.instanceName ?? id, description: p.description ?? '', status: p.start ? 'Running' : 'Stopped',
         public_ip: bandwidth > 0 ? await allocatePublicIp(tx) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
         ram_role_name: p.ramRoleName ?? '', http_endpoint: 'enabled', http_tokens: p.httpTokens ?? 'optional',
+        effective_key_name: p.keyPairName ?? '', effective_public_key: keyBody,
       };
       await tx.insertInto('instances').values(row).execute();
       const eniId = ctx.ids.resource('eni');
@@ -290,7 +302,7 @@ export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ insta
         instanceId: r.id, accountId: r.account_id, regionId: r.region_id, zoneId: r.zone_id, vpcId: r.vpc_id, vSwitchId: r.vswitch_id,
         networkType: r.vpc_id === '' ? 'classic' : 'vpc', imageId: r.image_id, osType: findImage(r.image_id)?.osType ?? 'linux',
         instanceType: r.instance_type, instanceName: r.name, description: r.description, status: r.status, publicIpAddress: r.public_ip,
-        internetMaxBandwidthOut: r.bandwidth_out, keyPairName: r.key_pair_name, creationTime: r.created_at,
+        internetMaxBandwidthOut: r.bandwidth_out, keyPairName: r.key_pair_name, effectiveKeyPairName: r.effective_key_name, creationTime: r.created_at,
         privateIpAddress: primary?.privateIpAddress ?? '', securityGroupIds: primary?.securityGroupIds ?? [], networkInterfaces: mine, tags: tags.get(r.id) ?? [],
       };
     });
@@ -319,7 +331,9 @@ export async function changeState(ctx: CallContext, instanceId: string, action: 
     const row = await instanceRow(tx, ctx, instanceId);
     const t = TRANSITIONS[action];
     if (row.status !== t.from) throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${instanceId}\` is ${row.status}; it must be ${t.from} to ${action}.`);
-    await tx.updateTable('instances').set({ status: t.to }).where('id', '=', row.id).execute();
+    // SPEC §2: a key bound or unbound meanwhile takes effect now
+    const effective = action === 'stop' ? {} : { effective_key_name: row.key_pair_name, effective_public_key: await publicKeyOf(tx, row.account_id, row.region_id, row.key_pair_name) };
+    await tx.updateTable('instances').set({ status: t.to, ...effective }).where('id', '=', row.id).execute();
   });
 }
 

@@ -10,7 +10,10 @@ import { requireRegion } from './vpc.ts';
 import { keyPool } from './keypair-pool.ts';
 import { isoSeconds } from '../clock.ts';
 import { pageOf, type Page } from './paging.ts';
+import { type Tag, validateTags, writeTags, readTags, deleteTags, matchesTags } from './tags.ts';
 import type { KeyPairTable } from '../store/schema.ts';
+import type { Db, Tx } from '../store/store.ts';
+import { findImage, findInstanceType } from './catalogs.ts';
 
 export const KEY_PAIR_QUOTA = 500;
 const NAME = /^[\p{L}][\p{L}0-9._:-]{1,127}$/u;
@@ -18,7 +21,7 @@ const ACCEPTED = new Set(['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sh
   'ssh-rsa-cert-v00@openssh.com', 'ssh-dss-cert-v00@openssh.com', 'ssh-rsa-cert-v01@openssh.com', 'ssh-dss-cert-v01@openssh.com',
   'ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp521-cert-v01@openssh.com']);
 
-export interface KeyPair { name: string; id: string; fingerprint: string; publicKey: string; resourceGroupId: string; creationTime: string }
+export interface KeyPair { name: string; id: string; fingerprint: string; publicKey: string; resourceGroupId: string; creationTime: string; tags: Tag[] }
 
 function checkName(name: string): void {
   if (!NAME.test(name) || /^https?:\/\//.test(name)) {
@@ -48,7 +51,7 @@ function parseImported(body: string): string {
   return `${type} ${b64}`;
 }
 
-async function insert(ctx: CallContext, regionId: string, name: string, publicKey: string, resourceGroupId: string | undefined): Promise<KeyPairTable> {
+async function insert(ctx: CallContext, regionId: string, name: string, publicKey: string, resourceGroupId: string | undefined, tags: Tag[]): Promise<KeyPairTable> {
   const account = ctx.principal.accountId;
   return ctx.write(async (tx) => {
     const exists = await tx.selectFrom('key_pairs').select('name').where('account_id', '=', account).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
@@ -60,27 +63,30 @@ async function insert(ctx: CallContext, regionId: string, name: string, publicKe
       resource_group_id: resourceGroupId ?? '', created_at: isoSeconds(ctx.clock.now()), deleted: 0,
     };
     await tx.insertInto('key_pairs').values(row).execute();
+    await writeTags(tx, account, 'keypair', `${regionId}/${name}`, tags);
     return row;
   });
 }
 
-export async function createKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; resourceGroupId?: string | undefined }): Promise<{ keyPair: KeyPairTable; privateKeyBody: string }> {
+export async function createKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; resourceGroupId?: string | undefined; tags?: Tag[] | undefined }): Promise<{ keyPair: KeyPairTable; privateKeyBody: string }> {
   requireRegion(p.regionId);
   checkName(p.keyPairName);
+  const tags = validateTags(p.tags);
   const generated = await keyPool.take();
   const jwk = createPublicKey({ key: generated.publicDer, format: 'der', type: 'spki' });
   const openssh = sshpk.parseKey(jwk.export({ type: 'spki', format: 'pem' }).toString(), 'pem').toString('ssh').split(' ').slice(0, 2).join(' ');
-  const keyPair = await insert(ctx, p.regionId, p.keyPairName, openssh, p.resourceGroupId);
+  const keyPair = await insert(ctx, p.regionId, p.keyPairName, openssh, p.resourceGroupId, tags);
   return { keyPair, privateKeyBody: generated.privatePem };
 }
 
-export async function importKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; publicKeyBody: string; resourceGroupId?: string | undefined }): Promise<KeyPairTable> {
+export async function importKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; publicKeyBody: string; resourceGroupId?: string | undefined; tags?: Tag[] | undefined }): Promise<KeyPairTable> {
   requireRegion(p.regionId);
   checkName(p.keyPairName);
-  return insert(ctx, p.regionId, p.keyPairName, parseImported(p.publicKeyBody), p.resourceGroupId);
+  const tags = validateTags(p.tags);
+  return insert(ctx, p.regionId, p.keyPairName, parseImported(p.publicKeyBody), p.resourceGroupId, tags);
 }
 
-export async function describeKeyPairs(ctx: CallContext, p: { regionId: string; keyPairName?: string | undefined; fingerprint?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined }): Promise<Page<KeyPair>> {
+export async function describeKeyPairs(ctx: CallContext, p: { regionId: string; keyPairName?: string | undefined; fingerprint?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined; resourceGroupId?: string | undefined; tags?: Tag[] | undefined }): Promise<Page<KeyPair>> {
   requireRegion(p.regionId);
   let rows = await ctx.store.db.selectFrom('key_pairs').selectAll().where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId).where('deleted', '=', 0).orderBy('created_at', 'desc').orderBy('name').execute();
   if (p.keyPairName !== undefined && p.keyPairName !== '') {
@@ -88,7 +94,12 @@ export async function describeKeyPairs(ctx: CallContext, p: { regionId: string; 
     rows = rows.filter((r) => re.test(r.name));
   }
   if (p.fingerprint !== undefined && p.fingerprint !== '') rows = rows.filter((r) => r.fingerprint === p.fingerprint);
-  return pageOf(rows.map((r) => ({ name: r.name, id: r.id, fingerprint: r.fingerprint, publicKey: r.public_key, resourceGroupId: r.resource_group_id, creationTime: r.created_at })), p.pageNumber, p.pageSize, 50);
+  if (p.resourceGroupId !== undefined && p.resourceGroupId !== '') rows = rows.filter((r) => r.resource_group_id === p.resourceGroupId);
+  const tags = await readTags(ctx.store.db, 'keypair', rows.map((r) => `${p.regionId}/${r.name}`));
+  const filter = validateTags(p.tags);
+  const items = rows.map((r) => ({ name: r.name, id: r.id, fingerprint: r.fingerprint, publicKey: r.public_key, resourceGroupId: r.resource_group_id, creationTime: r.created_at, tags: tags.get(`${p.regionId}/${r.name}`) ?? [] }))
+    .filter((k) => filter.length === 0 || matchesTags(k.tags, filter));
+  return pageOf(items, p.pageNumber, p.pageSize, 50);
 }
 
 /** Deletes key pairs; a key bound to an instance keeps its name taken (the instance keeps showing it). */
@@ -102,7 +113,52 @@ export async function deleteKeyPairs(ctx: CallContext, p: { regionId: string; ke
       if (row === undefined || row.deleted === 1) continue; // the real service ignores names it doesn't have
       const bound = await tx.selectFrom('instances').select('id').where('account_id', '=', account).where('region_id', '=', p.regionId).where('key_pair_name', '=', name).executeTakeFirst();
       if (bound !== undefined) await tx.updateTable('key_pairs').set({ deleted: 1 }).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).execute();
-      else await tx.deleteFrom('key_pairs').where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).execute();
+      else {
+        await tx.deleteFrom('key_pairs').where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).execute();
+        await deleteTags(tx, 'keypair', `${p.regionId}/${name}`);
+      }
     }
+  });
+}
+
+export interface KeyResult { instanceId: string; success: boolean; code: string; message: string }
+
+/** The public key a name stands for, deleted-while-bound keys included. */
+export async function publicKeyOf(db: Db | Tx, accountId: string, regionId: string, name: string): Promise<string> {
+  if (name === '') return '';
+  const row = await db.selectFrom('key_pairs').select('public_key').where('account_id', '=', accountId).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
+  return row?.public_key ?? '';
+}
+
+/** Checks that a key may be bound to an instance: Linux, a current instance type. */
+export function refusal(inst: { image_id: string; instance_type: string }): { code: string; message: string } | undefined {
+  if (findImage(inst.image_id)?.osType === 'windows') return { code: 'DependencyViolation.WindowsInstance', message: 'Key pairs can\'t be bound to Windows instances.' };
+  if (findInstanceType(inst.instance_type)?.phasedOut === true) return { code: 'DependencyViolation.IoOptimize', message: `The phased-out instance type \`${inst.instance_type}\` can\'t take a key pair.` };
+  return undefined;
+}
+
+/** AttachKeyPair / DetachKeyPair: per-instance results; the key in force changes at the next start or reboot. */
+export async function bindKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; instanceIds: string[]; attach: boolean }): Promise<KeyResult[]> {
+  requireRegion(p.regionId);
+  if (p.instanceIds.length === 0 || p.instanceIds.length > 50) throw errors.invalidParameter('InstanceIds', `(${p.instanceIds.length} ids)`, 'Give 1 to 50 instance ids.');
+  const account = ctx.principal.accountId;
+  return ctx.write(async (tx) => {
+    const key = await tx.selectFrom('key_pairs').select(['name', 'deleted']).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', p.keyPairName).executeTakeFirst();
+    if (key === undefined || (p.attach && key.deleted === 1)) throw new DomainError('InvalidKeyPairName.NotFound', 404, `The key pair \`${p.keyPairName}\` does not exist.`);
+    const out: KeyResult[] = [];
+    for (const id of p.instanceIds) {
+      const inst = await tx.selectFrom('instances').selectAll().where('id', '=', id).where('account_id', '=', account).executeTakeFirst();
+      if (inst === undefined || inst.region_id !== p.regionId) { out.push({ instanceId: id, success: false, code: 'InvalidInstanceId.NotFound', message: `The instance \`${id}\` does not exist.` }); continue; }
+      if (p.attach) {
+        const no = refusal(inst);
+        if (no !== undefined) { out.push({ instanceId: id, success: false, ...no }); continue; }
+        await tx.updateTable('instances').set({ key_pair_name: p.keyPairName }).where('id', '=', id).execute();
+      } else {
+        if (inst.key_pair_name !== p.keyPairName) { out.push({ instanceId: id, success: false, code: 'InvalidKeyPairName.NotFound', message: `The instance is not bound to \`${p.keyPairName}\`.` }); continue; }
+        await tx.updateTable('instances').set({ key_pair_name: '' }).where('id', '=', id).execute();
+      }
+      out.push({ instanceId: id, success: true, code: '200', message: 'successful' });
+    }
+    return out;
   });
 }

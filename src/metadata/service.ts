@@ -53,7 +53,7 @@ export async function handleMetadata(svc: Services, endpoint: string, method: st
   const tree: Record<string, string> = {
     'instance-id': inst.id, 'region-id': inst.region_id, 'zone-id': inst.zone_id, hostname: inst.id, 'private-ipv4': eni?.private_ip ?? '',
     'vpc-id': inst.vpc_id, 'vswitch-id': inst.vswitch_id, mac: eni?.mac ?? '', 'owner-account-id': inst.account_id, 'image-id': inst.image_id,
-    'instance/instance-type': inst.instance_type, eipv4: inst.public_ip, 'public-keys/': '0/', 'public-keys/0/openssh-key': '',
+    'instance/instance-type': inst.instance_type, eipv4: inst.public_ip, 'public-keys/': '0/', 'public-keys/0/openssh-key': inst.effective_public_key,
   };
   const prefix = '/latest/meta-data/';
   if (path === prefix) return text(200, [...Object.keys(tree).filter((k) => !k.includes('/')), 'instance/', 'public-keys/', 'ram/'].sort().join('\n'));

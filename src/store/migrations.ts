@@ -257,6 +257,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0009_effective_keys': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.alterTable('instances').addColumn('effective_key_name', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('instances').addColumn('effective_public_key', 'text', (c) => c.notNull().defaultTo('')).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -114,6 +114,9 @@ export interface InstanceTable {
   http_endpoint: string;
   /** metadata service: 'optional' | 'required' (hardened mode only) */
   http_tokens: string;
+  /** the key in force (authorized_keys): `key_pair_name` as of the last start or reboot (SPEC §2) */
+  effective_key_name: string;
+  effective_public_key: string;
 }
 
 export interface EniTable {

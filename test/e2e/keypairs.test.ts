@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EcsModule from '@alicloud/ecs20140526';
-import { startTestServer, ecsClient, sdkError, type TestServer, type EcsClient } from '../helpers/server.ts';
+import VpcModule from '@alicloud/vpc20160428';
+import { startTestServer, ecsClient, vpcClient, callRpc, sdkError, type TestServer, type EcsClient } from '../helpers/server.ts';
 
 const $ = EcsModule;
 const R = 'cn-hangzhou';
@@ -68,7 +69,63 @@ describe('key pairs end to end', { skip }, () => {
     await ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'temp:key_1' }));
     const all = await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, pageSize: 50 }));
     const one = all.body!.keyPairs!.keyPair![0]!;
+    await ecs.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: 'tagged', publicKeyBody: one.keyPairName ? readFileSync(join(dir, 'rsa2048.pub'), 'utf8') : '', tag: [new $.ImportKeyPairRequestTag({ key: 'team', value: 'blue' })] }));
+    const tagged = await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, tag: [new $.DescribeKeyPairsRequestTag({ key: 'team', value: 'blue' })] }));
+    assert.deepEqual(tagged.body!.keyPairs!.keyPair!.map((k) => [k.keyPairName, k.tags!.tag![0]!.tagValue]), [['tagged', 'blue']]);
     const byFp = await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, keyPairFingerPrint: one.keyPairFingerPrint }));
     assert.deepEqual(byFp.body!.keyPairs!.keyPair!.map((k) => k.keyPairName), [one.keyPairName]);
+  });
+
+  test('500 key pairs per account and region: QuotaExceed.KeyPair', async () => {
+    const small = await startTestServer();
+    try {
+      const e2 = ecsClient(small.endpoint);
+      const body = readFileSync(join(dir, 'rsa2048.pub'), 'utf8');
+      for (let i = 0; i < 500; i++) await e2.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: `k${i}`, publicKeyBody: body }));
+      assert.equal((await sdkError(e2.importKeyPair(new $.ImportKeyPairRequest({ regionId: R, keyPairName: 'k500', publicKeyBody: body })))).code, 'QuotaExceed.KeyPair');
+      await e2.importKeyPair(new $.ImportKeyPairRequest({ regionId: 'cn-shanghai', keyPairName: 'k500', publicKeyBody: body }));
+    } finally {
+      await small.stop();
+    }
+  });
+
+  test('bind, unbind and the key in force: changes at the next start or reboot; deleted-while-bound names stay taken', async () => {
+    const vpc = vpcClient(server.endpoint);
+    const vpcId = (await vpc.createVpc(new VpcModule.CreateVpcRequest({ regionId: R, cidrBlock: '10.0.0.0/16' }))).body!.vpcId!;
+    const vsw = (await vpc.createVSwitch(new VpcModule.CreateVSwitchRequest({ regionId: R, vpcId, zoneId: 'cn-hangzhou-h', cidrBlock: '10.0.1.0/24' }))).body!.vSwitchId!;
+    const sg = (await ecs.createSecurityGroup(new $.CreateSecurityGroupRequest({ regionId: R, vpcId }))).body!.securityGroupId!;
+    await ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'first' }));
+    await ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'second' }));
+    const keys = (await ecs.describeKeyPairs(new $.DescribeKeyPairsRequest({ regionId: R, includePublicKey: true, pageSize: 50 }))).body!.keyPairs!.keyPair!;
+    const pub = (n: string) => keys.find((k) => k.keyPairName === n)!.publicKey!;
+    const run = async (extra: Record<string, unknown>) => (await ecs.runInstances(new $.RunInstancesRequest({ regionId: R, imageId: 'ubuntu_22_04_x64_20G_alibase_20240101.vhd', instanceType: 'ecs.g5.large', vSwitchId: vsw, securityGroupId: sg, ...extra }))).body!.instanceIdSets!.instanceIdSet![0]!;
+    const id = await run({ keyPairName: 'first' });
+    const { Endpoint } = await callRpc(server.endpoint, 'DescribeInstanceMetadataEndpoint', '2026-11-01', { RegionId: R, InstanceId: id }) as { Endpoint: string };
+    const inForce = async () => (await fetch(Endpoint + '/latest/meta-data/public-keys/0/openssh-key')).text();
+    assert.equal(await inForce(), pub('first'));
+    const bound = await ecs.attachKeyPair(new $.AttachKeyPairRequest({ regionId: R, keyPairName: 'second', instanceIds: JSON.stringify([id]) }));
+    assert.equal(bound.body!.failCount, '0');
+    const raw = async () => (await callRpc(server.endpoint, 'DescribeInstances', '2014-05-26', { RegionId: R, InstanceIds: JSON.stringify([id]) }) as { Instances: { Instance: Array<{ KeyPairName: string; KeyPairChangePending: boolean }> } }).Instances.Instance[0]!;
+    assert.deepEqual([(await raw()).KeyPairName, (await raw()).KeyPairChangePending], ['second', true], 'the name shows at once; the change is pending');
+    assert.equal(await inForce(), pub('first'), 'a running instance keeps its old key until it restarts');
+    await ecs.rebootInstance(new $.RebootInstanceRequest({ instanceId: id }));
+    assert.equal(await inForce(), pub('second'));
+    assert.equal((await raw()).KeyPairChangePending, false);
+    // deleting a bound key keeps its name taken and the instance keeps showing it
+    await ecs.deleteKeyPairs(new $.DeleteKeyPairsRequest({ regionId: R, keyPairNames: JSON.stringify(['second']) }));
+    assert.equal((await raw()).KeyPairName, 'second');
+    assert.equal((await sdkError(ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'second' })))).code, 'KeyPair.AlreadyExist');
+    assert.equal((await sdkError(ecs.attachKeyPair(new $.AttachKeyPairRequest({ regionId: R, keyPairName: 'second', instanceIds: JSON.stringify([id]) })))).code, 'InvalidKeyPairName.NotFound');
+    // unbind: after the next reboot no key is in force
+    await ecs.detachKeyPair(new $.DetachKeyPairRequest({ regionId: R, keyPairName: 'second', instanceIds: JSON.stringify([id]) }));
+    await ecs.rebootInstance(new $.RebootInstanceRequest({ instanceId: id }));
+    assert.equal(await inForce(), '');
+    // Windows instances and phased-out types are refused per instance
+    const win = await run({ imageId: 'win2022_21H2_x64_dtc_en-us_40G_alibase_20240101.vhd' });
+    const old = await run({ instanceType: 'ecs.s2.large' });
+    const mixed = await ecs.attachKeyPair(new $.AttachKeyPairRequest({ regionId: R, keyPairName: 'first', instanceIds: JSON.stringify([win, old, id]) }));
+    assert.equal(mixed.body!.failCount, '2');
+    assert.deepEqual(mixed.body!.results!.result!.map((r) => r.code), ['DependencyViolation.WindowsInstance', 'DependencyViolation.IoOptimize', '200']);
+    assert.equal((await sdkError(run({ keyPairName: 'nope' }))).code, 'InvalidKeyPairName.NotFound');
   });
 });

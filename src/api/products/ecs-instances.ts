@@ -30,6 +30,8 @@ function wireInstance(i: inst.Instance) {
     InstanceId: i.instanceId, InstanceName: i.instanceName, Description: i.description, RegionId: i.regionId, ZoneId: i.zoneId,
     Status: i.status, ImageId: i.imageId, OSType: i.osType, InstanceType: i.instanceType, InstanceTypeFamily: i.instanceType.split('.').slice(0, 2).join('.'),
     InstanceNetworkType: i.networkType, CreationTime: i.creationTime, KeyPairName: i.keyPairName,
+    // Parapet's own: the key in force and whether a bind or unbind waits for the next start or reboot (SPEC §2)
+    EffectiveKeyPairName: i.effectiveKeyPairName, KeyPairChangePending: i.keyPairName !== i.effectiveKeyPairName,
     SecurityGroupIds: { SecurityGroupId: i.securityGroupIds },
     VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vSwitchId, PrivateIpAddress: { IpAddress: i.networkType === 'vpc' ? [i.privateIpAddress] : [] }, NatIpAddress: '' },
     InnerIpAddress: { IpAddress: i.networkType === 'classic' ? [i.privateIpAddress] : [] },
