@@ -16,7 +16,7 @@ function generate(): Promise<GeneratedKey> {
 export class KeyPool {
   private readonly ready: GeneratedKey[] = [];
   private filling = 0;
-  constructor(private readonly size = 4) {}
+  constructor(readonly size = 4) {}
 
   /** Starts filling the pool; safe to call often. */
   fill(): void {
@@ -37,3 +37,4 @@ export class KeyPool {
 }
 
 export const keyPool = new KeyPool(Number(process.env['PARAPET_KEYPAIR_POOL'] ?? 4));
+if (keyPool.size > 0) keyPool.fill();

@@ -105,7 +105,8 @@ describe('key pairs end to end', { skip }, () => {
     assert.equal(await inForce(), pub('first'));
     const bound = await ecs.attachKeyPair(new $.AttachKeyPairRequest({ regionId: R, keyPairName: 'second', instanceIds: JSON.stringify([id]) }));
     assert.equal(bound.body!.failCount, '0');
-    const raw = async () => (await callRpc(server.endpoint, 'DescribeInstances', '2014-05-26', { RegionId: R, InstanceIds: JSON.stringify([id]) }) as { Instances: { Instance: Array<{ KeyPairName: string; KeyPairChangePending: boolean }> } }).Instances.Instance[0]!;
+    const raw = async () => (await callRpc(server.endpoint, 'DescribeInstances', '2014-05-26', { RegionId: R, InstanceIds: JSON.stringify([id]) }) as { Instances: { Instance: Array<{ KeyPairName: string; KeyPairChangePending: boolean; PasswordLogonEnabled: boolean }> } }).Instances.Instance[0]!;
+    assert.equal((await raw()).PasswordLogonEnabled, false, 'a key in force turns password logon off');
     assert.deepEqual([(await raw()).KeyPairName, (await raw()).KeyPairChangePending], ['second', true], 'the name shows at once; the change is pending');
     assert.equal(await inForce(), pub('first'), 'a running instance keeps its old key until it restarts');
     await ecs.rebootInstance(new $.RebootInstanceRequest({ instanceId: id }));
@@ -120,6 +121,7 @@ describe('key pairs end to end', { skip }, () => {
     await ecs.detachKeyPair(new $.DetachKeyPairRequest({ regionId: R, keyPairName: 'second', instanceIds: JSON.stringify([id]) }));
     await ecs.rebootInstance(new $.RebootInstanceRequest({ instanceId: id }));
     assert.equal(await inForce(), '');
+    assert.equal((await raw()).PasswordLogonEnabled, true);
     // Windows instances and phased-out types are refused per instance
     const win = await run({ imageId: 'win2022_21H2_x64_dtc_en-us_40G_alibase_20240101.vhd' });
     const old = await run({ instanceType: 'ecs.s2.large' });

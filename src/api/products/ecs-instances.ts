@@ -32,6 +32,8 @@ function wireInstance(i: inst.Instance) {
     InstanceNetworkType: i.networkType, CreationTime: i.creationTime, KeyPairName: i.keyPairName,
     // Parapet's own: the key in force and whether a bind or unbind waits for the next start or reboot (SPEC §2)
     EffectiveKeyPairName: i.effectiveKeyPairName, KeyPairChangePending: i.keyPairName !== i.effectiveKeyPairName,
+    // a key pair in force turns root password logon off (SPEC §2)
+    PasswordLogonEnabled: i.effectiveKeyPairName === '',
     SecurityGroupIds: { SecurityGroupId: i.securityGroupIds },
     VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vSwitchId, PrivateIpAddress: { IpAddress: i.networkType === 'vpc' ? [i.privateIpAddress] : [] }, NatIpAddress: '' },
     InnerIpAddress: { IpAddress: i.networkType === 'classic' ? [i.privateIpAddress] : [] },
