@@ -12,6 +12,7 @@ import { countAccounts, ensureAccount, type CreatedAccount } from './domain/acco
 import { buildApp } from './api/app.ts';
 import { BufferedLogDestination } from './logdest.ts';
 import { registerMetadata } from './metadata/routes.ts';
+import { keyPool } from './domain/keypair-pool.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -56,6 +57,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   const { app } = buildApp(services, log);
   registerMetadata(app, services);
+  keyPool.fill();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

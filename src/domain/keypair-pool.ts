@@ -36,5 +36,5 @@ export class KeyPool {
   get available(): number { return this.ready.length; }
 }
 
+/** The server's pool; `startServer` starts filling it (and every `take` refills it). */
 export const keyPool = new KeyPool(Number(process.env['PARAPET_KEYPAIR_POOL'] ?? 4));
-if (keyPool.size > 0) keyPool.fill();
