@@ -2,7 +2,9 @@
 // The `parapet` command: wiring only.
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.ts';
-import { startServer } from '../src/server.ts';
+import { startServer, defaultLogger } from '../src/server.ts';
+import { startAgent, apiTarget } from '../src/agent.ts';
+import { cleanupNamespaces } from '../src/dataplane/agent.ts';
 import { openStore } from '../src/store/open.ts';
 import { ensureAccount } from '../src/domain/accounts.ts';
 import { systemClock } from '../src/clock.ts';
@@ -28,6 +30,29 @@ program.command('serve').description('run the API server (configuration from PAR
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 });
+
+program.command('agent')
+  .description('run the data-plane agent for this Linux host (root): namespaces, bridges, nftables, sshd, metadata')
+  .option('--cleanup', 'remove every namespace a previous agent left behind, then exit')
+  .action(async (o: { cleanup?: boolean }) => {
+    const config = loadConfig();
+    if (o.cleanup === true) {
+      const removed = await cleanupNamespaces(config.dataplaneDir, config.dataplanePrefix);
+      process.stdout.write(removed.length === 0 ? 'nothing to remove\n' : `removed ${removed.length} namespaces: ${removed.join(' ')}\n`);
+      return;
+    }
+    const log = defaultLogger(config.logLevel);
+    const store = await openStore(config);
+    const services = { store, clock: systemClock, ids: randomIds, limits: config.limits, publicIpPool: config.publicIpPool };
+    const api = config.apiUrl !== undefined ? apiTarget(config.apiUrl) : { host: '127.0.0.1', port: config.port };
+    const agent = await startAgent({ services, config, log, api });
+    process.stdout.write(`Parapet agent running (store: ${store.engine}, namespaces: ${config.dataplanePrefix}*)\n`);
+    const stop = () => {
+      agent.stop().then(() => store.close()).then(() => { log.destination.flushSync(); process.exit(0); }, () => process.exit(1));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 
 const admin = program.command('admin').description('administration that works on the store directly');
 admin.command('create-account')

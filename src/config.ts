@@ -14,6 +14,16 @@ export interface Config {
   rootAccessKeySecret: string | undefined;
   logLevel: string;
   limits: Limits;
+  /** where public IPv4 addresses come from */
+  publicIpPool: string;
+  /** run the data-plane agent inside the server (PARAPET_DATAPLANE=1; Linux, root) */
+  dataplane: boolean;
+  /** the agent's registry, sshd keys and logs */
+  dataplaneDir: string;
+  /** prefix of the agent's namespaces */
+  dataplanePrefix: string;
+  /** the API server a standalone agent forwards 100.100.100.100:80 to */
+  apiUrl: string | undefined;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -37,6 +47,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rootAccessKeyId: env['PARAPET_ROOT_ACCESS_KEY_ID'] || undefined,
     rootAccessKeySecret: env['PARAPET_ROOT_ACCESS_KEY_SECRET'] || undefined,
     logLevel: env['PARAPET_LOG_LEVEL'] || 'info',
+    publicIpPool: env['PARAPET_PUBLIC_IP_POOL'] || '203.0.113.0/24',
+    dataplane: env['PARAPET_DATAPLANE'] === '1' || env['PARAPET_DATAPLANE'] === 'true',
+    dataplaneDir: env['PARAPET_DATAPLANE_DIR'] || `${env['PARAPET_DATA_DIR'] || './data'}/dataplane`,
+    dataplanePrefix: env['PARAPET_DATAPLANE_PREFIX'] || 'parapet-',
+    apiUrl: env['PARAPET_API_URL'] || undefined,
     limits: {
       vpcsPerRegion: intVar(env, 'PARAPET_LIMIT_VPCS_PER_REGION', DEFAULT_LIMITS.vpcsPerRegion),
       vswitchesPerVpc: intVar(env, 'PARAPET_LIMIT_VSWITCHES_PER_VPC', DEFAULT_LIMITS.vswitchesPerVpc),

@@ -13,6 +13,9 @@ import { buildApp } from './api/app.ts';
 import { BufferedLogDestination } from './logdest.ts';
 import { registerMetadata } from './metadata/routes.ts';
 import { keyPool } from './domain/keypair-pool.ts';
+import { parseCidr } from './engine/cidr.ts';
+import { startAgent, apiTarget } from './agent.ts';
+import type { Agent } from './dataplane/agent.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -23,6 +26,8 @@ export interface RunningServer {
   endpoint: string;
   /** the account created or confirmed at start, when there was one to report */
   bootstrap: CreatedAccount | undefined;
+  /** the data-plane agent, when PARAPET_DATAPLANE is on */
+  agent: Agent | undefined;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = opts.logger ?? defaultLogger(config.logLevel);
   const store = opts.store ?? await openStore(config);
-  const services: Services = { store, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, limits: config.limits };
+  const pool = parseCidr(config.publicIpPool, true);
+  if (pool === null || pool.size < 4) throw new Error(`PARAPET_PUBLIC_IP_POOL must be an IPv4 CIDR of at least 4 addresses, got \`${config.publicIpPool}\``);
+  const services: Services = { store, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, limits: config.limits, publicIpPool: config.publicIpPool };
   let bootstrap: CreatedAccount | undefined;
   const preset = config.accountId !== undefined || config.rootAccessKeyId !== undefined || config.rootAccessKeySecret !== undefined;
   if (preset) {
@@ -63,9 +70,20 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const endpoint = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   services.baseUrl = `http://${endpoint}`;
+  let agent: Agent | undefined;
+  if (config.dataplane) {
+    try {
+      agent = await startAgent({ services, config, log, api: apiTarget(`http://${endpoint}`) });
+    } catch (err) {
+      await app.close();
+      if (opts.store === undefined) await store.close();
+      throw err;
+    }
+  }
   return {
-    app, store, services, url: `http://${endpoint}`, endpoint, bootstrap,
+    app, store, services, url: `http://${endpoint}`, endpoint, bootstrap, agent,
     close: async () => {
+      await agent?.stop();
       await app.close();
       if (opts.store === undefined) await store.close();
       const destination = (log as { destination?: BufferedLogDestination }).destination;

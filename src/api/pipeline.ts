@@ -152,6 +152,7 @@ export class Pipeline {
         });
     const ctx: CallContext = { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, write };
     if (svc.baseUrl !== undefined) ctx.baseUrl = svc.baseUrl;
+    if (svc.publicIpPool !== undefined) ctx.publicIpPool = svc.publicIpPool;
     return ctx;
   }
 }

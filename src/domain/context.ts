@@ -27,6 +27,8 @@ export interface Services {
   limits: Limits;
   /** `http://host:port` where this server answers, once it listens */
   baseUrl?: string;
+  /** where public IPv4 addresses come from (PARAPET_PUBLIC_IP_POOL; default 203.0.113.0/24) */
+  publicIpPool?: string;
 }
 
 export interface CallContext extends Services {

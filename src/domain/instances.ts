@@ -92,14 +92,38 @@ async function allocateIp(tx: Tx, space: string, cidrText: string, requested?: s
   throw new DomainError('InvalidVSwitchId.IpNotEnough', 403, `No free private IP address is left in \`${cidrText}\`.`);
 }
 
-async function allocatePublicIp(tx: Tx): Promise<string> {
+async function allocatePublicIp(tx: Tx, poolText: string, requested?: string): Promise<string> {
   const used = new Set((await tx.selectFrom('instances').select('public_ip').where('public_ip', '!=', '').execute()).map((r) => r.public_ip));
-  const pool = parseCidr(PUBLIC_IP_POOL)!;
+  const pool = parseCidr(poolText)!;
+  if (requested !== undefined && requested !== '') {
+    const ip = ipToInt(requested);
+    if (ip === null || !cidrHasIp(pool, ip) || ip === pool.base || ip === pool.base + pool.size - 1) {
+      throw new DomainError('InvalidIpAddress.Malformed', 400, `The specified \`IpAddress\` \`${requested}\` is not an address of the public pool \`${poolText}\`.`);
+    }
+    if (used.has(requested)) throw new DomainError('InvalidIpAddress.AlreadyUsed', 400, `The specified \`IpAddress\` \`${requested}\` is already in use.`);
+    return requested;
+  }
   for (let ip = pool.base + 1; ip < pool.base + pool.size - 1; ip++) {
     const text = intToIp(ip);
     if (!used.has(text)) return text;
   }
-  throw new DomainError('QuotaExceed.PublicIpAddress', 403, `The public address pool \`${PUBLIC_IP_POOL}\` is exhausted.`);
+  throw new DomainError('QuotaExceed.PublicIpAddress', 403, `The public address pool \`${poolText}\` is exhausted.`);
+}
+
+/**
+ * AllocatePublicIpAddress: one public address per instance (Running or Stopped); a second call
+ * returns the address it has. The instance's public bandwidth must be above 0.
+ */
+export async function allocatePublicIpAddress(ctx: CallContext, p: { instanceId: string; ipAddress?: string | undefined }): Promise<string> {
+  return ctx.write(async (tx) => {
+    const row = await instanceRow(tx, ctx, p.instanceId);
+    if (row.public_ip !== '') return row.public_ip;
+    if (row.status !== 'Running' && row.status !== 'Stopped') throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${p.instanceId}\` is ${row.status}; it must be Running or Stopped.`);
+    if (row.bandwidth_out <= 0) throw new DomainError('InvalidInternetMaxBandwidthOut.ValueNotSupported', 403, `The instance \`${p.instanceId}\` has no public bandwidth (InternetMaxBandwidthOut is 0); a public address needs some.`);
+    const ip = await allocatePublicIp(tx, ctx.publicIpPool ?? PUBLIC_IP_POOL, p.ipAddress);
+    await tx.updateTable('instances').set({ public_ip: ip }).where('id', '=', row.id).execute();
+    return ip;
+  });
 }
 
 /** Checks a whole set of groups for one ENI (SPEC §1.5, §7) and returns their rows in order. */
@@ -245,7 +269,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
       const row: InstanceTable = {
         id, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, image_id: p.imageId,
         instance_type: p.instanceType, name: p.instanceName ?? id, description: p.description ?? '', status: p.start ? 'Running' : 'Stopped',
-        public_ip: bandwidth > 0 ? await allocatePublicIp(tx) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
+        public_ip: bandwidth > 0 && p.start ? await allocatePublicIp(tx, ctx.publicIpPool ?? PUBLIC_IP_POOL) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
         ram_role_name: p.ramRoleName ?? '', http_endpoint: 'enabled', http_tokens: p.httpTokens ?? 'optional',
         effective_key_name: p.keyPairName ?? '', effective_public_key: keyBody,
       };

@@ -31,6 +31,22 @@ async function instanceOf(svc: Services, endpoint: string) {
 export async function handleMetadata(svc: Services, endpoint: string, method: string, path: string, headers: Record<string, string | string[] | undefined>): Promise<MetadataResponse> {
   const inst = await instanceOf(svc, endpoint);
   if (inst === undefined) return text(404, 'Not Found');
+  return treeOf(svc, inst, method, path, headers);
+}
+
+/**
+ * The data plane's entry: the caller is known by where the request came from (the instance that
+ * owns the source address in the listener's network), not by an endpoint tag.
+ */
+export async function handleInstanceMetadata(svc: Services, instanceId: string, method: string, path: string, headers: Record<string, string | string[] | undefined>): Promise<MetadataResponse> {
+  const inst = await svc.store.db.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
+  if (inst === undefined) return text(404, 'Not Found');
+  return treeOf(svc, inst, method, path, headers);
+}
+
+type InstanceRow = NonNullable<Awaited<ReturnType<typeof instanceOf>>>;
+
+async function treeOf(svc: Services, inst: InstanceRow, method: string, path: string, headers: Record<string, string | string[] | undefined>): Promise<MetadataResponse> {
   if (inst.http_endpoint !== 'enabled' || inst.status !== 'Running') return text(404, 'Not Found');
   const now = svc.clock.now();
   if (path === '/latest/api/token') {

@@ -133,6 +133,12 @@ export const instanceOperations = [
     },
   }),
   op({
+    product: 'ecs', action: 'AllocatePublicIpAddress', ramAction: 'ecs:AllocatePublicIpAddress',
+    params: z.object({ InstanceId: t.str(128), IpAddress: t.str(64).optional(), VlanId: t.str(64).optional() }),
+    resources: (p, account) => [instanceArn('*', account, p.InstanceId)],
+    handler: async (ctx, p) => ({ IpAddress: await inst.allocatePublicIpAddress(ctx, { instanceId: p.InstanceId, ipAddress: p.IpAddress }) }),
+  }),
+  op({
     product: 'ecs', action: 'CreateInstance', ramAction: 'ecs:CreateInstance', idempotent: true,
     params: z.object(runShape),
     resources: (p, account) => [instanceArn(p.RegionId, account, '*')],

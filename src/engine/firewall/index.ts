@@ -3,3 +3,4 @@
 export type { FlowProtocol, AddressRange, FwRule, FwGroup, Flow, Reason, Decision } from './model.ts';
 export { decideReference, ruleMatches, compareRules } from './reference.ts';
 export { compileEni, decide, explain, type CompiledEni } from './compile.ts';
+export { planEni, evaluatePlan, renderEni, planHash, NFT_PROTOS, type NftProto, type NftBox, type NftDirectionPlan, type NftEniPlan, type NftEniInput, type NftPacket, type NftEniRender } from './nft.ts';

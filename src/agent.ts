@@ -1,0 +1,40 @@
+// Builds a data-plane agent from configuration: the desired state comes from the store
+// (src/domain/dataplane-state.ts), the metadata tree from src/metadata, and 100.100.100.100 leads
+// to the API server. `parapet agent` runs one on its own; `PARAPET_DATAPLANE=1 parapet serve`
+// runs one inside the server.
+import type { Config } from './config.ts';
+import type { Services } from './domain/context.ts';
+import { readDesiredState } from './domain/dataplane-state.ts';
+import { handleInstanceMetadata } from './metadata/service.ts';
+import { Agent, type AgentLog } from './dataplane/agent.ts';
+
+export async function startAgent(opts: { services: Services; config: Config; log: AgentLog; api?: { host: string; port: number } | undefined }): Promise<Agent> {
+  const { services, config } = opts;
+  const store = services.store;
+  const agent = new Agent({
+    readDesired: async () => {
+      // the revision first: a write that lands while reading is seen again by the next round
+      const revision = await store.refreshRevision();
+      return readDesiredState(store.db, revision);
+    },
+    waitForRevision: async (after, timeoutMs) => {
+      const r = await store.waitForRevision(after, timeoutMs);
+      // another process (a server beside a standalone agent) may have written: ask the database
+      return r > after ? r : store.refreshRevision();
+    },
+    stateDir: config.dataplaneDir,
+    prefix: config.dataplanePrefix,
+    publicPool: config.publicIpPool,
+    metadata: (instanceId, method, path, headers) => handleInstanceMetadata(services, instanceId, method, path, headers),
+    ...(opts.api !== undefined ? { api: opts.api } : {}),
+    log: opts.log,
+  });
+  await agent.start();
+  return agent;
+}
+
+/** `http://host:port` -> where a TCP proxy should connect. */
+export function apiTarget(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname === '0.0.0.0' || u.hostname === '' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) };
+}

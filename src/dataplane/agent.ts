@@ -1,0 +1,582 @@
+// The data-plane agent (ARCHITECTURE "data plane"): level-based reconcile of the desired state
+// (src/domain/dataplane-state.ts) into the kernel. Each round reads the whole desired state at a
+// revision, compares it with what exists (the namespaces on the machine, and what this agent
+// applied inside them), and changes only the difference: namespaces, veths, addresses and routes
+// through `ip -batch`, security groups and NAT through one `nft -f` transaction per network
+// namespace. A namespace that disappeared is rebuilt; a failed round is retried. On stop the agent
+// removes everything it made; `cleanup` removes what a dead agent left (its registry file names
+// the instance namespaces).
+//
+// Topology (never anything in the host's namespace):
+//   {prefix}internet ── x<hash> ═ inet0 ── {prefix}{network}: br0 (+ vSwitch gateways),
+//                                                   100.100.100.200 / .100 on lo, nftables
+//                                                     └─ p<hash> ═ eth0 ── {InstanceId}
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import http from 'node:http';
+import net from 'node:net';
+import type { DesiredEni, DesiredInstance, DesiredNetwork, DesiredState } from '../domain/dataplane-state.ts';
+import { planEni, planHash, renderEni, type NftEniPlan, type NftEniRender } from '../engine/firewall/nft.ts';
+import { parseCidr, cidrOverlaps } from '../engine/cidr.ts';
+import { ipBatch, must, nftApply, run } from './sh.ts';
+import {
+  API_ADDRESS, BRIDGE, INTERNET_IF, METADATA_ADDRESS, TRANSIT_INTERNET, TRANSIT_NETWORK,
+  eniTag, internetNamespace, networkNamespace, portName, uplinkName,
+} from './names.ts';
+import { listenInNamespace } from './listeners.ts';
+import { cutDisallowed } from './conntrack.ts';
+import { Sshd } from './sshd.ts';
+
+export interface AgentLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface MetadataAnswer { status: number; body: string; contentType: string }
+
+export interface AgentOptions {
+  /** the desired state at the current revision */
+  readDesired(): Promise<DesiredState>;
+  /** resolves with a revision greater than `after`, or the current one after `timeoutMs` */
+  waitForRevision(after: number, timeoutMs: number): Promise<number>;
+  /** where the agent keeps its registry, sshd keys and logs */
+  stateDir: string;
+  /** namespace name prefix (default `parapet-`): several agents on one machine (tests) use different ones */
+  prefix: string;
+  /** the public address pool; refused when it overlaps a route of the host */
+  publicPool: string;
+  /** answers the metadata tree of an instance (100.100.100.200) */
+  metadata?: (instanceId: string, method: string, path: string, headers: Record<string, string | string[] | undefined>) => Promise<MetadataAnswer>;
+  /** where 100.100.100.100:80 inside instances leads: the API server */
+  api?: { host: string; port: number };
+  /** run an sshd in every Linux instance (default true) */
+  sshd?: boolean;
+  log: AgentLog;
+}
+
+/** What this agent applied in one network namespace. */
+interface AppliedNetwork {
+  ns: string;
+  gateways: Set<string>;
+  /** per ENI tag: its address, plan hash and what was rendered (to remove it) */
+  enis: Map<string, { ip: string; hash: string; render: NftEniRender; plan: NftEniPlan }>;
+  /** private ip -> public ip */
+  nat: Map<string, string>;
+  servers: net.Server[];
+}
+
+interface AppliedInstance { network: string; shape: string; sshd?: Sshd; publicKey: string }
+
+const REGISTRY = 'namespaces.json';
+const CONNTRACK_TIMEOUT_S = 910;
+
+export class Agent {
+  private readonly networks = new Map<string, AppliedNetwork>();
+  private readonly instances = new Map<string, AppliedInstance>();
+  private readonly plans = new Map<string, { hash: string; plan: NftEniPlan }>();
+  /** network -> private ip -> instance id, for the metadata listener */
+  private addressBook = new Map<string, Map<string, string>>();
+  private internetReady = false;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  /** the revision of the last successful round */
+  appliedRevision = -1;
+  private readonly appliedWaiters: Array<{ revision: number; resolve: () => void }> = [];
+
+  constructor(private readonly opts: AgentOptions) {}
+
+  private get internetNs(): string { return internetNamespace(this.opts.prefix); }
+
+  /** Checks the machine (root, tools, no overlap with the host's routes), then reconciles until stopped. */
+  async start(): Promise<void> {
+    await preflight(this.opts.publicPool);
+    mkdirSync(this.opts.stateDir, { recursive: true, mode: 0o700 });
+    // a previous agent of this state dir may have left namespaces: start from nothing, rebuild from the store
+    await cleanupNamespaces(this.opts.stateDir, this.opts.prefix);
+    await this.reconcile();
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      const next = await Promise.race([
+        this.opts.waitForRevision(this.appliedRevision, failures > 0 ? Math.min(2000, 200 * failures) : 1000),
+        new Promise<number>((resolve) => { this.wake = () => resolve(-1); }),
+      ]);
+      if (this.stopped) break;
+      if (next === this.appliedRevision && failures === 0) continue;
+      try {
+        await this.reconcile();
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.opts.log.error({ err: String(err) }, 'reconcile failed; retrying');
+      }
+    }
+  }
+
+  /** Resolves once a round at `revision` or later has been applied (tests and the benchmark wait on it). */
+  whenApplied(revision: number): Promise<void> {
+    if (this.appliedRevision >= revision) return Promise.resolve();
+    return new Promise((resolve) => { this.appliedWaiters.push({ revision, resolve }); });
+  }
+
+  /** One round: desired state -> kernel. Safe to run any number of times. */
+  async reconcile(): Promise<void> {
+    const id = randomUUID().slice(0, 8);
+    const started = performance.now();
+    const desired = await this.opts.readDesired();
+    const present = new Set(listNamespaces());
+    const changes: string[] = [];
+
+    // namespaces removed behind our back are rebuilt
+    for (const [key, n] of this.networks) if (!present.has(n.ns)) { this.dropNetwork(key); changes.push(`lost ${n.ns}`); }
+    for (const [iid] of this.instances) if (!present.has(iid)) { this.instances.get(iid)?.sshd?.stop(); this.instances.delete(iid); changes.push(`lost ${iid}`); }
+    if (this.internetReady && !present.has(this.internetNs)) this.internetReady = false;
+
+    const wantedNetworks = new Map(desired.networks.map((n) => [n.key, n]));
+    const wantedInstances = new Map(desired.instances.map((i) => [i.instanceId, i]));
+
+    // removals first: instances, then networks
+    for (const [iid, applied] of [...this.instances]) {
+      const want = wantedInstances.get(iid);
+      if (want === undefined || want.network !== applied.network || shapeOf(want) !== applied.shape) {
+        await this.removeInstance(iid);
+        changes.push(`- ${iid}`);
+      }
+    }
+    for (const key of [...this.networks.keys()]) {
+      if (!wantedNetworks.has(key)) { await this.removeNetwork(key); changes.push(`- ${key}`); }
+    }
+
+    if (desired.networks.length > 0 && !this.internetReady) { await this.createInternet(); changes.push('+ internet'); }
+    for (const n of desired.networks) {
+      if (!this.networks.has(n.key)) { await this.createNetwork(n); changes.push(`+ ${n.key}`); }
+      await this.syncGateways(n);
+    }
+    const created: DesiredInstance[] = [];
+    for (const inst of desired.instances) if (!this.instances.has(inst.instanceId)) created.push(inst);
+    await this.createInstances(created);
+    for (const inst of created) changes.push(`+ ${inst.instanceId}`);
+
+    // security groups and NAT, one transaction per network
+    const book = new Map<string, Map<string, string>>();
+    for (const n of desired.networks) {
+      const members = desired.instances.filter((i) => i.network === n.key);
+      const ips = new Map<string, string>();
+      for (const i of members) for (const e of i.enis) ips.set(e.ipText, i.instanceId);
+      book.set(n.key, ips);
+      const changed = await this.syncRules(n, members, desired);
+      if (changed > 0) changes.push(`rules ${n.key}: ${changed}`);
+    }
+    this.addressBook = book;
+
+    // sshd and keys
+    if (this.opts.sshd !== false) {
+      for (const inst of desired.instances) {
+        const applied = this.instances.get(inst.instanceId)!;
+        if (inst.osType !== 'linux') continue;
+        if (applied.sshd === undefined) {
+          applied.sshd = new Sshd(join(this.opts.stateDir, 'instances', inst.instanceId), inst.instanceId, this.opts.log);
+          await applied.sshd.start(inst.effectivePublicKey);
+          applied.publicKey = inst.effectivePublicKey;
+        } else if (applied.publicKey !== inst.effectivePublicKey) {
+          applied.sshd.setKey(inst.effectivePublicKey);
+          applied.publicKey = inst.effectivePublicKey;
+          changes.push(`key ${inst.instanceId}`);
+        }
+      }
+    }
+
+    this.appliedRevision = desired.revision;
+    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
+      const w = this.appliedWaiters[i]!;
+      if (w.revision <= desired.revision) { this.appliedWaiters.splice(i, 1); w.resolve(); }
+    }
+    if (changes.length > 0) {
+      this.opts.log.info({ reconcile: id, revision: desired.revision, ms: Math.round(performance.now() - started), changes: changes.slice(0, 50) }, 'data plane reconciled');
+    }
+  }
+
+  /** Stops the loop and removes everything this agent made. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop?.catch(() => undefined);
+    for (const iid of [...this.instances.keys()]) await this.removeInstance(iid).catch(() => undefined);
+    for (const key of [...this.networks.keys()]) await this.removeNetwork(key).catch(() => undefined);
+    if (this.internetReady) await run('ip', ['netns', 'del', this.internetNs]);
+    this.internetReady = false;
+    await cleanupNamespaces(this.opts.stateDir, this.opts.prefix);
+  }
+
+  /** The instance that owns `ip` in `network` (metadata identity), if it runs. */
+  instanceAt(network: string, ip: string): string | undefined {
+    return this.addressBook.get(network)?.get(ip);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private register(ns: string): void {
+    const file = join(this.opts.stateDir, REGISTRY);
+    const list = readRegistry(this.opts.stateDir);
+    if (!list.includes(ns)) {
+      list.push(ns);
+      writeFileSync(file, JSON.stringify(list));
+    }
+  }
+
+  private unregister(ns: string): void {
+    const list = readRegistry(this.opts.stateDir).filter((n) => n !== ns);
+    writeFileSync(join(this.opts.stateDir, REGISTRY), JSON.stringify(list));
+  }
+
+  private async addNamespace(ns: string): Promise<void> {
+    this.register(ns);
+    const r = await run('ip', ['netns', 'add', ns]);
+    if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip netns add ${ns}: ${r.stderr.trim()}`);
+    await ipBatch(ns, ['link set lo up']);
+  }
+
+  private async deleteNamespace(ns: string): Promise<void> {
+    await run('ip', ['netns', 'del', ns]);
+    this.unregister(ns);
+  }
+
+  private async createInternet(): Promise<void> {
+    const ns = this.internetNs;
+    await run('ip', ['netns', 'del', ns]);
+    await this.addNamespace(ns);
+    await sysctls(ns, { 'net.ipv4.ip_forward': '1' });
+    this.internetReady = true;
+  }
+
+  private async createNetwork(n: DesiredNetwork): Promise<void> {
+    const ns = networkNamespace(this.opts.prefix, n.key);
+    await run('ip', ['netns', 'del', ns]);
+    await this.addNamespace(ns);
+    await sysctls(ns, {
+      'net.ipv4.ip_forward': '1',
+      'net.netfilter.nf_conntrack_tcp_timeout_established': String(CONNTRACK_TIMEOUT_S),
+    });
+    // the bridge first: bridge-nf-call-iptables exists once br_netfilter knows the namespace
+    await ipBatch(ns, [
+      `link add ${BRIDGE} type bridge`,
+      `link set ${BRIDGE} up`,
+      `addr add ${METADATA_ADDRESS}/32 dev lo`,
+      `addr add ${API_ADDRESS}/32 dev lo`,
+      `link add ${INTERNET_IF} type veth peer name ${uplinkName(n.key)} netns ${this.internetNs}`,
+      `addr add ${TRANSIT_NETWORK}/32 dev ${INTERNET_IF}`,
+      `link set ${INTERNET_IF} up`,
+      `route add default via ${TRANSIT_INTERNET} dev ${INTERNET_IF} onlink`,
+    ]);
+    await must('ip', ['netns', 'exec', ns, 'modprobe', '-q', 'br_netfilter']).catch(() => undefined);
+    await sysctls(ns, { 'net.bridge.bridge-nf-call-iptables': '1' });
+    await ipBatch(this.internetNs, [
+      `addr add ${TRANSIT_INTERNET}/32 dev ${uplinkName(n.key)}`,
+      `link set ${uplinkName(n.key)} up`,
+    ]);
+    await nftApply(ns, baseTables());
+    const applied: AppliedNetwork = { ns, gateways: new Set(), enis: new Map(), nat: new Map(), servers: [] };
+    this.networks.set(n.key, applied);
+    await this.startListeners(n.key, applied);
+  }
+
+  private async startListeners(network: string, applied: AppliedNetwork): Promise<void> {
+    const addrs = [{ host: METADATA_ADDRESS, port: 80 }, { host: API_ADDRESS, port: 80 }];
+    const [metaServer, apiServer] = await listenInNamespace(applied.ns, addrs);
+    const metadata = this.opts.metadata;
+    const httpServer = http.createServer((req, res) => {
+      const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+      const instanceId = this.instanceAt(network, source);
+      if (instanceId === undefined || metadata === undefined) { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'); return; }
+      metadata(instanceId, req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, req.headers)
+        .then((a) => { res.writeHead(a.status, { 'content-type': a.contentType }).end(a.body); })
+        .catch((err: unknown) => { this.opts.log.error({ err: String(err) }, 'metadata failed'); res.writeHead(500).end('Internal Error'); });
+    });
+    metaServer!.on('connection', (sock: net.Socket) => { httpServer.emit('connection', sock); sock.resume(); });
+    const api = this.opts.api;
+    apiServer!.on('connection', (sock: net.Socket) => {
+      if (api === undefined) { sock.destroy(); return; }
+      const upstream = net.connect(api.port, api.host);
+      sock.pipe(upstream).pipe(sock);
+      const end = () => { sock.destroy(); upstream.destroy(); };
+      sock.on('error', end); upstream.on('error', end);
+      sock.resume();
+    });
+    applied.servers.push(metaServer!, apiServer!);
+  }
+
+  private async syncGateways(n: DesiredNetwork): Promise<void> {
+    const applied = this.networks.get(n.key)!;
+    const want = new Set(n.gateways.map((g) => `${g.address}/${g.prefix}`));
+    const lines: string[] = [];
+    for (const g of want) if (!applied.gateways.has(g)) lines.push(`addr add ${g} dev ${BRIDGE}`);
+    for (const g of applied.gateways) if (!want.has(g)) lines.push(`addr del ${g} dev ${BRIDGE}`);
+    await ipBatch(applied.ns, lines);
+    applied.gateways = want;
+  }
+
+  private async createInstances(list: readonly DesiredInstance[]): Promise<void> {
+    if (list.length === 0) return;
+    // namespaces, then the veths of all new instances of a network in one batch, then each instance's addresses
+    for (const inst of list) {
+      await run('ip', ['netns', 'del', inst.instanceId]);
+      await this.addNamespace(inst.instanceId);
+    }
+    const byNetwork = new Map<string, string[]>();
+    for (const inst of list) {
+      const ns = this.networks.get(inst.network)!.ns;
+      let lines = byNetwork.get(ns);
+      if (lines === undefined) byNetwork.set(ns, lines = []);
+      inst.enis.forEach((e, i) => {
+        lines!.push(`link add ${portName(e.eniId)} type veth peer name eth${i} netns ${inst.instanceId}`);
+        lines!.push(`link set ${portName(e.eniId)} master ${BRIDGE} up`);
+      });
+    }
+    for (const [ns, lines] of byNetwork) await ipBatch(ns, lines);
+    for (const inst of list) {
+      const lines: string[] = [];
+      inst.enis.forEach((e, i) => {
+        lines.push(`link set eth${i} address ${e.mac}`, `addr add ${e.ipText}/${e.prefix} dev eth${i}`, `link set eth${i} up`);
+      });
+      const primary = inst.enis[0];
+      if (primary !== undefined) lines.push(`route add default via ${primary.gateway} dev eth0`);
+      await ipBatch(inst.instanceId, lines);
+      this.instances.set(inst.instanceId, { network: inst.network, shape: shapeOf(inst), publicKey: '' });
+    }
+  }
+
+  private async removeInstance(iid: string): Promise<void> {
+    const applied = this.instances.get(iid);
+    applied?.sshd?.stop();
+    await this.deleteNamespace(iid);
+    this.instances.delete(iid);
+  }
+
+  private dropNetwork(key: string): void {
+    const n = this.networks.get(key);
+    if (n === undefined) return;
+    for (const s of n.servers) s.close();
+    this.networks.delete(key);
+  }
+
+  private async removeNetwork(key: string): Promise<void> {
+    const n = this.networks.get(key);
+    if (n === undefined) return;
+    this.dropNetwork(key);
+    await this.deleteNamespace(n.ns);
+  }
+
+  /** Brings the network's nftables (groups of every ENI, NAT) to the desired state; returns how many ENIs changed. */
+  private async syncRules(n: DesiredNetwork, members: readonly DesiredInstance[], desired: DesiredState): Promise<number> {
+    const applied = this.networks.get(n.key)!;
+    const wantEnis = new Map<string, { eni: DesiredEni; inst: DesiredInstance }>();
+    for (const inst of members) for (const eni of inst.enis) wantEnis.set(eniTag(eni.eniId), { eni, inst });
+    const script: string[] = [];
+    let changed = 0;
+    // ENIs gone
+    for (const [tag, old] of applied.enis) {
+      if (wantEnis.has(tag)) continue;
+      script.push(...removeEniScript(tag, old.ip, old.render));
+      applied.enis.delete(tag);
+      changed++;
+    }
+    // ENIs new or changed
+    const internetIf = n.kind === 'classic' ? INTERNET_IF : undefined;
+    for (const [tag, { eni }] of wantEnis) {
+      const { hash, plan } = this.planOf(eni, n.kind, desired);
+      const old = applied.enis.get(tag);
+      if (old !== undefined && old.hash === hash && old.ip === eni.ipText) continue;
+      const render = renderEni(tag, plan, internetIf === undefined ? {} : { internetIf });
+      if (old !== undefined) script.push(...removeEniScript(tag, old.ip, old.render));
+      script.push(...addEniScript(tag, eni.ipText, render));
+      applied.enis.set(tag, { ip: eni.ipText, hash, render, plan });
+      changed++;
+    }
+    // 1:1 NAT of public addresses (the primary ENI's address)
+    const wantNat = new Map<string, string>();
+    for (const inst of members) if (inst.publicIp !== '' && inst.enis[0] !== undefined) wantNat.set(inst.enis[0].ipText, inst.publicIp);
+    const routeLines: string[] = [];
+    const uplink = uplinkName(n.key);
+    for (const [priv, pub] of applied.nat) {
+      if (wantNat.get(priv) === pub) continue;
+      script.push(`delete element ip parapet_nat dnat_map { ${pub} }`, `delete element ip parapet_nat snat_map { ${priv} }`, `delete element inet parapet public_src { ${priv} }`);
+      routeLines.push(`route del ${pub}/32 dev ${uplink}`);
+      applied.nat.delete(priv);
+    }
+    for (const [priv, pub] of wantNat) {
+      if (applied.nat.get(priv) === pub) continue;
+      script.push(`add element ip parapet_nat dnat_map { ${pub} : ${priv} }`, `add element ip parapet_nat snat_map { ${priv} : ${pub} }`, `add element inet parapet public_src { ${priv} }`);
+      routeLines.push(`route replace ${pub}/32 via ${TRANSIT_NETWORK} dev ${uplink} onlink`);
+      applied.nat.set(priv, pub);
+      changed++;
+    }
+    if (script.length > 0) {
+      try {
+        await nftApply(applied.ns, script.join('\n') + '\n');
+      } catch (err) {
+        // what the kernel holds is now unknown: rebuild this network's tables from nothing next round
+        await nftApply(applied.ns, 'delete table inet parapet\ndelete table ip parapet_nat\n' + baseTables()).catch(() => undefined);
+        applied.enis.clear();
+        applied.nat.clear();
+        throw err;
+      }
+    }
+    for (const line of routeLines) await run('ip', ['-n', this.internetNs, ...line.split(' ')]);
+    if (changed > 0) {
+      // sessions the new rules no longer allow are cut (SPEC §1.3)
+      const plans = new Map<string, NftEniPlan>();
+      for (const e of applied.enis.values()) plans.set(e.ip, e.plan);
+      await cutDisallowed(applied.ns, plans, n.kind === 'classic', this.opts.log);
+    }
+    return changed;
+  }
+
+  private planOf(eni: DesiredEni, kind: 'vpc' | 'classic', desired: DesiredState): { hash: string; plan: NftEniPlan } {
+    const referenced = new Set<string>();
+    for (const g of eni.groups) {
+      if (g.type === 'normal' && g.innerAccessPolicy === 'Accept') referenced.add(g.groupId);
+      for (const r of g.rules) if (r.peer.kind === 'group') referenced.add(r.peer.groupId);
+    }
+    const memberKey = [...referenced].sort().map((g) => `${g}:${(desired.members.get(g) ?? []).join(',')}`).join(';');
+    const key = `${eni.ip}|${kind}|${groupsKey(eni.groups)}|${memberKey}`;
+    const cached = this.plans.get(eni.eniId);
+    if (cached !== undefined && cachedKeys.get(eni.eniId) === key) return cached;
+    const plan = planEni({ ip: eni.ip, networkType: kind, groups: eni.groups, members: (g) => desired.members.get(g) ?? [] });
+    const result = { hash: planHash(plan), plan };
+    this.plans.set(eni.eniId, result);
+    cachedKeys.set(eni.eniId, key);
+    return result;
+  }
+}
+
+const cachedKeys = new Map<string, string>();
+const groupKeys = new WeakMap<object, string>();
+
+function groupsKey(groups: DesiredEni['groups']): string {
+  return groups.map((g) => {
+    let k = groupKeys.get(g);
+    if (k === undefined) {
+      k = `${g.groupId}|${g.type}|${g.innerAccessPolicy}|${g.rules.map((r) => `${r.ruleId},${r.direction},${r.protocol},${r.portFrom}-${r.portTo},${r.srcPortFrom}-${r.srcPortTo},${r.policy},${r.priority},${r.nicType},${r.peer.kind === 'cidr' ? `${r.peer.range.base}/${r.peer.range.size}` : r.peer.groupId},${r.local === undefined ? '' : `${r.local.base}/${r.local.size}`}`).join(';')}`;
+      groupKeys.set(g, k);
+    }
+    return k;
+  }).join('\n');
+}
+
+/** What makes an instance's namespace: its network and ENIs (addresses, MACs); a change rebuilds it. */
+function shapeOf(inst: DesiredInstance): string {
+  return inst.network + '|' + inst.enis.map((e) => `${e.eniId}/${e.ipText}/${e.prefix}/${e.gateway}/${e.mac}`).join(',');
+}
+
+/** The tables of a network namespace, without any ENI: dispatch by address, NAT, the router's own input. */
+function baseTables(): string {
+  return `table inet parapet {
+  set public_src { type ipv4_addr; }
+  map eg_dispatch { type ipv4_addr : verdict; }
+  map in_dispatch { type ipv4_addr : verdict; }
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ct state established,related accept
+    ct state invalid drop
+    oifname "${INTERNET_IF}" ip saddr != @public_src drop
+    ip saddr vmap @eg_dispatch
+    ip daddr vmap @in_dispatch
+  }
+  chain input {
+    type filter hook input priority 0; policy drop;
+    ct state established,related accept
+    iifname "lo" accept
+    ip daddr { ${METADATA_ADDRESS}, ${API_ADDRESS} } tcp dport 80 accept
+    icmp type echo-request accept
+  }
+}
+table ip parapet_nat {
+  map dnat_map { type ipv4_addr : ipv4_addr; }
+  map snat_map { type ipv4_addr : ipv4_addr; }
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "${INTERNET_IF}" dnat to ip daddr map @dnat_map
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "${INTERNET_IF}" snat to ip saddr map @snat_map
+  }
+}
+`;
+}
+
+function addEniScript(tag: string, ip: string, r: NftEniRender): string[] {
+  const out: string[] = [];
+  for (const s of r.sets) out.push(`add set inet parapet ${s.name} { ${s.definition} }`);
+  for (const m of r.maps) out.push(`add map inet parapet ${m.name} { ${m.definition} }`);
+  for (const c of r.chains) out.push(`add chain inet parapet ${c.name}`);
+  for (const c of r.chains) for (const rule of c.rules) out.push(`add rule inet parapet ${c.name} ${rule}`);
+  out.push(`add element inet parapet eg_dispatch { ${ip} : jump eg_${tag} }`, `add element inet parapet in_dispatch { ${ip} : jump in_${tag} }`);
+  return out;
+}
+
+function removeEniScript(tag: string, ip: string, r: NftEniRender): string[] {
+  const out = [`delete element inet parapet eg_dispatch { ${ip} }`, `delete element inet parapet in_dispatch { ${ip} }`];
+  for (const c of r.chains) out.push(`flush chain inet parapet ${c.name}`);
+  for (const c of r.chains) out.push(`delete chain inet parapet ${c.name}`);
+  for (const m of r.maps) out.push(`delete map inet parapet ${m.name}`);
+  for (const s of r.sets) out.push(`delete set inet parapet ${s.name}`);
+  return out;
+}
+
+async function sysctls(ns: string, values: Record<string, string>): Promise<void> {
+  for (const [k, v] of Object.entries(values)) {
+    await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${k}=${v}`]);
+  }
+}
+
+function listNamespaces(): string[] {
+  try { return readdirSync('/run/netns'); } catch { return []; }
+}
+
+function readRegistry(stateDir: string): string[] {
+  const file = join(stateDir, REGISTRY);
+  if (!existsSync(file)) return [];
+  try { return JSON.parse(readFileSync(file, 'utf8')) as string[]; } catch { return []; }
+}
+
+/** Removes every namespace a (possibly dead) agent of `stateDir` made, and every `{prefix}*` namespace. */
+export async function cleanupNamespaces(stateDir: string, prefix: string): Promise<string[]> {
+  const removed: string[] = [];
+  const present = new Set(listNamespaces());
+  const registered = readRegistry(stateDir);
+  // instances first (their veths go with them), then networks, then the internet
+  const order = [...registered.filter((n) => !n.startsWith(prefix)), ...[...present].filter((n) => n.startsWith(prefix) && n !== internetNamespace(prefix)), internetNamespace(prefix)];
+  for (const ns of new Set(order)) {
+    if (!present.has(ns)) continue;
+    await run('ip', ['netns', 'del', ns]);
+    removed.push(ns);
+  }
+  if (existsSync(join(stateDir, REGISTRY))) rmSync(join(stateDir, REGISTRY));
+  return removed;
+}
+
+/** The machine can run the data plane: root, the tools, and a public pool that no host route overlaps. */
+export async function preflight(publicPool: string): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('the data plane needs root (network namespaces, nftables)');
+  for (const tool of ['ip', 'nft', 'conntrack']) {
+    const r = await run('sh', ['-c', `command -v ${tool}`]);
+    if (r.code !== 0) throw new Error(`the data plane needs \`${tool}\` (apt-get install iproute2 nftables conntrack)`);
+  }
+  const pool = parseCidr(publicPool);
+  if (pool === null) throw new Error(`the public address pool \`${publicPool}\` is not an IPv4 CIDR`);
+  const routes = JSON.parse(await must('ip', ['-j', 'route', 'show'])) as Array<{ dst: string }>;
+  for (const r of routes) {
+    if (r.dst === 'default') continue;
+    const dst = parseCidr(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
+    if (dst !== null && cidrOverlaps(dst, pool)) {
+      throw new Error(`the public address pool \`${publicPool}\` overlaps the host's route \`${r.dst}\`; choose another (PARAPET_PUBLIC_IP_POOL)`);
+    }
+  }
+}
