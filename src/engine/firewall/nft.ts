@@ -12,9 +12,14 @@
 // plan's fallback are dropped (a packet in one of them would get that verdict from the fallback
 // anyway) and touching boxes of one verdict are merged.
 //
+// Cost: adding a box scans the boxes so far, so a list is O(n²) in its boxes; 1,000 rules with
+// mostly distinct ports and CIDRs plan in a few milliseconds into fewer boxes than rules (those
+// with the fallback's verdict are gone).
+//
 // INVARIANT: within one protocol's list the boxes are pairwise disjoint, none carries the
-// fallback verdict, and they are sorted by (addrLo, portLo, srcLo); evaluatePlan relies on the
-// first two, planHash and the rendered text on the third.
+// fallback verdict, and they are sorted by (addrLo, portLo, srcLo). The kernel refuses
+// overlapping elements and evaluatePlan takes the first box that holds the packet, so both rely on
+// the first; the rendered text is deterministic by the third.
 //
 // Port semantics (model.ts): a rule's portFrom..portTo is matched against the packet's destination
 // port and srcPortFrom..srcPortTo against its source port, in both directions; an unset source
