@@ -61,7 +61,7 @@ interface AppliedNetwork {
   ns: string;
   gateways: Set<string>;
   /** per ENI tag: its address, plan hash and what was rendered (to remove it) */
-  enis: Map<string, { ip: string; hash: string; render: NftEniRender; plan: NftEniPlan }>;
+  enis: Map<string, { ip: string; hash: string; render: NftEniRender; plan: NftEniPlan; generation: number }>;
   /** private ip -> public ip */
   nat: Map<string, string>;
   servers: net.Server[];
@@ -392,10 +392,14 @@ export class Agent {
       const { hash, plan } = this.planOf(eni, n.kind, desired);
       const old = applied.enis.get(tag);
       if (old !== undefined && old.hash === hash && old.ip === eni.ipText) continue;
-      const render = renderEni(tag, plan, internetIf === undefined ? {} : { internetIf });
-      if (old !== undefined) script.push(...removeEniScript(tag, old.ip, old.render));
-      script.push(...addEniScript(tag, eni.ipText, render));
-      applied.enis.set(tag, { ip: eni.ipText, hash, render, plan });
+      const generation = old === undefined ? 0 : old.generation + 1;
+      const render = renderEni(tag, plan, { generation, ...(internetIf === undefined ? {} : { internetIf }) });
+      if (old !== undefined && old.ip === eni.ipText) script.push(...replaceEniScript(old.render, render));
+      else {
+        if (old !== undefined) script.push(...removeEniScript(tag, old.ip, old.render));
+        script.push(...addEniScript(tag, eni.ipText, render));
+      }
+      applied.enis.set(tag, { ip: eni.ipText, hash, render, plan, generation });
       changed++;
     }
     // 1:1 NAT of public addresses (the primary ENI's address)
@@ -475,7 +479,7 @@ function shapeOf(inst: DesiredInstance): string {
 }
 
 /** The tables of a network namespace, without any ENI: dispatch by address, NAT, the router's own input. */
-function baseTables(): string {
+export function baseTables(): string {
   return `table inet parapet {
   set public_src { type ipv4_addr; }
   map eg_dispatch { type ipv4_addr : verdict; }
@@ -511,7 +515,7 @@ table ip parapet_nat {
 `;
 }
 
-function addEniScript(tag: string, ip: string, r: NftEniRender): string[] {
+export function addEniScript(tag: string, ip: string, r: NftEniRender): string[] {
   const out: string[] = [];
   for (const s of r.sets) out.push(`add set inet parapet ${s.name} { ${s.definition} }`);
   for (const m of r.maps) out.push(`add map inet parapet ${m.name} { ${m.definition} }`);
@@ -521,7 +525,27 @@ function addEniScript(tag: string, ip: string, r: NftEniRender): string[] {
   return out;
 }
 
-function removeEniScript(tag: string, ip: string, r: NftEniRender): string[] {
+/**
+ * A changed ENI at the same address: its chains are refilled and point at maps of the next
+ * generation; the dispatch maps are not touched. (nft reads every element of a table before
+ * changing elements of a map: at 500 ENIs × 1,000 rules that is ~0.85 s, against ~70 ms for
+ * this.)
+ */
+export function replaceEniScript(old: NftEniRender, next: NftEniRender): string[] {
+  const out: string[] = [];
+  const keep = new Set(next.chains.map((c) => c.name));
+  for (const c of old.chains) out.push(`flush chain inet parapet ${c.name}`);
+  for (const m of old.maps) out.push(`delete map inet parapet ${m.name}`);
+  for (const s of old.sets) out.push(`delete set inet parapet ${s.name}`);
+  for (const c of old.chains) if (!keep.has(c.name)) out.push(`delete chain inet parapet ${c.name}`);
+  for (const s of next.sets) out.push(`add set inet parapet ${s.name} { ${s.definition} }`);
+  for (const m of next.maps) out.push(`add map inet parapet ${m.name} { ${m.definition} }`);
+  for (const c of next.chains) out.push(`add chain inet parapet ${c.name}`);
+  for (const c of next.chains) for (const rule of c.rules) out.push(`add rule inet parapet ${c.name} ${rule}`);
+  return out;
+}
+
+export function removeEniScript(tag: string, ip: string, r: NftEniRender): string[] {
   const out = [`delete element inet parapet eg_dispatch { ${ip} }`, `delete element inet parapet in_dispatch { ${ip} }`];
   for (const c of r.chains) out.push(`flush chain inet parapet ${c.name}`);
   for (const c of r.chains) out.push(`delete chain inet parapet ${c.name}`);

@@ -87,7 +87,9 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     const localRanges = [`${target.ip}/32`, '172.20.5.0/24', '172.20.9.0/24'];
 
     let sportCounter = 0;
-    const nextSport = () => (chance(0.5) ? 20000 : 40000) + (sportCounter++ % 9999);
+    // even ports for first tries, the odd one above for a retry: never a tuple conntrack has seen
+    const nextSport = () => (chance(0.5) ? 20000 : 40000) + 2 * (sportCounter++ % 4999);
+    let retried = 0;
     const mismatches: string[] = [];
     let cases = 0;
     const tally = new Map<string, number>();
@@ -133,7 +135,17 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
         const peer = pick(peers);
         flows.push(chance(0.5) ? { from: peer, to: T, protocol, port, sport: nextSport() } : { from: T, to: peer, protocol, port, sport: nextSport() });
       }
-      const results = await Promise.all(flows.map(async (f) => ({ flow: f, kernel: await send(f), expected: await expect(f) })));
+      const results = await Promise.all(flows.map(async (f) => {
+        const expected = await expect(f);
+        let kernel = await send(f, PROBE_MS);
+        // a packet that is merely slow on a loaded machine is not a disagreement: a drop the
+        // engine calls an accept is sent once more, from the next port, with a long timeout
+        if (kernel === 'drop' && expected.verdict === 'accept' && f.sport + 1 !== 45001) {
+          retried++;
+          kernel = await send({ ...f, sport: f.sport + 1 }, 3000);
+        }
+        return { flow: f, kernel, expected };
+      }));
       for (const r of results) {
         cases++;
         const k = `${r.flow.protocol} ${r.flow.from.kind}->${r.flow.to.kind} ${r.kernel}`;
@@ -145,7 +157,7 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
       }
       if (mismatches.length > 3) break;
     }
-    t.diagnostic(`${cases} cases, ${mismatches.length} mismatches; ${[...tally].sort().map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+    t.diagnostic(`${cases} cases, ${mismatches.length} mismatches, ${retried} slow first tries; ${[...tally].sort().map(([k, n]) => `${k}: ${n}`).join(', ')}`);
     // both verdicts must be well represented, or the comparison says little
     const accepted = [...tally].filter(([k]) => k.endsWith('accept')).reduce((a, [, n]) => a + n, 0);
     assert.ok(accepted > cases * 0.2 && accepted < cases * 0.8, `accepted ${accepted} of ${cases}`);
@@ -153,18 +165,18 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     assert.ok(cases >= 300, `${cases} cases`);
 
     /** What the kernel does with the flow: 'accept' when it got through (and back). */
-    async function send(f: Flow): Promise<'accept' | 'drop'> {
+    async function send(f: Flow, timeoutMs: number): Promise<'accept' | 'drop'> {
       // the address the sender uses: a public one when crossing the internet
       const dest = f.to.kind === 'instance' && f.from.kind === 'internet' ? f.to.publicIp! : f.to.ip;
       const ns = f.from.kind === 'internet' ? dp.internetNs : f.from.id!;
       const local = f.from.kind === 'internet' ? { localAddress: f.from.ip, localPort: f.sport } : { localPort: f.sport };
       if (f.protocol === 'icmp') {
-        const args = ['ping', '-n', '-q', '-c', '1', '-W', '1', ...(f.from.kind === 'internet' ? ['-I', f.from.ip] : []), dest];
+        const args = ['ping', '-n', '-q', '-c', '1', '-W', String(Math.ceil(timeoutMs / 1000)), ...(f.from.kind === 'internet' ? ['-I', f.from.ip] : []), dest];
         return (await nsExec(ns, args, 5000)).code === 0 ? 'accept' : 'drop';
       }
       const p = await probers.in(ns);
-      if (f.protocol === 'tcp') return (await p.tcpConnect(dest, f.port, PROBE_MS, local)) === 'open' ? 'accept' : 'drop';
-      return (await p.udpProbe(dest, f.port, PROBE_MS, local)) ? 'accept' : 'drop';
+      if (f.protocol === 'tcp') return (await p.tcpConnect(dest, f.port, timeoutMs, local)) === 'open' ? 'accept' : 'drop';
+      return (await p.udpProbe(dest, f.port, timeoutMs, local)) ? 'accept' : 'drop';
     }
 
     /** The engine's word: the sender's egress and the receiver's ingress, each by CheckNetworkAccess. */

@@ -1,0 +1,171 @@
+// bench/dataplane: the data plane on this machine (Linux, root), in one run:
+//  1. propagation: from an AuthorizeSecurityGroup response to the first packet the kernel lets
+//     through (a TCP connect fired every 5 ms from another instance; p50 and p99 over 40 rules);
+//  2. nft apply: the agent's transaction building 10, 100 and 500 ENIs with 1,000 rules each
+//     (5 groups × 200 realistic rules, bench/lib/rules.ts) into a scratch namespace, the planning
+//     and rendering before it, and one ENI's rules replaced among 500 (what a rule change costs);
+//  3. TCP connections per second between two instances with no rules (the intra-group allowance)
+//     and with 1,000 rules acting on the receiver (decided by its verdict maps), alternating rounds.
+// Goals: p99 propagation < 500 ms; 1,000-rule connection rate >= 0.9 of no rules.
+//   sudo npx tsx bench/dataplane.ts        (BENCH_SECONDS=N per connection-rate round, default 5)
+import EcsModule from '@alicloud/ecs20140526';
+import { prng } from '../test/helpers/prng.ts';
+import { ruleGenerator } from './lib/rules.ts';
+import { dataplaneAvailability, run } from '../test/helpers/netns.ts';
+import { startDataplaneServer, Tenant, Probers, type Perm } from '../test/helpers/dataplane.ts';
+import { planEni, renderEni } from '../src/engine/firewall/nft.ts';
+import { baseTables, addEniScript, replaceEniScript } from '../src/dataplane/agent.ts';
+import { nftApply } from '../src/dataplane/sh.ts';
+import { intToIp } from '../src/engine/cidr.ts';
+import type { FwRule } from '../src/engine/firewall/index.ts';
+
+const $ = EcsModule;
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const R = 'cn-beijing';
+const avail = dataplaneAvailability();
+if (!avail.ok) { console.error(`bench/dataplane needs root and ip/nft/conntrack/ping: ${avail.reason}`); process.exit(1); }
+
+const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!; };
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+// ---------------------------------------------------------------------------------------------
+// 2. nft apply time (no server: the agent's own script builders, in a scratch namespace)
+async function nftApplyTimes(): Promise<void> {
+  const gen = ruleGenerator(prng(7));
+  const groups = gen.eni(5, 200);
+  const ns = `pbench-nft-${process.pid}`;
+  await run('ip', ['netns', 'add', ns]);
+  try {
+    for (const count of [10, 100, 500]) {
+      await nftApply(ns, 'table inet parapet {}\ndelete table inet parapet\ntable ip parapet_nat {}\ndelete table ip parapet_nat\n' + baseTables());
+      const t0 = performance.now();
+      const enis = Array.from({ length: count }, (_, i) => {
+        const ip = 0x0a000000 + 0x010000 + i + 2;
+        const tag = `e${i.toString(16).padStart(6, '0')}`;
+        const plan = planEni({ ip, networkType: 'vpc', groups, members: () => [] });
+        return { tag, ip: intToIp(ip), render: renderEni(tag, plan, { generation: 0 }) };
+      });
+      const script = enis.flatMap((e) => addEniScript(e.tag, e.ip, e.render)).join('\n') + '\n';
+      const planned = performance.now() - t0;
+      const elements = enis.reduce((a, e) => a + e.render.maps.reduce((b, m) => b + (m.definition.match(/ : (accept|drop|return)/g)?.length ?? 0), 0), 0);
+      const t1 = performance.now();
+      await nftApply(ns, script);
+      const applied = performance.now() - t1;
+      // one ENI's rules replaced (a rule changed in one of its groups) among all of them
+      const changed = [...groups.slice(0, 4), { ...groups[4]!, rules: [...groups[4]!.rules.slice(1), { ...groups[4]!.rules[0]!, portFrom: 4444, portTo: 4444 } as FwRule] }];
+      const e0 = enis[0]!;
+      const t2 = performance.now();
+      const render = renderEni(e0.tag, planEni({ ip: 0x0a010002, networkType: 'vpc', groups: changed, members: () => [] }), { generation: 1 });
+      await nftApply(ns, replaceEniScript(e0.render, render).join('\n') + '\n');
+      const one = performance.now() - t2;
+      console.log(`nft: ${String(count).padStart(3)} ENIs × 1,000 rules (${elements} map elements, ${(script.length / 1e6).toFixed(1)} MB script): plan+render ${ms(planned)}, nft -f ${ms(applied)}; one ENI changed among them: ${ms(one)}`);
+    }
+  } finally {
+    await run('ip', ['netns', 'del', ns]);
+  }
+}
+
+/** The engine's rule as an API permission (group peers become CIDRs: the groups don't exist here). */
+function asPermission(r: FwRule): Perm {
+  const ported = r.protocol === 'tcp' || r.protocol === 'udp';
+  const cidr = r.peer.kind === 'cidr' ? `${intToIp(r.peer.range.base)}/${32 - Math.log2(r.peer.range.size)}` : '10.99.0.0/16';
+  const p: Perm = { ipProtocol: r.protocol, portRange: ported ? `${r.portFrom}/${r.portTo}` : '-1/-1', policy: r.policy, priority: String(Math.min(100, r.priority)) };
+  p[r.direction === 'ingress' ? 'sourceCidrIp' : 'destCidrIp'] = cidr;
+  if (ported && !(r.srcPortFrom === 1 && r.srcPortTo === 65535)) p['sourcePortRange'] = `${r.srcPortFrom}/${r.srcPortTo}`;
+  return p;
+}
+
+async function main(): Promise<void> {
+  await nftApplyTimes();
+
+  const dp = await startDataplaneServer(`pbench${process.pid % 1000}-`, { PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION: '100' });
+  const probers = new Probers();
+  try {
+    const c = dp.clients();
+    const me = new Tenant(c.ecs, c.vpc, R);
+    const { vpcId, vSwitchId } = await me.network('10.40.0.0/16', '10.40.1.0/24', 'cn-beijing-a');
+
+    // 1. propagation
+    const target = await me.group(vpcId);
+    const clientGroup = await me.group(vpcId);
+    const srv = await me.instance({ vSwitchId, groups: [target] });
+    const cli = await me.instance({ vSwitchId, groups: [clientGroup] });
+    await dp.settle();
+    const ps = await probers.in(srv.id);
+    const pc = await probers.in(cli.id);
+    const PORTS = Array.from({ length: 40 }, (_, i) => 10001 + i);
+    for (const port of PORTS) await ps.tcpListen(port);
+    const delays: number[] = [];
+    for (const port of PORTS) {
+      if (await pc.tcpConnect(srv.ip, port, 200) !== 'timeout') throw new Error(`port ${port} is open before its rule`);
+      await me.ingress(target, [{ ipProtocol: 'tcp', portRange: `${port}/${port}`, sourceCidrIp: `${cli.ip}/32` }]);
+      const t0 = performance.now();
+      const first = await new Promise<number>((resolve, reject) => {
+        let done = false;
+        const fire = () => {
+          if (done) return;
+          const started = performance.now() - t0;
+          if (started > 5000) { done = true; reject(new Error(`port ${port} still closed 5 s after its rule`)); return; }
+          pc.tcpConnect(srv.ip, port, 300).then((r) => { if (r === 'open' && !done) { done = true; resolve(started); } }, reject);
+          setTimeout(fire, 5);
+        };
+        fire();
+      });
+      delays.push(first);
+      await dp.settle();
+    }
+    console.log(`propagation, AuthorizeSecurityGroup response -> first packet through (${delays.length} rules, probes every 5 ms): p50 ${ms(quantile(delays, 0.5))}, p99 ${ms(quantile(delays, 0.99))}, max ${ms(Math.max(...delays))}  (goal p99 < 500 ms)`);
+
+    // 3. connection rate: no rules (a shared empty group) vs 1,000 rules on the receiver
+    const empty = await me.group(vpcId);
+    const a = await me.instance({ vSwitchId, groups: [empty] });
+    const b = await me.instance({ vSwitchId, groups: [empty] });
+    const gen = ruleGenerator(prng(11));
+    const loaded: string[] = [];
+    for (let g = 0; g < 5; g++) {
+      const id = await me.group(vpcId);
+      loaded.push(id);
+      // the random drops rank below priority 1, so the one accept for the client decides its connections
+      // (identical rules would be stored once: draw until the group has its count of distinct ones)
+      const byKey = new Map<string, Perm>();
+      for (let i = 0; byKey.size < (g === 4 ? 199 : 200); i++) {
+        const r = gen.randomRule(id, i, []);
+        const p = asPermission(r.policy === 'drop' ? { ...r, priority: Math.max(2, r.priority) } : r);
+        byKey.set(JSON.stringify({ ...p, policy: undefined, priority: undefined }), p);
+      }
+      const perms = [...byKey.values()];
+      if (g === 4) perms.push({ ipProtocol: 'tcp', portRange: '8080/8080', sourceCidrIp: `${a.ip}/32`, priority: '1' });
+      const ingress = perms.filter((p) => 'sourceCidrIp' in p);
+      const egress = perms.filter((p) => 'destCidrIp' in p);
+      for (let i = 0; i < ingress.length; i += 100) await me.ingress(id, ingress.slice(i, i + 100));
+      for (let i = 0; i < egress.length; i += 100) await me.egress(id, egress.slice(i, i + 100));
+    }
+    let ruleCount = 0;
+    for (const id of loaded) ruleCount += (await me.ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: id }))).body!.permissions!.permission!.length;
+    await dp.settle();
+    const pa = await probers.in(a.id);
+    await (await probers.in(b.id)).tcpListen(8080);
+    await pa.tcpConnectRate(b.ip, 8080, 1000, 4); // warm-up (JIT)
+    const setRules = async (on: boolean) => {
+      await me.ecs.modifyInstanceAttribute(new $.ModifyInstanceAttributeRequest({ instanceId: b.id, securityGroupIds: on ? loaded : [empty] }));
+      await dp.settle();
+      if (await pa.tcpConnect(b.ip, 8080, 1000) !== 'open') throw new Error('the port should be open');
+    };
+    const rates: Record<'none' | 'loaded', number[]> = { none: [], loaded: [] };
+    for (let round = 1; round <= 3; round++) {
+      for (const mode of ['none', 'loaded'] as const) {
+        await setRules(mode === 'loaded');
+        const r = await pa.tcpConnectRate(b.ip, 8080, SECONDS * 1000, 4);
+        rates[mode].push(r.connections / r.seconds);
+        console.log(`round ${round}: ${mode === 'none' ? 'no rules        ' : `${ruleCount} rules      `} ${Math.round(r.connections / r.seconds)} connections/s (${r.failures} failed)`);
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    console.log(`TCP connections/s between two instances: no rules ${Math.round(mean(rates.none))}, ${ruleCount} rules ${Math.round(mean(rates.loaded))}; ratio ${(mean(rates.loaded) / mean(rates.none)).toFixed(3)} (goal >= 0.9)`);
+  } finally {
+    await probers.closeAll();
+    await dp.stop();
+  }
+}
+
+main().catch((e: unknown) => { console.error(e); process.exit(1); });
