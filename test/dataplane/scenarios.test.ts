@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import EcsModule from '@alicloud/ecs20140526';
 import { rootTestOptions, ping } from '../helpers/netns.ts';
-import { startDataplaneServer, Tenant, Probers, addInternetAddresses, leftovers, type DataplaneServer } from '../helpers/dataplane.ts';
+import { startDataplaneServer, Tenant, Probers, addInternetAddresses, leftovers, LINUX, type DataplaneServer } from '../helpers/dataplane.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
 import { ROOT } from '../helpers/server.ts';
 
@@ -221,6 +221,62 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
     await dp.settle();
     assert.equal(await p1.tcpHeldEcho(h2, 300), false, 'the established session ends with the membership');
     assert.equal(await p1.tcpConnect(m2.ip, 7100), 'timeout');
+  });
+
+  test('a secondary ENI is a second interface with its own groups; AllocatePublicIpAddress opens the internet path', async () => {
+    const web = await me.group(net.vpcId);
+    await me.ingress(web, [{ ipProtocol: 'tcp', portRange: '8443/8443', sourceCidrIp: '0.0.0.0/0' }]);
+    const closed = await me.group(net.vpcId);
+    const host = await inst({ vSwitchId: net.vSwitchId, groups: [closed] });
+    const peer = await inst({ vSwitchId: net.vSwitchId, groups: [await me.group(net.vpcId)] });
+    const eni = (await me.ecs.createNetworkInterface(new $.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: net.vSwitchId, securityGroupId: web }))).body!;
+    await me.ecs.attachNetworkInterface(new $.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: eni.networkInterfaceId, instanceId: host.id }));
+    await dp.settle();
+    const eniIp = (await me.ecs.describeNetworkInterfaces(new $.DescribeNetworkInterfacesRequest({ regionId: R, networkInterfaceId: [eni.networkInterfaceId!] }))).body!.networkInterfaceSets!.networkInterfaceSet![0]!.privateIpAddress!;
+    await (await probers.in(host.id)).tcpListen(8443);
+    const pp = await probers.in(peer.id);
+    assert.equal(await pp.tcpConnect(eniIp, 8443), 'open', 'the secondary ENI\'s group opens its address');
+    assert.equal(await pp.tcpConnect(host.ip, 8443), 'timeout', 'the primary ENI keeps its own groups');
+
+    // a public address allocated later: the internet reaches the instance as its rules say
+    const g = await me.group(net.vpcId);
+    await me.ingress(g, [{ ipProtocol: 'tcp', portRange: '8443/8443', sourceCidrIp: `${ALLOWED}/32` }]);
+    const none = await inst({ vSwitchId: net.vSwitchId, groups: [g] });
+    await assert.rejects(me.ecs.allocatePublicIpAddress(new $.AllocatePublicIpAddressRequest({ instanceId: none.id })), { code: 'InvalidInternetMaxBandwidthOut.ValueNotSupported' });
+    // CreateInstance with bandwidth, then the address, then the start: the real service's order
+    const lateId = (await me.ecs.createInstance(new $.CreateInstanceRequest({ regionId: R, imageId: LINUX, instanceType: 'ecs.g5.large', vSwitchId: net.vSwitchId, securityGroupId: g, internetMaxBandwidthOut: 5 }))).body!.instanceId!;
+    made.push(lateId);
+    const late = { id: lateId };
+    const allocated = (await me.ecs.allocatePublicIpAddress(new $.AllocatePublicIpAddressRequest({ instanceId: late.id }))).body!.ipAddress!;
+    await me.ecs.startInstance(new $.StartInstanceRequest({ instanceId: late.id }));
+    assert.match(allocated, /^203\.0\.113\./);
+    assert.equal((await me.ecs.allocatePublicIpAddress(new $.AllocatePublicIpAddressRequest({ instanceId: late.id }))).body!.ipAddress, allocated, 'a second call returns the same address');
+    await dp.settle();
+    await addInternetAddresses(dp.internetNs, [ALLOWED]);
+    await (await probers.in(late.id)).tcpListen(8443);
+    assert.equal(await (await probers.in(dp.internetNs)).tcpConnect(allocated, 8443, 1500, { localAddress: ALLOWED }), 'open');
+  });
+
+  test('classic network: internet-NIC rules govern the internet, intranet rules the internal network', async () => {
+    const g = await me.group(undefined);
+    const other = await inst({ groups: [await me.group(undefined)] });
+    await me.ingress(g, [
+      { ipProtocol: 'tcp', portRange: '8081/8081', sourceCidrIp: '0.0.0.0/0', nicType: 'internet' },
+      { ipProtocol: 'tcp', portRange: '8082/8082', sourceCidrIp: `${other.ip}/32`, nicType: 'intranet' },
+    ]);
+    const c = await inst({ groups: [g], publicIp: true });
+    await dp.settle();
+    await addInternetAddresses(dp.internetNs, [ALLOWED]);
+    const pc = await probers.in(c.id);
+    await pc.tcpListen(8081);
+    await pc.tcpListen(8082);
+    const internet = await probers.in(dp.internetNs);
+    const from = { localAddress: ALLOWED };
+    assert.equal(await internet.tcpConnect(c.publicIp, 8081, 1500, from), 'open', 'internet rule, from the internet');
+    assert.equal(await internet.tcpConnect(c.publicIp, 8082, 700, from), 'timeout', 'intranet rule, from the internet');
+    const po = await probers.in(other.id);
+    assert.equal(await po.tcpConnect(c.ip, 8082), 'open', 'intranet rule, from the internal network');
+    assert.equal(await po.tcpConnect(c.ip, 8081), 'timeout', 'internet rule, from the internal network');
   });
 
   test('a stopped instance loses its namespace and gets it back when started', async () => {
