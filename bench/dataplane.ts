@@ -3,18 +3,22 @@
 //     through (a TCP connect fired every 5 ms from another instance; p50 and p99 over 40 rules);
 //  2. nft apply: the agent's transaction building 10, 100 and 500 ENIs with 1,000 rules each
 //     (5 groups × 200 realistic rules, bench/lib/rules.ts) into a scratch namespace, the planning
-//     and rendering before it, and one ENI's rules replaced among 500 (what a rule change costs);
+//     and rendering before it, and a rule changed in one group; once with every ENI in the same
+//     groups (maps shared) and once with a rule set of its own per ENI (nothing shared);
 //  3. TCP connections per second between two instances with no rules (the intra-group allowance)
 //     and with 1,000 rules acting on the receiver (decided by its verdict maps), alternating rounds.
 // Goals: p99 propagation < 500 ms; 1,000-rule connection rate >= 0.9 of no rules.
-//   sudo npx tsx bench/dataplane.ts        (BENCH_SECONDS=N per connection-rate round, default 5)
+//   sudo npx tsx bench/dataplane.ts        (BENCH_SECONDS=N per connection-rate round, default 5;
+//                                            BENCH_ONLY=nft: part 2 alone)
 import EcsModule from '@alicloud/ecs20140526';
 import { prng } from '../test/helpers/prng.ts';
 import { ruleGenerator } from './lib/rules.ts';
 import { dataplaneAvailability, run } from '../test/helpers/netns.ts';
 import { startDataplaneServer, Tenant, Probers, type Perm } from '../test/helpers/dataplane.ts';
-import { planEni, renderEni } from '../src/engine/firewall/nft.ts';
-import { baseTables, addEniScript, replaceEniScript } from '../src/dataplane/agent.ts';
+import { renderEni } from '../src/engine/firewall/nft.ts';
+import { PlanCache } from '../src/dataplane/plans.ts';
+import { baseTables } from '../src/dataplane/agent.ts';
+import { NftTableState, shareRender } from '../src/dataplane/nft-state.ts';
 import { nftApply } from '../src/dataplane/sh.ts';
 import { intToIp } from '../src/engine/cidr.ts';
 import type { FwRule } from '../src/engine/firewall/index.ts';
@@ -29,36 +33,47 @@ const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) =>
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 // ---------------------------------------------------------------------------------------------
-// 2. nft apply time (no server: the agent's own script builders, in a scratch namespace)
+// 2. nft apply time (no server: the agent's own table state and scripts, in a scratch namespace)
 async function nftApplyTimes(): Promise<void> {
   const gen = ruleGenerator(prng(7));
-  const groups = gen.eni(5, 200);
+  const fleet = gen.eni(5, 200);
   const ns = `pbench-nft-${process.pid}`;
   await run('ip', ['netns', 'add', ns]);
   try {
-    for (const count of [10, 100, 500]) {
-      await nftApply(ns, 'table inet parapet {}\ndelete table inet parapet\ntable ip parapet_nat {}\ndelete table ip parapet_nat\n' + baseTables());
-      const t0 = performance.now();
-      const enis = Array.from({ length: count }, (_, i) => {
-        const ip = 0x0a000000 + 0x010000 + i + 2;
-        const tag = `e${i.toString(16).padStart(6, '0')}`;
-        const plan = planEni({ ip, networkType: 'vpc', groups, members: () => [] });
-        return { tag, ip: intToIp(ip), render: renderEni(tag, plan, { generation: 0 }) };
-      });
-      const script = enis.flatMap((e) => addEniScript(e.tag, e.ip, e.render)).join('\n') + '\n';
-      const planned = performance.now() - t0;
-      const elements = enis.reduce((a, e) => a + e.render.maps.reduce((b, m) => b + (m.definition.match(/ : (accept|drop|return)/g)?.length ?? 0), 0), 0);
-      const t1 = performance.now();
-      await nftApply(ns, script);
-      const applied = performance.now() - t1;
-      // one ENI's rules replaced (a rule changed in one of its groups) among all of them
-      const changed = [...groups.slice(0, 4), { ...groups[4]!, rules: [...groups[4]!.rules.slice(1), { ...groups[4]!.rules[0]!, portFrom: 4444, portTo: 4444 } as FwRule] }];
-      const e0 = enis[0]!;
-      const t2 = performance.now();
-      const render = renderEni(e0.tag, planEni({ ip: 0x0a010002, networkType: 'vpc', groups: changed, members: () => [] }), { generation: 1 });
-      await nftApply(ns, replaceEniScript(e0.render, render).join('\n') + '\n');
-      const one = performance.now() - t2;
-      console.log(`nft: ${String(count).padStart(3)} ENIs × 1,000 rules (${elements} map elements, ${(script.length / 1e6).toFixed(1)} MB script): plan+render ${ms(planned)}, nft -f ${ms(applied)}; one ENI changed among them: ${ms(one)}`);
+    for (const mode of ['shared', 'distinct'] as const) {
+      for (const count of [10, 100, 500]) {
+        await nftApply(ns, 'table inet parapet {}\ndelete table inet parapet\ntable ip parapet_nat {}\ndelete table ip parapet_nat\n' + baseTables());
+        const table = new NftTableState();
+        const plans = new PlanCache(); // the agent's: ENIs of the same groups share a plan
+        const none = new Map<string, number[]>();
+        // shared: every ENI in the same 5 groups (a fleet); distinct: every ENI its own 1,000 rules
+        const groupsOf = Array.from({ length: count }, () => (mode === 'shared' ? fleet : gen.eni(5, 200)));
+        const t0 = performance.now();
+        const script: string[] = [];
+        const enis = groupsOf.map((groups, i) => {
+          const ip = 0x0a010002 + i;
+          const tag = `e${i.toString(16).padStart(6, '0')}`;
+          table.upsert(tag, intToIp(ip), shareRender(renderEni(tag, plans.get({ ip, groups }, 'vpc', none).plan, {})), script);
+          return { tag, ip, groups };
+        });
+        table.collect(script);
+        const planned = performance.now() - t0;
+        const text = script.join('\n') + '\n';
+        const t1 = performance.now();
+        await nftApply(ns, text);
+        const applied = performance.now() - t1;
+        // a rule changed in one group: every ENI in that group is re-planned and re-pointed
+        const change = (groups: typeof fleet) => [...groups.slice(0, 4), { ...groups[4]!, rules: [...groups[4]!.rules.slice(1), { ...groups[4]!.rules[0]!, portFrom: 4444, portTo: 4444 } as FwRule] }];
+        const affected = mode === 'shared' ? enis : enis.slice(0, 1);
+        const t2 = performance.now();
+        const step: string[] = [];
+        const changedGroups = new Map(affected.map((e) => [e.groups, change(e.groups)]));
+        for (const e of affected) table.upsert(e.tag, intToIp(e.ip), shareRender(renderEni(e.tag, plans.get({ ip: e.ip, groups: changedGroups.get(e.groups)! }, 'vpc', none).plan, {})), step);
+        table.collect(step);
+        await nftApply(ns, step.join('\n') + '\n');
+        const one = performance.now() - t2;
+        console.log(`nft, ${mode === 'shared' ? 'one shared rule set  ' : 'a rule set per ENI   '}: ${String(count).padStart(3)} ENIs × 1,000 rules (${table.objectCount} maps and sets, ${(text.length / 1e6).toFixed(1)} MB script): plan+render ${ms(planned)}, nft -f ${ms(applied)}; a rule changed in one group (${affected.length} ENI${affected.length > 1 ? 's' : ''} re-planned): ${ms(one)}`);
+      }
     }
   } finally {
     await run('ip', ['netns', 'del', ns]);
@@ -75,8 +90,39 @@ function asPermission(r: FwRule): Perm {
   return p;
 }
 
+/**
+ * For each port: `authorize` opens it (or, with `closes`, drops it) through the API, then a TCP
+ * connect is fired every 5 ms until one gets through (is dropped); the delay is from the API
+ * response to the start of the first connect that shows the new rule (an upper bound, within 5 ms).
+ */
+async function propagation(ports: readonly number[], authorize: (port: number) => Promise<void>, client: Awaited<ReturnType<Probers['in']>>, ip: string, settle: () => Promise<void>, opts: { before?: () => Promise<void>; closes?: boolean } = {}): Promise<number[]> {
+  const delays: number[] = [];
+  const wanted = opts.closes === true ? 'timeout' : 'open';
+  for (const port of ports) {
+    if (opts.before !== undefined) await opts.before();
+    if (await client.tcpConnect(ip, port, 300) === wanted) throw new Error(`port ${port} is already ${wanted === 'open' ? 'open' : 'closed'} before its rule`);
+    await authorize(port);
+    const t0 = performance.now();
+    const first = await new Promise<number>((resolve, reject) => {
+      let done = false;
+      const fire = () => {
+        if (done) return;
+        const started = performance.now() - t0;
+        if (started > 5000) { done = true; reject(new Error(`port ${port} still closed 5 s after its rule`)); return; }
+        client.tcpConnect(ip, port, 300).then((r) => { if (r === wanted && !done) { done = true; resolve(started); } }, reject);
+        setTimeout(fire, 5);
+      };
+      fire();
+    });
+    delays.push(first);
+    await settle();
+  }
+  return delays;
+}
+
 async function main(): Promise<void> {
   await nftApplyTimes();
+  if (process.env['BENCH_ONLY'] === 'nft') return;
 
   const dp = await startDataplaneServer(`pbench${process.pid % 1000}-`, { PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION: '100' });
   const probers = new Probers();
@@ -95,25 +141,7 @@ async function main(): Promise<void> {
     const pc = await probers.in(cli.id);
     const PORTS = Array.from({ length: 40 }, (_, i) => 10001 + i);
     for (const port of PORTS) await ps.tcpListen(port);
-    const delays: number[] = [];
-    for (const port of PORTS) {
-      if (await pc.tcpConnect(srv.ip, port, 200) !== 'timeout') throw new Error(`port ${port} is open before its rule`);
-      await me.ingress(target, [{ ipProtocol: 'tcp', portRange: `${port}/${port}`, sourceCidrIp: `${cli.ip}/32` }]);
-      const t0 = performance.now();
-      const first = await new Promise<number>((resolve, reject) => {
-        let done = false;
-        const fire = () => {
-          if (done) return;
-          const started = performance.now() - t0;
-          if (started > 5000) { done = true; reject(new Error(`port ${port} still closed 5 s after its rule`)); return; }
-          pc.tcpConnect(srv.ip, port, 300).then((r) => { if (r === 'open' && !done) { done = true; resolve(started); } }, reject);
-          setTimeout(fire, 5);
-        };
-        fire();
-      });
-      delays.push(first);
-      await dp.settle();
-    }
+    const delays = await propagation(PORTS, (port) => me.ingress(target, [{ ipProtocol: 'tcp', portRange: `${port}/${port}`, sourceCidrIp: `${cli.ip}/32` }]), pc, srv.ip, dp.settle);
     console.log(`propagation, AuthorizeSecurityGroup response -> first packet through (${delays.length} rules, probes every 5 ms): p50 ${ms(quantile(delays, 0.5))}, p99 ${ms(quantile(delays, 0.99))}, max ${ms(Math.max(...delays))}  (goal p99 < 500 ms)`);
 
     // 3. connection rate: no rules (a shared empty group) vs 1,000 rules on the receiver
@@ -162,6 +190,27 @@ async function main(): Promise<void> {
     }
     const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
     console.log(`TCP connections/s between two instances: no rules ${Math.round(mean(rates.none))}, ${ruleCount} rules ${Math.round(mean(rates.loaded))}; ratio ${(mean(rates.loaded) / mean(rates.none)).toFixed(3)} (goal >= 0.9)`);
+
+    // propagation again, to the ENI with 1,000 rules: a drop for the client on a port it reaches
+    // (the random rules open nearly everything); each new rule replaces one of the group's 200
+    await setRules(true);
+    const pb = await probers.in(b.id);
+    const heavyPorts: number[] = [];
+    for (let port = 11001; port < 11400 && heavyPorts.length < 20; port++) {
+      await pb.tcpListen(port);
+      if (await pa.tcpConnect(b.ip, port, 300) === 'open') heavyPorts.push(port);
+    }
+    if (heavyPorts.length < 20) throw new Error('the random rules open too few ports for this measurement');
+    const heavy = await propagation(heavyPorts, (port) => me.ingress(loaded[0]!, [{ ipProtocol: 'tcp', portRange: `${port}/${port}`, sourceCidrIp: `${a.ip}/32`, policy: 'drop', priority: '1' }]), pa, b.ip, dp.settle, {
+      closes: true,
+      before: async () => {
+        const rules = (await me.ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: loaded[0]!, direction: 'ingress' }))).body!.permissions!.permission!;
+        const victim = rules.find((r) => r.policy === 'Accept' && !heavyPorts.some((p) => r.portRange === `${p}/${p}`))!;
+        await me.ecs.revokeSecurityGroup(new $.RevokeSecurityGroupRequest({ regionId: R, securityGroupId: loaded[0]!, securityGroupRuleId: [victim.securityGroupRuleId!] }));
+        await dp.settle();
+      },
+    });
+    console.log(`propagation of a drop to an ENI with 1,000 rules (${heavy.length} rules, each replacing one): p50 ${ms(quantile(heavy, 0.5))}, p99 ${ms(quantile(heavy, 0.99))}, max ${ms(Math.max(...heavy))}`);
   } finally {
     await probers.closeAll();
     await dp.stop();

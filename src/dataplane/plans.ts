@@ -1,0 +1,37 @@
+// The data plane's plans (src/engine/firewall/nft.ts), cached by what they depend on: the ENI's
+// groups, the members of the groups they name, the network kind, and of the ENI's own address only
+// which rules' local ranges hold it (the one place nft.ts reads it). ENIs of the same groups therefore share one plan, and (through
+// nft-state.ts) one set of maps in the kernel.
+import { createHash } from 'node:crypto';
+import { planEni, planHash, type NftEniPlan } from '../engine/firewall/nft.ts';
+import { contentKey } from '../engine/firewall/key.ts';
+import type { FwGroup } from '../engine/firewall/index.ts';
+
+const MAX_PLANS = 20_000;
+
+export class PlanCache {
+  private readonly plans = new Map<string, { hash: string; plan: NftEniPlan }>();
+
+  get(eni: { ip: number; groups: readonly FwGroup[] }, kind: 'vpc' | 'classic', members: ReadonlyMap<string, readonly number[]>): { hash: string; plan: NftEniPlan } {
+    const referenced = new Set<string>();
+    // the address counts only as "inside or outside" each rule's local range
+    let local = '';
+    for (const g of eni.groups) {
+      if (g.type === 'normal' && g.innerAccessPolicy === 'Accept') referenced.add(g.groupId);
+      for (const r of g.rules) {
+        if (r.peer.kind === 'group') referenced.add(r.peer.groupId);
+        if (r.local !== undefined) local += eni.ip >= r.local.base && eni.ip < r.local.base + r.local.size ? '1' : '0';
+      }
+    }
+    const memberKey = [...referenced].sort().map((g) => `${g}:${(members.get(g) ?? []).join(',')}`).join(';');
+    const key = createHash('sha1').update(`${local}|${kind}|${contentKey(eni.groups)}|${memberKey}`).digest('base64');
+    let result = this.plans.get(key);
+    if (result === undefined) {
+      const plan = planEni({ ip: eni.ip, networkType: kind, groups: eni.groups, members: (g) => members.get(g) ?? [] });
+      result = { hash: planHash(plan), plan };
+      if (this.plans.size >= MAX_PLANS) this.plans.clear();
+      this.plans.set(key, result);
+    }
+    return result;
+  }
+}
