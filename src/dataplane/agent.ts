@@ -28,7 +28,7 @@ import {
 } from './names.ts';
 import { listenInNamespace } from './listeners.ts';
 import { cutDisallowed } from './conntrack.ts';
-import { Sshd } from './sshd.ts';
+import { Sshd, SSHD } from './sshd.ts';
 
 export interface AgentLog {
   info(obj: object, msg?: string): void;
@@ -75,6 +75,7 @@ interface AppliedInstance { network: string; shape: string; sshd?: Sshd; publicK
 
 const REGISTRY = 'namespaces.json';
 const CONNTRACK_TIMEOUT_S = 910;
+const RESYNC_MS = 10_000;
 
 export class Agent {
   private readonly networks = new Map<string, AppliedNetwork>();
@@ -84,19 +85,28 @@ export class Agent {
   private addressBook = new Map<string, Map<string, string>>();
   private internetReady = false;
   private stopped = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private sshdEnabled: boolean;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   /** the revision of the last successful round */
   appliedRevision = -1;
   private readonly appliedWaiters: Array<{ revision: number; resolve: () => void }> = [];
 
-  constructor(private readonly opts: AgentOptions) {}
+  constructor(private readonly opts: AgentOptions) {
+    this.sshdEnabled = opts.sshd !== false;
+  }
 
   private get internetNs(): string { return internetNamespace(this.opts.prefix); }
 
   /** Checks the machine (root, tools, no overlap with the host's routes), then reconciles until stopped. */
   async start(): Promise<void> {
     await preflight(this.opts.publicPool);
+    if (this.opts.sshd !== false && !existsSync(SSHD)) {
+      // the network works without it; logons don't
+      this.opts.log.warn({ sshd: SSHD }, 'no sshd on this machine (apt-get install openssh-server): instances get no SSH');
+      this.sshdEnabled = false;
+    }
     mkdirSync(this.opts.stateDir, { recursive: true, mode: 0o700 });
     // a previous agent of this state dir may have left namespaces: start from nothing, rebuild from the store
     await cleanupNamespaces(this.opts.stateDir, this.opts.prefix);
@@ -106,13 +116,16 @@ export class Agent {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let lastRound = performance.now();
     while (!this.stopped) {
       const next = await Promise.race([
         this.opts.waitForRevision(this.appliedRevision, failures > 0 ? Math.min(2000, 200 * failures) : 1000),
         new Promise<number>((resolve) => { this.wake = () => resolve(-1); }),
       ]);
       if (this.stopped) break;
-      if (next === this.appliedRevision && failures === 0) continue;
+      // a new revision, a retry, or the periodic look at the kernel (a namespace deleted behind our back comes back)
+      if (next === this.appliedRevision && failures === 0 && performance.now() - lastRound < RESYNC_MS) continue;
+      lastRound = performance.now();
       try {
         await this.reconcile();
         failures = 0;
@@ -129,8 +142,14 @@ export class Agent {
     return new Promise((resolve) => { this.appliedWaiters.push({ revision, resolve }); });
   }
 
-  /** One round: desired state -> kernel. Safe to run any number of times. */
-  async reconcile(): Promise<void> {
+  /** One round: desired state -> kernel. Safe to run any number of times; returns what it changed. Rounds never overlap. */
+  reconcile(): Promise<string[]> {
+    const next = this.queue.then(() => this.round());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async round(): Promise<string[]> {
     const id = randomUUID().slice(0, 8);
     const started = performance.now();
     const desired = await this.opts.readDesired();
@@ -180,7 +199,7 @@ export class Agent {
     this.addressBook = book;
 
     // sshd and keys
-    if (this.opts.sshd !== false) {
+    if (this.sshdEnabled) {
       for (const inst of desired.instances) {
         const applied = this.instances.get(inst.instanceId)!;
         if (inst.osType !== 'linux') continue;
@@ -204,6 +223,7 @@ export class Agent {
     if (changes.length > 0) {
       this.opts.log.info({ reconcile: id, revision: desired.revision, ms: Math.round(performance.now() - started), changes: changes.slice(0, 50) }, 'data plane reconciled');
     }
+    return changes;
   }
 
   /** Stops the loop and removes everything this agent made. */

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { must } from './sh.ts';
 import type { AgentLog } from './agent.ts';
 
-export const SSHD = existsSync('/usr/sbin/sshd') ? '/usr/sbin/sshd' : 'sshd';
+/** sshd must be started by its absolute path (it re-executes itself) */
+export const SSHD = '/usr/sbin/sshd';
 
 export class Sshd {
   private child: ChildProcess | undefined;

@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import EcsModule from '@alicloud/ecs20140526';
-import { rootTestOptions, ping } from '../helpers/netns.ts';
+import { rootTestOptions, ping, run } from '../helpers/netns.ts';
 import { startDataplaneServer, Tenant, Probers, addInternetAddresses, leftovers, LINUX, type DataplaneServer } from '../helpers/dataplane.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
 import { ROOT } from '../helpers/server.ts';
@@ -277,6 +277,21 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
     const po = await probers.in(other.id);
     assert.equal(await po.tcpConnect(c.ip, 8082), 'open', 'intranet rule, from the internal network');
     assert.equal(await po.tcpConnect(c.ip, 8081), 'timeout', 'internet rule, from the internal network');
+  });
+
+  test('level-based: a second round changes nothing; a namespace deleted behind the agent is rebuilt', async () => {
+    const g = await me.group(net.vpcId);
+    const i = await inst({ vSwitchId: net.vSwitchId, groups: [g] });
+    const j = await inst({ vSwitchId: net.vSwitchId, groups: [g] });
+    await dp.settle();
+    const agent = dp.server.agent!;
+    assert.deepEqual(await agent.reconcile(), [], 'nothing to do twice');
+    assert.equal((await run('ip', ['netns', 'del', i.id])).code, 0);
+    const changes = await agent.reconcile();
+    assert.ok(changes.includes(`+ ${i.id}`), changes.join(', '));
+    const pj = await probers.in(j.id);
+    await pj.tcpListen(7300);
+    assert.equal(await (await probers.in(i.id)).tcpConnect(j.ip, 7300), 'open', 'the rebuilt instance talks again');
   });
 
   test('a stopped instance loses its namespace and gets it back when started', async () => {

@@ -357,7 +357,7 @@ function elements(list: readonly string[]): string {
 }
 
 /** Maps, sets and the chain of one direction plan, named `{prefix}_{tag}...`. */
-function renderDirection(prefix: 'in' | 'eg' | 'ini' | 'egi', tag: string, d: NftDirectionPlan, jump: string | undefined, out: NftEniRender, suffix: string): void {
+function renderDirection(prefix: 'in' | 'eg' | 'ini' | 'egi', tag: string, d: NftDirectionPlan, jump: string | undefined, out: NftEniRender): void {
   const ingress = prefix === 'in' || prefix === 'ini';
   const peer = ingress ? 'ip saddr' : 'ip daddr';
   // egress: an accept hands the packet back to the caller, which then asks the peer's ingress
@@ -367,12 +367,12 @@ function renderDirection(prefix: 'in' | 'eg' | 'ini' | 'egi', tag: string, d: Nf
   if (d.platform25) rules.push(`meta l4proto tcp tcp dport 25 ip daddr != ${PRIVATE_SET} drop`);
   if (jump !== undefined) rules.push(jump);
 
-  const intraName = `${chain}_intra${suffix}`;
+  const intraName = `${chain}_intra`;
   out.sets.push({ name: intraName, definition: `type ipv4_addr; flags interval;${elements(intraElements(d.intra))}` });
   if (d.intra.length > 0) rules.push(`${peer} @${intraName} ${verdict('accept')}`);
 
   for (const proto of NFT_PROTOS) {
-    const name = `${chain}_${proto}${suffix}`;
+    const name = `${chain}_${proto}`;
     const boxes = d.boxes[proto];
     const ported = proto === 'tcp' || proto === 'udp';
     const elems = boxes.map((b) => ported
@@ -394,26 +394,20 @@ function renderDirection(prefix: 'in' | 'eg' | 'ini' | 'egi', tag: string, d: Nf
  * packets to the ENI) and `eg_{tag}` (for packets from it), and, when `opts.internetIf` is given
  * and the plan has internet plans (classic), `ini_{tag}`/`egi_{tag}` reached by `goto` on that
  * interface. Every map and set of a rendered chain is defined, empty or not, so the objects of an
- * ENI depend only on its tag, its generation and on whether the internet chains are rendered.
- * `opts.generation` (a non-negative integer) suffixes the names of maps and sets (`_g{n}`), never
- * of chains: a changed ENI gets new maps beside the old ones in one transaction, which is much
- * cheaper for nft than rewriting the elements of maps that exist.
+ * ENI depend only on its tag and on whether the internet chains are rendered.
  */
-export function renderEni(tag: string, plan: NftEniPlan, opts: { internetIf?: string; generation?: number }): NftEniRender {
+export function renderEni(tag: string, plan: NftEniPlan, opts: { internetIf?: string }): NftEniRender {
   if (!TAG.test(tag)) throw new RangeError(`The nft tag \`${tag}\` is invalid: expected 1-24 characters of [a-z0-9_].`);
   const internetIf = opts.internetIf;
   if (internetIf !== undefined && !IFNAME.test(internetIf)) throw new RangeError(`The interface name \`${internetIf}\` is invalid.`);
-  const generation = opts.generation;
-  if (generation !== undefined && !(Number.isInteger(generation) && generation >= 0)) throw new RangeError(`The generation \`${generation}\` is invalid.`);
-  const suffix = generation === undefined ? '' : `_g${generation}`;
   const out: NftEniRender = { maps: [], sets: [], chains: [] };
   const withInternet = internetIf !== undefined;
   const ingressInternet = withInternet ? plan.ingressInternet : undefined;
   const egressInternet = withInternet ? plan.egressInternet : undefined;
-  renderDirection('in', tag, plan.ingress, ingressInternet && `iifname "${internetIf}" goto ini_${tag}`, out, suffix);
-  renderDirection('eg', tag, plan.egress, egressInternet && `oifname "${internetIf}" goto egi_${tag}`, out, suffix);
-  if (ingressInternet !== undefined) renderDirection('ini', tag, ingressInternet, undefined, out, suffix);
-  if (egressInternet !== undefined) renderDirection('egi', tag, egressInternet, undefined, out, suffix);
+  renderDirection('in', tag, plan.ingress, ingressInternet && `iifname "${internetIf}" goto ini_${tag}`, out);
+  renderDirection('eg', tag, plan.egress, egressInternet && `oifname "${internetIf}" goto egi_${tag}`, out);
+  if (ingressInternet !== undefined) renderDirection('ini', tag, ingressInternet, undefined, out);
+  if (egressInternet !== undefined) renderDirection('egi', tag, egressInternet, undefined, out);
   return out;
 }
 
