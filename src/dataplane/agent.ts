@@ -287,6 +287,8 @@ export class Agent {
       'net.ipv4.ip_forward': '1',
       'net.netfilter.nf_conntrack_tcp_timeout_established': String(CONNTRACK_TIMEOUT_S),
     });
+    // the old uplink of a namespace just deleted may outlive it for a moment (teardown is asynchronous)
+    await run('ip', ['-n', this.internetNs, 'link', 'del', uplinkName(n.key)]);
     // the bridge first: bridge-nf-call-iptables exists once br_netfilter knows the namespace
     await ipBatch(ns, [
       `link add ${BRIDGE} type bridge`,
@@ -353,15 +355,22 @@ export class Agent {
       await this.addNamespace(inst.instanceId);
     }
     const byNetwork = new Map<string, string[]>();
+    const stale = new Map<string, string[]>();
     for (const inst of list) {
       const ns = this.networks.get(inst.network)!.ns;
       let lines = byNetwork.get(ns);
       if (lines === undefined) byNetwork.set(ns, lines = []);
+      let dels = stale.get(ns);
+      if (dels === undefined) stale.set(ns, dels = []);
+      for (const e of inst.enis) dels.push(`link del ${portName(e.eniId)}`);
       inst.enis.forEach((e, i) => {
         lines!.push(`link add ${portName(e.eniId)} type veth peer name eth${i} netns ${inst.instanceId}`);
         lines!.push(`link set ${portName(e.eniId)} master ${BRIDGE} up`);
       });
     }
+    // a namespace is torn down asynchronously: the old end of a veth may still be on the bridge
+    // (-force: most of them don't exist, and each failed line is fine)
+    for (const [ns, dels] of stale) await run('ip', ['-n', ns, '-force', '-batch', '-'], { input: dels.join('\n') + '\n' });
     for (const [ns, lines] of byNetwork) await ipBatch(ns, lines);
     for (const inst of list) {
       const lines: string[] = [];

@@ -305,6 +305,19 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
     await me.ecs.startInstance(new $.StartInstanceRequest({ instanceId: i.id }));
     await dp.settle();
     assert.ok(leftovers(PREFIX, [i.id]).includes(i.id), 'started again');
+    // the only instance of its VPC: the VPC's namespace goes and comes back with it
+    const alone = await me.network('192.168.0.0/16', '192.168.7.0/24', 'cn-qingdao-b');
+    const k = await inst({ vSwitchId: alone.vSwitchId, groups: [await me.group(alone.vpcId)] });
+    await dp.settle();
+    for (let round = 0; round < 2; round++) {
+      await me.ecs.stopInstance(new $.StopInstanceRequest({ instanceId: k.id }));
+      await dp.settle();
+      assert.ok(!leftovers(PREFIX, []).includes(`${PREFIX}${alone.vpcId}`), 'no running instance, no VPC namespace');
+      await me.ecs.startInstance(new $.StartInstanceRequest({ instanceId: k.id }));
+      await dp.settle();
+      assert.ok(leftovers(PREFIX, [k.id]).includes(k.id) && leftovers(PREFIX, []).includes(`${PREFIX}${alone.vpcId}`));
+    }
+    assert.equal(await ping(k.id, '192.168.7.253'), true, 'the rebuilt VPC routes its gateway');
     await me.ecs.deleteInstance(new $.DeleteInstanceRequest({ instanceId: i.id, force: true }));
     await dp.settle();
     assert.ok(!leftovers(PREFIX, [i.id]).includes(i.id), 'deleted: no namespace');
