@@ -205,6 +205,7 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
       if (!await pc.tcpHeldEcho(held, 150)) { cutAfter = performance.now() - t0; break; }
     }
     assert.ok(cutAfter >= 0 && cutAfter < 1000, `the established session was cut ${Math.round(cutAfter)} ms after the revoke response`);
+    assert.equal(await pc.tcpHeldEcho(held, 1500), false, 'and stays cut (not merely slow)');
     assert.equal(await pc.tcpConnect(srv.ip, 7000), 'timeout', 'and new sessions are refused');
 
     // leave: two groups, the shared one goes
