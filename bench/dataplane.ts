@@ -72,7 +72,7 @@ async function nftApplyTimes(): Promise<void> {
         table.collect(step);
         await nftApply(ns, step.join('\n') + '\n');
         const one = performance.now() - t2;
-        console.log(`nft, ${mode === 'shared' ? 'one shared rule set  ' : 'a rule set per ENI   '}: ${String(count).padStart(3)} ENIs × 1,000 rules (${table.objectCount} maps and sets, ${(text.length / 1e6).toFixed(1)} MB script): plan+render ${ms(planned)}, nft -f ${ms(applied)}; a rule changed in one group (${affected.length} ENI${affected.length > 1 ? 's' : ''} re-planned): ${ms(one)}`);
+        console.log(`nft, ${mode === 'shared' ? 'one shared rule set  ' : 'a rule set per ENI   '}: ${String(count).padStart(3)} ENIs × 1,000 rules (${table.objectCount} shared maps, sets and chains, ${(text.length / 1e6).toFixed(1)} MB script): plan+render ${ms(planned)}, nft -f ${ms(applied)}; a rule changed in one group (${affected.length} ENI${affected.length > 1 ? 's' : ''} re-planned): ${ms(one)}`);
       }
     }
   } finally {

@@ -1,37 +1,57 @@
 // What one network namespace's `inet parapet` table holds, and the nft commands that change it.
-// Maps and sets are shared: each is named by a hash of its definition (type and elements), so ENIs
-// with the same plan (members of the same groups, the usual case) point their chains at one set
-// of maps, and a rule change in a group that 500 ENIs share adds one new set of maps and refills
-// 500 small chains, instead of rewriting 500 copies of every map. Objects are reference-counted and
-// deleted when no chain uses them any more. Element commands (the dispatch maps) are used only
-// when ENIs come, go or change address: nft reads every element of the table before those.
+// Everything a plan renders (maps, sets and the chains that use them) is shared: each object is
+// named by a hash of its content, so ENIs with the same plan (members of the same groups, the
+// usual case) use one copy. Each ENI keeps two entry chains of its own, `in_{tag}` and
+// `eg_{tag}`, which the dispatch maps jump to and which hold a single `goto` to the shared chain of
+// its plan. A rule change in a group that 500 ENIs share therefore adds one new set of objects and
+// re-points 1,000 one-rule chains; nothing is copied 500 times. Objects are reference-counted and
+// deleted when no ENI uses them any more. Element commands (the dispatch maps) are used only when
+// ENIs come, go or change address: nft reads every element of the table before those.
 // Pure: it builds scripts; the caller applies each with one `nft -f` (one transaction).
 import { createHash } from 'node:crypto';
 import type { NftEniRender } from '../engine/firewall/nft.ts';
 
 const TABLE = 'inet parapet';
 
-interface SharedObject { kind: 'map' | 'set'; definition: string; refs: number }
-interface EniEntry { ip: string; chains: Array<{ name: string; rules: string[] }>; objects: string[] }
+type Kind = 'map' | 'set' | 'chain';
+/** a map's or set's definition, or a chain's rules */
+interface Content { kind: Kind; definition: string; rules: readonly string[] }
+interface SharedObject extends Content { refs: number }
+interface EniEntry { ip: string; ingress: string; egress: string; objects: string[] }
 
-/** An ENI's chains with their map and set references renamed to shared, content-addressed names. */
-export interface SharedRender { chains: Array<{ name: string; rules: string[] }>; objects: Map<string, { kind: 'map' | 'set'; definition: string }> }
+/** An ENI's plan as shared objects (in creation order: maps and sets, then chains, the ones used by others first) and the chains its entries go to. */
+export interface SharedRender { ingress: string; egress: string; objects: Map<string, Content> }
+
+const hash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 20);
 
 export function shareRender(r: NftEniRender): SharedRender {
-  const objects = new Map<string, { kind: 'map' | 'set'; definition: string }>();
+  const objects = new Map<string, Content>();
   const renames = new Map<string, string>();
   for (const [kind, list] of [['map', r.maps], ['set', r.sets]] as const) {
     for (const o of list) {
-      const name = `${kind === 'map' ? 'm' : 's'}_${createHash('sha1').update(o.definition).digest('hex').slice(0, 20)}`;
+      const name = `${kind === 'map' ? 'm' : 's'}_${hash(o.definition)}`;
       renames.set(o.name, name);
-      objects.set(name, { kind, definition: o.definition });
+      objects.set(name, { kind, definition: o.definition, rules: [] });
     }
   }
-  const rename = (rule: string) => rule.replace(/@([a-z0-9_]+)/g, (whole, n: string) => {
+  const rename = (rule: string) => rule.replace(/(@|goto |jump )([a-z0-9_]+)/g, (whole, how: string, n: string) => {
     const to = renames.get(n);
-    return to === undefined ? whole : `@${to}`;
+    return to === undefined ? whole : `${how}${to}`;
   });
-  return { chains: r.chains.map((c) => ({ name: c.name, rules: c.rules.map(rename) })), objects };
+  // chains that others go to (the internet ones) first, so their shared names are known
+  const order = [...r.chains].sort((a, b) => Number(/^(in|eg)_/.test(a.name)) - Number(/^(in|eg)_/.test(b.name)));
+  for (const c of order) {
+    const rules = c.rules.map(rename);
+    const name = `c_${hash(rules.join('\n'))}`;
+    renames.set(c.name, name);
+    objects.set(name, { kind: 'chain', definition: '', rules });
+  }
+  const entry = (prefix: 'in' | 'eg') => {
+    const chain = r.chains.find((c) => c.name.startsWith(`${prefix}_`));
+    if (chain === undefined) throw new Error(`the render has no ${prefix} chain`);
+    return renames.get(chain.name)!;
+  };
+  return { ingress: entry('in'), egress: entry('eg'), objects };
 }
 
 export class NftTableState {
@@ -40,7 +60,7 @@ export class NftTableState {
 
   has(tag: string): boolean { return this.enis.has(tag); }
   get size(): number { return this.enis.size; }
-  /** maps and sets in the table (for diagnostics and the benchmark) */
+  /** shared maps, sets and chains in the table (for diagnostics, tests and the benchmark) */
   get objectCount(): number { return this.objects.size; }
 
   /** Forgets everything (the table was rebuilt empty). */
@@ -50,36 +70,34 @@ export class NftTableState {
   }
 
   /**
-   * Commands that make ENI `tag` (dispatched by address `ip`) use `render`, appended to `out`:
-   * new shared objects first, then the chains, then (by the caller, through `collect`) objects
-   * that lost their last user. Call `collect` once after all upserts and removals of a batch.
+   * Commands that make ENI `tag` (dispatched by address `ip`) use `render`, appended to `out`.
+   * Call `collect` once after all upserts and removals of a batch: it deletes what lost its last user.
    */
   upsert(tag: string, ip: string, render: SharedRender, out: string[]): void {
     const old = this.enis.get(tag);
     for (const [name, o] of render.objects) {
       const have = this.objects.get(name);
-      if (have === undefined) {
-        out.push(`add ${o.kind} ${TABLE} ${name} { ${o.definition} }`);
-        this.objects.set(name, { ...o, refs: 1 });
+      if (have !== undefined) { have.refs++; continue; }
+      if (o.kind === 'chain') {
+        out.push(`add chain ${TABLE} ${name}`);
+        for (const rule of o.rules) out.push(`add rule ${TABLE} ${name} ${rule}`);
       } else {
-        have.refs++;
+        out.push(`add ${o.kind} ${TABLE} ${name} { ${o.definition} }`);
       }
+      this.objects.set(name, { ...o, refs: 1 });
     }
-    const keep = new Set(render.chains.map((c) => c.name));
-    if (old !== undefined) {
-      if (old.ip !== ip) out.push(`delete element ${TABLE} eg_dispatch { ${old.ip} }`, `delete element ${TABLE} in_dispatch { ${old.ip} }`);
-      for (const c of old.chains) out.push(`flush chain ${TABLE} ${c.name}`);
-      for (const c of old.chains) if (!keep.has(c.name)) out.push(`delete chain ${TABLE} ${c.name}`);
+    if (old === undefined) {
+      out.push(`add chain ${TABLE} in_${tag}`, `add chain ${TABLE} eg_${tag}`);
+    } else {
+      out.push(`flush chain ${TABLE} in_${tag}`, `flush chain ${TABLE} eg_${tag}`);
       this.release(old.objects);
+      if (old.ip !== ip) out.push(`delete element ${TABLE} eg_dispatch { ${old.ip} }`, `delete element ${TABLE} in_dispatch { ${old.ip} }`);
     }
-    for (const c of render.chains) {
-      if (old === undefined || !old.chains.some((o) => o.name === c.name)) out.push(`add chain ${TABLE} ${c.name}`);
-    }
-    for (const c of render.chains) for (const rule of c.rules) out.push(`add rule ${TABLE} ${c.name} ${rule}`);
+    out.push(`add rule ${TABLE} in_${tag} goto ${render.ingress}`, `add rule ${TABLE} eg_${tag} goto ${render.egress}`);
     if (old === undefined || old.ip !== ip) {
       out.push(`add element ${TABLE} eg_dispatch { ${ip} : jump eg_${tag} }`, `add element ${TABLE} in_dispatch { ${ip} : jump in_${tag} }`);
     }
-    this.enis.set(tag, { ip, chains: render.chains, objects: [...render.objects.keys()] });
+    this.enis.set(tag, { ip, ingress: render.ingress, egress: render.egress, objects: [...render.objects.keys()] });
   }
 
   /** Commands that take ENI `tag` out of the table. */
@@ -87,19 +105,18 @@ export class NftTableState {
     const old = this.enis.get(tag);
     if (old === undefined) return;
     out.push(`delete element ${TABLE} eg_dispatch { ${old.ip} }`, `delete element ${TABLE} in_dispatch { ${old.ip} }`);
-    for (const c of old.chains) out.push(`flush chain ${TABLE} ${c.name}`);
-    for (const c of old.chains) out.push(`delete chain ${TABLE} ${c.name}`);
+    out.push(`flush chain ${TABLE} in_${tag}`, `flush chain ${TABLE} eg_${tag}`, `delete chain ${TABLE} in_${tag}`, `delete chain ${TABLE} eg_${tag}`);
     this.release(old.objects);
     this.enis.delete(tag);
   }
 
-  /** Deletes objects no chain uses any more (appended last: their users were flushed above). */
+  /** Deletes objects no ENI uses any more: dead chains are emptied first, then chains, then maps and sets. */
   collect(out: string[]): void {
-    for (const [name, o] of this.objects) {
-      if (o.refs > 0) continue;
-      out.push(`delete ${o.kind} ${TABLE} ${name}`);
-      this.objects.delete(name);
-    }
+    const dead = [...this.objects].filter(([, o]) => o.refs <= 0);
+    for (const [name, o] of dead) if (o.kind === 'chain') out.push(`flush chain ${TABLE} ${name}`);
+    for (const [name, o] of dead) if (o.kind === 'chain') out.push(`delete chain ${TABLE} ${name}`);
+    for (const [name, o] of dead) if (o.kind !== 'chain') out.push(`delete ${o.kind} ${TABLE} ${name}`);
+    for (const [name] of dead) this.objects.delete(name);
   }
 
   private release(names: readonly string[]): void {

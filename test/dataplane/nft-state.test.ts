@@ -1,5 +1,5 @@
 // The table state of one network namespace (src/dataplane/nft-state.ts): ENIs with one plan share
-// maps, objects are created once and deleted when their last user goes, dispatch elements change
+// maps and chains, objects are created once and deleted when their last user goes, dispatch elements change
 // only when an ENI comes, goes or moves; and (root) the scripts it writes load into a real
 // kernel one after another, leaving exactly the objects it says.
 import { test } from 'node:test';
@@ -27,14 +27,14 @@ const web = [group('sg-web', [80, 443])];
 const db = [group('sg-db', [5432])];
 
 /** The steps: three ENIs, two with one plan; one changes plan; one moves; one goes; all go. */
-function steps(): Array<{ name: string; script: string[]; objects: number }> {
+function steps(): Array<{ name: string; script: string[]; objects: number; enis: number }> {
   const t = new NftTableState();
-  const out: Array<{ name: string; script: string[]; objects: number }> = [];
+  const out: Array<{ name: string; script: string[]; objects: number; enis: number }> = [];
   const step = (name: string, fn: (s: string[]) => void) => {
     const s: string[] = [];
     fn(s);
     t.collect(s);
-    out.push({ name, script: s, objects: t.objectCount });
+    out.push({ name, script: s, objects: t.objectCount, enis: t.size });
   };
   step('add three', (s) => {
     t.upsert('ea', '10.0.0.2', render('ea', '10.0.0.2', web), s);
@@ -53,9 +53,11 @@ test('ENIs of one plan share maps; objects live while used; dispatch changes onl
   const s = steps();
   const adds = (i: number, what: string) => s[i]!.script.filter((l) => l.startsWith(`add ${what} `)).length;
   const deletes = (i: number, what: string) => s[i]!.script.filter((l) => l.startsWith(`delete ${what} `)).length;
-  // two plans (web, db), each 5 maps and 2 sets over two directions; the empty ones are shared by both
+  // two plans (web, db), each 5 maps, a set and a chain per direction; the empty maps are shared by both
   const first = s[0]!.objects;
-  assert.ok(first > 0 && first < 2 * 12, `${first} objects for 3 ENIs of 2 plans`);
+  assert.ok(first > 4 && first < 2 * 14, `${first} objects for 3 ENIs of 2 plans`);
+  // web ingress, db ingress, and one egress chain: neither plan has egress rules, so they share it
+  assert.equal(s[0]!.script.filter((l) => /^add chain inet parapet c_/.test(l)).length, 3, 'chains per distinct content, not per ENI');
   assert.equal(adds(0, 'element'), 6, 'three ENIs dispatched both ways');
   assert.equal(adds(1, 'map') + adds(1, 'set'), 0, 'eb joins an existing plan: nothing new');
   assert.equal(adds(1, 'element') + deletes(1, 'element'), 0, 'same address: no element commands');
@@ -82,7 +84,10 @@ test('the scripts load into a real kernel one after another', rootTestOptions(),
       await nftApply(ns, st.script.join('\n') + '\n');
       const listed = await run('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'inet', 'parapet']);
       const items = (JSON.parse(listed.stdout) as { nftables: Array<Record<string, { name: string }>> }).nftables;
-      const objects = items.filter((i) => (i['map'] !== undefined && !i['map'].name.endsWith('_dispatch')) || (i['set'] !== undefined && i['set'].name !== 'public_src')).length;
+      const objects = items.filter((i) => (i['map'] !== undefined && !i['map'].name.endsWith('_dispatch')) || (i['set'] !== undefined && i['set'].name !== 'public_src')
+        || (i['chain'] !== undefined && i['chain'].name.startsWith('c_'))).length;
+      const entries = items.filter((i) => i['chain'] !== undefined && /^(in|eg)_e/.test(i['chain'].name)).length;
+      assert.equal(entries, 2 * st.enis, `${st.name}: two entry chains per ENI`);
       assert.equal(objects, st.objects, `${st.name}: the kernel holds the objects the state counts`);
     }
   } finally {
