@@ -62,9 +62,9 @@ export interface AgentOptions {
 interface AppliedNetwork {
   ns: string;
   gateways: Set<string>;
-  /** per ENI tag: its address, plan hash and what was rendered (to remove it) */
+  /** per ENI tag: its address, and the plan its chains hold (sessions are judged by it) with its hash */
   enis: Map<string, { ip: string; hash: string; plan: NftEniPlan }>;
-  /** what `inet parapet` holds (chains per ENI, shared maps and sets) */
+  /** what `inet parapet` holds: two entry chains per ENI, maps, sets and chains shared by plan */
   table: NftTableState;
   /** private ip -> public ip */
   nat: Map<string, string>;
