@@ -301,7 +301,8 @@ export class Agent {
       `route add default via ${TRANSIT_INTERNET} dev ${INTERNET_IF} onlink`,
     ]);
     await must('ip', ['netns', 'exec', ns, 'modprobe', '-q', 'br_netfilter']).catch(() => undefined);
-    await sysctls(ns, { 'net.bridge.bridge-nf-call-iptables': '1' });
+    // bridged frames pass the inet hooks too: IPv4 is judged there, IPv6 (not modelled) dropped
+    await sysctls(ns, { 'net.bridge.bridge-nf-call-iptables': '1', 'net.bridge.bridge-nf-call-ip6tables': '1' });
     await ipBatch(this.internetNs, [
       `addr add ${TRANSIT_INTERNET}/32 dev ${uplinkName(n.key)}`,
       `link set ${uplinkName(n.key)} up`,
@@ -484,6 +485,7 @@ export function baseTables(): string {
   map in_dispatch { type ipv4_addr : verdict; }
   chain forward {
     type filter hook forward priority 0; policy accept;
+    meta nfproto ipv6 drop
     ct state established,related accept
     ct state invalid drop
     oifname "${INTERNET_IF}" ip saddr != @public_src drop

@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import EcsModule from '@alicloud/ecs20140526';
-import { rootTestOptions, ping, run } from '../helpers/netns.ts';
+import { rootTestOptions, ping, run, nsExec } from '../helpers/netns.ts';
 import { startDataplaneServer, Tenant, Probers, addInternetAddresses, leftovers, LINUX, type DataplaneServer } from '../helpers/dataplane.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
 import { ROOT } from '../helpers/server.ts';
@@ -278,6 +278,20 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
     const po = await probers.in(other.id);
     assert.equal(await po.tcpConnect(c.ip, 8082), 'open', 'intranet rule, from the internal network');
     assert.equal(await po.tcpConnect(c.ip, 8081), 'timeout', 'internet rule, from the internal network');
+  });
+
+  test('IPv6 is no way around the groups: link-local traffic between instances is dropped', async () => {
+    const a = await inst({ vSwitchId: net.vSwitchId, groups: [await me.group(net.vpcId)] });
+    const b = await inst({ vSwitchId: net.vSwitchId, groups: [await me.group(net.vpcId)] });
+    await dp.settle();
+    let ll: string | undefined;
+    for (let i = 0; i < 40 && ll === undefined; i++) { // the link-local address is usable once duplicate detection ends
+      const out = (await nsExec(b.id, ['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout;
+      if (!out.includes('tentative')) ll = /inet6 (fe80::[0-9a-f:]+)/.exec(out)?.[1];
+      else await new Promise((f) => setTimeout(f, 100));
+    }
+    assert.ok(ll !== undefined, 'b has a link-local address');
+    assert.equal((await nsExec(a.id, ['ping', '-6', '-n', '-q', '-c', '1', '-W', '1', `${ll}%eth0`])).code === 0, false);
   });
 
   test('level-based: a second round changes nothing; a namespace deleted behind the agent is rebuilt', async () => {
