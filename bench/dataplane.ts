@@ -42,7 +42,7 @@ async function nftApplyTimes(): Promise<void> {
   try {
     for (const mode of ['shared', 'distinct'] as const) {
       for (const count of [10, 100, 500]) {
-        await nftApply(ns, 'table inet parapet {}\ndelete table inet parapet\ntable ip parapet_nat {}\ndelete table ip parapet_nat\n' + baseTables());
+        await nftApply(ns, 'table inet parapet {}\ndelete table inet parapet\ntable ip parapet_nat {}\ndelete table ip parapet_nat\ntable bridge parapet_guard {}\ndelete table bridge parapet_guard\n' + baseTables());
         const table = new NftTableState();
         const plans = new PlanCache(); // the agent's: ENIs of the same groups share a plan
         const none = new Map<string, number[]>();

@@ -20,7 +20,7 @@ import type { DesiredEni, DesiredInstance, DesiredNetwork, DesiredState } from '
 import { renderEni, type NftEniPlan } from '../engine/firewall/nft.ts';
 import { PlanCache } from './plans.ts';
 import { NftTableState, shareRender } from './nft-state.ts';
-import { parseCidr, cidrOverlaps } from '../engine/cidr.ts';
+import { parseCidr, cidrOverlaps, formatCidr } from '../engine/cidr.ts';
 import { ipBatch, must, nftApply, run } from './sh.ts';
 import {
   API_ADDRESS, BRIDGE, INTERNET_IF, METADATA_ADDRESS, TRANSIT_INTERNET, TRANSIT_NETWORK,
@@ -63,7 +63,7 @@ interface AppliedNetwork {
   ns: string;
   gateways: Set<string>;
   /** per ENI tag: its address, and the plan its chains hold (sessions are judged by it) with its hash */
-  enis: Map<string, { ip: string; hash: string; plan: NftEniPlan }>;
+  enis: Map<string, { ip: string; port: string; hash: string; plan: NftEniPlan }>;
   /** what `inet parapet` holds: two entry chains per ENI, maps, sets and chains shared by plan */
   table: NftTableState;
   /** private ip -> public ip */
@@ -380,7 +380,18 @@ export class Agent {
       });
       const primary = inst.enis[0];
       if (primary !== undefined) lines.push(`route add default via ${primary.gateway} dev eth0`);
+      // secondary ENIs answer from their own interface (as the images' multi-NIC tooling sets up):
+      // a table per ENI chosen by source address; the bridge drops what leaves by another port
+      inst.enis.forEach((e, i) => {
+        if (i === 0) return;
+        const table = 100 + i;
+        lines.push(`route add ${formatCidr(parseCidr(`${e.ipText}/${e.prefix}`)!)} dev eth${i} table ${table}`, `route add default via ${e.gateway} dev eth${i} table ${table}`, `rule add from ${e.ipText} table ${table}`);
+      });
       await ipBatch(inst.instanceId, lines);
+      if (inst.enis.length > 1) {
+        // ARP from each interface with its own address only
+        await sysctls(inst.instanceId, { 'net.ipv4.conf.all.arp_ignore': '1', 'net.ipv4.conf.all.arp_announce': '2' });
+      }
       this.instances.set(inst.instanceId, { network: inst.network, shape: shapeOf(inst), publicKey: '' });
     }
   }
@@ -416,7 +427,9 @@ export class Agent {
     // ENIs gone
     for (const tag of [...applied.enis.keys()]) {
       if (wantEnis.has(tag)) continue;
+      const old = applied.enis.get(tag)!;
       applied.table.remove(tag, script);
+      script.push(`delete element bridge parapet_guard ports { "${old.port}" . ${old.ip} }`);
       applied.enis.delete(tag);
       changed++;
     }
@@ -427,7 +440,13 @@ export class Agent {
       const old = applied.enis.get(tag);
       if (old !== undefined && old.hash === hash && old.ip === eni.ipText) continue;
       applied.table.upsert(tag, eni.ipText, shareRender(renderEni(tag, plan, internetIf === undefined ? {} : { internetIf })), script);
-      applied.enis.set(tag, { ip: eni.ipText, hash, plan });
+      const port = portName(eni.eniId);
+      if (old === undefined || old.ip !== eni.ipText) {
+        // the ENI's port on the bridge may send from its own address only
+        if (old !== undefined) script.push(`delete element bridge parapet_guard ports { "${old.port}" . ${old.ip} }`);
+        script.push(`add element bridge parapet_guard ports { "${port}" . ${eni.ipText} }`);
+      }
+      applied.enis.set(tag, { ip: eni.ipText, port, hash, plan });
       changed++;
     }
     applied.table.collect(script);
@@ -454,7 +473,7 @@ export class Agent {
         await nftApply(applied.ns, script.join('\n') + '\n');
       } catch (err) {
         // what the kernel holds is now unknown: rebuild this network's tables from nothing next round
-        await nftApply(applied.ns, 'delete table inet parapet\ndelete table ip parapet_nat\n' + baseTables()).catch(() => undefined);
+        await nftApply(applied.ns, 'delete table inet parapet\ndelete table ip parapet_nat\ndelete table bridge parapet_guard\n' + baseTables()).catch(() => undefined);
         applied.enis.clear();
         applied.table.clear();
         applied.nat.clear();
@@ -498,6 +517,15 @@ export function baseTables(): string {
     iifname "lo" accept
     ip daddr { ${METADATA_ADDRESS}, ${API_ADDRESS} } tcp dport 80 accept
     icmp type echo-request accept
+  }
+}
+table bridge parapet_guard {
+  # each ENI's port sends from the ENI's address only (no spoofing of another ENI, of its groups' rights, or of its metadata)
+  set ports { type ifname . ipv4_addr; }
+  chain prerouting {
+    type filter hook prerouting priority -200; policy accept;
+    iifname "p*" ether type ip iifname . ip saddr != @ports drop
+    iifname "p*" ether type arp iifname . arp saddr ip != @ports drop
   }
 }
 table ip parapet_nat {

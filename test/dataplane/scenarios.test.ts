@@ -280,6 +280,26 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
     assert.equal(await po.tcpConnect(c.ip, 8081), 'timeout', 'internet rule, from the internal network');
   });
 
+  test('an instance cannot send from another ENI\'s address (its rights, its metadata)', async () => {
+    const a = await me.group(net.vpcId);
+    const x = await inst({ vSwitchId: net.vSwitchId, groups: [a] });
+    const y = await inst({ vSwitchId: net.vSwitchId, groups: [a] });
+    const b = await me.group(net.vpcId);
+    const z = await inst({ vSwitchId: net.vSwitchId, groups: [b] });
+    await me.ingress(b, [{ ipProtocol: 'udp', portRange: '5353/5353', sourceCidrIp: `${y.ip}/32` }]);
+    await dp.settle();
+    await (await probers.in(z.id)).udpListen(5353);
+    assert.equal(await (await probers.in(y.id)).udpProbe(z.ip, 5353), true, 'y itself is allowed');
+    assert.equal((await nsExec(x.id, ['ip', 'addr', 'add', `${y.ip}/32`, 'dev', 'lo'])).code, 0);
+    // z's MAC by hand, so that the forged datagram is sent even though x's forged ARP is dropped too
+    const zMac = (JSON.parse((await nsExec(z.id, ['ip', '-j', 'link', 'show', 'eth0'])).stdout) as Array<{ address: string }>)[0]!.address;
+    assert.equal((await nsExec(x.id, ['ip', 'neigh', 'replace', z.ip, 'lladdr', zMac, 'dev', 'eth0', 'nud', 'permanent'])).code, 0);
+    await (await probers.in(x.id)).udpProbe(z.ip, 5353, 500, { localAddress: y.ip, localPort: 31337 });
+    // the reply would go to y anyway; what matters is whether the forged datagram got through the bridge
+    const seen = await nsExec(`${PREFIX}${net.vpcId}`, ['conntrack', '-L', '-p', 'udp', '--sport', '31337']);
+    assert.doesNotMatch(seen.stdout, /sport=31337/, 'the forged datagram never reached the router or z');
+  });
+
   test('IPv6 is no way around the groups: link-local traffic between instances is dropped', async () => {
     const a = await inst({ vSwitchId: net.vSwitchId, groups: [await me.group(net.vpcId)] });
     const b = await inst({ vSwitchId: net.vSwitchId, groups: [await me.group(net.vpcId)] });
