@@ -1,6 +1,7 @@
 // The kernel against the decision engine (root, real kernel; CI runs it): random rule sets on the
-// groups of a target instance, random flows to and from it (instances of the same VPC, addresses
-// on the internet; tcp, udp, icmp; fixed source ports so source-port ranges count), real packets
+// groups of a target instance, random flows to and from it (instances of the same VPC, or of the
+// classic network with its internet and intranet NIC rules; addresses on the internet; tcp, udp,
+// icmp; fixed source ports so source-port ranges count), real packets
 // through the agent's nftables, and for each flow the verdict CheckNetworkAccess gives: the flow
 // passes exactly when the sender's egress and the receiver's ingress both accept. Seeded: a
 // failure prints the seed, the rules and the flow.
@@ -17,6 +18,7 @@ const R = 'cn-shanghai';
 const PREFIX = `pdd${process.pid % 10000}-`;
 const SEED = Number(process.env['PARAPET_DIFF_SEED'] ?? 20261128);
 const RULE_SETS = Number(process.env['PARAPET_DIFF_RULE_SETS'] ?? 55);
+const CLASSIC_RULE_SETS = Math.ceil(RULE_SETS * 0.4);
 const FLOWS_PER_SET = 6;
 const TCP_PORTS = [80, 443, 3306, 8080];
 const UDP_PORTS = [53, 161];
@@ -39,6 +41,14 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     const c = dp.clients();
     me = new Tenant(c.ecs, c.vpc, R);
     ({ vpcId, vSwitchId } = await me.network('172.20.0.0/16', '172.20.5.0/24', 'cn-shanghai-a'));
+    // the internet namespace exists once an instance with a public address runs
+    const first = await me.instance({ vSwitchId, groups: [await me.group(vpcId)], publicIp: true });
+    made.push(first.id);
+    await dp.settle();
+    await addInternetAddresses(dp.internetNs, INTERNET);
+    const internet = await probers.in(dp.internetNs);
+    for (const port of TCP_PORTS) await internet.tcpListen(port);
+    for (const port of UDP_PORTS) for (const a of INTERNET) await internet.udpListen(port, a);
   });
   after(async () => {
     await probers.closeAll();
@@ -46,27 +56,34 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     assert.deepEqual(leftovers(PREFIX, made), []);
   });
 
-  test(`${RULE_SETS * FLOWS_PER_SET} random (rule set, flow) cases: real packets = CheckNetworkAccess (seed ${SEED})`, async (t) => {
-    const rnd = prng(SEED);
+  test(`VPC: ${RULE_SETS * FLOWS_PER_SET} random (rule set, flow) cases: real packets = CheckNetworkAccess (seed ${SEED})`, (t) => differential(t, 'vpc', RULE_SETS, SEED));
+  test(`classic network, internet and intranet NICs: ${CLASSIC_RULE_SETS * FLOWS_PER_SET} cases (seed ${SEED + 1})`, (t) => differential(t, 'classic', CLASSIC_RULE_SETS, SEED + 1));
+
+  async function differential(t: { diagnostic(m: string): void }, kind: 'vpc' | 'classic', ruleSets: number, seed: number): Promise<void> {
+    const classic = kind === 'classic';
+    const net = classic ? undefined : vpcId;
+    const vsw = classic ? undefined : vSwitchId;
+    const rnd = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const chance = (p: number) => rnd() < p;
 
     // the cast: a fixed peer group (authorized by group rules), an open group, and four instances
-    const peerGroup = await me.group(vpcId);
-    const open = await me.group(vpcId);
-    await me.ingress(open, [{ ipProtocol: 'all', portRange: '-1/-1', sourceCidrIp: '0.0.0.0/0', priority: '100' }]);
-    await me.ingress(peerGroup, [{ ipProtocol: 'all', portRange: '-1/-1', sourceCidrIp: '0.0.0.0/0', priority: '100' }]);
-    const first = await me.group(vpcId);
-    const target = await me.instance({ vSwitchId, groups: [first], publicIp: true });
-    const p1 = await me.instance({ vSwitchId, groups: [peerGroup], publicIp: true });
-    const p2 = await me.instance({ vSwitchId, groups: [first], publicIp: true });
-    const p3 = await me.instance({ vSwitchId, groups: [open], publicIp: true });
+    const peerGroup = await me.group(net);
+    const open = await me.group(net);
+    const first = await me.group(net);
+    const inst = (groups: string[]) => me.instance({ ...(vsw !== undefined ? { vSwitchId: vsw } : {}), groups, publicIp: true });
+    const target = await inst([first]);
+    const p1 = await inst([peerGroup]);
+    const p2 = await inst([first]);
+    const p3 = await inst([open]);
     made.push(target.id, p1.id, p2.id, p3.id);
+    // P1 and P3 take in everything (a classic intranet CIDR rule names one address: the target's)
+    const takeAll = classic
+      ? [{ ipProtocol: 'all', portRange: '-1/-1', sourceCidrIp: '0.0.0.0/0', priority: '100', nicType: 'internet' }, { ipProtocol: 'all', portRange: '-1/-1', sourceCidrIp: `${target.ip}/32`, priority: '100', nicType: 'intranet' }]
+      : [{ ipProtocol: 'all', portRange: '-1/-1', sourceCidrIp: '0.0.0.0/0', priority: '100' }];
+    await me.ingress(open, takeAll);
+    await me.ingress(peerGroup, takeAll);
     await dp.settle();
-    await addInternetAddresses(dp.internetNs, INTERNET);
-    const internet = await probers.in(dp.internetNs);
-    for (const port of TCP_PORTS) await internet.tcpListen(port);
-    for (const port of UDP_PORTS) for (const a of INTERNET) await internet.udpListen(port, a);
     const T: Endpoint = { kind: 'instance', name: 'T', id: target.id, ip: target.ip, publicIp: target.publicIp };
     const peers: Endpoint[] = [
       { kind: 'instance', name: 'P1(peer group)', id: p1.id, ip: p1.ip, publicIp: p1.publicIp },
@@ -82,6 +99,9 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     }
 
     const cidrs = ['0.0.0.0/0', '172.20.0.0/16', '172.20.5.0/24', `${p1.ip}/32`, `${p2.ip}/32`, '198.51.100.0/24', `${INTERNET[0]}/32`, '198.18.0.0/15', '10.0.0.0/8'];
+    const internetCidrs = ['0.0.0.0/0', '198.51.100.0/24', `${INTERNET[0]}/32`, '198.18.0.0/15'];
+    const classicIngress = [`${p1.ip}/32`, `${p2.ip}/32`, `${p3.ip}/32`];
+    const classicEgress = ['0.0.0.0/0', '10.112.0.0/16', `${p1.ip}/32`, `${p3.ip}/32`];
     const portRanges = ['80/80', '443/443', '1/1024', '3000/9000', '8080/8080', '53/53', '1/65535'];
     const srcRanges = ['20000/29999', '40000/49999', '20000/45000'];
     const localRanges = [`${target.ip}/32`, '172.20.5.0/24', '172.20.9.0/24'];
@@ -94,11 +114,11 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     let cases = 0;
     const tally = new Map<string, number>();
 
-    for (let set = 0; set < RULE_SETS; set++) {
-      // T's groups: one or two basic ones (random intra-group policy), or one advanced
-      const advanced = chance(0.2);
-      const groups = [await me.group(vpcId, advanced ? { securityGroupType: 'enterprise' } : {})];
-      if (!advanced && chance(0.4)) groups.push(await me.group(vpcId));
+    for (let set = 0; set < ruleSets; set++) {
+      // T's groups: one or two basic ones (random intra-group policy), or one advanced (VPC only)
+      const advanced = !classic && chance(0.2);
+      const groups = [await me.group(net, advanced ? { securityGroupType: 'enterprise' } : {})];
+      if (!advanced && chance(0.4)) groups.push(await me.group(net));
       const described: string[] = [];
       for (const g of groups) {
         if (!advanced && chance(0.3)) await me.ecs.modifySecurityGroupPolicy(new $.ModifySecurityGroupPolicyRequest({ regionId: R, securityGroupId: g, innerAccessPolicy: 'Drop' }));
@@ -113,13 +133,17 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
             ipProtocol: protocol, portRange: ported ? pick(portRanges) : '-1/-1',
             policy: advanced ? 'accept' : pick(['accept', 'accept', 'drop']), priority: advanced ? '1' : String(1 + Math.floor(rnd() * 3)),
           };
-          const groupPeer = !advanced && chance(0.25);
+          // classic: an internet or intranet NIC rule; groups are authorized on the intranet only
+          const nicType = classic && chance(0.5) ? 'internet' : 'intranet';
+          if (classic) perm['nicType'] = nicType;
+          const groupPeer = !advanced && nicType === 'intranet' && chance(0.25);
           const peerKey = direction === 'ingress' ? (groupPeer ? 'sourceGroupId' : 'sourceCidrIp') : (groupPeer ? 'destGroupId' : 'destCidrIp');
-          perm[peerKey] = groupPeer ? pick(g === groups[0] ? [peerGroup] : [peerGroup, groups[0]!]) : pick(cidrs); // a group can't authorize itself
+          const peerCidrs = !classic ? cidrs : nicType === 'internet' ? internetCidrs : direction === 'ingress' ? classicIngress : classicEgress;
+          perm[peerKey] = groupPeer ? pick(g === groups[0] ? [peerGroup] : [peerGroup, groups[0]!]) : pick(peerCidrs); // a group can't authorize itself
           if (ported && chance(0.2)) perm['sourcePortRange'] = pick(srcRanges);
           const localRange = pick(localRanges);
           // (the API refuses a local range equal to the peer's)
-          if (chance(0.15) && perm[peerKey] !== localRange) perm[direction === 'ingress' ? 'destCidrIp' : 'sourceCidrIp'] = localRange;
+          if (!classic && chance(0.15) && perm[peerKey] !== localRange) perm[direction === 'ingress' ? 'destCidrIp' : 'sourceCidrIp'] = localRange;
           (direction === 'ingress' ? ingress : egress).push(perm);
           described.push(`${g} ${direction} ${JSON.stringify(perm)}`);
         }
@@ -163,8 +187,8 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
     // both verdicts must be well represented, or the comparison says little
     const accepted = [...tally].filter(([k]) => k.endsWith('accept')).reduce((a, [, n]) => a + n, 0);
     assert.ok(accepted > cases * 0.2 && accepted < cases * 0.8, `accepted ${accepted} of ${cases}`);
-    assert.deepEqual(mismatches, [], `seed ${SEED}`);
-    assert.ok(cases >= 300, `${cases} cases`);
+    assert.deepEqual(mismatches, [], `seed ${seed}`);
+    assert.equal(cases, ruleSets * FLOWS_PER_SET);
 
     /** What the kernel does with the flow: 'accept' when it got through (and back). */
     async function send(f: Flow, timeoutMs: number): Promise<'accept' | 'drop'> {
@@ -186,6 +210,7 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
       const ask = async (at: Endpoint, direction: 'ingress' | 'egress', peer: Endpoint, localPort: number) => {
         const q: Record<string, string> = { RegionId: R, InstanceId: at.id!, Direction: direction, IpProtocol: f.protocol, PeerIpAddress: peer.ip };
         if (f.protocol !== 'icmp') { q['Port'] = String(f.port); q['PeerPort'] = String(localPort); }
+        if (classic) q['NicType'] = peer.kind === 'internet' ? 'internet' : 'intranet';
         const r = await callRpc(dp.server.endpoint, 'CheckNetworkAccess', '2026-11-01', q) as { Verdict: string; Reason: string };
         return { verdict: r.Verdict === 'Accept' || r.Verdict === 'accept' ? 'accept' as const : 'drop' as const, why: `${at.name} ${direction} ${r.Verdict}/${r.Reason}` };
       };
@@ -194,5 +219,5 @@ describe('data plane: the kernel agrees with CheckNetworkAccess', rootTestOption
       if (f.to.kind === 'instance') parts.push(await ask(f.to, 'ingress', f.from, f.sport));
       return { verdict: parts.every((p) => p.verdict === 'accept') ? 'accept' : 'drop', why: parts.map((p) => p.why).join('; ') };
     }
-  });
+  }
 });
