@@ -110,7 +110,13 @@ export class Agent {
     mkdirSync(this.opts.stateDir, { recursive: true, mode: 0o700 });
     // a previous agent of this state dir may have left namespaces: start from nothing, rebuild from the store
     await cleanupNamespaces(this.opts.stateDir, this.opts.prefix);
-    await this.reconcile();
+    try {
+      await this.reconcile();
+    } catch (err) {
+      // a start that fails leaves nothing behind
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
     this.loop = this.run();
   }
 
