@@ -11,7 +11,6 @@
 //   {prefix}internet ── x<hash> ═ inet0 ── {prefix}{network}: br0 (+ vSwitch gateways),
 //                                                   100.100.100.200 / .100 on lo, nftables
 //                                                     └─ p<hash> ═ eth0 ── {InstanceId}
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
@@ -85,6 +84,8 @@ export class Agent {
   private addressBook = new Map<string, Map<string, string>>();
   private internetReady = false;
   private stopped = false;
+  /** rounds so far: each round's log id */
+  private rounds = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private sshdEnabled: boolean;
   private loop: Promise<void> | undefined;
@@ -156,7 +157,7 @@ export class Agent {
   }
 
   private async round(): Promise<string[]> {
-    const id = randomUUID().slice(0, 8);
+    const id = `r${++this.rounds}`;
     const started = performance.now();
     const desired = await this.opts.readDesired();
     const present = new Set(listNamespaces());
@@ -562,6 +563,7 @@ function listNamespaces(): string[] {
 function readRegistry(stateDir: string): string[] {
   const file = join(stateDir, REGISTRY);
   if (!existsSync(file)) return [];
+  // the cast: the file is ours (written by register/unregister); unreadable means nothing to clean
   try { return JSON.parse(readFileSync(file, 'utf8')) as string[]; } catch { return []; }
 }
 
@@ -590,6 +592,7 @@ export async function preflight(publicPool: string): Promise<void> {
   }
   const pool = parseCidr(publicPool);
   if (pool === null) throw new Error(`the public address pool \`${publicPool}\` is not an IPv4 CIDR`);
+  // the cast: `ip -j route` prints an array of routes, each with `dst`
   const routes = JSON.parse(await must('ip', ['-j', 'route', 'show'])) as Array<{ dst: string }>;
   for (const r of routes) {
     if (r.dst === 'default') continue;

@@ -28,11 +28,13 @@ export function listenInNamespace(ns: string, addrs: ReadonlyArray<{ host: strin
     child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); }, 10_000);
     child.on('message', (m: { host: string; port: number }, handle: unknown) => {
+      // the cast: the child sends exactly one net.Server handle with each message
       got.set(`${m.host}:${m.port}`, handle as net.Server);
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
       const servers = addrs.map((a) => got.get(`${a.host}:${a.port}`));
+      // the cast: every() just checked that none is undefined
       if (servers.every((s) => s !== undefined)) resolve(servers as net.Server[]);
       else {
         for (const s of servers) s?.close();

@@ -77,12 +77,14 @@ export async function readDesiredState(db: Db, revision: number): Promise<Desire
   const subnets = new Map(vswitches.map((v) => [v.id, subnetOf(v.cidr_block)]));
   const rulesOf = new Map<string, FwRule[]>();
   for (const r of ruleRows) {
+    // the cast: bodies are written by sg-rules.ts from a normalized Rule
     const fw = toFwRule(r.security_group_id, r.id, JSON.parse(r.body) as Rule);
     if (fw === undefined) continue;
     let list = rulesOf.get(r.security_group_id);
     if (list === undefined) rulesOf.set(r.security_group_id, list = []);
     list.push(fw);
   }
+  // the casts: the store holds only the values the domain wrote ('normal'/'enterprise', 'Accept'/'Drop')
   const groups = new Map(groupRows.map((g): [string, FwGroup] => [g.id, {
     groupId: g.id, type: g.type as FwGroup['type'], innerAccessPolicy: g.inner_access_policy as FwGroup['innerAccessPolicy'], rules: rulesOf.get(g.id) ?? [],
   }]));
