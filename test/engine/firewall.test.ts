@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ipToInt, parseCidr } from '../../src/engine/cidr.ts';
 import { prng } from '../helpers/prng.ts';
+import { ip, cidr, rule, group } from '../helpers/fw.ts';
 import {
   compileEni, decide, explain, decideReference,
   type AddressRange, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
@@ -13,35 +13,6 @@ import {
 
 // ---------------------------------------------------------------------------------------------
 // Builders
-
-function ip(text: string): number {
-  const n = ipToInt(text);
-  if (n === null) throw new Error(`bad test address ${text}`);
-  return n;
-}
-
-function cidr(text: string): AddressRange {
-  const c = parseCidr(text);
-  if (c === null) throw new Error(`bad test CIDR ${text}`);
-  return { base: c.base, size: c.size };
-}
-
-let ruleSeq = 0;
-type RuleSpec = Partial<Omit<FwRule, 'peer'>> & { from?: string; fromGroup?: string; peer?: FwRule['peer'] };
-
-function rule(spec: RuleSpec): FwRule {
-  const { from, fromGroup, ...rest } = spec;
-  const peer: FwRule['peer'] = fromGroup !== undefined ? { kind: 'group', groupId: fromGroup } : { kind: 'cidr', range: cidr(from ?? '0.0.0.0/0') };
-  return {
-    groupId: 'sg-a', ruleId: `sgr-${String(++ruleSeq).padStart(4, '0')}`, direction: 'ingress', protocol: 'tcp',
-    portFrom: 1, portTo: 65535, srcPortFrom: 1, srcPortTo: 65535, policy: 'accept', priority: 1, nicType: 'intranet',
-    peer, ...rest,
-  };
-}
-
-function group(groupId: string, rules: RuleSpec[], opts: Partial<Pick<FwGroup, 'type' | 'innerAccessPolicy'>> = {}): FwGroup {
-  return { groupId, type: opts.type ?? 'normal', innerAccessPolicy: opts.innerAccessPolicy ?? 'Accept', rules: rules.map((r) => rule({ groupId, ...r })) };
-}
 
 function flow(spec: Partial<Omit<Flow, 'localIp' | 'remoteIp'>> & { local?: string; remote?: string }): Flow {
   const { local, remote, ...rest } = spec;

@@ -6,45 +6,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { ipToInt, parseCidr } from '../../src/engine/cidr.ts';
 import { prng } from '../helpers/prng.ts';
+import { ip, cidr, rule, group } from '../helpers/fw.ts';
 import {
   decideReference, planEni, evaluatePlan, renderEni, planHash, NFT_PROTOS,
-  type AddressRange, type Flow, type FwGroup, type FwRule, type Reason,
+  type Flow, type FwGroup, type FwRule, type Reason,
   type NftEniInput, type NftEniPlan, type NftPacket, type NftDirectionPlan, type NftBox, type NftEniRender,
 } from '../../src/engine/firewall/index.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Builders
-
-function ip(text: string): number {
-  const n = ipToInt(text);
-  if (n === null) throw new Error(`bad test address ${text}`);
-  return n;
-}
-
-function cidr(text: string): AddressRange {
-  const c = parseCidr(text);
-  if (c === null) throw new Error(`bad test CIDR ${text}`);
-  return { base: c.base, size: c.size };
-}
-
-let ruleSeq = 0;
-type RuleSpec = Partial<Omit<FwRule, 'peer'>> & { from?: string; fromGroup?: string };
-
-function rule(spec: RuleSpec): FwRule {
-  const { from, fromGroup, ...rest } = spec;
-  const peer: FwRule['peer'] = fromGroup !== undefined ? { kind: 'group', groupId: fromGroup } : { kind: 'cidr', range: cidr(from ?? '0.0.0.0/0') };
-  return {
-    groupId: 'sg-a', ruleId: `sgr-${String(++ruleSeq).padStart(4, '0')}`, direction: 'ingress', protocol: 'tcp',
-    portFrom: 1, portTo: 65535, srcPortFrom: 1, srcPortTo: 65535, policy: 'accept', priority: 1, nicType: 'intranet',
-    peer, ...rest,
-  };
-}
-
-function group(groupId: string, rules: RuleSpec[], opts: Partial<Pick<FwGroup, 'type' | 'innerAccessPolicy'>> = {}): FwGroup {
-  return { groupId, type: opts.type ?? 'normal', innerAccessPolicy: opts.innerAccessPolicy ?? 'Accept', rules: rules.map((r) => rule({ groupId, ...r })) };
-}
 
 /** An ENI input; `members` maps group ids to member addresses (as integers). */
 function eni(groups: FwGroup[], opts: { ip?: string; networkType?: 'vpc' | 'classic'; members?: Record<string, readonly number[]> } = {}): NftEniInput {
