@@ -1,21 +1,36 @@
 // Running the kernel's tools (ip, nft, conntrack, sshd): bounded in time, input on stdin, output
 // collected; `must` turns a failure into an Error that carries the command and its stderr.
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  /** the exit code; 124 when killed at the timeout (as timeout(1) does); 128 + n for signal n; 127 when it could not start */
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** why the command could not be started, when it could not */
+  spawnError?: string;
+}
 
-export function run(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env !== undefined ? { env: { ...process.env, ...opts.env } } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    let timedOut = false;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, stdout: '', stderr: e.message }); });
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, stdout: '', stderr: e.message, timedOut: false, spawnError: e.message }); });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal !== null ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      const stderr = Buffer.concat(err).toString();
+      resolve({
+        code: timedOut ? 124 : code ?? (signal !== null ? 128 + osConstants.signals[signal] : 1),
+        stdout: Buffer.concat(out).toString(), stderr: timedOut ? `${stderr}[killed after ${timeoutMs} ms]` : stderr, timedOut,
+      });
     });
     child.stdin.on('error', () => { /* the command may exit before reading everything; its code tells */ });
     child.stdin.end(opts.input ?? '');

@@ -11,9 +11,9 @@
 // and its channel are unref'd, so a forgotten Prober neither hangs the test process nor outlives it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run as shRun, type RunResult } from '../../src/dataplane/sh.ts';
 
 const PROBER_SCRIPT = fileURLToPath(new URL('./netns-prober.mjs', import.meta.url));
 /** Slack for the IPC round trip on top of an operation's own timeout. */
@@ -190,29 +190,17 @@ function pickLocal(opts: LocalEndpoint): LocalEndpoint {
   };
 }
 
-export interface CommandResult { code: number; stdout: string; stderr: string; timedOut: boolean }
+export type CommandResult = Pick<RunResult, 'code' | 'stdout' | 'stderr' | 'timedOut'>;
 
 /**
- * Run a command and collect its output. At `timeoutMs` it is SIGKILLed and resolves with code 124
- * (as timeout(1) does) and timedOut: true; a signal death otherwise gives 128 + signal number.
+ * Run a command and collect its output (src/dataplane/sh.ts): at `timeoutMs` it is SIGKILLed and
+ * resolves with code 124 and timedOut: true; a signal death otherwise gives 128 + signal number.
  * Rejects only when the command cannot be started.
  */
-export function run(cmd: string, args: string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, env?: Record<string, string>): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env !== undefined ? { env: { ...process.env, ...env } } : {}) });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.once('error', (err) => { clearTimeout(timer); reject(new Error(`cannot run ${cmd}: ${err.message}`)); });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const sig = signal ? 128 + osConstants.signals[signal] : 1;
-      resolve({ code: timedOut ? 124 : code ?? sig, stdout, stderr: timedOut ? `${stderr}[killed after ${timeoutMs} ms]` : stderr, timedOut });
-    });
-  });
+export async function run(cmd: string, args: string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, env?: Record<string, string>): Promise<CommandResult> {
+  const r = await shRun(cmd, args, { timeoutMs, ...(env !== undefined ? { env } : {}) });
+  if (r.spawnError !== undefined) throw new Error(`cannot run ${cmd}: ${r.spawnError}`);
+  return r;
 }
 
 /** Run `ip netns exec <ns> ...args`; see run() for the result and the timeout. */
