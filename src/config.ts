@@ -1,6 +1,6 @@
 // Configuration from the environment (README lists every variable).
 import type { Limits } from './domain/limits.ts';
-import { DEFAULT_LIMITS } from './domain/limits.ts';
+import { DEFAULT_LIMITS, PUBLIC_IP_POOL } from './domain/limits.ts';
 
 export interface Config {
   host: string;
@@ -47,7 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rootAccessKeyId: env['PARAPET_ROOT_ACCESS_KEY_ID'] || undefined,
     rootAccessKeySecret: env['PARAPET_ROOT_ACCESS_KEY_SECRET'] || undefined,
     logLevel: env['PARAPET_LOG_LEVEL'] || 'info',
-    publicIpPool: env['PARAPET_PUBLIC_IP_POOL'] || '203.0.113.0/24',
+    publicIpPool: env['PARAPET_PUBLIC_IP_POOL'] || PUBLIC_IP_POOL,
     dataplane: env['PARAPET_DATAPLANE'] === '1' || env['PARAPET_DATAPLANE'] === 'true',
     dataplaneDir: env['PARAPET_DATAPLANE_DIR'] || `${env['PARAPET_DATA_DIR'] || './data'}/dataplane`,
     dataplanePrefix: env['PARAPET_DATAPLANE_PREFIX'] || 'parapet-',

@@ -551,9 +551,7 @@ table ip parapet_nat {
 }
 
 async function sysctls(ns: string, values: Record<string, string>): Promise<void> {
-  for (const [k, v] of Object.entries(values)) {
-    await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${k}=${v}`]);
-  }
+  await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)]);
 }
 
 function listNamespaces(): string[] {

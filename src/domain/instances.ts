@@ -13,10 +13,10 @@ import { checkPassRole } from './instance-roles.ts';
 import { publicKeyOf, refusal } from './keypairs.ts';
 import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
 import { isoSeconds } from '../clock.ts';
+import { PUBLIC_IP_POOL } from './limits.ts';
 import type { Tx } from '../store/store.ts';
 import type { EniTable, InstanceTable, SecurityGroupTable } from '../store/schema.ts';
 
-export const PUBLIC_IP_POOL = '203.0.113.0/24';
 
 export interface Eni {
   networkInterfaceId: string;

@@ -23,3 +23,6 @@ export const DEFAULT_LIMITS: Limits = {
   privateIpsPerBasicGroup: 2000,
   privateIpsPerAdvancedGroup: 65536,
 };
+
+/** where public IPv4 addresses come from unless PARAPET_PUBLIC_IP_POOL says otherwise */
+export const PUBLIC_IP_POOL = '203.0.113.0/24';
