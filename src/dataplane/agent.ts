@@ -195,8 +195,14 @@ export class Agent {
 
     // security groups and NAT, one transaction per network
     const book = new Map<string, Map<string, string>>();
+    const byNetwork = new Map<string, DesiredInstance[]>();
+    for (const i of desired.instances) {
+      let list = byNetwork.get(i.network);
+      if (list === undefined) byNetwork.set(i.network, list = []);
+      list.push(i);
+    }
     for (const n of desired.networks) {
-      const members = desired.instances.filter((i) => i.network === n.key);
+      const members = byNetwork.get(n.key) ?? [];
       const ips = new Map<string, string>();
       for (const i of members) for (const e of i.enis) ips.set(e.ipText, i.instanceId);
       book.set(n.key, ips);
