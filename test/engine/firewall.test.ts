@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { prng } from '../helpers/prng.ts';
-import { ip, cidr, rule, group } from '../helpers/fw.ts';
+import { ip, cidr, rule, group, ruleFromShape } from '../helpers/fw.ts';
 import {
   compileEni, decide, explain, decideReference,
   type AddressRange, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
@@ -265,15 +265,7 @@ function groupsArb(mode: GroupMode): fc.Arbitrary<FwGroup[]> {
     shapes: fc.array(ruleShapeArb, { minLength: 0, maxLength: 60, size: 'max' }),
   }).map(({ type, innerAccessPolicy, shapes }): FwGroup => ({
     groupId, type, innerAccessPolicy,
-    rules: shapes.map((s, i): FwRule => {
-      const r: FwRule = {
-        groupId, ruleId: `r${i}`, direction: s.direction, protocol: s.protocol,
-        portFrom: s.ports.lo, portTo: s.ports.hi, srcPortFrom: s.src?.lo ?? 1, srcPortTo: s.src?.hi ?? 65535,
-        policy: s.policy, priority: s.priority, nicType: s.nicType, peer: s.peer,
-      };
-      if (s.local !== null) r.local = s.local;
-      return r;
-    }),
+    rules: shapes.map((s, i) => ruleFromShape(groupId, i, s)),
   })))));
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { prng } from '../helpers/prng.ts';
-import { ip, cidr, rule, group } from '../helpers/fw.ts';
+import { ip, cidr, rule, group, ruleFromShape } from '../helpers/fw.ts';
 import {
   decideReference, planEni, evaluatePlan, renderEni, planHash, NFT_PROTOS,
   type Flow, type FwGroup, type FwRule, type Reason,
@@ -357,15 +357,7 @@ const groupsArb: fc.Arbitrary<FwGroup[]> = fc.integer({ min: 1, max: 3 }).chain(
   shapes: fc.array(ruleShapeArb, { minLength: 0, maxLength: 12 }),
 }).map(({ type, innerAccessPolicy, shapes }): FwGroup => ({
   groupId, type, innerAccessPolicy,
-  rules: shapes.map((s, i): FwRule => {
-    const r: FwRule = {
-      groupId, ruleId: `r${i}`, direction: s.direction, protocol: s.protocol,
-      portFrom: s.ports.lo, portTo: s.ports.hi, srcPortFrom: s.src?.lo ?? 1, srcPortTo: s.src?.hi ?? 65535,
-      policy: s.policy, priority: s.priority, nicType: s.nicType, peer: s.peer,
-    };
-    if (s.local !== null) r.local = s.local;
-    return r;
-  }),
+  rules: shapes.map((s, i) => ruleFromShape(groupId, i, s)),
 })))));
 
 const inputArb: fc.Arbitrary<NftEniInput> = fc.record({

@@ -31,3 +31,26 @@ export function rule(spec: RuleSpec): FwRule {
 export function group(groupId: string, rules: RuleSpec[], opts: Partial<Pick<FwGroup, 'type' | 'innerAccessPolicy'>> = {}): FwGroup {
   return { groupId, type: opts.type ?? 'normal', innerAccessPolicy: opts.innerAccessPolicy ?? 'Accept', rules: rules.map((r) => rule({ groupId, ...r })) };
 }
+
+/** A rule as the property tests' arbitraries draw it (every field but the ids). */
+export interface RuleShape {
+  direction: FwRule['direction'];
+  protocol: FwRule['protocol'];
+  ports: { lo: number; hi: number };
+  src: { lo: number; hi: number } | null;
+  policy: FwRule['policy'];
+  priority: number;
+  nicType: FwRule['nicType'];
+  peer: FwRule['peer'];
+  local: AddressRange | null;
+}
+
+export function ruleFromShape(groupId: string, i: number, s: RuleShape): FwRule {
+  const r: FwRule = {
+    groupId, ruleId: `r${i}`, direction: s.direction, protocol: s.protocol,
+    portFrom: s.ports.lo, portTo: s.ports.hi, srcPortFrom: s.src?.lo ?? 1, srcPortTo: s.src?.hi ?? 65535,
+    policy: s.policy, priority: s.priority, nicType: s.nicType, peer: s.peer,
+  };
+  if (s.local !== null) r.local = s.local;
+  return r;
+}
