@@ -36,6 +36,10 @@ export interface DesiredInstance {
   osType: 'linux' | 'windows';
   /** the key in force (SPEC §2): authorized_keys; '' when none */
   effectivePublicKey: string;
+  /** the host name its sandbox gets at each boot */
+  hostName: string;
+  /** starts and reboots so far: a change restarts the instance's processes (a reboot) */
+  bootSeq: number;
   enis: DesiredEni[];
 }
 
@@ -67,7 +71,7 @@ function subnetOf(cidrText: string): { prefix: number; gateway: string } | undef
 /** Reads the desired state; `revision` is the store revision the caller saw before reading. */
 export async function readDesiredState(db: Db, revision: number): Promise<DesiredState> {
   const [instances, enis, vswitches, groupRows, ruleRows, memberships] = await Promise.all([
-    db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key']).where('status', '=', 'Running').orderBy('id').execute(),
+    db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key', 'host_name', 'boot_seq']).where('status', '=', 'Running').orderBy('id').execute(),
     db.selectFrom('enis').select(['id', 'instance_id', 'vpc_id', 'vswitch_id', 'region_id', 'private_ip', 'type', 'mac']).where('instance_id', '!=', '').orderBy('id').execute(),
     db.selectFrom('vswitches').select(['id', 'cidr_block']).execute(),
     db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).execute(),
@@ -130,6 +134,7 @@ export async function readDesiredState(db: Db, revision: number): Promise<Desire
     out.push({
       instanceId: inst.id, accountId: inst.account_id, regionId: inst.region_id, network, publicIp: inst.public_ip,
       osType: findImage(inst.image_id)?.osType ?? 'linux', effectivePublicKey: inst.effective_public_key, enis: desiredEnis,
+      hostName: inst.host_name, bootSeq: inst.boot_seq,
     });
   }
   for (const ms of members.values()) ms.sort((a, b) => a - b);

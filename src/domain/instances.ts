@@ -53,6 +53,10 @@ export interface Instance {
   keyPairName: string;
   /** the key in force since the last start or reboot */
   effectiveKeyPairName: string;
+  hostName: string;
+  /** metadata service: 'enabled' | 'disabled', and 'optional' | 'required' (hardened mode) */
+  httpEndpoint: string;
+  httpTokens: string;
   creationTime: string;
   privateIpAddress: string;
   securityGroupIds: string[];
@@ -65,11 +69,36 @@ const INSTANCE_TAG = 'instance';
 const instanceNotFound = (id: string) => new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${id}\` does not exist.`);
 const eniNotFound = (id: string) => new DomainError('InvalidEniId.NotFound', 404, `The specified NetworkInterfaceId \`${id}\` does not exist.`);
 
-function randomMac(ctx: CallContext): string {
-  const hex = ctx.ids.token(6).replace(/[^a-zA-Z0-9]/g, '0');
-  const bytes = [...Buffer.from(hex)].slice(0, 3).map((b) => (b % 256).toString(16).padStart(2, '0'));
-  return '00:16:3e:' + bytes.join(':');
+/**
+ * A MAC address in Alibaba's `00:16:3e` block: three random bytes (16.7 million values), drawn
+ * again until no ENI of the same network (the VPC, or the region's classic network) has it.
+ */
+async function randomMac(ctx: CallContext, tx: Tx, network: { regionId: string; vpcId: string }): Promise<string> {
+  for (;;) {
+    const mac = '00:16:3e:' + [...Buffer.from(ctx.ids.token(3), 'base64url')].map((b) => b.toString(16).padStart(2, '0')).join(':');
+    const taken = await tx.selectFrom('enis').select('id').where('region_id', '=', network.regionId).where('vpc_id', '=', network.vpcId).where('mac', '=', mac).executeTakeFirst();
+    if (taken === undefined) return mac;
+  }
 }
+
+/**
+ * `HostName` (RunInstances, ModifyInstanceAttribute): Linux 2 to 64 characters, letters, digits,
+ * `.` and `-`; Windows 2 to 15, no `.`, not digits only; neither starts or ends with `.` or `-`
+ * nor holds two of them in a row. Without one, an instance is named `iZ{id}Z` as on the real
+ * service.
+ */
+export function checkHostName(value: string, osType: 'linux' | 'windows'): string {
+  const bad = (why: string) => new DomainError('InvalidHostName.Malformed', 400, `The specified \`HostName\` \`${value.slice(0, 64)}\` is invalid: ${why}`);
+  if (osType === 'windows') {
+    if (!/^[A-Za-z0-9-]{2,15}$/.test(value) || /^[0-9]+$/.test(value)) throw bad('a Windows host name has 2 to 15 letters, digits or `-`, and not digits only.');
+  } else if (!/^[A-Za-z0-9.-]{2,64}$/.test(value)) {
+    throw bad('a host name has 2 to 64 letters, digits, `.` or `-`.');
+  }
+  if (/^[.-]|[.-]$|[.-]{2}/.test(value)) throw bad('it may not start or end with `.` or `-`, nor hold two of them in a row.');
+  return value;
+}
+
+export const defaultHostName = (instanceId: string): string => `iZ${instanceId.replace(/^i-/, '')}Z`;
 
 /** The lowest free host address of `cidr` in `space` (the first and the last three are reserved), or the requested one. */
 async function allocateIp(tx: Tx, space: string, cidrText: string, requested?: string): Promise<string> {
@@ -208,6 +237,7 @@ export interface RunParams {
   start: boolean;
   ramRoleName?: string | undefined;
   httpTokens?: string | undefined;
+  hostName?: string | undefined;
 }
 
 export async function runInstances(ctx: CallContext, p: RunParams): Promise<string[]> {
@@ -223,6 +253,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
     throw new DomainError('InvalidInstanceName.Malformed', 400, `The specified \`InstanceName\` \`${p.instanceName}\` is invalid.`);
   }
   const tags = validateTags(p.tags);
+  const hostName = p.hostName === undefined || p.hostName === '' ? undefined : checkHostName(p.hostName, findImage(p.imageId)?.osType ?? 'linux');
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
     let vpcId = '';
@@ -272,12 +303,13 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
         public_ip: bandwidth > 0 && p.start ? await allocatePublicIp(tx, ctx.publicIpPool ?? PUBLIC_IP_POOL) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
         ram_role_name: p.ramRoleName ?? '', http_endpoint: 'enabled', http_tokens: p.httpTokens ?? 'optional',
         effective_key_name: p.keyPairName ?? '', effective_public_key: keyBody,
+        host_name: hostName ?? defaultHostName(id), boot_seq: p.start ? 1 : 0,
       };
       await tx.insertInto('instances').values(row).execute();
       const eniId = ctx.ids.resource('eni');
       await tx.insertInto('enis').values({
         id: eniId, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, instance_id: id,
-        type: 'Primary', private_ip: await allocateIp(tx, space, cidr, p.privateIpAddress), address_space: space, mac: randomMac(ctx),
+        type: 'Primary', private_ip: await allocateIp(tx, space, cidr, p.privateIpAddress), address_space: space, mac: await randomMac(ctx, tx, { regionId: region.id, vpcId }),
         name: '', description: '', created_at: now,
       }).execute();
       await setGroups(tx, eniId, groups);
@@ -327,6 +359,7 @@ export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ insta
         networkType: r.vpc_id === '' ? 'classic' : 'vpc', imageId: r.image_id, osType: findImage(r.image_id)?.osType ?? 'linux',
         instanceType: r.instance_type, instanceName: r.name, description: r.description, status: r.status, publicIpAddress: r.public_ip,
         internetMaxBandwidthOut: r.bandwidth_out, keyPairName: r.key_pair_name, effectiveKeyPairName: r.effective_key_name, creationTime: r.created_at,
+        hostName: r.host_name, httpEndpoint: r.http_endpoint, httpTokens: r.http_tokens,
         privateIpAddress: primary?.privateIpAddress ?? '', securityGroupIds: primary?.securityGroupIds ?? [], networkInterfaces: mine, tags: tags.get(r.id) ?? [],
       };
     });
@@ -357,7 +390,8 @@ export async function changeState(ctx: CallContext, instanceId: string, action: 
     if (row.status !== t.from) throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${instanceId}\` is ${row.status}; it must be ${t.from} to ${action}.`);
     // SPEC §2: a key bound or unbound meanwhile takes effect now
     const effective = action === 'stop' ? {} : { effective_key_name: row.key_pair_name, effective_public_key: await publicKeyOf(tx, row.account_id, row.region_id, row.key_pair_name) };
-    await tx.updateTable('instances').set({ status: t.to, ...effective }).where('id', '=', row.id).execute();
+    const boot = action === 'stop' ? {} : { boot_seq: row.boot_seq + 1 };
+    await tx.updateTable('instances').set({ status: t.to, ...effective, ...boot }).where('id', '=', row.id).execute();
   });
 }
 
@@ -379,12 +413,14 @@ export async function deleteInstance(ctx: CallContext, instanceId: string, force
   });
 }
 
-export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId: string; instanceName?: string | undefined; description?: string | undefined; securityGroupIds?: string[] | undefined }): Promise<void> {
+export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId: string; instanceName?: string | undefined; description?: string | undefined; securityGroupIds?: string[] | undefined; hostName?: string | undefined }): Promise<void> {
   await ctx.write(async (tx) => {
     const row = await instanceRow(tx, ctx, p.instanceId);
     const set: Partial<InstanceTable> = {};
     if (p.instanceName !== undefined) set.name = p.instanceName;
     if (p.description !== undefined) set.description = p.description;
+    // a new host name takes effect at the next start or reboot, as on the real service
+    if (p.hostName !== undefined && p.hostName !== '') set.host_name = checkHostName(p.hostName, findImage(row.image_id)?.osType ?? 'linux');
     if (Object.keys(set).length > 0) await tx.updateTable('instances').set(set).where('id', '=', row.id).execute();
     if (p.securityGroupIds !== undefined) {
       const eni = await primaryEni(tx, row.id);
@@ -437,7 +473,7 @@ export async function createNetworkInterface(ctx: CallContext, p: { regionId: st
     const row: EniTable = {
       id: ctx.ids.resource('eni'), account_id: ctx.principal.accountId, region_id: p.regionId, zone_id: vsw.zone_id, vpc_id: vsw.vpc_id, vswitch_id: vsw.id,
       instance_id: '', type: 'Secondary', private_ip: await allocateIp(tx, vsw.id, vsw.cidr_block, p.primaryIpAddress), address_space: vsw.id,
-      mac: randomMac(ctx), name: p.name ?? '', description: p.description ?? '', created_at: isoSeconds(ctx.clock.now()),
+      mac: await randomMac(ctx, tx, { regionId: p.regionId, vpcId: vsw.vpc_id }), name: p.name ?? '', description: p.description ?? '', created_at: isoSeconds(ctx.clock.now()),
     };
     await tx.insertInto('enis').values(row).execute();
     await setGroups(tx, row.id, p.securityGroupIds);

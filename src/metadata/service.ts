@@ -67,7 +67,7 @@ async function treeOf(svc: Services, inst: InstanceRow, method: string, path: st
   }
   const eni = await svc.store.db.selectFrom('enis').selectAll().where('instance_id', '=', inst.id).where('type', '=', 'Primary').executeTakeFirst();
   const tree: Record<string, string> = {
-    'instance-id': inst.id, 'region-id': inst.region_id, 'zone-id': inst.zone_id, hostname: inst.id, 'private-ipv4': eni?.private_ip ?? '',
+    'instance-id': inst.id, 'region-id': inst.region_id, 'zone-id': inst.zone_id, hostname: inst.host_name, 'private-ipv4': eni?.private_ip ?? '',
     'vpc-id': inst.vpc_id, 'vswitch-id': inst.vswitch_id, mac: eni?.mac ?? '', 'owner-account-id': inst.account_id, 'image-id': inst.image_id,
     'instance/instance-type': inst.instance_type, eipv4: inst.public_ip, 'public-keys/': '0/', 'public-keys/0/openssh-key': inst.effective_public_key,
   };

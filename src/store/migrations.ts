@@ -263,6 +263,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('instances').addColumn('effective_public_key', 'text', (c) => c.notNull().defaultTo('')).execute();
     },
   },
+  '0010_instance_boot': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.alterTable('instances').addColumn('host_name', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('instances').addColumn('boot_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('enis_by_mac').on('enis').columns(['vpc_id', 'mac']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -117,6 +117,10 @@ export interface InstanceTable {
   /** the key in force (authorized_keys): `key_pair_name` as of the last start or reboot (SPEC §2) */
   effective_key_name: string;
   effective_public_key: string;
+  /** the instance's host name (`HostName`; `iZ…Z` by default), applied at each start or reboot */
+  host_name: string;
+  /** counts starts and reboots: the data plane restarts the instance's processes when it changes */
+  boot_seq: number;
 }
 
 export interface EniTable {

@@ -39,6 +39,28 @@ describe('instances and membership end to end', () => {
     assert.equal(big.instanceBandwidthRx, 20000 * 1024);
   });
 
+  test('HostName: iZ…Z by default, a given one kept, a bad one refused; MetadataOptions as set', async () => {
+    const sg = await group();
+    const [a] = await run({ securityGroupId: sg });
+    const [b] = await run({ securityGroupId: sg, hostName: 'web-01.internal', httpTokens: 'required' });
+    const ia = await describeOne(a!);
+    assert.equal(ia.hostName, `iZ${a!.slice(2)}Z`);
+    assert.equal(ia.metadataOptions!.httpTokens, 'optional');
+    const ib = await describeOne(b!);
+    assert.equal(ib.hostName, 'web-01.internal');
+    assert.equal(ib.metadataOptions!.httpTokens, 'required', 'DescribeInstances reports the HttpTokens in force');
+    for (const bad of ['-web', 'web..1', 'x', 'a'.repeat(65), 'web_1']) {
+      const e = await sdkError(run({ securityGroupId: sg, hostName: bad }));
+      assert.equal(e.code, 'InvalidHostName.Malformed', bad);
+    }
+    await ecs.modifyInstanceAttribute(new $.ModifyInstanceAttributeRequest({ instanceId: a!, hostName: 'renamed' }));
+    assert.equal((await describeOne(a!)).hostName, 'renamed');
+    const e = await sdkError(ecs.modifyInstanceAttribute(new $.ModifyInstanceAttributeRequest({ instanceId: a!, hostName: 'bad..name' })));
+    assert.equal(e.code, 'InvalidHostName.Malformed');
+    for (const id of [a!, b!]) await ecs.deleteInstance(new $.DeleteInstanceRequest({ instanceId: id, force: true }));
+    await ecs.deleteSecurityGroup(new $.DeleteSecurityGroupRequest({ regionId: R, securityGroupId: sg }));
+  });
+
   test('the first instance of a region gets the default group; IPs come from the vSwitch, never twice', async () => {
     const [a] = await run();
     const inst = await describeOne(a!);

@@ -41,7 +41,8 @@ function wireInstance(i: inst.Instance) {
     EipAddress: { IpAddress: '', AllocationId: '', InternetChargeType: '' },
     InternetMaxBandwidthOut: i.internetMaxBandwidthOut, InternetMaxBandwidthIn: i.internetMaxBandwidthOut > 0 ? 200 : 0,
     NetworkInterfaces: { NetworkInterface: i.networkInterfaces.map((e) => ({ NetworkInterfaceId: e.networkInterfaceId, Type: e.type, MacAddress: e.macAddress, PrimaryIpAddress: e.privateIpAddress, PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] } })) },
-    MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'optional', HttpPutResponseHopLimit: 1 },
+    HostName: i.hostName,
+    MetadataOptions: { HttpEndpoint: i.httpEndpoint, HttpTokens: i.httpTokens, HttpPutResponseHopLimit: 1 },
     Tags: wireTags(i.tags),
   };
 }
@@ -54,13 +55,13 @@ const runShape = {
   SecurityEnhancementStrategy: t.str(32).optional(), RamRoleName: t.str(128).optional(), HostName: t.str(128).optional(), HttpTokens: t.str(16).optional(), HttpEndpoint: t.str(16).optional(),
 };
 
-const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; InstanceType: string; VSwitchId?: string | undefined; ZoneId?: string | undefined; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; Amount?: number | undefined; InstanceName?: string | undefined; Description?: string | undefined; KeyPairName?: string | undefined; InternetMaxBandwidthOut?: number | undefined; PrivateIpAddress?: string | undefined; Tag?: Array<{ key: string; value: string }> | undefined; RamRoleName?: string | undefined; HttpTokens?: string | undefined }): inst.RunParams => {
+const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; InstanceType: string; VSwitchId?: string | undefined; ZoneId?: string | undefined; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; Amount?: number | undefined; InstanceName?: string | undefined; Description?: string | undefined; KeyPairName?: string | undefined; InternetMaxBandwidthOut?: number | undefined; PrivateIpAddress?: string | undefined; Tag?: Array<{ key: string; value: string }> | undefined; RamRoleName?: string | undefined; HttpTokens?: string | undefined; HostName?: string | undefined }): inst.RunParams => {
   const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
   return {
     regionId: p.RegionId, imageId: p.ImageId, instanceType: p.InstanceType, vSwitchId: p.VSwitchId, zoneId: p.ZoneId, securityGroupIds: groups,
     amount: p.Amount, instanceName: p.InstanceName, description: p.Description, keyPairName: p.KeyPairName,
     internetMaxBandwidthOut: p.InternetMaxBandwidthOut, privateIpAddress: p.PrivateIpAddress, tags: p.Tag, start: ctxStart,
-    ramRoleName: p.RamRoleName, httpTokens: p.HttpTokens,
+    ramRoleName: p.RamRoleName, httpTokens: p.HttpTokens, hostName: p.HostName,
   };
 };
 
@@ -195,7 +196,7 @@ export const instanceOperations = [
     params: z.object({ InstanceId: t.str(128), InstanceName: t.str(512).optional(), Description: t.str(1024).optional(), SecurityGroupIds: t.list(t.str(128), 20).optional(), HostName: t.str(128).optional(), Password: t.str(64).optional(), UserData: t.str(65536).optional() }),
     resources: (p, account) => [instanceArn('*', account, p.InstanceId)],
     handler: async (ctx, p) => {
-      await inst.modifyInstanceAttribute(ctx, { instanceId: p.InstanceId, instanceName: p.InstanceName, description: p.Description, securityGroupIds: p.SecurityGroupIds });
+      await inst.modifyInstanceAttribute(ctx, { instanceId: p.InstanceId, instanceName: p.InstanceName, description: p.Description, securityGroupIds: p.SecurityGroupIds, hostName: p.HostName });
       return {};
     },
   }),
