@@ -63,7 +63,11 @@ const SYSTEM_PARAMS = new Set([
 
 const RESPONSE_FORMATS = new Set(['json', 'xml']);
 
-const V3_REQUIRED_SIGNED = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
+/**
+ * Headers a v3 signature must cover. The action and version name the operation: a signature that
+ * left them out could be replayed as another operation (every official client signs them).
+ */
+const V3_REQUIRED_SIGNED = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
 
 function header(h: RawRequest['headers'], name: string): string | undefined {
   const v = h[name];
@@ -164,8 +168,9 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     if (signatureVersion !== undefined && signatureVersion !== '1.0') {
       throw new WireError('InvalidSignatureVersion', 400, `Specified signature version \`${signatureVersion}\` is not supported.`);
     }
-    action = lookup(allParams, 'Action') ?? header(raw.headers, 'x-acs-action');
-    version = lookup(allParams, 'Version') ?? header(raw.headers, 'x-acs-version');
+    // INVARIANT: a v1 call's operation comes from its signed parameters only, never from a header
+    action = lookup(allParams, 'Action');
+    version = lookup(allParams, 'Version');
     const securityToken = lookup(allParams, 'SecurityToken');
     auth = {
       kind: 'v1',

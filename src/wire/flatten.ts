@@ -1,6 +1,9 @@
 // Flattened parameters → a tree: `Permissions.1.IpProtocol=TCP` becomes
 // `{Permissions: [{IpProtocol: 'TCP'}]}`, `SecurityGroupIds.3=sg` an array element, `A.B=x` a
 // nested object (PROTOCOL.md §2, flatMap). Indexes start at 1; gaps are closed up.
+// INVARIANT: parameter names are untrusted: every object of the tree has a null prototype and is
+// read by own property only, so `toString.x` or `constructor.prototype.x` build ordinary branches
+// of the tree and never reach a built-in.
 import { WireError, wireErrors } from './errors.ts';
 
 export type ParamTree = { [key: string]: ParamValue };
@@ -13,8 +16,13 @@ function conflict(key: string): WireError {
   return new WireError('InvalidParameter', 400, `The parameter \`${key}\` is given both as a value and as a list or object.`);
 }
 
+/** An object that inherits nothing: no parameter name can find a built-in through it. */
+function branch(): ParamTree {
+  return Object.create(null) as ParamTree;
+}
+
 export function unflatten(pairs: ReadonlyArray<readonly [string, string]>): ParamTree {
-  const root: ParamTree = {};
+  const root: ParamTree = branch();
   const seen = new Set<string>();
   for (const [key, value] of pairs) {
     if (seen.has(key)) throw wireErrors.invalidParameter(key, value, 'The parameter is given more than once.');
@@ -46,14 +54,14 @@ export function unflatten(pairs: ReadonlyArray<readonly [string, string]>): Para
 
 function descend(container: ParamTree | ParamValue[], slot: string | number, last: boolean, nextIsIndex: boolean, value: string, key: string): ParamValue | undefined {
   const c = container as Record<string | number, ParamValue | undefined>;
-  const existing = c[slot];
+  const existing = Object.hasOwn(c, slot) ? c[slot] : undefined;
   if (last) {
     if (existing !== undefined) throw conflict(key);
     c[slot] = value;
     return undefined;
   }
   if (existing === undefined) {
-    const created: ParamValue = nextIsIndex ? [] : {};
+    const created: ParamValue = nextIsIndex ? [] : branch();
     c[slot] = created;
     return created;
   }

@@ -135,3 +135,50 @@ test(`at least 1,000 generated requests over every operation: no 5xx, clean 4xx 
   assert.ok((statuses.get(200) ?? 0) > 0, 'some generated requests succeed, so the generator reaches the handlers');
   assert.ok([...statuses.keys()].some((s) => s >= 400), 'and some fail');
 });
+
+test('parameter names that walk into built-ins (`toString.x`, `isPrototypeOf.bind.x`, `toString.caller.x`) never touch the process', async () => {
+  const ownKeys = (o: object) => Reflect.ownKeys(o).map(String).sort().join(',');
+  const watched: object[] = [Object.prototype, Object.prototype.toString, Object.prototype.isPrototypeOf, Function.prototype, Function.prototype.bind, Array.prototype];
+  const before = watched.map(ownKeys);
+  const big = 'x'.repeat(64 * 1024);
+  const names = ['toString.x', 'isPrototypeOf.bind.x', 'toString.caller.x', 'valueOf.call.x', 'hasOwnProperty.apply.y', 'constructor.prototype.x', 'Tag.1.toString.x', 'RegionId.toString'];
+  for (const name of names) {
+    for (const style of ['v3', 'v1'] as const) {
+      const res = await send(server.endpoint, buildSigned({ endpoint: server.endpoint, ...ROOT, version: '2016-04-28', action: 'DescribeVpcs', params: { RegionId: 'cn-hangzhou', [name]: big }, style }));
+      check(`${style} ${name}`, res);
+    }
+  }
+  assert.deepEqual(watched.map(ownKeys), before, 'no built-in of the server process gained a property');
+});
+
+test('the signature covers the operation: v3 must sign x-acs-action and x-acs-version; v1 ignores them as headers', async () => {
+  const ep = server.endpoint;
+  const { signV3, EMPTY_SHA256 } = await import('../../src/wire/signature.ts');
+  const { isoSeconds } = await import('../../src/clock.ts');
+  for (const omit of ['x-acs-action', 'x-acs-version']) {
+    const headers: Record<string, string> = {
+      host: ep, 'x-acs-action': 'DescribeVpcs', 'x-acs-version': '2016-04-28', 'x-acs-date': isoSeconds(Date.now()),
+      'x-acs-signature-nonce': `omit-${omit}-${Date.now()}`, 'x-acs-content-sha256': EMPTY_SHA256,
+    };
+    const signed = Object.keys(headers).filter((h) => h !== omit).sort();
+    const query: Array<[string, string]> = [['RegionId', 'cn-hangzhou']];
+    const signature = signV3({ method: 'POST', path: '/', query, headers, signedHeaders: signed, payloadHash: EMPTY_SHA256 }, ROOT.accessKeySecret);
+    // the unsigned header is then changed to another operation: it must not run
+    const sent = { ...headers, [omit]: omit === 'x-acs-action' ? 'CreateVpc' : '2014-05-26', authorization: `ACS3-HMAC-SHA256 Credential=${ROOT.accessKeyId},SignedHeaders=${signed.join(';')},Signature=${signature}` };
+    const res = await send(ep, { method: 'POST', path: '/?RegionId=cn-hangzhou', headers: sent, body: '' });
+    check(`v3 without ${omit}`, res);
+    assert.equal(res.json?.['Code'], 'IncompleteSignature', `v3 with ${omit} unsigned: ${res.body}`);
+  }
+  // v1: Action and Version are signed parameters; a header never supplies them
+  const { signV1 } = await import('../../src/wire/signature.ts');
+  const pairs: Array<[string, string]> = [
+    ['AccessKeyId', ROOT.accessKeyId], ['Format', 'JSON'], ['SignatureMethod', 'HMAC-SHA1'], ['SignatureNonce', `v1-no-action-${Date.now()}`],
+    ['SignatureVersion', '1.0'], ['Timestamp', isoSeconds(Date.now())], ['Version', '2016-04-28'], ['RegionId', 'cn-hangzhou'],
+  ];
+  pairs.push(['Signature', signV1('GET', pairs, ROOT.accessKeySecret)]);
+  const path = '/?' + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  const res = await send(ep, { method: 'GET', path, headers: { host: ep, 'x-acs-action': 'DescribeVpcs' }, body: '' });
+  check('v1 action from a header', res);
+  assert.equal(res.json?.['Code'], 'MissingAction', res.body.slice(0, 200));
+  assert.notEqual(res.status, 200, 'a v1 request whose action comes only from a header is refused');
+});
