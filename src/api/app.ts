@@ -59,7 +59,8 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
   };
   app.get('/', handler);
   app.post('/', handler);
-  app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok', revision: svc.store.revision() }));
+  // ready or not, nothing more: the revision and the engine are nobody's business
+  app.get('/healthz', async (_req, reply) => (svc.store.healthy() ? reply.code(200).send({ status: 'ready' }) : reply.code(503).send({ status: 'not ready' })));
 
   app.setNotFoundHandler((request, reply) => {
     const requestId = svc.ids.requestId();

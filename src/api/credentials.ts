@@ -1,6 +1,6 @@
-// AccessKey lookup with a small cache. An entry is trusted while no write has happened since it
-// was read (this process's writes bump the revision) and for at most one second (another
-// process may have written to a shared PostgreSQL).
+// AccessKey lookup with a small cache. An entry is trusted while the store's generation is the
+// one it was read at (any write this process makes or hears of, or losing sight of other
+// servers, changes it) and for at most one second.
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../clock.ts';
 import { findAccessKey, type AccessKeyRecord } from '../domain/accounts.ts';
@@ -17,15 +17,15 @@ export class CredentialCache {
   /** The cached record when it is still trusted (no await on the hot path); undefined otherwise. */
   cached(accessKeyId: string): AccessKeyRecord | undefined {
     const hit = this.entries.get(accessKeyId);
-    if (hit !== undefined && hit.revision === this.store.revision() && this.clock.now() - hit.at < MAX_AGE_MS) return hit.record;
+    if (hit !== undefined && hit.revision === this.store.generation() && this.clock.now() - hit.at < MAX_AGE_MS) return hit.record;
     return undefined;
   }
 
   async lookup(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
     const now = this.clock.now();
     const hit = this.entries.get(accessKeyId);
-    if (hit !== undefined && hit.revision === this.store.revision() && now - hit.at < MAX_AGE_MS) return hit.record;
-    const revision = this.store.revision();
+    if (hit !== undefined && hit.revision === this.store.generation() && now - hit.at < MAX_AGE_MS) return hit.record;
+    const revision = this.store.generation();
     const record = await findAccessKey({ store: this.store }, accessKeyId);
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(accessKeyId, { record, revision, at: now });

@@ -6,10 +6,10 @@ import type { Logger } from 'pino';
 import { decodeRequest, type DecodedRequest, type RawRequest, type ResponseFormat } from '../wire/decode.ts';
 import { isErrorShape, wireErrors, type ErrorShape } from '../wire/errors.ts';
 import { unflatten } from '../wire/flatten.ts';
-import { checkTimestamp, NonceCache } from '../wire/freshness.ts';
+import { checkTimestamp, nonceClaim } from '../wire/freshness.ts';
 import { renderError, renderSuccess, type Rendered } from '../wire/render.ts';
 import { sha256Hex, verifyV1, verifyV3, v1StringToSign, v3StringToSign, EMPTY_SHA256 } from '../wire/signature.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, errors, isStoreUnavailable } from '../domain/errors.ts';
 import type { CallContext, Principal, Services } from '../domain/context.ts';
 import { type Catalog, HOST_IDS, type Operation, type Product, VERSIONS } from './catalog.ts';
 import { CredentialCache } from './credentials.ts';
@@ -25,13 +25,11 @@ export interface PipelineResult extends Rendered {
 }
 
 export class Pipeline {
-  private readonly nonces: NonceCache;
   private readonly credentials: CredentialCache;
   private readonly plainWrite: CallContext['write'];
   private readonly parsed = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly svc: Services, private readonly catalog: Catalog, private readonly log: Logger) {
-    this.nonces = new NonceCache(svc.clock.now());
     this.credentials = new CredentialCache(svc.store, svc.clock);
     this.plainWrite = (fn) => svc.store.write(fn);
   }
@@ -69,6 +67,10 @@ export class Pipeline {
       let error: ErrorShape;
       if (isErrorShape(e)) {
         error = e;
+      } else if (isStoreUnavailable(e)) {
+        // the database is unreachable for now: nothing was done, the client may retry
+        error = errors.serviceUnavailable();
+        this.log.warn({ requestId, err: e }, 'store unavailable');
       } else {
         error = wireErrors.internal();
         this.log.error({ requestId, err: e }, 'unhandled error');
@@ -127,8 +129,11 @@ export class Pipeline {
       }
     }
     const now = this.svc.clock.now();
-    checkTimestamp(auth.timestamp, now);
-    this.nonces.use(auth.accessKeyId, auth.nonce, now);
+    const sent = checkTimestamp(auth.timestamp, now);
+    // INVARIANT: a signed request is accepted once: its nonce is claimed in the store, which
+    // every server on it and every restart sees, before anything is read or written for it
+    const claim = nonceClaim(auth.accessKeyId, auth.nonce, sent);
+    if (!await this.svc.store.nonces.claim(claim.key, claim.expiresAt, now)) throw wireErrors.nonceUsed();
     if (session !== undefined) {
       const p: Principal = { accountId: session.accountId, kind: 'role', accessKeyId: key.id, roleName: session.roleName, sessionName: session.sessionName };
       if (session.sessionPolicy !== undefined) p.sessionPolicy = session.sessionPolicy;

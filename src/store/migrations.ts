@@ -270,6 +270,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('enis_by_mac').on('enis').columns(['vpc_id', 'mac']).execute();
     },
   },
+  '0011_scale_out': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      await db.schema.createTable('nonces')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('nonces_by_expiry').on('nonces').columns(['expires_at']).execute();
+      await db.schema.createTable('revision_shards')
+        .addColumn('shard', 'integer', (c) => c.primaryKey())
+        .addColumn('n', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,52 +1,246 @@
-// The scale-out engine: PostgreSQL through `pg`. An optional schema name isolates one deployment
-// (or one test run) inside a shared database.
+// The scale-out engine: PostgreSQL through `pg`, for several servers on one database. An
+// optional schema name isolates one deployment (or one test run) inside a shared database.
+//
+// What one server must learn of the others' writes, and how:
+// - every write counts itself in a counter row of its own connection slot (`revision_shards`),
+//   so concurrent writers never queue on one row; the revision is their sum;
+// - after commit, one NOTIFY (coalesced, sent on a connection of its own whose commits don't
+//   wait for a WAL flush: a NOTIFY inside the write would hold PostgreSQL's global notify lock
+//   through every commit's flush);
+// - a LISTEN connection, reconnected with backoff whenever it drops;
+// - and, as the safety net for a lost notice or a listener that is down, a poll of the revision
+//   every POLL_MS: a changed revision, a failed poll, or a listener that is down all drop this
+//   server's cached reads (so a revoked permission stops working within about POLL_MS).
+// Quota checks are serialized by transaction-scoped advisory locks on the quota's scope.
+// Connection failures never end the process: requests meanwhile get ServiceUnavailable (the
+// pipeline maps them), and the pool and the listener reconnect by themselves.
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Schema } from './schema.ts';
-import { Store } from './store.ts';
+import { Store, type Db, type EngineHooks, type Tx } from './store.ts';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const POLL_MS = 500;
+const SHARDS = 1024;
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5000;
+/** SQLSTATEs of a transaction that lost a race: deadlock, serialization failure, a duplicate inserted meanwhile. */
+const RACE_CODES = new Set(['40P01', '40001', '23505']);
 
-export async function openPostgres(options: { url: string; schema?: string; dropSchemaOnClose?: boolean }): Promise<Store> {
+export interface PostgresOptions {
+  url: string;
+  schema?: string;
+  /** how long a request waits for a connection before it is answered ServiceUnavailable */
+  connectionTimeoutMs?: number;
+}
+
+/** The LISTEN connection, the NOTIFY connection and the poll: how this server hears of the others' writes. */
+class Watch {
+  private listener: pg.Client | undefined;
+  private listening = false;
+  private pollOk = true;
+  private backoff = BACKOFF_MIN_MS;
+  private stopped = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private notifier: pg.Client | undefined;
+  private notifierPid = -1;
+  private notifying = false;
+  private notifyAgain = false;
+  private refreshing = false;
+  private refreshAgain = false;
+  store: Store | undefined;
+
+  constructor(private readonly client: () => pg.Client, private readonly channel: string) {}
+
+  healthy(): boolean {
+    return this.listening && this.pollOk;
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+    this.pollTimer = setInterval(() => { void this.poll(); }, POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    await this.listener?.end().catch(() => undefined);
+    await this.notifier?.end().catch(() => undefined);
+  }
+
+  /** Tells the other servers that something was written (coalesced: one NOTIFY in flight). */
+  notify(): void {
+    if (this.notifying) { this.notifyAgain = true; return; }
+    this.notifying = true;
+    void (async () => {
+      do {
+        this.notifyAgain = false;
+        try {
+          if (this.notifier === undefined) {
+            const c = this.client();
+            c.on('error', () => { if (this.notifier === c) this.notifier = undefined; });
+            await c.connect();
+            // a notice is not data: its commit need not wait for the WAL to reach the disk
+            await c.query('set synchronous_commit = off');
+            this.notifier = c;
+            this.notifierPid = (c as unknown as { processID: number }).processID; // pg sets it at connect; its types omit it
+          }
+          await this.notifier.query('select pg_notify($1, $2)', [this.channel, '']);
+        } catch {
+          // the poll covers a lost notice; the next notify reconnects
+          await this.notifier?.end().catch(() => undefined);
+          this.notifier = undefined;
+        }
+      } while (this.notifyAgain && !this.stopped);
+      this.notifying = false;
+    })();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const c = this.client();
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === c) this.listener = undefined;
+      this.listening = false;
+      // INVARIANT: while nobody listens, nothing cached may be trusted
+      this.store?.invalidate();
+      void c.end().catch(() => undefined);
+      this.scheduleReconnect();
+    };
+    c.on('error', onLost);
+    c.on('end', onLost);
+    c.on('notification', (n) => {
+      if (n.channel !== this.channel) return;
+      // our own notices: this process already knows of its writes
+      if (n.processId === this.notifierPid) return;
+      this.store?.invalidate();
+      this.refresh();
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${this.channel}`);
+    } catch {
+      onLost();
+      return;
+    }
+    if (lost) return;
+    this.listener = c;
+    this.listening = true;
+    this.backoff = BACKOFF_MIN_MS;
+    // writes made while nobody listened: forget everything, learn the revision again
+    this.store?.invalidate();
+    this.refresh();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer !== undefined) return;
+    const wait = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, wait);
+    this.reconnectTimer.unref();
+  }
+
+  /** Learns the revision (coalesced: one query in flight). */
+  private refresh(): void {
+    if (this.refreshing) { this.refreshAgain = true; return; }
+    this.refreshing = true;
+    void (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.store?.refreshRevision().catch(() => undefined);
+      } while (this.refreshAgain && !this.stopped);
+      this.refreshing = false;
+    })();
+  }
+
+  private async poll(): Promise<void> {
+    const store = this.store;
+    if (store === undefined || this.stopped) return;
+    try {
+      await store.refreshRevision();
+      this.pollOk = true;
+    } catch {
+      this.pollOk = false;
+      store.invalidate();
+      return;
+    }
+    if (!this.listening) store.invalidate();
+  }
+}
+
+async function createSchema(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create schema if not exists ${schema}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<Store> {
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-  if (schema !== undefined) {
-    const admin = new pg.Client({ connectionString: options.url });
-    await admin.connect();
-    try {
-      await admin.query(`create schema if not exists ${schema}`);
-    } finally {
-      await admin.end();
-    }
-  }
-  const pool = new pg.Pool({
+  if (schema !== undefined) await createSchema(options.url, schema);
+  const connection = {
     connectionString: options.url,
-    max: 10,
+    application_name: `parapet${schema !== undefined ? ':' + schema : ''}`,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
-  });
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  const onClose = async () => {
-    if (schema !== undefined && options.dropSchemaOnClose === true) {
-      const admin = new pg.Client({ connectionString: options.url });
-      await admin.connect();
-      try { await admin.query(`drop schema if exists ${schema} cascade`); } finally { await admin.end(); }
-    }
   };
-  // Revisions committed by any process are announced on a channel of this schema; listening keeps
-  // this process's revision (and so its memoized reads) current within milliseconds.
+  const pool = new pg.Pool({ ...connection, max: 10, connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000, idleTimeoutMillis: 30_000 });
+  // an idle connection that the server ends (restart, idle timeout, pg_terminate_backend) is
+  // dropped from the pool; without this listener the 'error' event would end the process
+  pool.on('error', () => undefined);
+  const db: Db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const channel = `parapet_revision_${schema ?? 'public'}`;
-  const listener = new pg.Client({ connectionString: options.url });
-  await listener.connect();
-  listener.on('error', () => { /* the store keeps working; waitForRevision falls back to polling */ });
-  const closeAll = async () => {
-    await listener.end().catch(() => undefined);
-    await onClose();
+  const watch = new Watch(() => new pg.Client({ ...connection, application_name: `${connection.application_name}:watch` }), channel);
+  const migrationSchema = schema ?? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s;
+
+  const hooks: EngineHooks = {
+    async bumpRevision(tx: Tx) {
+      const r = await sql<{ revision: string }>`
+        with up as (
+          insert into revision_shards (shard, n) values (pg_backend_pid() % ${SHARDS}, 1)
+          on conflict (shard) do update set n = revision_shards.n + 1
+          returning shard, n
+        )
+        select cast(coalesce((select value from meta where key = 'revision'), '0') as bigint)
+             + coalesce((select sum(s.n) from revision_shards s where s.shard <> (select shard from up)), 0)
+             + (select n from up) as revision`.execute(tx);
+      return Number(r.rows[0]!.revision);
+    },
+    async readRevision(d: Db) {
+      const r = await sql<{ revision: string }>`
+        select cast(coalesce((select value from meta where key = 'revision'), '0') as bigint)
+             + coalesce((select sum(n) from revision_shards), 0) as revision`.execute(d);
+      return Number(r.rows[0]!.revision);
+    },
+    async lock(tx: Tx, keys: readonly string[]) {
+      for (const k of keys) await sql`select pg_advisory_xact_lock(hashtextextended(${k}, 0))`.execute(tx);
+    },
+    retryable: (err) => RACE_CODES.has((err as { code?: string }).code ?? ''),
+    afterCommit: () => { watch.notify(); },
+    healthy: () => watch.healthy(),
+    migrationTableSchema: migrationSchema,
+    stop: () => watch.stop(),
   };
-  const store = new Store('postgres', db, { notifyChannel: channel, onClose: closeAll });
-  listener.on('notification', (n) => {
-    if (n.channel === channel && n.payload !== undefined) store.observeRevision(Number(n.payload));
-  });
-  await listener.query(`listen ${channel}`);
-  await store.migrate();
+  const store = new Store('postgres', db, hooks);
+  watch.store = store;
+  try {
+    await store.migrate();
+    await watch.start();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   return store;
 }

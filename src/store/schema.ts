@@ -163,7 +163,15 @@ export interface KeyPairTable {
   deleted: number;
 }
 
+/** A signed request's nonce (a digest of AccessKey and nonce), kept while the request could be fresh. */
+export interface NonceTable { key: string; expires_at: number }
+
+/** PostgreSQL: the revision is `meta.revision` plus the sum of these counters (one per connection slot, so writers don't queue on one row). */
+export interface RevisionShardTable { shard: number; n: number }
+
 export interface Schema {
+  nonces: NonceTable;
+  revision_shards: RevisionShardTable;
   key_pairs: KeyPairTable;
   ram_login_profiles: RamLoginProfileTable;
   ram_roles: RamRoleTable;

@@ -1,17 +1,42 @@
 // The embedded engine: SQLite through better-sqlite3, in WAL mode, one file in the data dir.
-import { mkdirSync } from 'node:fs';
+// One connection serves the process, and Kysely runs one transaction at a time on it, so writes
+// are serialized by construction: quota locks are not needed, and the revision is one row.
+// INVARIANT: the data dir is 0700 and the database files 0600: they hold every secret.
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Schema } from './schema.ts';
-import { Store } from './store.ts';
+import { Store, type Db, type EngineHooks } from './store.ts';
+
+/** Creates (or tightens) the data dir and the database file so only the owner can read them. */
+function privateFile(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const file = join(dataDir, 'parapet.sqlite');
+  // SQLite gives its -wal and -shm files the mode of the database file
+  if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'a' });
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  return file;
+}
+
+const hooks: EngineHooks = {
+  async bumpRevision(tx) {
+    const row = await sql<{ value: string }>`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'revision' returning value`.execute(tx);
+    return Number(row.rows[0]!.value);
+  },
+  async readRevision(db: Db) {
+    const row = await db.selectFrom('meta').select('value').where('key', '=', 'revision').executeTakeFirstOrThrow();
+    return Number(row.value);
+  },
+  // one connection: every transaction already runs alone
+  lock: async () => undefined,
+  // another process (a standalone agent) held the file past the busy timeout
+  retryable: (err) => (err as { code?: string }).code === 'SQLITE_BUSY',
+};
 
 export async function openSqlite(options: { dataDir: string } | { memory: true }): Promise<Store> {
-  let file = ':memory:';
-  if ('dataDir' in options) {
-    mkdirSync(options.dataDir, { recursive: true });
-    file = join(options.dataDir, 'parapet.sqlite');
-  }
+  const file = 'dataDir' in options ? privateFile(options.dataDir) : ':memory:';
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
@@ -32,7 +57,7 @@ export async function openSqlite(options: { dataDir: string } | { memory: true }
     },
   };
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
-  const store = new Store('sqlite', db);
+  const store = new Store('sqlite', db, hooks);
   await store.migrate();
   return store;
 }

@@ -1,92 +1,155 @@
 // The one store interface both engines implement. Every write goes through `write()`: one
 // transaction that also bumps the global revision, so watchers (the data-plane agent, the
-// console) can poll `revision()` or block in `waitForRevision()`.
+// console) can poll `revision()` or block in `waitForRevision()`. What differs between engines
+// (how the revision is counted, how other processes learn of a write, how quota checks are
+// serialized) is the engine's `EngineHooks`; everything else lives here once.
 // INVARIANT: a write that returned has committed, and its revision is visible to every reader.
+// INVARIANT: a memoized read is dropped whenever this process learns of any write (its own, a
+// notice from another server, a revision seen by polling) or loses sight of other writers (the
+// notice channel is down, the database can't be reached).
 import { EventEmitter } from 'node:events';
-import { type Kysely, Migrator, type Transaction, sql } from 'kysely';
+import { type Kysely, Migrator, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
+import { NonceLedger } from './nonces.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 export type Tx = Transaction<Schema>;
 export type Db = Kysely<Schema>;
 
-export interface StoreOptions {
-  /** PostgreSQL: the NOTIFY channel revisions are announced on (other processes LISTEN) */
-  notifyChannel?: string;
-  onClose?: () => Promise<void>;
+/** What each engine does its own way. */
+export interface EngineHooks {
+  /** inside a write: counts it and returns the revision it makes (on PostgreSQL a lower bound while other writes run) */
+  bumpRevision(tx: Tx): Promise<number>;
+  /** the latest committed revision */
+  readRevision(db: Db): Promise<number>;
+  /**
+   * Serializes the transactions that check one quota or one name: every `key` is locked until
+   * `tx` ends. Keys are taken in sorted order so two writers never wait on each other in a cycle.
+   */
+  lock(tx: Tx, keys: readonly string[]): Promise<void>;
+  /** a transaction that failed only because another one ran beside it: running it again is the serial outcome */
+  retryable(err: unknown): boolean;
+  /** after each committed write (PostgreSQL: tell the other servers) */
+  afterCommit?(revision: number): void;
+  /** whether other processes' writes are being noticed (PostgreSQL: LISTEN and polling are up) */
+  healthy?(): boolean;
+  /** options of the migrator (PostgreSQL: its tables live in this store's schema) */
+  migrationTableSchema?: string;
+  /** before the connections close: stop timers and listeners */
+  stop?(): Promise<void>;
+  /** after the connections closed */
+  onClose?(): Promise<void>;
 }
 
 const MAX_MEMOS = 5000;
+/** A transaction that lost a race is run again at most this many times. */
+const MAX_RETRIES = 5;
 
 export class Store {
   private readonly events = new EventEmitter();
   private lastRevision = 0;
-  private pollTimer: NodeJS.Timeout | undefined;
+  /** bumped on every sign that what this process cached may be stale */
+  private gen = 0;
   private readonly memos = new Map<string, unknown>();
-  private memoRevision = -1;
+  private memoGen = -1;
+  private closed = false;
+  /** signed-request nonces, shared by every server on this store */
+  readonly nonces: NonceLedger;
 
-  constructor(readonly engine: StoreEngine, readonly db: Db, private readonly options: StoreOptions = {}) {
+  constructor(readonly engine: StoreEngine, readonly db: Db, private readonly hooks: EngineHooks) {
     this.events.setMaxListeners(0);
+    this.nonces = new NonceLedger(db, engine);
   }
 
   async migrate(): Promise<void> {
-    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    const schema = this.hooks.migrationTableSchema;
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider, ...(schema !== undefined ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
     if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
-    this.lastRevision = await this.readRevision(this.db);
-  }
-
-  /** Runs `fn` in one transaction, bumps the revision, and returns what `fn` returned. */
-  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    let revision = 0;
-    const result = await this.db.transaction().execute(async (tx) => {
-      const out = await fn(tx);
-      const row = await sql<{ value: string }>`update meta set value = cast(cast(value as bigint) + 1 as text) where key = 'revision' returning value`.execute(tx);
-      revision = Number(row.rows[0]!.value);
-      // delivered to listeners only when the transaction commits
-      if (this.options.notifyChannel !== undefined) await sql`select pg_notify(${this.options.notifyChannel}, ${String(revision)})`.execute(tx);
-      return out;
-    });
-    this.noteRevision(revision);
-    return result;
+    this.lastRevision = await this.hooks.readRevision(this.db);
   }
 
   /**
-   * A read-through cache for reads outside transactions, valid for one revision: any write
-   * empties it. The value is stored only when no write committed while it was loaded.
+   * Runs `fn` in one transaction, bumps the revision, and returns what `fn` returned. A
+   * transaction that lost a race with another (a deadlock between locks, a duplicate inserted
+   * meanwhile) is run again from the start, so its caller gets what a serial run would answer.
+   * INVARIANT: `fn` keeps all its effects inside `tx`, so running it again is safe.
+   */
+  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      let revision = 0;
+      try {
+        const result = await this.db.transaction().execute(async (tx) => {
+          const out = await fn(tx);
+          revision = await this.hooks.bumpRevision(tx);
+          return out;
+        });
+        this.invalidate();
+        this.noteRevision(revision);
+        this.hooks.afterCommit?.(revision);
+        return result;
+      } catch (err) {
+        if (attempt >= MAX_RETRIES || !this.hooks.retryable(err)) throw err;
+      }
+    }
+  }
+
+  /** Holds `keys` (quota and name scopes) until the transaction ends; see EngineHooks.lock. */
+  lock(tx: Tx, ...keys: string[]): Promise<void> {
+    return this.hooks.lock(tx, [...new Set(keys)].sort());
+  }
+
+  /**
+   * A read-through cache for reads outside transactions, valid while this process has learnt of
+   * no write. The value is stored only when nothing changed while it was loaded.
    * INVARIANT: callers never mutate a memoized value.
    */
   async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const rev = this.lastRevision;
-    if (this.memoRevision !== rev) {
+    const gen = this.gen;
+    if (this.memoGen !== gen) {
       this.memos.clear();
-      this.memoRevision = rev;
+      this.memoGen = gen;
     }
     if (this.memos.has(key)) return this.memos.get(key) as T;
     const value = await load();
-    if (this.lastRevision === rev && this.memoRevision === rev && this.memos.size < MAX_MEMOS) this.memos.set(key, value);
+    if (this.gen === gen && this.memoGen === gen && this.memos.size < MAX_MEMOS) this.memos.set(key, value);
     return value;
   }
 
-  /** Records a revision learnt from elsewhere (another process's NOTIFY). */
+  /** Something may have changed that this process did not see: drop every cached read. */
+  invalidate(): void {
+    this.gen++;
+  }
+
+  /** Changes whenever cached reads must be dropped (for caches kept outside `memo`). */
+  generation(): number {
+    return this.gen;
+  }
+
+  /** Records a revision learnt from elsewhere (another process's notice, a poll). */
   observeRevision(rev: number): void {
+    if (rev > this.lastRevision) this.invalidate();
     this.noteRevision(rev);
   }
 
-  /** The latest committed revision (as seen by this process; `refreshRevision` asks the database). */
+  /** The latest committed revision as seen by this process (`refreshRevision` asks the database). */
   revision(): number {
     return this.lastRevision;
   }
 
   async refreshRevision(): Promise<number> {
-    this.noteRevision(await this.readRevision(this.db));
+    this.observeRevision(await this.hooks.readRevision(this.db));
     return this.lastRevision;
+  }
+
+  /** Whether this process sees the store and other servers' writes (the `/healthz` answer). */
+  healthy(): boolean {
+    return !this.closed && (this.hooks.healthy?.() ?? true);
   }
 
   /** Resolves with the revision once it exceeds `after`, or with the current one after `timeoutMs`. */
   async waitForRevision(after: number, timeoutMs: number): Promise<number> {
     if (this.lastRevision > after) return this.lastRevision;
-    if (this.engine === 'postgres') this.startPolling();
     return new Promise((resolve) => {
       const onRevision = (rev: number) => {
         if (rev > after) { clearTimeout(timer); this.events.off('revision', onRevision); resolve(rev); }
@@ -97,9 +160,11 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.closed = true;
+    await this.nonces.close();
+    await this.hooks.stop?.();
     await this.db.destroy();
-    await this.options.onClose?.();
+    await this.hooks.onClose?.();
   }
 
   private noteRevision(rev: number): void {
@@ -107,20 +172,5 @@ export class Store {
       this.lastRevision = rev;
       this.events.emit('revision', rev);
     }
-  }
-
-  /** Another process may write to PostgreSQL: watchers there poll the revision row. */
-  private startPolling(): void {
-    if (this.pollTimer) return;
-    this.pollTimer = setInterval(() => {
-      if (this.events.listenerCount('revision') === 0) return;
-      this.refreshRevision().catch(() => { /* the next tick retries */ });
-    }, 50);
-    this.pollTimer.unref();
-  }
-
-  private async readRevision(db: Db): Promise<number> {
-    const row = await db.selectFrom('meta').select('value').where('key', '=', 'revision').executeTakeFirstOrThrow();
-    return Number(row.value);
   }
 }
