@@ -49,7 +49,7 @@ export class Pipeline {
       action = req.action;
       accessKeyId = req.auth.accessKeyId;
       const principal = await this.authenticate(req, raw);
-      product = VERSIONS[req.version];
+      product = Object.hasOwn(VERSIONS, req.version) ? VERSIONS[req.version] : undefined;
       if (product === undefined) throw wireErrors.invalidVersion(req.version);
       const operation = this.catalog.find(product, req.action);
       if (operation === undefined) throw wireErrors.invalidAction(req.action);

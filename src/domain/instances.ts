@@ -8,7 +8,8 @@ import { DomainError, errors } from './errors.ts';
 import { requireRegion } from './vpc.ts';
 import { findImage, findInstanceType } from './catalogs.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
-import { normalizeRule, ruleKey } from './sg-rules.ts';
+import { groupLock, newGroup, requireRule, writeRules } from './sg-rule-gate.ts';
+import { insertGroup, lockGroupQuota } from './security-groups.ts';
 import { checkPassRole } from './instance-roles.ts';
 import { publicKeyOf, refusal } from './keypairs.ts';
 import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
@@ -74,6 +75,7 @@ const eniNotFound = (id: string) => new DomainError('InvalidEniId.NotFound', 404
  * again until no ENI of the same network (the VPC, or the region's classic network) has it.
  */
 async function randomMac(ctx: CallContext, tx: Tx, network: { regionId: string; vpcId: string }): Promise<string> {
+  await ctx.store.lock(tx, `mac:${network.regionId}:${network.vpcId}`);
   for (;;) {
     const mac = '00:16:3e:' + [...Buffer.from(ctx.ids.token(3), 'base64url')].map((b) => b.toString(16).padStart(2, '0')).join(':');
     const taken = await tx.selectFrom('enis').select('id').where('region_id', '=', network.regionId).where('vpc_id', '=', network.vpcId).where('mac', '=', mac).executeTakeFirst();
@@ -101,7 +103,8 @@ export function checkHostName(value: string, osType: 'linux' | 'windows'): strin
 export const defaultHostName = (instanceId: string): string => `iZ${instanceId.replace(/^i-/, '')}Z`;
 
 /** The lowest free host address of `cidr` in `space` (the first and the last three are reserved), or the requested one. */
-async function allocateIp(tx: Tx, space: string, cidrText: string, requested?: string): Promise<string> {
+async function allocateIp(ctx: CallContext, tx: Tx, space: string, cidrText: string, requested?: string): Promise<string> {
+  await ctx.store.lock(tx, `ip:${space}`);
   const cidr = parseCidr(cidrText)!;
   const used = new Set((await tx.selectFrom('enis').select('private_ip').where('address_space', '=', space).execute()).map((r) => r.private_ip));
   const first = cidr.base + 1;
@@ -121,7 +124,8 @@ async function allocateIp(tx: Tx, space: string, cidrText: string, requested?: s
   throw new DomainError('InvalidVSwitchId.IpNotEnough', 403, `No free private IP address is left in \`${cidrText}\`.`);
 }
 
-async function allocatePublicIp(tx: Tx, poolText: string, requested?: string): Promise<string> {
+async function allocatePublicIp(ctx: CallContext, tx: Tx, poolText: string, requested?: string): Promise<string> {
+  await ctx.store.lock(tx, `public-ip:${poolText}`);
   const used = new Set((await tx.selectFrom('instances').select('public_ip').where('public_ip', '!=', '').execute()).map((r) => r.public_ip));
   const pool = parseCidr(poolText)!;
   if (requested !== undefined && requested !== '') {
@@ -149,7 +153,7 @@ export async function allocatePublicIpAddress(ctx: CallContext, p: { instanceId:
     if (row.public_ip !== '') return row.public_ip;
     if (row.status !== 'Running' && row.status !== 'Stopped') throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${p.instanceId}\` is ${row.status}; it must be Running or Stopped.`);
     if (row.bandwidth_out <= 0) throw new DomainError('InvalidInternetMaxBandwidthOut.ValueNotSupported', 403, `The instance \`${p.instanceId}\` has no public bandwidth (InternetMaxBandwidthOut is 0); a public address needs some.`);
-    const ip = await allocatePublicIp(tx, ctx.publicIpPool ?? PUBLIC_IP_POOL, p.ipAddress);
+    const ip = await allocatePublicIp(ctx, tx, ctx.publicIpPool ?? PUBLIC_IP_POOL, p.ipAddress);
     await tx.updateTable('instances').set({ public_ip: ip }).where('id', '=', row.id).execute();
     return ip;
   });
@@ -162,6 +166,8 @@ async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; 
   if (ids.length > ctx.limits.groupsPerEni) {
     throw new DomainError('InstanceSecurityGroupLimitExceeded', 403, `A network interface may be in at most ${ctx.limits.groupsPerEni} security groups; ${ids.length} were given.`);
   }
+  // the member and rule counts below hold only while nobody changes these groups or this ENI
+  await ctx.store.lock(tx, ...ids.map(groupLock), ...(eni.eniId !== undefined ? [`eni:${eni.eniId}`] : []));
   const rows: SecurityGroupTable[] = [];
   for (const id of ids) {
     const row = await tx.selectFrom('security_groups').selectAll().where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
@@ -201,21 +207,15 @@ async function setGroups(tx: Tx, eniId: string, ids: readonly string[]): Promise
 
 /** SPEC §1.4: the account's first group in a region, made for an instance created without one. */
 async function defaultGroup(ctx: CallContext, tx: Tx, regionId: string, vpcId: string): Promise<string> {
-  const id = ctx.ids.resource('sg');
-  const now = isoSeconds(ctx.clock.now());
-  await tx.insertInto('security_groups').values({
-    id, account_id: ctx.principal.accountId, region_id: regionId, vpc_id: vpcId, network_type: vpcId === '' ? 'classic' : 'vpc',
-    type: 'normal', name: 'sg-default', description: 'System created security group.', inner_access_policy: 'Accept', resource_group_id: '', created_at: now,
-  }).execute();
-  const group = { type: 'normal' as const, networkType: (vpcId === '' ? 'classic' : 'vpc') as 'vpc' | 'classic', securityGroupId: id, accountId: ctx.principal.accountId };
-  const inputs = [
-    { IpProtocol: 'icmp', PortRange: '-1/-1' }, { IpProtocol: 'tcp', PortRange: '22/22' }, { IpProtocol: 'tcp', PortRange: '3389/3389' },
-  ];
-  let seq = 0;
-  for (const input of inputs) {
-    const rule = normalizeRule('ingress', { ...input, SourceCidrIp: '0.0.0.0/0', Priority: '100', Policy: 'accept', NicType: vpcId === '' ? 'internet' : 'intranet' }, group);
-    await tx.insertInto('sg_rules').values({ id: ctx.ids.resource('sgr'), security_group_id: id, rule_key: ruleKey(rule), body: JSON.stringify(rule), peer_group_id: '', created_at: now, seq: ++seq }).execute();
+  const id = await insertGroup(ctx, tx, {
+    regionId, vpcId, type: 'normal', name: 'sg-default', description: 'System created security group.', innerAccessPolicy: 'Accept', resourceGroupId: '',
+  });
+  const group = newGroup({ type: 'normal', networkType: vpcId === '' ? 'classic' : 'vpc', securityGroupId: id, accountId: ctx.principal.accountId, regionId, vpcId });
+  const rules = [];
+  for (const input of [{ IpProtocol: 'icmp', PortRange: '-1/-1' }, { IpProtocol: 'tcp', PortRange: '22/22' }, { IpProtocol: 'tcp', PortRange: '3389/3389' }]) {
+    rules.push(await requireRule(tx, group.target, 'ingress', { ...input, SourceCidrIp: '0.0.0.0/0', Priority: '100', Policy: 'accept', NicType: vpcId === '' ? 'internet' : 'intranet' }));
   }
+  await writeRules(ctx, tx, group, rules);
   return id;
 }
 
@@ -275,6 +275,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
     }
     let groups = p.securityGroupIds ?? [];
     if (groups.length === 0) {
+      await lockGroupQuota(ctx, tx, region.id);
       const any = await tx.selectFrom('security_groups').select('id').where('account_id', '=', accountId).where('region_id', '=', region.id).executeTakeFirst();
       if (any !== undefined) throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupId` that is mandatory for processing this request is not supplied.');
       groups = [await defaultGroup(ctx, tx, region.id, vpcId)];
@@ -287,6 +288,8 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
     if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw errors.invalidParameter('HttpTokens', p.httpTokens, 'Use `optional` or `required`.');
     let keyBody = '';
     if (p.keyPairName !== undefined && p.keyPairName !== '') {
+      // the key can't be deleted outright while it is being bound (keypairs.ts takes the same lock)
+      await ctx.store.lock(tx, `kp:${accountId}:${region.id}`);
       const key = await tx.selectFrom('key_pairs').select(['public_key', 'deleted']).where('account_id', '=', accountId).where('region_id', '=', region.id).where('name', '=', p.keyPairName).executeTakeFirst();
       if (key === undefined || key.deleted === 1) throw new DomainError('InvalidKeyPairName.NotFound', 404, `The key pair \`${p.keyPairName}\` does not exist.`);
       const no = refusal({ image_id: p.imageId, instance_type: p.instanceType });
@@ -300,7 +303,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
       const row: InstanceTable = {
         id, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, image_id: p.imageId,
         instance_type: p.instanceType, name: p.instanceName ?? id, description: p.description ?? '', status: p.start ? 'Running' : 'Stopped',
-        public_ip: bandwidth > 0 && p.start ? await allocatePublicIp(tx, ctx.publicIpPool ?? PUBLIC_IP_POOL) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
+        public_ip: bandwidth > 0 && p.start ? await allocatePublicIp(ctx, tx, ctx.publicIpPool ?? PUBLIC_IP_POOL) : '', bandwidth_out: bandwidth, key_pair_name: p.keyPairName ?? '', created_at: now,
         ram_role_name: p.ramRoleName ?? '', http_endpoint: 'enabled', http_tokens: p.httpTokens ?? 'optional',
         effective_key_name: p.keyPairName ?? '', effective_public_key: keyBody,
         host_name: hostName ?? defaultHostName(id), boot_seq: p.start ? 1 : 0,
@@ -309,7 +312,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
       const eniId = ctx.ids.resource('eni');
       await tx.insertInto('enis').values({
         id: eniId, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, instance_id: id,
-        type: 'Primary', private_ip: await allocateIp(tx, space, cidr, p.privateIpAddress), address_space: space, mac: await randomMac(ctx, tx, { regionId: region.id, vpcId }),
+        type: 'Primary', private_ip: await allocateIp(ctx, tx, space, cidr, p.privateIpAddress), address_space: space, mac: await randomMac(ctx, tx, { regionId: region.id, vpcId }),
         name: '', description: '', created_at: now,
       }).execute();
       await setGroups(tx, eniId, groups);
@@ -367,7 +370,9 @@ export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ insta
   });
 }
 
+/** The instance, locked first: what the caller reads of it holds until the transaction ends. */
 async function instanceRow(tx: Tx, ctx: CallContext, id: string, regionId?: string): Promise<InstanceTable> {
+  await ctx.store.lock(tx, `instance:${id}`);
   const row = await tx.selectFrom('instances').selectAll().where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
   if (row === undefined || (regionId !== undefined && row.region_id !== regionId)) throw instanceNotFound(id);
   return row;
@@ -445,6 +450,8 @@ async function eniFor(tx: Tx, ctx: CallContext, p: { instanceId?: string | undef
 export async function changeMembership(ctx: CallContext, p: { securityGroupId: string; instanceId?: string | undefined; networkInterfaceId?: string | undefined; join: boolean }): Promise<void> {
   await ctx.write(async (tx) => {
     const eni = await eniFor(tx, ctx, p);
+    // locked before its groups are read: two joins of one ENI never both build on the old list
+    await ctx.store.lock(tx, `eni:${eni.id}`);
     const current = (await tx.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', eni.id).orderBy('position').execute()).map((r) => r.security_group_id);
     const who = p.instanceId ?? eni.id;
     if (p.join) {
@@ -472,7 +479,7 @@ export async function createNetworkInterface(ctx: CallContext, p: { regionId: st
     await checkGroupSet(ctx, tx, { regionId: p.regionId, vpcId: vsw.vpc_id }, p.securityGroupIds, 'SecurityGroupIds');
     const row: EniTable = {
       id: ctx.ids.resource('eni'), account_id: ctx.principal.accountId, region_id: p.regionId, zone_id: vsw.zone_id, vpc_id: vsw.vpc_id, vswitch_id: vsw.id,
-      instance_id: '', type: 'Secondary', private_ip: await allocateIp(tx, vsw.id, vsw.cidr_block, p.primaryIpAddress), address_space: vsw.id,
+      instance_id: '', type: 'Secondary', private_ip: await allocateIp(ctx, tx, vsw.id, vsw.cidr_block, p.primaryIpAddress), address_space: vsw.id,
       mac: await randomMac(ctx, tx, { regionId: p.regionId, vpcId: vsw.vpc_id }), name: p.name ?? '', description: p.description ?? '', created_at: isoSeconds(ctx.clock.now()),
     };
     await tx.insertInto('enis').values(row).execute();
@@ -483,6 +490,8 @@ export async function createNetworkInterface(ctx: CallContext, p: { regionId: st
 
 export async function attachNetworkInterface(ctx: CallContext, p: { networkInterfaceId: string; instanceId: string }): Promise<void> {
   await ctx.write(async (tx) => {
+    // locked before they are read: the ENI's state and the instance's ENI count hold until commit
+    await ctx.store.lock(tx, `instance:${p.instanceId}`, `eni:${p.networkInterfaceId}`);
     const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
     const inst = await instanceRow(tx, ctx, p.instanceId);
     if (eni.instance_id !== '') throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is already attached to \`${eni.instance_id}\`.`);

@@ -54,6 +54,7 @@ function parseImported(body: string): string {
 async function insert(ctx: CallContext, regionId: string, name: string, publicKey: string, resourceGroupId: string | undefined, tags: Tag[]): Promise<KeyPairTable> {
   const account = ctx.principal.accountId;
   return ctx.write(async (tx) => {
+    await lockKeyPairs(ctx, tx, regionId);
     const exists = await tx.selectFrom('key_pairs').select('name').where('account_id', '=', account).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
     if (exists !== undefined) throw new DomainError('KeyPair.AlreadyExist', 400, `The key pair \`${name}\` already exists.`);
     const n = await tx.selectFrom('key_pairs').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('region_id', '=', regionId).where('deleted', '=', 0).executeTakeFirstOrThrow();
@@ -108,6 +109,7 @@ export async function deleteKeyPairs(ctx: CallContext, p: { regionId: string; ke
   if (p.keyPairNames.length === 0 || p.keyPairNames.length > 100) throw errors.invalidParameter('KeyPairNames', `(${p.keyPairNames.length} names)`, 'Give 1 to 100 names.');
   const account = ctx.principal.accountId;
   await ctx.write(async (tx) => {
+    await lockKeyPairs(ctx, tx, p.regionId);
     for (const name of p.keyPairNames) {
       const row = await tx.selectFrom('key_pairs').select(['name', 'deleted']).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', name).executeTakeFirst();
       if (row === undefined || row.deleted === 1) continue; // the real service ignores names it doesn't have
@@ -124,6 +126,11 @@ export async function deleteKeyPairs(ctx: CallContext, p: { regionId: string; ke
 export interface KeyResult { instanceId: string; success: boolean; code: string; message: string }
 
 /** The public key a name stands for, deleted-while-bound keys included. */
+/** Key pairs of an account and region change one writer at a time: names, the quota and bindings hold until commit. */
+async function lockKeyPairs(ctx: CallContext, tx: Tx, regionId: string): Promise<void> {
+  await ctx.store.lock(tx, `kp:${ctx.principal.accountId}:${regionId}`);
+}
+
 export async function publicKeyOf(db: Db | Tx, accountId: string, regionId: string, name: string): Promise<string> {
   if (name === '') return '';
   const row = await db.selectFrom('key_pairs').select('public_key').where('account_id', '=', accountId).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
@@ -143,6 +150,7 @@ export async function bindKeyPair(ctx: CallContext, p: { regionId: string; keyPa
   if (p.instanceIds.length === 0 || p.instanceIds.length > 50) throw errors.invalidParameter('InstanceIds', `(${p.instanceIds.length} ids)`, 'Give 1 to 50 instance ids.');
   const account = ctx.principal.accountId;
   return ctx.write(async (tx) => {
+    await lockKeyPairs(ctx, tx, p.regionId);
     const key = await tx.selectFrom('key_pairs').select(['name', 'deleted']).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', p.keyPairName).executeTakeFirst();
     if (key === undefined || (p.attach && key.deleted === 1)) throw new DomainError('InvalidKeyPairName.NotFound', 404, `The key pair \`${p.keyPairName}\` does not exist.`);
     const out: KeyResult[] = [];

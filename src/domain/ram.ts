@@ -5,6 +5,7 @@
 import { scryptSync } from 'node:crypto';
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
+import { ramWrite } from './ram-write.ts';
 import { SYSTEM_POLICIES, findSystemPolicy } from './ram-system-policies.ts';
 import { isoSeconds } from '../clock.ts';
 import { checkPolicyDocument } from './policy-check.ts';
@@ -46,7 +47,7 @@ export interface UserInput { userName: string; displayName?: string | undefined;
 export async function createUser(ctx: CallContext, p: UserInput): Promise<RamUserTable> {
   checkName('UserName', p.userName);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     const exists = await tx.selectFrom('ram_users').select('name').where('account_id', '=', account).where('name', '=', p.userName).executeTakeFirst();
     if (exists !== undefined) throw new DomainError('EntityAlreadyExists.User', 409, `The user \`${p.userName}\` already exists.`);
     const n = await tx.selectFrom('ram_users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
@@ -68,7 +69,7 @@ export async function getUser(ctx: CallContext, userName: string): Promise<RamUs
 export async function updateUser(ctx: CallContext, p: { userName: string; newUserName?: string | undefined; newDisplayName?: string | undefined; newComments?: string | undefined; newEmail?: string | undefined; newMobilePhone?: string | undefined }): Promise<RamUserTable> {
   if (p.newUserName !== undefined) checkName('UserName', p.newUserName);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     const row = await userRow(tx, account, p.userName);
     const name = p.newUserName ?? row.name;
     if (name !== row.name) {
@@ -88,7 +89,7 @@ export async function updateUser(ctx: CallContext, p: { userName: string; newUse
 
 export async function deleteUser(ctx: CallContext, userName: string): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await userRow(tx, account, userName);
     if (await tx.selectFrom('access_keys').select('id').where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst()) {
       throw new DomainError('DeleteConflict.User.AccessKey', 409, `The user \`${userName}\` still has AccessKeys; delete them first.`);
@@ -129,7 +130,7 @@ const toProfile = (r: { user_name: string; password_reset_required: number; mfa_
 export async function createLoginProfile(ctx: CallContext, p: { userName: string; password: string; passwordResetRequired?: boolean | undefined; mfaBindRequired?: boolean | undefined }): Promise<LoginProfile> {
   checkPassword(p.password);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     await userRow(tx, account, p.userName);
     if (await tx.selectFrom('ram_login_profiles').select('user_name').where('account_id', '=', account).where('user_name', '=', p.userName).executeTakeFirst()) {
       throw new DomainError('EntityAlreadyExists.User.LoginProfile', 409, `The user \`${p.userName}\` already has a login profile.`);
@@ -154,7 +155,7 @@ export async function getLoginProfile(ctx: CallContext, userName: string): Promi
 export async function updateLoginProfile(ctx: CallContext, p: { userName: string; password?: string | undefined; passwordResetRequired?: boolean | undefined; mfaBindRequired?: boolean | undefined }): Promise<void> {
   if (p.password !== undefined) checkPassword(p.password);
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     const row = await profileRow(tx, account, p.userName);
     await tx.updateTable('ram_login_profiles').set({
       password_hash: p.password !== undefined ? hashPassword(ctx, p.password) : row.password_hash,
@@ -166,7 +167,7 @@ export async function updateLoginProfile(ctx: CallContext, p: { userName: string
 
 export async function deleteLoginProfile(ctx: CallContext, userName: string): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await profileRow(tx, account, userName);
     await tx.deleteFrom('ram_login_profiles').where('account_id', '=', account).where('user_name', '=', userName).execute();
   });
@@ -196,7 +197,7 @@ export async function listEntitiesForPolicy(ctx: CallContext, p: { policyName: s
 
 export async function createAccessKey(ctx: CallContext, userName: string): Promise<{ id: string; secret: string; status: string; createDate: string }> {
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     await userRow(tx, account, userName);
     const n = await tx.selectFrom('access_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirstOrThrow();
     if (Number(n.n) >= RAM_LIMITS.accessKeysPerUser) throw new DomainError('LimitExceeded.User.AccessKey', 409, `The user \`${userName}\` already has ${RAM_LIMITS.accessKeysPerUser} AccessKeys.`);
@@ -222,14 +223,14 @@ async function userKey(tx: Tx, account: string, userName: string, keyId: string)
 
 export async function updateAccessKey(ctx: CallContext, p: { userName: string; accessKeyId: string; status: string }): Promise<void> {
   if (p.status !== 'Active' && p.status !== 'Inactive') throw new DomainError('InvalidParameter.Status', 400, `The specified \`Status\` \`${p.status}\` is invalid: use \`Active\` or \`Inactive\`.`);
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await userKey(tx, ctx.principal.accountId, p.userName, p.accessKeyId);
     await tx.updateTable('access_keys').set({ status: p.status }).where('id', '=', p.accessKeyId).execute();
   });
 }
 
 export async function deleteAccessKey(ctx: CallContext, p: { userName: string; accessKeyId: string }): Promise<void> {
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await userKey(tx, ctx.principal.accountId, p.userName, p.accessKeyId);
     await tx.deleteFrom('access_keys').where('id', '=', p.accessKeyId).execute();
   });
@@ -240,7 +241,7 @@ export async function deleteAccessKey(ctx: CallContext, p: { userName: string; a
 export async function createGroup(ctx: CallContext, p: { groupName: string; comments?: string | undefined }): Promise<RamGroupTable> {
   checkName('GroupName', p.groupName);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     if (await tx.selectFrom('ram_groups').select('name').where('account_id', '=', account).where('name', '=', p.groupName).executeTakeFirst()) {
       throw new DomainError('EntityAlreadyExists.Group', 409, `The group \`${p.groupName}\` already exists.`);
     }
@@ -263,7 +264,7 @@ export async function listGroups(ctx: CallContext): Promise<RamGroupTable[]> {
 
 export async function deleteGroup(ctx: CallContext, groupName: string): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await groupRow(tx, account, groupName);
     if (await tx.selectFrom('ram_group_members').select('user_name').where('account_id', '=', account).where('group_name', '=', groupName).executeTakeFirst()) {
       throw new DomainError('DeleteConflict.Group.User', 409, `The group \`${groupName}\` still has users.`);
@@ -277,7 +278,7 @@ export async function deleteGroup(ctx: CallContext, groupName: string): Promise<
 
 export async function addUserToGroup(ctx: CallContext, p: { userName: string; groupName: string }): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await userRow(tx, account, p.userName);
     await groupRow(tx, account, p.groupName);
     const mine = await tx.selectFrom('ram_group_members').select('group_name').where('account_id', '=', account).where('user_name', '=', p.userName).execute();
@@ -289,7 +290,7 @@ export async function addUserToGroup(ctx: CallContext, p: { userName: string; gr
 
 export async function removeUserFromGroup(ctx: CallContext, p: { userName: string; groupName: string }): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await userRow(tx, account, p.userName);
     await groupRow(tx, account, p.groupName);
     const r = await tx.deleteFrom('ram_group_members').where('account_id', '=', account).where('group_name', '=', p.groupName).where('user_name', '=', p.userName).executeTakeFirst();
@@ -317,7 +318,7 @@ export async function createPolicy(ctx: CallContext, p: { policyName: string; po
   if (!POLICY_NAME.test(p.policyName)) throw new DomainError('InvalidParameter.PolicyName.InvalidChars', 400, `The specified \`PolicyName\` \`${p.policyName}\` must be 1 to 128 letters, digits or \`-\`.`);
   checkDocument(p.policyDocument);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     if (findSystemPolicy(p.policyName) !== undefined || await tx.selectFrom('ram_policies').select('name').where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst()) {
       throw new DomainError('EntityAlreadyExists.Policy', 409, `The policy \`${p.policyName}\` already exists.`);
     }
@@ -364,7 +365,7 @@ export async function listPolicies(ctx: CallContext, policyType?: string): Promi
 
 export async function deletePolicy(ctx: CallContext, policyName: string): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', policyName);
     const att = await tx.selectFrom('ram_attachments').select('principal_type').where('account_id', '=', account).where('policy_type', '=', 'Custom').where('policy_name', '=', policyName).executeTakeFirst();
@@ -379,7 +380,7 @@ export async function deletePolicy(ctx: CallContext, policyName: string): Promis
 export async function createPolicyVersion(ctx: CallContext, p: { policyName: string; policyDocument: string; setAsDefault: boolean }): Promise<{ versionId: string; isDefault: boolean; createDate: string }> {
   checkDocument(p.policyDocument);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', p.policyName);
     const versions = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name', '=', p.policyName).execute();
@@ -401,7 +402,7 @@ export async function listPolicyVersions(ctx: CallContext, p: { policyName: stri
 
 export async function setDefaultPolicyVersion(ctx: CallContext, p: { policyName: string; versionId: string }): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', p.policyName);
     const v = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name', '=', p.policyName).where('version_id', '=', p.versionId).executeTakeFirst();
@@ -412,7 +413,7 @@ export async function setDefaultPolicyVersion(ctx: CallContext, p: { policyName:
 
 export async function deletePolicyVersion(ctx: CallContext, p: { policyName: string; versionId: string }): Promise<void> {
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', p.policyName);
     if (row.default_version === p.versionId) throw new DomainError('DeleteConflict.Policy.Version.Default', 409, `The version \`${p.versionId}\` is the policy's default version.`);
@@ -434,7 +435,7 @@ async function principalRow(db: Tx | CallContext['store']['db'], account: string
 export async function attachPolicy(ctx: CallContext, p: { policyType: string; policyName: string; principalType: PrincipalType; principalName: string; attach: boolean }): Promise<void> {
   const type = checkType(p.policyType);
   const account = ctx.principal.accountId;
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     await principalRow(tx, account, p.principalType, p.principalName);
     if (type === 'System' ? findSystemPolicy(p.policyName) === undefined
       : (await tx.selectFrom('ram_policies').select('name').where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst()) === undefined) {

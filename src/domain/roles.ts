@@ -2,6 +2,7 @@
 // user's, and a maximum session duration (3600..43200 s, default 3600).
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
+import { ramWrite } from './ram-write.ts';
 import { checkPolicyDocument } from './policy-check.ts';
 import { isoSeconds } from '../clock.ts';
 import type { RamRoleTable } from '../store/schema.ts';
@@ -31,7 +32,7 @@ export async function createRole(ctx: CallContext, p: { roleName: string; assume
   checkPolicyDocument(p.assumeRolePolicyDocument, 'trust', 'trust');
   const duration = checkDuration(p.maxSessionDuration);
   const account = ctx.principal.accountId;
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     if (await tx.selectFrom('ram_roles').select('name').where('account_id', '=', account).where('name', '=', p.roleName).executeTakeFirst()) {
       throw new DomainError('EntityAlreadyExists.Role', 409, `The role \`${p.roleName}\` already exists.`);
     }
@@ -47,7 +48,7 @@ export async function createRole(ctx: CallContext, p: { roleName: string; assume
 export async function updateRole(ctx: CallContext, p: { roleName: string; newAssumeRolePolicyDocument?: string | undefined; newDescription?: string | undefined; newMaxSessionDuration?: number | undefined }): Promise<RamRoleTable> {
   if (p.newAssumeRolePolicyDocument !== undefined) checkPolicyDocument(p.newAssumeRolePolicyDocument, 'trust', 'trust');
   const duration = p.newMaxSessionDuration === undefined ? undefined : checkDuration(p.newMaxSessionDuration);
-  return ctx.write(async (tx) => {
+  return ramWrite(ctx, async (tx) => {
     const row = await roleRow(tx, ctx.principal.accountId, p.roleName);
     const next = { ...row, trust_policy: p.newAssumeRolePolicyDocument ?? row.trust_policy, description: p.newDescription ?? row.description, max_session_duration: duration ?? row.max_session_duration, updated_at: isoSeconds(ctx.clock.now()) };
     await tx.updateTable('ram_roles').set(next).where('account_id', '=', row.account_id).where('name', '=', row.name).execute();
@@ -56,7 +57,7 @@ export async function updateRole(ctx: CallContext, p: { roleName: string; newAss
 }
 
 export async function deleteRole(ctx: CallContext, roleName: string): Promise<void> {
-  await ctx.write(async (tx) => {
+  await ramWrite(ctx, async (tx) => {
     const row = await roleRow(tx, ctx.principal.accountId, roleName);
     if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', row.account_id).where('principal_type', '=', 'Role').where('principal_name', '=', roleName).executeTakeFirst()) {
       throw new DomainError('DeleteConflict.Role.Policy', 409, `The role \`${roleName}\` still has policies attached.`);

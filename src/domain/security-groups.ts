@@ -5,9 +5,8 @@ import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
 import { requireRegion, getVpcRow } from './vpc.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
-import {
-  type Direction, type Rule, type RuleInput, type RuleGroup, normalizeRule, normalizeTuple, ruleKey, ruleMatchesTuple,
-} from './sg-rules.ts';
+import { type Direction, type Rule, type RuleInput, normalizeTuple, ruleMatchesTuple } from './sg-rules.ts';
+import { groupLock, openGroup, requireRule, writeRules, replaceRule } from './sg-rule-gate.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
@@ -62,10 +61,6 @@ function checkDescription(value: string | undefined): void {
   }
 }
 
-function ruleGroupOf(row: SecurityGroupTable): RuleGroup {
-  return { type: row.type as GroupType, networkType: row.network_type as 'vpc' | 'classic', securityGroupId: row.id, accountId: row.account_id };
-}
-
 async function groupRow(db: Db | Tx, accountId: string, id: string, regionId?: string): Promise<SecurityGroupTable> {
   if (!/^sg-[a-z0-9]{1,64}$/.test(id)) {
     throw new DomainError('InvalidSecurityGroupId.Malformed', 400, `The specified SecurityGroupId \`${id}\` is malformed.`);
@@ -94,20 +89,39 @@ export async function createSecurityGroup(ctx: CallContext, p: {
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
     if (vpcId !== '') await getVpcRow(tx, accountId, vpcId, p.regionId);
-    const count = await tx.selectFrom('security_groups').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', accountId).where('region_id', '=', p.regionId).executeTakeFirstOrThrow();
-    if (Number(count.n) >= ctx.limits.securityGroupsPerRegion) {
-      throw new DomainError('QuotaExceed.SecurityGroup', 403, `The number of security groups in region \`${p.regionId}\` has reached the quota of ${ctx.limits.securityGroupsPerRegion}.`);
-    }
-    const id = ctx.ids.resource('sg');
-    await tx.insertInto('security_groups').values({
-      id, account_id: accountId, region_id: p.regionId, vpc_id: vpcId, network_type: vpcId === '' ? 'classic' : 'vpc', type,
-      name: p.securityGroupName ?? '', description: p.description ?? '', inner_access_policy: 'Accept',
-      resource_group_id: p.resourceGroupId ?? '', created_at: isoSeconds(ctx.clock.now()),
-    }).execute();
+    const id = await insertGroup(ctx, tx, {
+      regionId: p.regionId, vpcId, type, name: p.securityGroupName ?? '', description: p.description ?? '', innerAccessPolicy: 'Accept', resourceGroupId: p.resourceGroupId ?? '',
+    });
     await writeTags(tx, accountId, TAG_TYPE, id, tags);
     return { securityGroupId: id };
   });
+}
+
+/** Holds the account's security-group quota of a region until the transaction ends. */
+export async function lockGroupQuota(ctx: CallContext, tx: Tx, regionId: string): Promise<void> {
+  await ctx.store.lock(tx, `sg-quota:${ctx.principal.accountId}:${regionId}`);
+}
+
+/**
+ * The one way a security group comes to exist (CreateSecurityGroup, CloneSecurityGroup, the
+ * default group of RunInstances): within the account's quota of the region, checked under its lock.
+ */
+export async function insertGroup(ctx: CallContext, tx: Tx, g: {
+  regionId: string; vpcId: string; type: GroupType; name: string; description: string; innerAccessPolicy: 'Accept' | 'Drop'; resourceGroupId: string;
+}): Promise<string> {
+  const accountId = ctx.principal.accountId;
+  await lockGroupQuota(ctx, tx, g.regionId);
+  const count = await tx.selectFrom('security_groups').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId).where('region_id', '=', g.regionId).executeTakeFirstOrThrow();
+  if (Number(count.n) >= ctx.limits.securityGroupsPerRegion) {
+    throw new DomainError('QuotaExceed.SecurityGroup', 403, `The number of security groups in region \`${g.regionId}\` has reached the quota of ${ctx.limits.securityGroupsPerRegion}.`);
+  }
+  const id = ctx.ids.resource('sg');
+  await tx.insertInto('security_groups').values({
+    id, account_id: accountId, region_id: g.regionId, vpc_id: g.vpcId, network_type: g.vpcId === '' ? 'classic' : 'vpc', type: g.type,
+    name: g.name, description: g.description, inner_access_policy: g.innerAccessPolicy, resource_group_id: g.resourceGroupId, created_at: isoSeconds(ctx.clock.now()),
+  }).execute();
+  return id;
 }
 
 /** Every group of an account in a region with its rules, newest first, memoized until the next write. */
@@ -266,6 +280,7 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
   requireRegion(p.regionId);
   await ctx.write(async (tx) => {
     const row = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
+    await ctx.store.lock(tx, groupLock(row.id));
     // INVARIANT: a group with members is never deleted.
     const member = await tx.selectFrom('eni_groups').innerJoin('enis', 'enis.id', 'eni_groups.eni_id')
       .select(['enis.id as eni', 'enis.instance_id as instance']).where('eni_groups.security_group_id', '=', row.id).executeTakeFirst();
@@ -282,42 +297,6 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
   });
 }
 
-/** Checks an authorized group: it exists (in its owner's account), and in a VPC group of the same account it is in the same VPC. */
-async function checkPeerGroup(tx: Tx, group: SecurityGroupTable, rule: Rule, param: string): Promise<void> {
-  if (rule.peer.kind === 'prefixList') {
-    // Parapet keeps no prefix lists yet, so none can be found
-    throw new DomainError('InvalidPrefixListId.NotFound', 404, `The specified prefix list \`${rule.peer.prefixListId}\` does not exist.`);
-  }
-  if (rule.peer.kind !== 'group') return;
-  const peer = rule.peer;
-  const row = await tx.selectFrom('security_groups').selectAll().where('id', '=', peer.groupId).executeTakeFirst();
-  if (row === undefined || row.account_id !== peer.ownerAccountId || row.region_id !== group.region_id) {
-    throw new DomainError('InvalidSourceGroupId.NotFound', 404, `The specified \`${param}\` \`${peer.groupId}\` does not exist in region \`${group.region_id}\` of account \`${peer.ownerAccountId}\`.`);
-  }
-  if (row.network_type !== group.network_type) {
-    throw new DomainError('InvalidNetworkType.Mismatch', 403, `The specified \`${param}\` \`${peer.groupId}\` is a ${row.network_type} group; \`${group.id}\` is a ${group.network_type} group.`);
-  }
-  if (group.network_type === 'vpc' && row.account_id === group.account_id && row.vpc_id !== group.vpc_id) {
-    throw new DomainError('InvalidSourceGroupId.Mismatch', 403, `The specified \`${param}\` \`${peer.groupId}\` is in VPC \`${row.vpc_id}\`, not in \`${group.vpc_id}\`.`);
-  }
-}
-
-/** SPEC §1.3: the rules of all the groups of one ENI stay within the limit (1,000) after `adding` more in `groupId`. */
-async function checkRulesActingOnMembers(tx: Tx, limit: number, groupId: string, adding: number): Promise<void> {
-  const members = await tx.selectFrom('eni_groups').select('eni_id').where('security_group_id', '=', groupId).execute();
-  if (members.length === 0) return;
-  const perEni = await tx.selectFrom('eni_groups').innerJoin('sg_rules', 'sg_rules.security_group_id', 'eni_groups.security_group_id')
-    .select((eb) => ['eni_groups.eni_id as eni', eb.fn.countAll<number>().as('n')] as const)
-    .where('eni_groups.eni_id', 'in', members.map((m) => m.eni_id)).groupBy('eni_groups.eni_id').execute();
-  for (const row of perEni) {
-    if (Number(row.n) + adding > limit) {
-      throw new DomainError('AuthorizationLimitExceed', 403, `The network interface \`${row.eni}\` would have ${Number(row.n) + adding} rules acting on it; at most ${limit} are allowed.`);
-    }
-  }
-}
-
-const WIRE_GROUP_PARAM: Record<Direction, string> = { ingress: 'SourceGroupId', egress: 'DestGroupId' };
-
 /**
  * Adds rules to a group, all or none. A rule equal (by identity) to an existing one, or to an
  * earlier one of the same batch, adds nothing: the call still succeeds.
@@ -327,31 +306,16 @@ export async function authorize(ctx: CallContext, p: { regionId: string; securit
   if (p.permissions.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `Permissions` that is mandatory for processing this request is not supplied.');
   if (p.permissions.length > 100) throw errors.invalidParameter('Permissions', `(${p.permissions.length} rules)`, 'At most 100 rules may be given at once.');
   return ctx.write(async (tx) => {
-    const group = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
-    const rg = ruleGroupOf(group);
-    const existing = await tx.selectFrom('sg_rules').select(['rule_key', 'seq']).where('security_group_id', '=', group.id).execute();
-    const keys = new Set(existing.map((r) => r.rule_key));
-    let seq = existing.reduce((m, r) => Math.max(m, r.seq), 0);
+    const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
+    const keys = new Set(g.rules.map((r) => r.key));
     const fresh: Array<{ rule: Rule; key: string }> = [];
     for (const { input, param } of p.permissions) {
-      const rule = normalizeRule(p.direction, input, rg, { param });
-      await checkPeerGroup(tx, group, rule, param + WIRE_GROUP_PARAM[p.direction]);
-      const key = ruleKey(rule);
-      if (keys.has(key)) continue;
-      keys.add(key);
-      fresh.push({ rule, key });
+      const checked = await requireRule(tx, g.target, p.direction, input, { param });
+      if (keys.has(checked.key)) continue;
+      keys.add(checked.key);
+      fresh.push(checked);
     }
-    if (existing.length + fresh.length > ctx.limits.rulesPerGroup) {
-      throw new DomainError('AuthorizationLimitExceed', 403, `The security group \`${group.id}\` would have ${existing.length + fresh.length} rules; at most ${ctx.limits.rulesPerGroup} are allowed (ingress and egress together).`);
-    }
-    if (fresh.length > 0) await checkRulesActingOnMembers(tx, ctx.limits.rulesPerEni, group.id, fresh.length);
-    const now = isoSeconds(ctx.clock.now());
-    for (const { rule, key } of fresh) {
-      await tx.insertInto('sg_rules').values({
-        id: ctx.ids.resource('sgr'), security_group_id: group.id, rule_key: key, body: JSON.stringify(rule),
-        peer_group_id: rule.peer.kind === 'group' ? rule.peer.groupId : '', created_at: now, seq: ++seq,
-      }).execute();
-    }
+    await writeRules(ctx, tx, g, fresh);
     return { added: fresh.length };
   });
 }
@@ -366,13 +330,12 @@ export async function revoke(ctx: CallContext, p: {
     throw new DomainError('MissingParameter', 400, 'Give the rules to revoke as `Permissions.N` or `SecurityGroupRuleId.N`.');
   }
   return ctx.write(async (tx) => {
-    const group = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
-    const rg = ruleGroupOf(group);
-    const rows = await tx.selectFrom('sg_rules').select(['id', 'body']).where('security_group_id', '=', group.id).execute();
-    const rules = rows.map((r) => ({ id: r.id, rule: JSON.parse(r.body) as Rule }));
+    const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
+    const group = { id: g.target.securityGroupId };
+    const rules = g.rules;
     const doomed = new Set<string>();
     for (const { input, param } of p.permissions) {
-      const tuple = normalizeTuple(p.direction, input, rg, { param });
+      const tuple = normalizeTuple(p.direction, input, g.target, { param });
       const hits = rules.filter((r) => ruleMatchesTuple(r.rule, tuple));
       if (hits.length === 0) throw new DomainError('InvalidGroupAuthItem.NotFound', 403, `The rule given in \`${param || 'the request'}\` does not exist in security group \`${group.id}\`.`);
       for (const h of hits) doomed.add(h.id);
@@ -382,7 +345,7 @@ export async function revoke(ctx: CallContext, p: {
       if (hit === undefined) throw new DomainError('InvalidSecurityGroupRuleId.NotFound', 404, `The specified \`SecurityGroupRuleId.${i + 1}\` \`${id}\` does not exist in security group \`${group.id}\` (${p.direction}).`);
       doomed.add(hit.id);
     });
-    if (doomed.size > 0) await tx.deleteFrom('sg_rules').where('id', 'in', [...doomed]).execute();
+    await writeRules(ctx, tx, g, [], [...doomed]);
     return { removed: doomed.size };
   });
 }
@@ -393,29 +356,20 @@ export async function modifyRule(ctx: CallContext, p: {
 }): Promise<void> {
   requireRegion(p.regionId);
   await ctx.write(async (tx) => {
-    const group = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
-    const rg = ruleGroupOf(group);
-    const rows = await tx.selectFrom('sg_rules').selectAll().where('security_group_id', '=', group.id).execute();
-    const rules = rows.map((r) => ({ row: r, rule: JSON.parse(r.body) as Rule }));
-    let target: (typeof rules)[number] | undefined;
+    const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
+    const groupId = g.target.securityGroupId;
+    let target: (typeof g.rules)[number] | undefined;
     if (p.ruleId !== undefined && p.ruleId !== '') {
-      target = rules.find((r) => r.row.id === p.ruleId && r.rule.direction === p.direction);
-      if (target === undefined) throw new DomainError('InvalidSecurityGroupRuleId.NotFound', 404, `The specified \`SecurityGroupRuleId\` \`${p.ruleId}\` does not exist in security group \`${group.id}\`.`);
+      target = g.rules.find((r) => r.id === p.ruleId && r.rule.direction === p.direction);
+      if (target === undefined) throw new DomainError('InvalidSecurityGroupRuleId.NotFound', 404, `The specified \`SecurityGroupRuleId\` \`${p.ruleId}\` does not exist in security group \`${groupId}\`.`);
     } else {
-      const tuple = normalizeTuple(p.direction, p.input, rg);
-      target = rules.find((r) => ruleMatchesTuple(r.rule, { ...tuple, priority: undefined, policy: undefined }));
-      if (target === undefined) throw new DomainError('InvalidGroupAuthItem.NotFound', 403, `The rule given does not exist in security group \`${group.id}\`.`);
+      const tuple = normalizeTuple(p.direction, p.input, g.target);
+      target = g.rules.find((r) => ruleMatchesTuple(r.rule, { ...tuple, priority: undefined, policy: undefined }));
+      if (target === undefined) throw new DomainError('InvalidGroupAuthItem.NotFound', 403, `The rule given does not exist in security group \`${groupId}\`.`);
     }
     // fields not given keep their old values
     const merged: RuleInput = { ...inputOf(target.rule), ...Object.fromEntries(Object.entries(p.input).filter(([, v]) => v !== undefined)) };
-    const rule = normalizeRule(p.direction, merged, rg);
-    await checkPeerGroup(tx, group, rule, WIRE_GROUP_PARAM[p.direction]);
-    const key = ruleKey(rule);
-    if (key !== target.row.rule_key && rules.some((r) => r.row.rule_key === key)) {
-      throw new DomainError('InvalidParameter.Duplicate', 400, 'The modified rule would equal another rule of the group.');
-    }
-    await tx.updateTable('sg_rules').set({ rule_key: key, body: JSON.stringify(rule), peer_group_id: rule.peer.kind === 'group' ? rule.peer.groupId : '' })
-      .where('id', '=', target.row.id).execute();
+    await replaceRule(tx, g, target.id, await requireRule(tx, g.target, p.direction, merged));
   });
 }
 

@@ -28,9 +28,9 @@ import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
 import { requireRegion, getVpcRow } from './vpc.ts';
 import { readTags, writeTags } from './tags.ts';
-import {
-  type Direction, type Permission, type Rule, type RuleGroup, type RuleInput, normalizeRule, ruleKey, toPermission, SYSTEM_PRIORITY,
-} from './sg-rules.ts';
+import { type Direction, type Permission, type Rule, type RuleInput, toPermission, SYSTEM_PRIORITY } from './sg-rules.ts';
+import { type GatedGroup, checkRule, capacity, loadRules, newGroup, openGroup, writeRules } from './sg-rule-gate.ts';
+import { insertGroup, type GroupType } from './security-groups.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
@@ -63,20 +63,6 @@ export interface ImportResult {
   permission?: Permission;
 }
 
-interface RuleRow {
-  id: string;
-  rule: Rule;
-  key: string;
-  createTime: string;
-  seq: number;
-}
-
-/** What a destination group is, for validation (the group may not exist yet: clone). */
-interface Destination extends RuleGroup {
-  regionId: string;
-  vpcId: string;
-}
-
 const given = (v: string | undefined): v is string => v !== undefined && v !== '';
 
 function notFound(id: string): DomainError {
@@ -94,18 +80,6 @@ async function findGroup(db: Db | Tx, accountId: string, id: string, regionId: s
   const row = await db.selectFrom('security_groups').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
   if (row === undefined || row.region_id !== regionId) throw notFound(id);
   return row;
-}
-
-function destinationOf(row: SecurityGroupTable): Destination {
-  return {
-    type: row.type as 'normal' | 'enterprise', networkType: row.network_type as NetworkType, securityGroupId: row.id,
-    accountId: row.account_id, regionId: row.region_id, vpcId: row.vpc_id,
-  };
-}
-
-async function rulesOf(db: Db | Tx, groupId: string): Promise<RuleRow[]> {
-  const rows = await db.selectFrom('sg_rules').selectAll().where('security_group_id', '=', groupId).orderBy('seq').execute();
-  return rows.map((r) => ({ id: r.id, rule: JSON.parse(r.body) as Rule, key: r.rule_key, createTime: r.created_at, seq: r.seq }));
 }
 
 /** A rule in the DescribeSecurityGroupAttribute shape; id and time '' for a rule not (yet) written. */
@@ -166,62 +140,6 @@ function adaptNicType(direction: Direction, input: RuleInput, from: NetworkType 
   return input;
 }
 
-const GROUP_PARAM: Record<Direction, string> = { ingress: 'SourceGroupId', egress: 'DestGroupId' };
-
-/** AuthorizeSecurityGroup's checks of an authorized group, answering the error instead of throwing it. */
-async function peerProblem(db: Db | Tx, dest: Destination, rule: Rule): Promise<DomainError | undefined> {
-  if (rule.peer.kind !== 'group') return undefined;
-  const peer = rule.peer;
-  const param = GROUP_PARAM[rule.direction];
-  const row = await db.selectFrom('security_groups').select(['account_id', 'region_id', 'network_type', 'vpc_id']).where('id', '=', peer.groupId).executeTakeFirst();
-  if (row === undefined || row.account_id !== peer.ownerAccountId || row.region_id !== dest.regionId) {
-    return new DomainError('InvalidSourceGroupId.NotFound', 404, `The specified \`${param}\` \`${peer.groupId}\` does not exist in region \`${dest.regionId}\` of account \`${peer.ownerAccountId}\`.`);
-  }
-  if (row.network_type !== dest.networkType) {
-    return new DomainError('InvalidNetworkType.Mismatch', 403, `The specified \`${param}\` \`${peer.groupId}\` is a ${row.network_type} group; the destination is a ${dest.networkType} group.`);
-  }
-  if (dest.networkType === 'vpc' && row.account_id === dest.accountId && row.vpc_id !== dest.vpcId) {
-    return new DomainError('InvalidSourceGroupId.Mismatch', 403, `The specified \`${param}\` \`${peer.groupId}\` is in VPC \`${row.vpc_id}\`, not in \`${dest.vpcId}\`.`);
-  }
-  return undefined;
-}
-
-/** A failure keeps the normalized rule when only the authorized-group checks failed. */
-type Prepared = { ok: true; rule: Rule; key: string } | { ok: false; error: DomainError; rule?: Rule };
-
-/** One rule validated for the destination, as AuthorizeSecurityGroup(Egress) would validate it. */
-async function prepare(db: Db | Tx, dest: Destination, direction: Direction, input: RuleInput, allowSystemPriority: boolean): Promise<Prepared> {
-  let rule: Rule;
-  try {
-    rule = normalizeRule(direction, input, dest, { allowSystemPriority });
-  } catch (e) {
-    if (e instanceof DomainError) return { ok: false, error: e };
-    throw e;
-  }
-  const problem = await peerProblem(db, dest, rule);
-  if (problem !== undefined) return { ok: false, error: problem, rule };
-  return { ok: true, rule, key: ruleKey(rule) };
-}
-
-async function insertRules(ctx: CallContext, tx: Tx, groupId: string, rules: ReadonlyArray<{ rule: Rule; key: string }>, lastSeq: number): Promise<string[]> {
-  const now = isoSeconds(ctx.clock.now());
-  const ids: string[] = [];
-  let seq = lastSeq;
-  for (const { rule, key } of rules) {
-    const id = ctx.ids.resource('sgr');
-    await tx.insertInto('sg_rules').values({
-      id, security_group_id: groupId, rule_key: key, body: JSON.stringify(rule),
-      peer_group_id: rule.peer.kind === 'group' ? rule.peer.groupId : '', created_at: now, seq: ++seq,
-    }).execute();
-    ids.push(id);
-  }
-  return ids;
-}
-
-function limitExceeded(groupId: string, count: number, limit: number): DomainError {
-  return new DomainError('AuthorizationLimitExceed', 403, `The security group \`${groupId}\` would have ${count} rules; at most ${limit} are allowed (ingress and egress together).`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Clone (SPEC §1.6)
 
@@ -266,27 +184,20 @@ export async function cloneSecurityGroup(ctx: CallContext, p: {
       throw new DomainError('InvalidNetworkType.Conflict', 403, `The security group \`${source.id}\` is an advanced (enterprise) group, which belongs to a VPC: it can't be cloned to the classic network.`);
     }
     if (networkType === 'vpc') await getVpcRow(tx, accountId, vpcId, p.destinationRegionId);
-    const count = await tx.selectFrom('security_groups').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', accountId).where('region_id', '=', p.destinationRegionId).executeTakeFirstOrThrow();
-    if (Number(count.n) >= ctx.limits.securityGroupsPerRegion) {
-      throw new DomainError('QuotaExceed.SecurityGroup', 403, `The number of security groups in region \`${p.destinationRegionId}\` has reached the quota of ${ctx.limits.securityGroupsPerRegion}.`);
-    }
-    const id = ctx.ids.resource('sg');
-    await tx.insertInto('security_groups').values({
-      id, account_id: accountId, region_id: p.destinationRegionId, vpc_id: vpcId, network_type: networkType, type: source.type,
-      name: p.securityGroupName, description: source.description, inner_access_policy: source.inner_access_policy,
-      resource_group_id: source.resource_group_id, created_at: isoSeconds(ctx.clock.now()),
-    }).execute();
+    const id = await insertGroup(ctx, tx, {
+      regionId: p.destinationRegionId, vpcId, type: source.type as GroupType, name: p.securityGroupName, description: source.description,
+      innerAccessPolicy: source.inner_access_policy as 'Accept' | 'Drop', resourceGroupId: source.resource_group_id,
+    });
     await writeTags(tx, accountId, TAG_TYPE, id, (await readTags(tx, TAG_TYPE, [source.id])).get(source.id) ?? []);
 
-    const dest: Destination = { type: source.type as 'normal' | 'enterprise', networkType, securityGroupId: id, accountId, regionId: p.destinationRegionId, vpcId };
+    const dest = newGroup({ type: source.type as GroupType, networkType, securityGroupId: id, accountId, regionId: p.destinationRegionId, vpcId });
     const from = source.network_type as NetworkType;
     const keep: Array<{ rule: Rule; key: string }> = [];
     const keys = new Set<string>();
     const skipped: SkippedRule[] = [];
-    for (const r of await rulesOf(tx, source.id)) {
+    for (const r of (await openGroup(ctx, tx, source)).rules) {
       const { direction, input } = permissionInput(permissionOf(r.rule));
-      const prepared = await prepare(tx, dest, direction, adaptNicType(direction, input, from, networkType), true);
+      const prepared = await checkRule(tx, dest.target, direction, adaptNicType(direction, input, from, networkType), { allowSystemPriority: true });
       if (!prepared.ok) {
         skipped.push({ code: prepared.error.code, message: prepared.error.message, permission: permissionOf(r.rule, r.id, r.createTime) });
       } else if (keys.has(prepared.key)) {
@@ -296,7 +207,7 @@ export async function cloneSecurityGroup(ctx: CallContext, p: {
         keep.push(prepared);
       }
     }
-    await insertRules(ctx, tx, id, keep, 0);
+    await writeRules(ctx, tx, dest, keep);
     return { securityGroupId: id, clonedCount: keep.length, skipped };
   });
 }
@@ -317,13 +228,14 @@ export interface RestorePlan {
   securityGroupId: string;
   targetSecurityGroupId: string;
   method: RestoreMethod;
+  /** the group, opened through the rule gate */
+  group: GatedGroup;
   /** the target's rules as they are (would be) written to the group */
   toAdd: Array<{ rule: Rule; key: string }>;
   /** the group's rules that are (would be) removed: Complete only */
   toRemove: Array<{ id: string; rule: Rule; createTime: string }>;
   /** the target's rules not copied: priority 110, or rules the group can't take */
   skipped: SkippedRule[];
-  lastSeq: number;
 }
 
 export interface RestoreParams {
@@ -337,28 +249,30 @@ export interface RestoreParams {
  * The one plan both PreviewRestoreSecurityGroupRules and RestoreSecurityGroupRules follow.
  * Same region and network type (checked, in that order, after both groups are found); two rules
  * are the same when their ruleKey is; a target rule already in the group is neither added nor,
- * under Complete, removed, whatever its priority. The rule limit is checked here too, so a
- * preview fails exactly when the restore would.
+ * under Complete, removed, whatever its priority. Every rule passes the rule gate as an
+ * authorization would, and the limits (the group's and every member ENI's) are checked here
+ * too, so a preview fails exactly when the restore would.
  */
-async function planRestore(db: Db | Tx, accountId: string, rulesPerGroup: number, p: RestoreParams): Promise<RestorePlan> {
+async function planRestore(ctx: CallContext, db: Db | Tx, p: RestoreParams): Promise<RestorePlan> {
   requireRegion(p.regionId);
+  const accountId = ctx.principal.accountId;
   const method = parseMethod(p.method);
-  const group = await findGroup(db, accountId, p.securityGroupId, p.regionId);
+  const row = await findGroup(db, accountId, p.securityGroupId, p.regionId);
   checkIdForm(p.targetSecurityGroupId, 'TargetSecurityGroupId');
-  if (p.targetSecurityGroupId === group.id) {
+  if (p.targetSecurityGroupId === row.id) {
     throw errors.invalidParameter('TargetSecurityGroupId', p.targetSecurityGroupId, 'It is the security group itself.');
   }
   const target = await db.selectFrom('security_groups').selectAll().where('id', '=', p.targetSecurityGroupId).where('account_id', '=', accountId).executeTakeFirst();
   if (target === undefined) throw notFound(p.targetSecurityGroupId);
-  if (target.region_id !== group.region_id) {
-    throw new DomainError('InvalidRegionId.Mismatch', 400, `The target security group \`${target.id}\` is in region \`${target.region_id}\`, not in \`${group.region_id}\`: rules are restored within one region.`);
+  if (target.region_id !== row.region_id) {
+    throw new DomainError('InvalidRegionId.Mismatch', 400, `The target security group \`${target.id}\` is in region \`${target.region_id}\`, not in \`${row.region_id}\`: rules are restored within one region.`);
   }
-  if (target.network_type !== group.network_type) {
-    throw new DomainError('InvalidNetworkType.Mismatch', 403, `The target security group \`${target.id}\` is a ${target.network_type} group; \`${group.id}\` is a ${group.network_type} group: rules are restored within one network type.`);
+  if (target.network_type !== row.network_type) {
+    throw new DomainError('InvalidNetworkType.Mismatch', 403, `The target security group \`${target.id}\` is a ${target.network_type} group; \`${row.id}\` is a ${row.network_type} group: rules are restored within one network type.`);
   }
-  const dest = destinationOf(group);
-  const own = await rulesOf(db, group.id);
-  const theirs = await rulesOf(db, target.id);
+  const group = await openGroup(ctx, db, row);
+  const own = group.rules;
+  const theirs = await loadRules(db, target.id);
   const ownKeys = new Set(own.map((r) => r.key));
   const theirKeys = new Set(theirs.map((r) => r.key));
   const toAdd: RestorePlan['toAdd'] = [];
@@ -370,7 +284,7 @@ async function planRestore(db: Db | Tx, accountId: string, rulesPerGroup: number
       continue;
     }
     const { direction, input } = permissionInput(permissionOf(r.rule));
-    const prepared = await prepare(db, dest, direction, input, false);
+    const prepared = await checkRule(db, group.target, direction, input);
     if (!prepared.ok) {
       skipped.push({ code: prepared.error.code, message: prepared.error.message, permission: permissionOf(r.rule, r.id, r.createTime) });
     } else if (!ownKeys.has(prepared.key) && !toAdd.some((x) => x.key === prepared.key)) {
@@ -378,25 +292,23 @@ async function planRestore(db: Db | Tx, accountId: string, rulesPerGroup: number
     }
   }
   const toRemove = method === 'Complete' ? own.filter((r) => !theirKeys.has(r.key)).map((r) => ({ id: r.id, rule: r.rule, createTime: r.createTime })) : [];
-  const after = own.length - toRemove.length + toAdd.length;
-  if (toAdd.length > 0 && after > rulesPerGroup) throw limitExceeded(group.id, after, rulesPerGroup);
-  return {
-    securityGroupId: group.id, targetSecurityGroupId: target.id, method, toAdd, toRemove, skipped,
-    lastSeq: own.reduce((m, r) => Math.max(m, r.seq), 0),
-  };
+  if (toAdd.length > 0) {
+    const room = await capacity(ctx, db, group, toRemove.length);
+    if (toAdd.length > room.free) throw room.exceeded(toAdd.length);
+  }
+  return { securityGroupId: row.id, targetSecurityGroupId: target.id, method, group, toAdd, toRemove, skipped };
 }
 
 export function previewRestore(ctx: CallContext, p: RestoreParams): Promise<RestorePlan> {
-  return planRestore(ctx.store.db, ctx.principal.accountId, ctx.limits.rulesPerGroup, p);
+  return planRestore(ctx, ctx.store.db, p);
 }
 
 /** Applies the plan in one transaction: removals (Complete) and additions, all or none. */
 export async function restore(ctx: CallContext, p: RestoreParams): Promise<{ added: number; removed: number; skipped: SkippedRule[] }> {
   requireRegion(p.regionId);
   return ctx.write(async (tx) => {
-    const plan = await planRestore(tx, ctx.principal.accountId, ctx.limits.rulesPerGroup, p);
-    if (plan.toRemove.length > 0) await tx.deleteFrom('sg_rules').where('id', 'in', plan.toRemove.map((r) => r.id)).execute();
-    await insertRules(ctx, tx, plan.securityGroupId, plan.toAdd, plan.lastSeq);
+    const plan = await planRestore(ctx, tx, p);
+    await writeRules(ctx, tx, plan.group, plan.toAdd, plan.toRemove.map((r) => r.id));
     return { added: plan.toAdd.length, removed: plan.toRemove.length, skipped: plan.skipped };
   });
 }
@@ -436,7 +348,7 @@ export function parseExportFormat(value: string | undefined, param: string): Exp
 export async function exportRules(ctx: CallContext, p: { regionId: string; securityGroupId: string; format: ExportFormat }): Promise<{ fileName: string; content: string }> {
   requireRegion(p.regionId);
   const row = await findGroup(ctx.store.db, ctx.principal.accountId, p.securityGroupId, p.regionId);
-  const rules = await rulesOf(ctx.store.db, row.id);
+  const rules = await loadRules(ctx.store.db, row.id);
   const permissions = rules.map((r) => permissionOf(r.rule, r.id, r.createTime));
   const now = isoSeconds(ctx.clock.now());
   if (p.format === 'csv') {
@@ -494,26 +406,27 @@ function parseContent(content: string): { entries: unknown[]; from: NetworkType 
 }
 
 export interface ImportPlan {
-  securityGroupId: string;
+  group: GatedGroup;
   results: ImportResult[];
   toInsert: Array<{ rule: Rule; key: string; index: number }>;
-  lastSeq: number;
 }
 
 /**
  * The one plan both PreviewImportSecurityGroupRules and ImportSecurityGroupRules follow. Each
- * entry in order: parsed and validated for the group (a failure is its result), compared with
- * the group's rules and the earlier entries (equal → not imported: never overwritten), then
- * counted against RULES_PER_IMPORT and the group's rule limit (the entries past either are not
- * imported). Priority-110 rules are accepted (sg-rules allows them for imports).
+ * entry in order: parsed and validated for the group through the rule gate (a failure is its
+ * result), compared with the group's rules and the earlier entries (equal → not imported: never
+ * overwritten), then counted against RULES_PER_IMPORT and the room the limits leave (the group's
+ * and every member ENI's; the entries past either are not imported). Priority-110 rules are
+ * accepted (the gate allows them for imports).
  */
-async function planImport(db: Db | Tx, accountId: string, rulesPerGroup: number, p: { regionId: string; securityGroupId: string; content: string }): Promise<ImportPlan> {
+async function planImport(ctx: CallContext, db: Db | Tx, p: { regionId: string; securityGroupId: string; content: string }): Promise<ImportPlan> {
   requireRegion(p.regionId);
-  const group = await findGroup(db, accountId, p.securityGroupId, p.regionId);
+  const row = await findGroup(db, ctx.principal.accountId, p.securityGroupId, p.regionId);
   const { entries, from } = parseContent(p.content);
-  const dest = destinationOf(group);
-  const own = await rulesOf(db, group.id);
-  const existing = new Map(own.map((r) => [r.key, r.id]));
+  const group = await openGroup(ctx, db, row);
+  const dest = group.target;
+  const existing = new Map(group.rules.map((r) => [r.key, r.id]));
+  const room = await capacity(ctx, db, group);
   const earlier = new Map<string, number>();
   const results: ImportResult[] = [];
   const toInsert: ImportPlan['toInsert'] = [];
@@ -527,7 +440,7 @@ async function planImport(db: Db | Tx, accountId: string, rulesPerGroup: number,
       results.push({ index, success: false, code: e.code, message: e.message });
       continue;
     }
-    const prepared = await prepare(db, dest, parsed.direction, adaptNicType(parsed.direction, parsed.input, from, dest.networkType), true);
+    const prepared = await checkRule(db, dest, parsed.direction, adaptNicType(parsed.direction, parsed.input, from, dest.networkType), { allowSystemPriority: true });
     if (!prepared.ok) {
       const failed: ImportResult = { index, success: false, code: prepared.error.code, message: prepared.error.message };
       if (prepared.rule !== undefined) failed.permission = permissionOf(prepared.rule);
@@ -538,21 +451,23 @@ async function planImport(db: Db | Tx, accountId: string, rulesPerGroup: number,
     const fail = (code: string, message: string) => results.push({ index, success: false, code, message, permission });
     const same = existing.get(prepared.key);
     const sameEntry = earlier.get(prepared.key);
-    if (same !== undefined) fail('InvalidParameter.Duplicate', `The rule already exists in security group \`${group.id}\` as \`${same}\`; an import never overwrites a rule.`);
+    if (same !== undefined) fail('InvalidParameter.Duplicate', `The rule already exists in security group \`${dest.securityGroupId}\` as \`${same}\`; an import never overwrites a rule.`);
     else if (sameEntry !== undefined) fail('InvalidParameter.Duplicate', `The rule equals rule ${sameEntry} of the content.`);
     else if (toInsert.length >= RULES_PER_IMPORT) fail('QuotaExceed.ImportRules', `At most ${RULES_PER_IMPORT} rules are imported at once; this one is not.`);
-    else if (own.length + toInsert.length >= rulesPerGroup) fail('AuthorizationLimitExceed', `The security group \`${group.id}\` would have more than ${rulesPerGroup} rules (ingress and egress together).`);
-    else {
+    else if (toInsert.length >= room.free) {
+      const e = room.exceeded(toInsert.length + 1);
+      fail(e.code, e.message);
+    } else {
       earlier.set(prepared.key, index);
       toInsert.push({ rule: prepared.rule, key: prepared.key, index });
       results.push({ index, success: true, code: '', message: '', permission });
     }
   }
-  return { securityGroupId: group.id, results, toInsert, lastSeq: own.reduce((m, r) => Math.max(m, r.seq), 0) };
+  return { group, results, toInsert };
 }
 
 export async function previewImport(ctx: CallContext, p: { regionId: string; securityGroupId: string; content: string }): Promise<{ totalCount: number; importableCount: number; results: ImportResult[] }> {
-  const plan = await planImport(ctx.store.db, ctx.principal.accountId, ctx.limits.rulesPerGroup, p);
+  const plan = await planImport(ctx, ctx.store.db, p);
   return { totalCount: plan.results.length, importableCount: plan.toInsert.length, results: plan.results };
 }
 
@@ -560,8 +475,8 @@ export async function previewImport(ctx: CallContext, p: { regionId: string; sec
 export async function importRules(ctx: CallContext, p: { regionId: string; securityGroupId: string; content: string }): Promise<{ totalCount: number; importedCount: number; results: ImportResult[] }> {
   requireRegion(p.regionId);
   return ctx.write(async (tx) => {
-    const plan = await planImport(tx, ctx.principal.accountId, ctx.limits.rulesPerGroup, p);
-    const ids = await insertRules(ctx, tx, plan.securityGroupId, plan.toInsert, plan.lastSeq);
+    const plan = await planImport(ctx, tx, p);
+    const ids = await writeRules(ctx, tx, plan.group, plan.toInsert);
     const now = isoSeconds(ctx.clock.now());
     plan.toInsert.forEach((x, i) => {
       const result = plan.results[x.index - 1]!;

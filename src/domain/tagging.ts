@@ -13,7 +13,9 @@ const TYPES: Record<string, { table: 'security_groups' | 'instances'; tagType: s
 };
 
 function typeOf(resourceType: string) {
-  const t = TYPES[resourceType.toLowerCase()];
+  const name = resourceType.toLowerCase();
+  // the name is untrusted: only the table's own entries count (`constructor` is not a type)
+  const t = Object.hasOwn(TYPES, name) ? TYPES[name] : undefined;
   if (t === undefined) throw new DomainError('InvalidResourceType.NotFound', 404, `The specified ResourceType \`${resourceType}\` is not supported: use \`securitygroup\` or \`instance\`.`);
   return t;
 }
@@ -33,6 +35,8 @@ export async function tagResources(ctx: CallContext, p: { regionId: string; reso
   const tags = validateTags(p.tags);
   if (tags.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `Tag` that is mandatory for processing this request is not supplied.');
   await ctx.write(async (tx) => {
+    // the 20-tag limit holds only while nobody else tags these resources
+    await ctx.store.lock(tx, ...p.resourceIds.map((id) => `tags:${type.tagType}:${id}`));
     await checkResources(tx, ctx, type, p.regionId, p.resourceIds);
     for (const id of p.resourceIds) {
       const have = await tx.selectFrom('tags').select('key').where('resource_type', '=', type.tagType).where('resource_id', '=', id).execute();

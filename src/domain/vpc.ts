@@ -111,6 +111,7 @@ export async function createVpc(ctx: CallContext, p: {
   const tags = validateTags(p.tags);
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
+    await ctx.store.lock(tx, `vpc-quota:${accountId}:${p.regionId}`);
     const count = await tx.selectFrom('vpcs').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId).where('region_id', '=', p.regionId).executeTakeFirstOrThrow();
     if (Number(count.n) >= ctx.limits.vpcsPerRegion) {
@@ -191,6 +192,8 @@ export async function modifyVpcAttribute(ctx: CallContext, p: {
 export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undefined; vpcId: string }): Promise<void> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
   await ctx.write(async (tx) => {
+    // the VPC's children are counted under its lock: none can appear meanwhile
+    await ctx.store.lock(tx, `vpc:${p.vpcId}`);
     const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
     const child = await tx.selectFrom('vswitches').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
     if (child !== undefined) {
@@ -219,6 +222,8 @@ export async function createVSwitch(ctx: CallContext, p: {
   }
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
+    // the quota and the overlap check hold only while no sibling appears
+    await ctx.store.lock(tx, `vpc:${p.vpcId}`);
     const vpc = await getVpcRow(tx, accountId, p.vpcId, p.regionId);
     const region = requireRegion(vpc.region_id);
     if (!region.zones.includes(p.zoneId)) {

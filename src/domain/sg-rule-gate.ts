@@ -1,0 +1,186 @@
+// The one gate every write of security-group rules passes: AuthorizeSecurityGroup(Egress),
+// ModifySecurityGroupRule, RevokeSecurityGroup(Egress), ImportSecurityGroupRules,
+// RestoreSecurityGroupRules, CloneSecurityGroup and the default group of RunInstances. It owns
+// finding the group and locking it for the transaction, loading its rules, validating a rule for
+// it (the rule's own syntax, then the group or prefix list it authorizes), the per-group and
+// per-ENI limits, and inserting, replacing and deleting rows of `sg_rules`. Nothing else writes
+// rules, so no path can accept what another refuses.
+// INVARIANT: a group's rules change only while the transaction holds `sg:{groupId}`; membership
+// changes hold the same key for every group of the ENI's new set (instances.ts), so the per-ENI
+// limit holds against concurrent writers too.
+import type { CallContext } from './context.ts';
+import { DomainError } from './errors.ts';
+import { type Direction, type Rule, type RuleGroup, type RuleInput, normalizeRule, ruleKey } from './sg-rules.ts';
+import { isoSeconds } from '../clock.ts';
+import type { Db, Tx } from '../store/store.ts';
+import type { SecurityGroupTable } from '../store/schema.ts';
+
+/** What a group is, for validating a rule into it (the group may be new in this transaction). */
+export interface RuleTarget extends RuleGroup {
+  regionId: string;
+  vpcId: string;
+}
+
+export interface StoredRuleRow {
+  id: string;
+  rule: Rule;
+  key: string;
+  createTime: string;
+  seq: number;
+}
+
+/** A group opened for a write of its rules: locked, with its rules as they are. */
+export interface GatedGroup {
+  target: RuleTarget;
+  rules: StoredRuleRow[];
+}
+
+export type Checked = { ok: true; rule: Rule; key: string } | { ok: false; error: DomainError; rule?: Rule };
+
+/** The lock key of a group's rules and membership. */
+export const groupLock = (groupId: string): string => `sg:${groupId}`;
+
+const GROUP_PARAM: Record<Direction, string> = { ingress: 'SourceGroupId', egress: 'DestGroupId' };
+
+export function targetOf(row: SecurityGroupTable): RuleTarget {
+  return {
+    type: row.type as RuleTarget['type'], networkType: row.network_type as RuleTarget['networkType'], securityGroupId: row.id,
+    accountId: row.account_id, regionId: row.region_id, vpcId: row.vpc_id,
+  };
+}
+
+export async function loadRules(db: Db | Tx, groupId: string): Promise<StoredRuleRow[]> {
+  const rows = await db.selectFrom('sg_rules').selectAll().where('security_group_id', '=', groupId).orderBy('seq').execute();
+  // the cast: bodies are written by this module from a normalized Rule
+  return rows.map((r) => ({ id: r.id, rule: JSON.parse(r.body) as Rule, key: r.rule_key, createTime: r.created_at, seq: r.seq }));
+}
+
+/**
+ * A group found by the caller, with its rules; inside a transaction the group is locked first
+ * (outside one, for a preview, it is only read).
+ */
+export async function openGroup(ctx: CallContext, db: Db | Tx, row: SecurityGroupTable): Promise<GatedGroup> {
+  if (db.isTransaction) await ctx.store.lock(db as Tx, groupLock(row.id));
+  return { target: targetOf(row), rules: await loadRules(db, row.id) };
+}
+
+/** A group created in this transaction: nobody else sees it yet, and it has no rules. */
+export function newGroup(target: RuleTarget): GatedGroup {
+  return { target, rules: [] };
+}
+
+/** The checks of the group a rule authorizes (or the prefix list), as the API answers them; undefined when it may. */
+async function peerProblem(tx: Db | Tx, target: RuleTarget, rule: Rule, param: string): Promise<DomainError | undefined> {
+  if (rule.peer.kind === 'prefixList') {
+    // Parapet keeps no prefix lists yet, so none can be found
+    return new DomainError('InvalidPrefixListId.NotFound', 404, `The specified prefix list \`${rule.peer.prefixListId}\` does not exist.`);
+  }
+  if (rule.peer.kind !== 'group') return undefined;
+  const peer = rule.peer;
+  const name = param + GROUP_PARAM[rule.direction];
+  const row = await tx.selectFrom('security_groups').select(['account_id', 'region_id', 'network_type', 'vpc_id']).where('id', '=', peer.groupId).executeTakeFirst();
+  if (row === undefined || row.account_id !== peer.ownerAccountId || row.region_id !== target.regionId) {
+    return new DomainError('InvalidSourceGroupId.NotFound', 404, `The specified \`${name}\` \`${peer.groupId}\` does not exist in region \`${target.regionId}\` of account \`${peer.ownerAccountId}\`.`);
+  }
+  if (row.network_type !== target.networkType) {
+    return new DomainError('InvalidNetworkType.Mismatch', 403, `The specified \`${name}\` \`${peer.groupId}\` is a ${row.network_type} group; \`${target.securityGroupId}\` is a ${target.networkType} group.`);
+  }
+  if (target.networkType === 'vpc' && row.account_id === target.accountId && row.vpc_id !== target.vpcId) {
+    return new DomainError('InvalidSourceGroupId.Mismatch', 403, `The specified \`${name}\` \`${peer.groupId}\` is in VPC \`${row.vpc_id}\`, not in \`${target.vpcId}\`.`);
+  }
+  return undefined;
+}
+
+/**
+ * One rule validated for the target exactly as AuthorizeSecurityGroup(Egress) validates it. A
+ * failure keeps the normalized rule when only the authorized-group checks failed.
+ */
+export async function checkRule(tx: Db | Tx, target: RuleTarget, direction: Direction, input: RuleInput, opts: { param?: string; allowSystemPriority?: boolean } = {}): Promise<Checked> {
+  let rule: Rule;
+  try {
+    rule = normalizeRule(direction, input, target, { param: opts.param ?? '', allowSystemPriority: opts.allowSystemPriority === true });
+  } catch (e) {
+    if (e instanceof DomainError) return { ok: false, error: e };
+    throw e;
+  }
+  const problem = await peerProblem(tx, target, rule, opts.param ?? '');
+  if (problem !== undefined) return { ok: false, error: problem, rule };
+  return { ok: true, rule, key: ruleKey(rule) };
+}
+
+/** checkRule for the paths that refuse the whole request on the first bad rule. */
+export async function requireRule(tx: Db | Tx, target: RuleTarget, direction: Direction, input: RuleInput, opts: { param?: string } = {}): Promise<{ rule: Rule; key: string }> {
+  const c = await checkRule(tx, target, direction, input, opts);
+  if (!c.ok) throw c.error;
+  return c;
+}
+
+export interface Capacity {
+  /** how many more rules fit (after `removing` of the group's own go) */
+  free: number;
+  /** the error a write over the limit answers */
+  exceeded(adding: number): DomainError;
+}
+
+/**
+ * How many rules the group can still take: the group's own limit (ingress and egress together)
+ * and the limit of rules acting on every ENI in the group (SPEC §1.3, §7).
+ */
+export async function capacity(ctx: CallContext, tx: Db | Tx, g: GatedGroup, removing = 0): Promise<Capacity> {
+  const groupId = g.target.securityGroupId;
+  const own = g.rules.length - removing;
+  let free = ctx.limits.rulesPerGroup - own;
+  let exceeded = (adding: number) => new DomainError('AuthorizationLimitExceed', 403, `The security group \`${groupId}\` would have ${own + adding} rules; at most ${ctx.limits.rulesPerGroup} are allowed (ingress and egress together).`);
+  const members = await tx.selectFrom('eni_groups').select('eni_id').where('security_group_id', '=', groupId).execute();
+  if (members.length > 0) {
+    const perEni = await tx.selectFrom('eni_groups').innerJoin('sg_rules', 'sg_rules.security_group_id', 'eni_groups.security_group_id')
+      .select((eb) => ['eni_groups.eni_id as eni', eb.fn.countAll<number>().as('n')] as const)
+      .where('eni_groups.eni_id', 'in', members.map((m) => m.eni_id)).groupBy('eni_groups.eni_id').execute();
+    for (const row of perEni) {
+      const acting = Number(row.n) - removing;
+      const eniFree = ctx.limits.rulesPerEni - acting;
+      if (eniFree < free) {
+        free = eniFree;
+        exceeded = (adding: number) => new DomainError('AuthorizationLimitExceed', 403, `The network interface \`${row.eni}\` would have ${acting + adding} rules acting on it; at most ${ctx.limits.rulesPerEni} are allowed.`);
+      }
+    }
+  }
+  return { free: Math.max(0, free), exceeded };
+}
+
+/**
+ * Removes the rules `remove` (ids of the group's own) and adds `add`, all or none: refused when
+ * a limit would be exceeded. Returns the new rules' ids in order.
+ */
+export async function writeRules(ctx: CallContext, tx: Tx, g: GatedGroup, add: ReadonlyArray<{ rule: Rule; key: string }>, remove: readonly string[] = []): Promise<string[]> {
+  const groupId = g.target.securityGroupId;
+  if (add.length > 0) {
+    const room = await capacity(ctx, tx, g, remove.length);
+    if (add.length > room.free) throw room.exceeded(add.length);
+  }
+  if (remove.length > 0) await tx.deleteFrom('sg_rules').where('security_group_id', '=', groupId).where('id', 'in', [...remove]).execute();
+  const now = isoSeconds(ctx.clock.now());
+  let seq = g.rules.reduce((m, r) => Math.max(m, r.seq), 0);
+  const ids: string[] = [];
+  for (const { rule, key } of add) {
+    const id = ctx.ids.resource('sgr');
+    await tx.insertInto('sg_rules').values({
+      id, security_group_id: groupId, rule_key: key, body: JSON.stringify(rule),
+      peer_group_id: rule.peer.kind === 'group' ? rule.peer.groupId : '', created_at: now, seq: ++seq,
+    }).execute();
+    ids.push(id);
+  }
+  const gone = new Set(remove);
+  g.rules = g.rules.filter((r) => !gone.has(r.id)).concat(add.map((x, i) => ({ id: ids[i]!, rule: x.rule, key: x.key, createTime: now, seq: seq - add.length + i + 1 })));
+  return ids;
+}
+
+/** Replaces one rule of the group in place (ModifySecurityGroupRule): same id, same position. */
+export async function replaceRule(tx: Tx, g: GatedGroup, id: string, next: { rule: Rule; key: string }): Promise<void> {
+  if (g.rules.some((r) => r.key === next.key && r.id !== id)) {
+    throw new DomainError('InvalidParameter.Duplicate', 400, 'The modified rule would equal another rule of the group.');
+  }
+  await tx.updateTable('sg_rules').set({ rule_key: next.key, body: JSON.stringify(next.rule), peer_group_id: next.rule.peer.kind === 'group' ? next.rule.peer.groupId : '' })
+    .where('id', '=', id).where('security_group_id', '=', g.target.securityGroupId).execute();
+  g.rules = g.rules.map((r) => (r.id === id ? { ...r, rule: next.rule, key: next.key } : r));
+}
