@@ -61,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rulesPerEni: intVar(env, 'PARAPET_LIMIT_RULES_PER_ENI', DEFAULT_LIMITS.rulesPerEni),
       privateIpsPerBasicGroup: intVar(env, 'PARAPET_LIMIT_PRIVATE_IPS_PER_BASIC_GROUP', DEFAULT_LIMITS.privateIpsPerBasicGroup),
       privateIpsPerAdvancedGroup: intVar(env, 'PARAPET_LIMIT_PRIVATE_IPS_PER_ADVANCED_GROUP', DEFAULT_LIMITS.privateIpsPerAdvancedGroup),
+      keyPairsPerRegion: intVar(env, 'PARAPET_LIMIT_KEY_PAIRS_PER_REGION', DEFAULT_LIMITS.keyPairsPerRegion),
     },
   };
 }

@@ -15,7 +15,6 @@ import type { KeyPairTable } from '../store/schema.ts';
 import type { Db, Tx } from '../store/store.ts';
 import { findImage, findInstanceType } from './catalogs.ts';
 
-export const KEY_PAIR_QUOTA = 500;
 const NAME = /^[\p{L}][\p{L}0-9._:-]{1,127}$/u;
 const ACCEPTED = new Set(['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521',
   'ssh-rsa-cert-v00@openssh.com', 'ssh-dss-cert-v00@openssh.com', 'ssh-rsa-cert-v01@openssh.com', 'ssh-dss-cert-v01@openssh.com',
@@ -58,7 +57,7 @@ async function insert(ctx: CallContext, regionId: string, name: string, publicKe
     const exists = await tx.selectFrom('key_pairs').select('name').where('account_id', '=', account).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
     if (exists !== undefined) throw new DomainError('KeyPair.AlreadyExist', 400, `The key pair \`${name}\` already exists.`);
     const n = await tx.selectFrom('key_pairs').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('region_id', '=', regionId).where('deleted', '=', 0).executeTakeFirstOrThrow();
-    if (Number(n.n) >= KEY_PAIR_QUOTA) throw new DomainError('QuotaExceed.KeyPair', 403, `The region already has ${KEY_PAIR_QUOTA} key pairs, the quota.`);
+    if (Number(n.n) >= ctx.limits.keyPairsPerRegion) throw new DomainError('QuotaExceed.KeyPair', 403, `The region already has ${ctx.limits.keyPairsPerRegion} key pairs, the quota.`);
     const row: KeyPairTable = {
       account_id: account, region_id: regionId, name, id: ctx.ids.resource('kp'), fingerprint: fingerprintOf(publicKey), public_key: publicKey,
       resource_group_id: resourceGroupId ?? '', created_at: isoSeconds(ctx.clock.now()), deleted: 0,

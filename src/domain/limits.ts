@@ -11,6 +11,8 @@ export interface Limits {
   /** private IPs (member ENIs) per group, SPEC §1.1 */
   privateIpsPerBasicGroup: number;
   privateIpsPerAdvancedGroup: number;
+  /** SSH key pairs per account and region (ALIBABA-FACTS §4.9) */
+  keyPairsPerRegion: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -22,6 +24,7 @@ export const DEFAULT_LIMITS: Limits = {
   rulesPerEni: 1000,
   privateIpsPerBasicGroup: 2000,
   privateIpsPerAdvancedGroup: 65536,
+  keyPairsPerRegion: 500,
 };
 
 /** where public IPv4 addresses come from unless PARAPET_PUBLIC_IP_POOL says otherwise */

@@ -1,6 +1,7 @@
 // Starts a real Parapet server on an ephemeral loopback port, with preset root credentials, for
 // end-to-end tests; and builds the official SDK clients pointed at it.
 import { mkdtempSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -12,6 +13,8 @@ import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { Clock } from '../../src/clock.ts';
+import { POSTGRES_URL } from './stores.ts';
+import { randomIds } from '../../src/ids.ts';
 
 export const ROOT = {
   accountId: '1234567890123456',
@@ -24,11 +27,34 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(opts: { dataDir?: string; store?: Store; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
+/**
+ * The store engine end-to-end servers use: SQLite unless PARAPET_TEST_STORE=postgres (the test
+ * runner's second pass runs the end-to-end suite that way), or what a test asks for.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env['PARAPET_TEST_STORE'] === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A fresh PostgreSQL schema name for one test server (or several sharing it). */
+export function freshSchema(): string {
+  return 'parapet_e2e_' + randomIds.resource('s').slice(2, 14).replace(/-/g, '_');
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try { await client.query(`drop schema if exists ${schema} cascade`); } finally { await client.end(); }
+}
+
+export async function startTestServer(opts: { dataDir?: string; store?: Store; clock?: Clock; env?: Record<string, string>; engine?: 'sqlite' | 'postgres'; schema?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parapet-test-'));
+  const engine = opts.store !== undefined ? opts.store.engine : opts.engine ?? (opts.env?.['PARAPET_DATABASE_URL'] !== undefined ? 'postgres' : TEST_STORE);
+  // a schema made here is dropped at stop; one given by the caller is the caller's
+  const ownSchema = engine === 'postgres' && opts.store === undefined && opts.schema === undefined && opts.env?.['PARAPET_DATABASE_SCHEMA'] === undefined ? freshSchema() : undefined;
+  const pgEnv: Record<string, string> = engine === 'postgres' && opts.store === undefined
+    ? { PARAPET_DATABASE_URL: POSTGRES_URL, PARAPET_DATABASE_SCHEMA: opts.schema ?? ownSchema ?? '' } : {};
   const config = loadConfig({
     PARAPET_HOST: '127.0.0.1', PARAPET_PORT: '0', PARAPET_DATA_DIR: dataDir,
     PARAPET_ACCOUNT_ID: ROOT.accountId, PARAPET_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, PARAPET_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+    ...pgEnv,
     ...opts.env,
   });
   const server = await startServer({
@@ -39,6 +65,7 @@ export async function startTestServer(opts: { dataDir?: string; store?: Store; c
     ...server, dataDir,
     stop: async () => {
       await server.close();
+      if (ownSchema !== undefined) await dropSchema(ownSchema);
       if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
