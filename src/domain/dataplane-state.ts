@@ -1,8 +1,8 @@
 // The data plane's desired state (ARCHITECTURE "data plane"): every Running instance with its
 // ENIs, the networks they sit on (a VPC, or the classic network of a region), each ENI's groups in
-// the engine's model and the members of every group, read in one snapshot of the store. The
-// agent (src/dataplane) turns this into namespaces, links and nftables; it never reads the store
-// itself.
+// the engine's model and the members of every group, and the ids of all instances (whose disks the
+// agent keeps), read in one snapshot of the store. The agent (src/dataplane) turns this into
+// namespaces, links, nftables and sandboxes; it never reads the store itself.
 import type { Db } from '../store/store.ts';
 import type { FwGroup, FwRule } from '../engine/firewall/index.ts';
 import { parseCidr, ipToInt } from '../engine/cidr.ts';
@@ -55,6 +55,8 @@ export interface DesiredState {
   revision: number;
   networks: DesiredNetwork[];
   instances: DesiredInstance[];
+  /** every instance in the store, whatever its status: the agent keeps their writable layers, and removes the others' */
+  existingInstanceIds: Set<string>;
   /** private IPs (as integers) of the attached ENIs of each group (any instance state) */
   members: Map<string, number[]>;
 }
@@ -70,13 +72,14 @@ function subnetOf(cidrText: string): { prefix: number; gateway: string } | undef
 
 /** Reads the desired state; `revision` is the store revision the caller saw before reading. */
 export async function readDesiredState(db: Db, revision: number): Promise<DesiredState> {
-  const [instances, enis, vswitches, groupRows, ruleRows, memberships] = await Promise.all([
+  const [instances, enis, vswitches, groupRows, ruleRows, memberships, existing] = await Promise.all([
     db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key', 'host_name', 'boot_seq']).where('status', '=', 'Running').orderBy('id').execute(),
     db.selectFrom('enis').select(['id', 'instance_id', 'vpc_id', 'vswitch_id', 'region_id', 'private_ip', 'type', 'mac']).where('instance_id', '!=', '').orderBy('id').execute(),
     db.selectFrom('vswitches').select(['id', 'cidr_block']).execute(),
     db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).execute(),
     db.selectFrom('sg_rules').select(['id', 'security_group_id', 'body']).orderBy('seq').execute(),
     db.selectFrom('eni_groups').select(['eni_id', 'security_group_id', 'position']).orderBy('eni_id').orderBy('position').execute(),
+    db.selectFrom('instances').select('id').execute(),
   ]);
   const subnets = new Map(vswitches.map((v) => [v.id, subnetOf(v.cidr_block)]));
   const rulesOf = new Map<string, FwRule[]>();
@@ -138,5 +141,5 @@ export async function readDesiredState(db: Db, revision: number): Promise<Desire
     });
   }
   for (const ms of members.values()) ms.sort((a, b) => a - b);
-  return { revision, networks: [...networks.values()], instances: out, members };
+  return { revision, networks: [...networks.values()], instances: out, existingInstanceIds: new Set(existing.map((i) => i.id)), members };
 }
