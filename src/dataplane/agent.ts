@@ -5,7 +5,9 @@
 // through `ip -batch`, security groups and NAT through one `nft -f` transaction per network
 // namespace. A namespace that disappeared is rebuilt; a failed round is retried. On stop the agent
 // removes everything it made; `cleanup` removes what a dead agent left (its registry file names
-// the instance namespaces).
+// the instance namespaces). Each Linux instance's sshd runs in a sandbox of its own (sshd.ts,
+// sandbox.ts), booted again at each start or reboot (a new bootSeq); the sandbox's writable layer
+// stays while the instance exists, stopped or not.
 //
 // Topology (never anything in the host's namespace):
 //   {prefix}internet ── x<hash> ═ inet0 ── {prefix}{network}: br0 (+ vSwitch gateways),
@@ -28,6 +30,8 @@ import {
 import { listenInNamespace } from './listeners.ts';
 import { cutDisallowed } from './conntrack.ts';
 import { Sshd, SSHD } from './sshd.ts';
+import { BWRAP, endProcessesIn, instancesWithState, removeInstanceState } from './sandbox.ts';
+import { BUSYBOX, ensureImage } from './image.ts';
 
 export interface AgentLog {
   info(obj: object, msg?: string): void;
@@ -52,7 +56,7 @@ export interface AgentOptions {
   metadata?: (instanceId: string, method: string, path: string, headers: Record<string, string | string[] | undefined>) => Promise<MetadataAnswer>;
   /** where 100.100.100.100:80 inside instances leads: the API server */
   api?: { host: string; port: number };
-  /** run an sshd in every Linux instance (default true) */
+  /** run an sshd in every Linux instance, in a sandbox of its own (default true) */
   sshd?: boolean;
   log: AgentLog;
 }
@@ -70,7 +74,8 @@ interface AppliedNetwork {
   servers: net.Server[];
 }
 
-interface AppliedInstance { network: string; shape: string; sshd?: Sshd; publicKey: string }
+/** `bootSeq`: the boot its sandbox (sshd) runs, when it runs one */
+interface AppliedInstance { network: string; shape: string; sshd?: Sshd; bootSeq?: number }
 
 const REGISTRY = 'namespaces.json';
 const CONNTRACK_TIMEOUT_S = 910;
@@ -88,6 +93,8 @@ export class Agent {
   private rounds = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private sshdEnabled: boolean;
+  /** the instances' shared image (image.ts), built at the first boot */
+  private image: Promise<string> | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   /** the revision of the last successful round */
@@ -106,6 +113,11 @@ export class Agent {
     if (this.opts.sshd !== false && !existsSync(SSHD)) {
       // the network works without it; logons don't
       this.opts.log.warn({ sshd: SSHD }, 'no sshd on this machine (apt-get install openssh-server): instances get no SSH');
+      this.sshdEnabled = false;
+    }
+    if (this.sshdEnabled && ((await run('sh', ['-c', `command -v ${BWRAP}`])).code !== 0 || !existsSync(BUSYBOX))) {
+      // sshd never runs outside a sandbox: on the host, a logon would be root on the host
+      this.opts.log.warn({ bwrap: BWRAP, busybox: BUSYBOX }, 'no bubblewrap or busybox on this machine (apt-get install bubblewrap busybox-static): instances get no SSH');
       this.sshdEnabled = false;
     }
     mkdirSync(this.opts.stateDir, { recursive: true, mode: 0o700 });
@@ -165,7 +177,7 @@ export class Agent {
 
     // namespaces removed behind our back are rebuilt
     for (const [key, n] of this.networks) if (!present.has(n.ns)) { this.dropNetwork(key); changes.push(`lost ${n.ns}`); }
-    for (const [iid] of this.instances) if (!present.has(iid)) { this.instances.get(iid)?.sshd?.stop(); this.instances.delete(iid); changes.push(`lost ${iid}`); }
+    for (const [iid, applied] of [...this.instances]) if (!present.has(iid)) { await applied.sshd?.stop(); this.instances.delete(iid); changes.push(`lost ${iid}`); }
     if (this.internetReady && !present.has(this.internetNs)) this.internetReady = false;
 
     const wantedNetworks = new Map(desired.networks.map((n) => [n.key, n]));
@@ -181,6 +193,12 @@ export class Agent {
     }
     for (const key of [...this.networks.keys()]) {
       if (!wantedNetworks.has(key)) { await this.removeNetwork(key); changes.push(`- ${key}`); }
+    }
+    // the disks (writable layers) of deleted instances; a stopped instance keeps its own
+    for (const iid of instancesWithState(this.opts.stateDir)) {
+      if (desired.existingInstanceIds.has(iid) || this.instances.has(iid)) continue;
+      removeInstanceState(this.opts.stateDir, iid);
+      changes.push(`disk - ${iid}`);
     }
 
     if (desired.networks.length > 0 && !this.internetReady) { await this.createInternet(); changes.push('+ internet'); }
@@ -211,21 +229,18 @@ export class Agent {
     }
     this.addressBook = book;
 
-    // sshd and keys
+    // each Linux instance's sandbox runs its current boot: a start or reboot (a new bootSeq) boots
+    // it again, with the key in force and the host name of that moment; one that ended boots again
     if (this.sshdEnabled) {
+      const boots: Array<Promise<void>> = [];
       for (const inst of desired.instances) {
         const applied = this.instances.get(inst.instanceId)!;
         if (inst.osType !== 'linux') continue;
-        if (applied.sshd === undefined) {
-          applied.sshd = new Sshd(join(this.opts.stateDir, 'instances', inst.instanceId), inst.instanceId, this.opts.log);
-          await applied.sshd.start(inst.effectivePublicKey);
-          applied.publicKey = inst.effectivePublicKey;
-        } else if (applied.publicKey !== inst.effectivePublicKey) {
-          applied.sshd.setKey(inst.effectivePublicKey);
-          applied.publicKey = inst.effectivePublicKey;
-          changes.push(`key ${inst.instanceId}`);
-        }
+        if (applied.sshd?.running === true && applied.bootSeq === inst.bootSeq) continue;
+        if (applied.sshd !== undefined) changes.push(`${applied.bootSeq === inst.bootSeq ? 'boot again' : 'reboot'} ${inst.instanceId}`);
+        boots.push(this.boot(inst, applied));
       }
+      await Promise.all(boots);
     }
 
     this.appliedRevision = desired.revision;
@@ -405,13 +420,27 @@ export class Agent {
         // ARP from each interface with its own address only
         await sysctls(inst.instanceId, { 'net.ipv4.conf.all.arp_ignore': '1', 'net.ipv4.conf.all.arp_announce': '2' });
       }
-      this.instances.set(inst.instanceId, { network: inst.network, shape: shapeOf(inst), publicKey: '' });
+      this.instances.set(inst.instanceId, { network: inst.network, shape: shapeOf(inst) });
+    }
+  }
+
+  /** Ends the instance's sandbox if it runs, and boots it again. A failure is this instance's: the next round retries. */
+  private async boot(inst: DesiredInstance, applied: AppliedInstance): Promise<void> {
+    await applied.sshd?.stop();
+    applied.sshd ??= new Sshd(this.opts.stateDir, inst.instanceId, this.opts.log);
+    applied.bootSeq = inst.bootSeq;
+    try {
+      this.image ??= ensureImage(this.opts.stateDir);
+      const image = await this.image.catch((err: unknown) => { this.image = undefined; throw err; });
+      await applied.sshd.start({ image, hostName: inst.hostName, publicKey: inst.effectivePublicKey });
+    } catch (err) {
+      this.opts.log.error({ instanceId: inst.instanceId, err: err instanceof Error ? err.stack : String(err) }, 'the sandbox (sshd) of an instance did not start');
     }
   }
 
   private async removeInstance(iid: string): Promise<void> {
     const applied = this.instances.get(iid);
-    applied?.sshd?.stop();
+    await applied?.sshd?.stop();
     await this.deleteNamespace(iid);
     this.instances.delete(iid);
   }
@@ -580,6 +609,9 @@ export async function cleanupNamespaces(stateDir: string, prefix: string): Promi
   const order = [...registered.filter((n) => !n.startsWith(prefix)), ...[...present].filter((n) => n.startsWith(prefix) && n !== internetNamespace(prefix)), internetNamespace(prefix)];
   for (const ns of new Set(order)) {
     if (!present.has(ns)) continue;
+    // a dead agent's sandboxes die with it (bwrap --die-with-parent); anything still running in its
+    // instances' namespaces ends here, or an overlay could be mounted twice at the next boot
+    if (!ns.startsWith(prefix)) await endProcessesIn(ns);
     await run('ip', ['netns', 'del', ns]);
     removed.push(ns);
   }

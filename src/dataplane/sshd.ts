@@ -1,49 +1,64 @@
-// A real OpenSSH server inside a Linux instance's namespace (SPEC §2): it accepts exactly the
-// instance's key in force (authorized_keys is rewritten when that key changes, at a start or a
-// reboot), never a password, and logs every logon to `sshd.log` in the instance's state folder.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// A real OpenSSH server in each Linux instance (SPEC §2), run in the instance's sandbox
+// (sandbox.ts), never on the host: it accepts root with exactly the instance's key in force at the
+// boot (the key changes only at a start or reboot, and each boots the sandbox again), never a
+// password, and logs to stderr, which the agent appends to `sshd.log` in the instance's state
+// folder on the host. The host key stays on the host (kept across reboots) and is handed to each
+// boot with the key in force; the boot script writes both inside and starts sshd.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { must } from './sh.ts';
+import { Sandbox, instanceDir } from './sandbox.ts';
 import type { AgentLog } from './agent.ts';
 
-/** sshd must be started by its absolute path (it re-executes itself) */
+/** sshd must be started by its absolute path (it re-executes itself); the image has it at the same path */
 export const SSHD = '/usr/sbin/sshd';
 
+/** the key in force and the host key, written inside at every boot (root inside may change them until the next) */
+const BOOT = `umask 077
+mkdir -p /etc/ssh && mkdir -p -m 0755 /run/sshd || exit 1
+rm -f /etc/ssh/ssh_host_ed25519_key /etc/ssh/authorized_keys
+printf '%s' "$PARAPET_HOST_KEY" > /etc/ssh/ssh_host_ed25519_key || exit 1
+printf '%s' "$PARAPET_AUTHORIZED_KEYS" > /etc/ssh/authorized_keys || exit 1
+unset PARAPET_HOST_KEY PARAPET_AUTHORIZED_KEYS
+exec "$@" </dev/null`;
+
+/** sshd's whole configuration (`-f /dev/null`: nothing inside the instance configures the platform's sshd at boot) */
+const OPTIONS = [
+  'Port=22', 'ListenAddress=0.0.0.0', 'HostKey=/etc/ssh/ssh_host_ed25519_key', 'PidFile=none',
+  'AuthorizedKeysFile=/etc/ssh/authorized_keys', 'PubkeyAuthentication=yes', 'PasswordAuthentication=no',
+  'KbdInteractiveAuthentication=no', 'PermitRootLogin=prohibit-password', 'UsePAM=no', 'StrictModes=no', 'LogLevel=INFO',
+  'PrintMotd=no', 'PrintLastLog=no', 'AcceptEnv=LANG', 'Subsystem=sftp /usr/lib/openssh/sftp-server',
+];
+
 export class Sshd {
-  private child: ChildProcess | undefined;
-  private stopping = false;
+  private readonly sandbox: Sandbox;
 
-  constructor(readonly dir: string, private readonly ns: string, private readonly log: AgentLog) {}
-
-  get logFile(): string { return join(this.dir, 'sshd.log'); }
-
-  async start(publicKey: string): Promise<void> {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const hostKey = join(this.dir, 'ssh_host_ed25519_key');
-    if (!existsSync(hostKey)) await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', this.ns, '-f', hostKey]);
-    this.setKey(publicKey);
-    const config = join(this.dir, 'sshd_config');
-    writeFileSync(config, [
-      'Port 22', 'ListenAddress 0.0.0.0', `HostKey ${hostKey}`, `PidFile ${join(this.dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`, 'PubkeyAuthentication yes', 'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'UsePAM no', 'StrictModes no', 'LogLevel INFO',
-      'PrintMotd no', 'AcceptEnv LANG', '',
-    ].join('\n'), { mode: 0o600 });
-    this.child = spawn('ip', ['netns', 'exec', this.ns, SSHD, '-D', '-f', config, '-E', this.logFile], { stdio: 'ignore' });
-    this.child.on('exit', (code) => {
-      if (!this.stopping) this.log.warn({ instanceId: this.ns, code }, 'sshd exited');
+  constructor(private readonly stateDir: string, private readonly instanceId: string, log: AgentLog) {
+    this.sandbox = new Sandbox(stateDir, instanceId, join(this.dir, 'sshd.log'), (code, tail) => {
+      log.warn({ instanceId, code, output: tail.trim().split('\n').slice(-5) }, 'the sandbox (sshd) of an instance ended; it boots again at the next round');
     });
   }
 
-  /** The key in force: sshd reads authorized_keys at every logon, so no restart is needed. */
-  setKey(publicKey: string): void {
-    writeFileSync(join(this.dir, 'authorized_keys'), publicKey === '' ? '' : publicKey.trim() + '\n', { mode: 0o600 });
+  private get dir(): string { return instanceDir(this.stateDir, this.instanceId); }
+
+  /** Whether the instance's sandbox still runs. */
+  get running(): boolean { return this.sandbox.running; }
+
+  /** Boots the instance's sandbox with sshd in it; resolves once sshd listens. */
+  async start(p: { image: string; hostName: string; publicKey: string }): Promise<void> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const hostKey = join(this.dir, 'ssh_host_ed25519_key');
+    if (!existsSync(hostKey)) await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', this.instanceId, '-f', hostKey]);
+    await this.sandbox.boot({
+      image: p.image, hostName: p.hostName,
+      command: ['/bin/sh', '-c', BOOT, 'boot', SSHD, '-D', '-e', '-f', '/dev/null', ...OPTIONS.flatMap((o) => ['-o', o])],
+      env: { PARAPET_HOST_KEY: readFileSync(hostKey, 'utf8'), PARAPET_AUTHORIZED_KEYS: p.publicKey === '' ? '' : p.publicKey.trim() + '\n' },
+      ready: /Server listening on 0\.0\.0\.0 port 22/,
+    });
   }
 
-  stop(): void {
-    this.stopping = true;
-    this.child?.kill('SIGTERM');
+  /** Ends the sandbox (sshd and everything a logon started); the layer stays. */
+  stop(): Promise<void> {
+    return this.sandbox.stop();
   }
 }
