@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --import tsx
 // The `parapet` command: wiring only.
+import { writeSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.ts';
 import { startServer, defaultLogger } from '../src/server.ts';
@@ -14,6 +15,7 @@ import { explain } from '../src/cli/explain.ts';
 const program = new Command('parapet').description('Parapet: the Alibaba Cloud ECS security plane, self-hosted');
 
 program.command('serve').description('run the API server (configuration from PARAPET_* environment variables)').action(async () => {
+  const stopping = stopOnSignals();
   const config = loadConfig();
   const server = await startServer({ config });
   const b = server.bootstrap;
@@ -26,9 +28,7 @@ program.command('serve').description('run the API server (configuration from PAR
       'Keep the secret now: it is not shown again.\n\n');
   }
   process.stdout.write(`Parapet listening on ${server.url} (store: ${server.store.engine})\n`);
-  const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopping.with(() => server.close());
 });
 
 program.command('agent')
@@ -41,17 +41,19 @@ program.command('agent')
       process.stdout.write(removed.length === 0 ? 'nothing to remove\n' : `removed ${removed.length} namespaces: ${removed.join(' ')}\n`);
       return;
     }
+    const stopping = stopOnSignals();
     const log = defaultLogger(config.logLevel);
     const store = await openStore(config);
     const services = { store, clock: systemClock, ids: randomIds, limits: config.limits, publicIpPool: config.publicIpPool };
     const api = config.apiUrl !== undefined ? apiTarget(config.apiUrl) : { host: '127.0.0.1', port: config.port };
     const agent = await startAgent({ services, config, log, api });
     process.stdout.write(`Parapet agent running (store: ${store.engine}, namespaces: ${config.dataplanePrefix}*)\n`);
-    const stop = () => {
-      agent.stop().then(() => store.close()).then(() => { log.destination.flushSync(); process.exit(0); }, () => process.exit(1));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    stopping.with(async () => {
+      await agent.stop();
+      await store.close();
+      // the terminal may be gone (SIGHUP): then the last lines are lost, and nothing else
+      try { log.destination.flushSync(); } catch { /* see above */ }
+    });
   });
 
 const admin = program.command('admin').description('administration that works on the store directly');
@@ -94,6 +96,51 @@ program.command('explain')
     });
     process.stdout.write(text + '\n');
   });
+
+/** What stops `serve` and `agent`: Ctrl-C, `kill`, the terminal closing. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Listens for the stop signals from the moment a long-running command starts; `with(stop)` says
+ * what to run once it is up. The first signal runs `stop` (at once, or as soon as the start is
+ * over), then the process exits: 0 when `stop` finished, 1 when it failed.
+ * INVARIANT: no signal ends the process while it stops; the listeners stay until exit. Ctrl-C
+ * signals every process of the terminal's group and tsx's CLI (under `npm start`) relays it to
+ * this process again, so a second signal during cleanup is common. With `process.once` the
+ * listener was gone by then, Node restored the default action, and that second signal killed the
+ * process mid-cleanup (docs/DATAPLANE.md, "Stopping").
+ */
+function stopOnSignals(): { with(stop: () => Promise<void>): void } {
+  let received: NodeJS.Signals | undefined;
+  let stop: (() => Promise<void>) | undefined;
+  let started = false;
+  const begin = () => {
+    if (received === undefined || stop === undefined || started) return;
+    started = true;
+    stop().then(() => process.exit(0), (err: unknown) => {
+      say(`parapet: stopping failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received !== undefined) {
+      say(`parapet: ${signal}: still stopping (removing what the data plane made); exits when done\n`);
+      return;
+    }
+    received = signal;
+    // the terminal is gone: a late write to it must not end the process with an EIO error
+    if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    say(stop === undefined ? `parapet: ${signal}: stopping as soon as the start is over\n` : `parapet: ${signal}: stopping\n`);
+    begin();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return { with: (fn) => { stop = fn; begin(); } };
+}
+
+/** A line on stderr that never throws: after SIGHUP the terminal is gone and writes fail (EIO). */
+function say(line: string): void {
+  try { writeSync(2, line); } catch { /* no terminal left to tell */ }
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`parapet: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -87,7 +87,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       await app.close();
       if (opts.store === undefined) await store.close();
       const destination = (log as { destination?: BufferedLogDestination }).destination;
-      if (destination !== undefined) destination.flushSync();
+      // the terminal may be gone (SIGHUP): then the last lines are lost, not the stop
+      try { destination?.flushSync(); } catch { /* see above */ }
     },
   };
 }
