@@ -200,6 +200,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
   // an idle connection that the server ends (restart, idle timeout, pg_terminate_backend) is
   // dropped from the pool; without this listener the 'error' event would end the process
   pool.on('error', () => undefined);
+  // a connection that ends while a query runs on it emits 'error' on its client; the query itself
+  // fails (and answers ServiceUnavailable), so the event needs no more than a listener
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   const db: Db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const channel = `parapet_revision_${schema ?? 'public'}`;
   const watch = new Watch(() => new pg.Client({ ...connection, application_name: `${connection.application_name}:watch` }), channel);
