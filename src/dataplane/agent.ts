@@ -30,7 +30,7 @@ import {
 import { listenInNamespace } from './listeners.ts';
 import { cutDisallowed } from './conntrack.ts';
 import { Sshd, SSHD } from './sshd.ts';
-import { BWRAP, endProcessesIn, instancesWithState, removeInstanceState } from './sandbox.ts';
+import { BWRAP, endProcessesIn, instancesWithStateExcept, removeInstanceState } from './sandbox.ts';
 import { BUSYBOX, ensureImage } from './image.ts';
 
 export interface AgentLog {
@@ -195,8 +195,7 @@ export class Agent {
       if (!wantedNetworks.has(key)) { await this.removeNetwork(key); changes.push(`- ${key}`); }
     }
     // the disks (writable layers) of deleted instances; a stopped instance keeps its own
-    for (const iid of instancesWithState(this.opts.stateDir)) {
-      if (desired.existingInstanceIds.has(iid) || this.instances.has(iid)) continue;
+    for (const iid of instancesWithStateExcept(this.opts.stateDir, (id) => desired.existingInstanceIds.has(id) || this.instances.has(id))) {
       removeInstanceState(this.opts.stateDir, iid);
       changes.push(`disk - ${iid}`);
     }

@@ -249,11 +249,12 @@ export function removeInstanceState(stateDir: string, instanceId: string): void 
   for (const e of entries) if (!e.endsWith('.log')) rmSync(join(dir, e), { recursive: true, force: true });
 }
 
-/** The instances that have state under `stateDir` besides logs (a layer, a host key). */
-export function instancesWithState(stateDir: string): string[] {
+/** The instances other than `keep` that have state under `stateDir` besides logs (a layer, a host key). */
+export function instancesWithStateExcept(stateDir: string, keep: (instanceId: string) => boolean): string[] {
   let ids: string[];
   try { ids = readdirSync(join(stateDir, 'instances')); } catch { return []; }
   return ids.filter((id) => {
+    if (keep(id)) return false;
     try { return readdirSync(instanceDir(stateDir, id)).some((e) => !e.endsWith('.log')); } catch { return false; }
   });
 }
