@@ -20,8 +20,8 @@ program.command('serve').description('run the API server (configuration from PAR
   const server = await startServer({ config });
   const b = server.bootstrap;
   if (b !== undefined && b.created && config.rootAccessKeySecret === undefined) {
-    // Printed once, on the terminal, never through the logger.
-    process.stdout.write(
+    // Printed once, on stderr: stdout carries the request log, which is often shipped elsewhere.
+    process.stderr.write(
       `\nParapet created account ${b.accountId}.\n` +
       `  root AccessKey ID:     ${b.accessKeyId}\n` +
       `  root AccessKey secret: ${b.accessKeySecret}\n` +

@@ -324,9 +324,14 @@ const CSV_COLUMNS: ReadonlyArray<keyof Permission> = [
   'PortRangeListId', 'PortRangeListName', 'Description', 'CreateTime',
 ];
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. A cell a
+ * spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return; rule descriptions are anyone's text) is prefixed with `'` so it stays text.
+ */
+export function csvField(v: string): string {
+  const text = /^[=+\-@\t\r]/.test(v) ? "'" + v : v;
+  return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
 }
 
 export type ExportFormat = 'json' | 'csv';

@@ -259,6 +259,22 @@ describe('security-group transfer: clone, restore, export, import', () => {
     assert.equal((await sdkError(rpc('ExportSecurityGroupRules', { RegionId: R, SecurityGroupId: web, Format: 'xlsx' }))).code, 'InvalidParameter');
   });
 
+  test('export: a CSV cell a spreadsheet would run as a formula stays text', async () => {
+    const { web } = await webGroup();
+    const evil = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tTAB'];
+    await allow(web, evil.map((d, i) => ({ ipProtocol: 'udp', portRange: `${600 + i}/${600 + i}`, sourceCidrIp: '10.1.0.0/16', description: d })));
+    const csv = await rpc('ExportSecurityGroupRules', { RegionId: R, SecurityGroupId: web, Format: 'csv' });
+    const lines = (csv['Content'] as string).split('\r\n').filter((l) => l !== '');
+    const header = lines[0]!.split(',');
+    const cells = lines.slice(1).flatMap((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')));
+    for (const c of cells) assert.ok(!/^[=+\-@\t\r]/.test(c), `a cell starts with a formula character: ${JSON.stringify(c)}`);
+    for (const d of evil) assert.ok(cells.includes("'" + d), `the description ${JSON.stringify(d)} is kept as text`);
+    assert.ok(header.includes('PortRange'));
+    // `-1/-1` is a port range of ICMP rules: it is neutralized as well, and JSON export keeps it as is
+    const json = JSON.parse((await rpc('ExportSecurityGroupRules', { RegionId: R, SecurityGroupId: web }))['Content'] as string) as { Permissions: { Permission: WirePermission[] } };
+    assert.ok(json.Permissions.Permission.some((p) => p.Description === evil[0]));
+  });
+
   test('import: a JSON export of another region into another group, preview first', async () => {
     const far = await create({ vpcId: shanghaiVpcId, securityGroupName: 'far' }, R2);
     await allow(far, [{ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '10.0.0.0/8' }, { ipProtocol: 'icmp', portRange: '-1/-1', sourceCidrIp: '0.0.0.0/0', policy: 'drop', priority: '9' }], R2);
