@@ -9,6 +9,7 @@ import { parseCidr, ipToInt } from '../engine/cidr.ts';
 import { findRegion } from './regions.ts';
 import { findImage } from './catalogs.ts';
 import { toFwRule } from './network-access.ts';
+import { defaultHostName } from './instances.ts';
 import type { Rule } from './sg-rules.ts';
 
 export interface DesiredEni {
@@ -137,7 +138,8 @@ export async function readDesiredState(db: Db, revision: number): Promise<Desire
     out.push({
       instanceId: inst.id, accountId: inst.account_id, regionId: inst.region_id, network, publicIp: inst.public_ip,
       osType: findImage(inst.image_id)?.osType ?? 'linux', effectivePublicKey: inst.effective_public_key, enis: desiredEnis,
-      hostName: inst.host_name, bootSeq: inst.boot_seq,
+      // rows made before host names were kept have none: the default a new instance gets
+      hostName: inst.host_name || defaultHostName(inst.id), bootSeq: inst.boot_seq,
     });
   }
   for (const ms of members.values()) ms.sort((a, b) => a - b);
