@@ -21,6 +21,7 @@ const account = await ensureAccount({ store, clock: systemClock, ids: randomIds,
 const ctx: CallContext = {
   store, clock: systemClock, ids: randomIds, limits: { ...DEFAULT_LIMITS, privateIpsPerBasicGroup: 100000 },
   principal: { accountId: account.accountId, kind: 'root', accessKeyId: account.accessKeyId }, requestId: 'bench', write: (fn) => store.write(fn),
+  request: { sourceIp: '127.0.0.1', secureTransport: false, currentTime: '2026-11-30T00:00:00Z' },
 };
 const R = 'cn-hangzhou';
 const { vpcId } = await createVpc(ctx, { regionId: R, cidrBlock: '10.0.0.0/8' });

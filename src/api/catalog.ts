@@ -27,8 +27,13 @@ export interface Operation<S extends z.ZodType = z.ZodType> {
   params: S;
   /** the RAM action, e.g. `ecs:AuthorizeSecurityGroup` */
   ramAction: string;
-  /** the resource ARNs the call acts on (`*` for list operations) */
+  /**
+   * Every resource ARN the call touches (`*` for list operations): the resource it acts on and
+   * each group, vSwitch, VPC, key pair or instance it names. Each is authorized.
+   */
   resources: (p: z.output<S>, accountId: string) => string[];
+  /** the role the call hands to an instance, when it names one: the caller needs `ram:PassRole` on it */
+  passRole?: (p: z.output<S>) => string | undefined;
   /** honours the `ClientToken` parameter */
   idempotent?: boolean;
   handler: (ctx: CallContext, p: z.output<S>) => Promise<Record<string, unknown>>;
@@ -60,10 +65,4 @@ export class Catalog {
   }
 }
 
-/** `acs:{service}:{region}:{account}:{relative}`; a `:` inside a given value is escaped so the
- * ARN keeps its five parts whatever a caller sent. */
-export function arn(service: string, region: string, account: string, relative: string): string {
-  if (region.includes(':')) region = region.replace(/:/g, '%3A');
-  if (account.includes(':')) account = account.replace(/:/g, '%3A');
-  return `acs:${service}:${region}:${account}:${relative}`;
-}
+export { arn } from '../domain/arns.ts';

@@ -16,7 +16,7 @@ import { CredentialCache } from './credentials.ts';
 import { verifyToken, type StsSession } from '../domain/sts.ts';
 import type { AccessKeyRecord } from '../domain/accounts.ts';
 import { parseParams } from './params.ts';
-import { authorize } from './authorize.ts';
+import { authorize, authorizePassRole, type RequestContext } from './authorize.ts';
 import { idempotentWrite, paramsFingerprint } from './idempotency.ts';
 import { isoSeconds } from '../clock.ts';
 
@@ -54,13 +54,14 @@ export class Pipeline {
       const operation = this.catalog.find(product, req.action);
       if (operation === undefined) throw wireErrors.invalidAction(req.action);
       const params = this.parse(operation, req);
-      await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId), {
-        sourceIp: raw.remoteAddress ?? '127.0.0.1', secureTransport: false, currentTime: isoSeconds(this.svc.clock.now()),
-      });
+      const rc: RequestContext = { sourceIp: raw.remoteAddress ?? '127.0.0.1', secureTransport: false, currentTime: isoSeconds(this.svc.clock.now()) };
+      await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId), rc);
+      const passed = operation.passRole?.(params);
+      if (passed !== undefined && passed !== '') await authorizePassRole(this.svc, principal, passed, rc);
       if (params['DryRun'] === true) {
         throw new DomainError('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.');
       }
-      const ctx = this.context(principal, requestId, operation, req, params);
+      const ctx = this.context(principal, requestId, operation, req, params, rc);
       const body = await operation.handler(ctx, params);
       rendered = renderSuccess(req.action, requestId, body, format);
     } catch (e) {
@@ -135,7 +136,10 @@ export class Pipeline {
     const claim = nonceClaim(auth.accessKeyId, auth.nonce, sent);
     if (!await this.svc.store.nonces.claim(claim.key, claim.expiresAt, now)) throw wireErrors.nonceUsed();
     if (session !== undefined) {
-      const p: Principal = { accountId: session.accountId, kind: 'role', accessKeyId: key.id, roleName: session.roleName, sessionName: session.sessionName };
+      const p: Principal = {
+        accountId: session.accountId, kind: 'role', accessKeyId: key.id, roleName: session.roleName, roleId: session.roleId,
+        sessionName: session.sessionName, sessionExpiresAt: session.expiration,
+      };
       if (session.sessionPolicy !== undefined) p.sessionPolicy = session.sessionPolicy;
       return p;
     }
@@ -146,7 +150,7 @@ export class Pipeline {
     return { accountId: key.accountId, kind: 'root', accessKeyId: key.id };
   }
 
-  private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>): CallContext {
+  private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>, request: RequestContext): CallContext {
     const svc = this.svc;
     const token = operation.idempotent === true && typeof params['ClientToken'] === 'string' && params['ClientToken'] !== '' ? params['ClientToken'] : undefined;
     const write = token === undefined
@@ -155,7 +159,7 @@ export class Pipeline {
           accountId: principal.accountId, action: operation.product + ':' + operation.action, token,
           fingerprint: paramsFingerprint(req.params), nowMs: svc.clock.now(),
         });
-    const ctx: CallContext = { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, write };
+    const ctx: CallContext = { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, request, write };
     if (svc.baseUrl !== undefined) ctx.baseUrl = svc.baseUrl;
     if (svc.publicIpPool !== undefined) ctx.publicIpPool = svc.publicIpPool;
     return ctx;

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Store, Tx } from '../store/store.ts';
 import type { Limits } from './limits.ts';
+import type { RequestContext } from './authorization.ts';
 
 export interface Principal {
   accountId: string;
@@ -14,9 +15,11 @@ export interface Principal {
   accessKeyId: string;
   /** the RAM user's name when kind is 'user' */
   userName?: string;
-  /** the role, session and session policy when kind is 'role' */
+  /** the role (name and id), session, its end (ms) and session policy when kind is 'role' */
   roleName?: string;
+  roleId?: string;
   sessionName?: string;
+  sessionExpiresAt?: number;
   sessionPolicy?: string;
 }
 
@@ -34,6 +37,8 @@ export interface Services {
 export interface CallContext extends Services {
   principal: Principal;
   requestId: string;
+  /** what the transport says about the request (source address, time…): every authorization in the call uses it */
+  request: RequestContext;
   /** runs `fn` in one transaction (with ClientToken idempotency when the request has one) */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }

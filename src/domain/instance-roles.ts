@@ -1,27 +1,21 @@
 // Instance RAM roles (SPEC §4): one role per VPC instance; the role must trust the ECS service;
-// a RAM user also needs `ram:PassRole` on it. The metadata service serves the role's credentials.
+// the caller also needs `ram:PassRole` on it. The metadata service serves the role's credentials.
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
-import { roleRow, roleArn } from './roles.ts';
-import { evaluateDocuments, evaluateTrust } from './policy-check.ts';
-import { documentsForUser } from './ram.ts';
+import { evaluateTrust } from './policy-check.ts';
 import { requireRegion } from './vpc.ts';
 import type { Tx } from '../store/store.ts';
 
-/** Checks that `roleName` may be given to an instance by the caller; throws the real codes. */
-export async function checkPassRole(ctx: CallContext, tx: Tx, roleName: string): Promise<void> {
+/**
+ * Checks that `roleName` can be given to an instance: it exists and trusts the ECS service. The
+ * caller's `ram:PassRole` on it is authorized with the rest of the call (api/authorize.ts), with
+ * the request's context like every other permission.
+ */
+export async function checkInstanceRole(ctx: CallContext, tx: Tx, roleName: string): Promise<void> {
   const role = await tx.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.principal.accountId).where('name', '=', roleName).executeTakeFirst();
   if (role === undefined) throw new DomainError('InvalidRamRole.NotFound', 404, `The specified RAM role \`${roleName}\` does not exist.`);
   if (evaluateTrust(role.trust_policy, { type: 'Service', id: 'ecs.aliyuncs.com' }) !== 'Allow') {
     throw new DomainError('InvalidRamRole.NotEcsRole', 404, `The RAM role \`${roleName}\` does not trust the ECS service (\`ecs.aliyuncs.com\`).`);
-  }
-  if (ctx.principal.kind === 'user') {
-    // INVARIANT: inside a write, read through the transaction (SQLite has one connection)
-    const docs = await documentsForUser(tx, ctx.principal.accountId, ctx.principal.userName ?? '');
-    const d = evaluateDocuments(docs, { action: 'ram:PassRole', resources: [roleArn(ctx.principal.accountId, roleName)], context: {} });
-    if (d.decision !== 'Allow') throw new DomainError('InvalidUser.PassRoleForbidden', 403, `The RAM user may not pass role \`${roleName}\`: \`ram:PassRole\` is not allowed on it.`);
-  } else if (ctx.principal.kind === 'role') {
-    throw new DomainError('InvalidUser.PassRoleForbidden', 403, 'Temporary credentials may not pass roles to instances.');
   }
 }
 
@@ -31,7 +25,7 @@ export async function attachInstanceRamRole(ctx: CallContext, p: { regionId: str
   requireRegion(p.regionId);
   if (p.instanceIds.length === 0 || p.instanceIds.length > 100) throw new DomainError('InvalidParameter', 400, 'Give 1 to 100 instance ids in `InstanceIds`.');
   return ctx.write(async (tx) => {
-    await checkPassRole(ctx, tx, p.roleName);
+    await checkInstanceRole(ctx, tx, p.roleName);
     const out: InstanceResult[] = [];
     for (const id of p.instanceIds) {
       const row = await tx.selectFrom('instances').select(['id', 'vpc_id', 'region_id', 'ram_role_name']).where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();

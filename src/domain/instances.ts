@@ -10,7 +10,7 @@ import { findImage, findInstanceType } from './catalogs.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
 import { groupLock, newGroup, requireRule, writeRules } from './sg-rule-gate.ts';
 import { insertGroup, lockGroupQuota } from './security-groups.ts';
-import { checkPassRole } from './instance-roles.ts';
+import { checkInstanceRole } from './instance-roles.ts';
 import { publicKeyOf, refusal } from './keypairs.ts';
 import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
 import { isoSeconds } from '../clock.ts';
@@ -283,7 +283,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
     await checkGroupSet(ctx, tx, { regionId: region.id, vpcId, adding: amount }, groups, 'SecurityGroupIds');
     if (p.ramRoleName !== undefined && p.ramRoleName !== '') {
       if (vpcId === '') throw new DomainError('InvalidNetworkType.MismatchRamRole', 403, 'A classic-network instance can\'t have a RAM role.');
-      await checkPassRole(ctx, tx, p.ramRoleName);
+      await checkInstanceRole(ctx, tx, p.ramRoleName);
     }
     if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw errors.invalidParameter('HttpTokens', p.httpTokens, 'Use `optional` or `required`.');
     let keyBody = '';
@@ -362,7 +362,7 @@ export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ insta
         networkType: r.vpc_id === '' ? 'classic' : 'vpc', imageId: r.image_id, osType: findImage(r.image_id)?.osType ?? 'linux',
         instanceType: r.instance_type, instanceName: r.name, description: r.description, status: r.status, publicIpAddress: r.public_ip,
         internetMaxBandwidthOut: r.bandwidth_out, keyPairName: r.key_pair_name, effectiveKeyPairName: r.effective_key_name, creationTime: r.created_at,
-        hostName: r.host_name, httpEndpoint: r.http_endpoint, httpTokens: r.http_tokens,
+        hostName: r.host_name || defaultHostName(r.id), httpEndpoint: r.http_endpoint, httpTokens: r.http_tokens,
         privateIpAddress: primary?.privateIpAddress ?? '', securityGroupIds: primary?.securityGroupIds ?? [], networkInterfaces: mine, tags: tags.get(r.id) ?? [],
       };
     });

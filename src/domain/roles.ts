@@ -11,7 +11,7 @@ import type { Db, Tx } from '../store/store.ts';
 const NAME = /^[a-zA-Z0-9.-]{1,64}$/;
 export const ROLE_QUOTA = 1000;
 
-export const roleArn = (accountId: string, name: string) => `acs:ram::${accountId}:role/${name.toLowerCase()}`;
+export { roleArn } from './arns.ts';
 
 const notFound = (name: string) => new DomainError('EntityNotExist.Role', 404, `The role \`${name}\` does not exist.`);
 

@@ -2,19 +2,22 @@
 // SecurityToken, Expiration) and GetCallerIdentity says who is calling. Credentials are stateless:
 // the token carries the session (account, role, session name, expiry, session policy) under an
 // HMAC of a key kept in the store, and the secret is derived from the same key, so every server
-// on the store can verify them and an altered or expired token is refused.
+// on the store can verify them and an altered or expired token is refused. A session is bound to
+// its role's id, not its name: deleting the role ends its sessions, and a new role of the same
+// name never inherits them.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallContext, Principal } from './context.ts';
 import { DomainError } from './errors.ts';
-import { roleRow, roleArn } from './roles.ts';
+import { roleRow } from './roles.ts';
 import { checkPolicyDocument, evaluateTrust } from './policy-check.ts';
 import { SESSION_POLICY_MAX_BYTES } from '../engine/policy/parse.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Store } from '../store/store.ts';
 
-interface SessionPayload { v: 1; a: string; r: string; s: string; e: number; k: string; p?: string }
+/** The session a token carries: account, role name and id, session name, expiry, key id, session policy. */
+interface SessionPayload { v: 2; a: string; r: string; i: string; s: string; e: number; k: string; p?: string }
 
-export interface StsSession { accountId: string; roleName: string; sessionName: string; expiration: number; sessionPolicy?: string; accessKeyId: string; secret: string }
+export interface StsSession { accountId: string; roleName: string; roleId: string; sessionName: string; expiration: number; sessionPolicy?: string; accessKeyId: string; secret: string }
 
 const keys = new WeakMap<Store, Buffer>();
 
@@ -41,7 +44,15 @@ export async function sign(ctx: Pick<CallContext, 'store' | 'ids'>, text: string
   return mac(await serverKey(ctx), 'tag:' + text).slice(0, 32);
 }
 
-const ARN = /^acs:ram::(\d{16}):role\/([a-zA-Z0-9.-]{1,64})$/i;
+/** Whether `tag` is `sign(text)`, compared in constant time. */
+export async function verifyTag(ctx: Pick<CallContext, 'store' | 'ids'>, text: string, tag: string): Promise<boolean> {
+  const expected = Buffer.from(await sign(ctx, text));
+  const given = Buffer.from(tag);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** A role ARN exactly as Parapet writes it: lower-case prefix, the role name as created. */
+const ARN = /^acs:ram::(\d{16}):role\/([a-zA-Z0-9.-]{1,64})$/;
 const SESSION_NAME = /^[\w.@-]{2,64}$/;
 
 export function callerArn(p: Principal): string {
@@ -79,12 +90,12 @@ export async function issue(ctx: Pick<CallContext, 'store' | 'ids' | 'clock'>, s
   const key = await serverKey(ctx);
   const accessKeyId = 'STS.' + ctx.ids.token(18).replace(/[-_]/g, 'x');
   const expiration = s.expiresAt ?? Math.floor(ctx.clock.now() / 1000) * 1000 + s.durationSeconds * 1000;
-  const payload: SessionPayload = { v: 1, a: s.accountId, r: s.roleName, s: s.sessionName, e: expiration, k: accessKeyId };
+  const payload: SessionPayload = { v: 2, a: s.accountId, r: s.roleName, i: s.roleId, s: s.sessionName, e: expiration, k: accessKeyId };
   if (s.sessionPolicy !== undefined && s.sessionPolicy !== '') payload.p = s.sessionPolicy;
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return {
     credentials: { accessKeyId, accessKeySecret: mac(key, 'secret:' + body).slice(0, 32), securityToken: body + '.' + mac(key, 'token:' + body), expiration: isoSeconds(expiration) },
-    assumedRoleUser: { arn: `acs:ram::${s.accountId}:assumed-role/${s.roleName.toLowerCase()}/${s.sessionName}`, assumedRoleId: `${s.roleId}:${s.sessionName}` },
+    assumedRoleUser: { arn: `acs:ram::${s.accountId}:assumed-role/${s.roleName}/${s.sessionName}`, assumedRoleId: `${s.roleId}:${s.sessionName}` },
   };
 }
 
@@ -99,10 +110,16 @@ export async function verifyToken(ctx: Pick<CallContext, 'store' | 'ids' | 'cloc
   if (dot < 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new DomainError('InvalidSecurityToken.Malformed', 400, 'Specified SecurityToken is malformed.');
   }
+  // the cast: the body carries our own signature, so it is a payload we wrote
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload;
+  if (payload.v !== 2) throw new DomainError('InvalidSecurityToken.Expired', 400, 'Specified SecurityToken is expired: it was issued by an earlier version; assume the role again.');
   if (payload.k !== accessKeyId) throw new DomainError('InvalidSecurityToken.MismatchWithAccessKey', 400, 'Specified SecurityToken mismatches the AccessKeyId.');
   if (ctx.clock.now() >= payload.e) throw new DomainError('InvalidSecurityToken.Expired', 400, 'Specified SecurityToken is expired.');
-  const session: StsSession = { accountId: payload.a, roleName: payload.r, sessionName: payload.s, expiration: payload.e, accessKeyId, secret: mac(key, 'secret:' + body).slice(0, 32) };
+  // INVARIANT: a session lives only as long as the very role it was issued for
+  const roleId = await ctx.store.memo(`role-id:${payload.a}:${payload.r}`, async () =>
+    (await ctx.store.db.selectFrom('ram_roles').select('id').where('account_id', '=', payload.a).where('name', '=', payload.r).executeTakeFirst())?.id ?? '');
+  if (roleId !== payload.i) throw new DomainError('InvalidSecurityToken.Expired', 400, 'Specified SecurityToken is expired: the role of its session no longer exists.');
+  const session: StsSession = { accountId: payload.a, roleName: payload.r, roleId: payload.i, sessionName: payload.s, expiration: payload.e, accessKeyId, secret: mac(key, 'secret:' + body).slice(0, 32) };
   if (payload.p !== undefined) session.sessionPolicy = payload.p;
   return session;
 }

@@ -9,6 +9,7 @@ export function testContext(store: Store, accountId: string, opts: { clock?: Clo
   return {
     store, clock: opts.clock ?? systemClock, ids: randomIds, limits: { ...DEFAULT_LIMITS, ...opts.limits },
     principal: { accountId, kind: 'root', accessKeyId: 'test' }, requestId: 'test-request',
+    request: { sourceIp: '127.0.0.1', secureTransport: false, currentTime: '2026-11-30T00:00:00Z' },
     write: (fn) => store.write(fn),
   };
 }

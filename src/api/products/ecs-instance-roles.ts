@@ -1,19 +1,20 @@
 // ECS 2014-05-26: instance RAM roles and metadata options; Parapet 2026-11-01:
-// DescribeInstanceMetadataEndpoint (the loopback URL of an instance's metadata tree).
+// IssueInstanceMetadataEndpoint (an expiring capability URL of an instance's metadata tree).
 import { z } from 'zod';
-import { op, arn } from '../catalog.ts';
+import { op } from '../catalog.ts';
+import { instanceArn } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as roles from '../../domain/instance-roles.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { endpointToken } from '../../metadata/service.ts';
+import { ENDPOINT_ACTION, endpointExpiration, issueEndpoint } from '../../domain/metadata-endpoint.ts';
 
-const instanceArn = (region: string, account: string, id: string) => arn('ecs', region, account, `instance/${id}`);
 
 export const instanceRoleOperations = [
   op({
     product: 'ecs', action: 'AttachInstanceRamRole', ramAction: 'ecs:AttachInstanceRamRole',
     params: z.object({ RegionId: t.str(64), InstanceIds: t.jsonList(t.str(128), 100), RamRoleName: t.str(128), Policy: t.str(4096).optional() }),
     resources: (p, account) => p.InstanceIds.map((id) => instanceArn(p.RegionId, account, id)),
+    passRole: (p) => p.RamRoleName,
     handler: async (ctx, p) => {
       const results = await roles.attachInstanceRamRole(ctx, { regionId: p.RegionId, instanceIds: p.InstanceIds, roleName: p.RamRoleName });
       return {
@@ -59,14 +60,14 @@ export const instanceRoleOperations = [
     },
   }),
   op({
-    product: 'parapet', action: 'DescribeInstanceMetadataEndpoint', ramAction: 'ecs:DescribeInstanceMetadataEndpoint',
-    params: z.object({ RegionId: t.str(64), InstanceId: t.str(128) }),
+    // a capability to act as the instance's role: its own action, outside every read-only
+    // wildcard, and PassRole on the role (src/domain/metadata-endpoint.ts)
+    product: 'parapet', action: 'IssueInstanceMetadataEndpoint', ramAction: ENDPOINT_ACTION,
+    params: z.object({ RegionId: t.str(64), InstanceId: t.str(128), DurationSeconds: t.int().optional() }),
     resources: (p, account) => [instanceArn(p.RegionId, account, p.InstanceId)],
     handler: async (ctx, p) => {
-      const row = await ctx.store.db.selectFrom('instances').select(['id', 'region_id']).where('id', '=', p.InstanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-      if (row === undefined || row.region_id !== p.RegionId) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.InstanceId}\` does not exist.`);
-      const path = `/metadata/${await endpointToken(ctx, row.id)}`;
-      return { InstanceId: row.id, Endpoint: (ctx.baseUrl ?? '') + path };
+      const e = await issueEndpoint(ctx, { regionId: p.RegionId, instanceId: p.InstanceId, durationSeconds: p.DurationSeconds });
+      return { InstanceId: p.InstanceId, Endpoint: `${ctx.baseUrl ?? ''}/metadata/${e.token}`, Expiration: endpointExpiration(e.expiresAt) };
     },
   }),
 ];

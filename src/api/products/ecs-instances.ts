@@ -1,6 +1,7 @@
 // ECS 2014-05-26: images, instance types, instances, network interfaces and group membership.
 import { z } from 'zod';
 import { op, arn } from '../catalog.ts';
+import { instanceArn, eniArn, sgArn, keyPairArn, vSwitchArn, named } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as inst from '../../domain/instances.ts';
 import * as tagging from '../../domain/tagging.ts';
@@ -9,9 +10,6 @@ import { requireRegion } from '../../domain/vpc.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { pageOf } from '../../domain/paging.ts';
 
-const instanceArn = (region: string, account: string, id: string) => arn('ecs', region, account, `instance/${id}`);
-const eniArn = (region: string, account: string, id: string) => arn('ecs', region, account, `networkinterface/${id}`);
-const sgArn = (region: string, account: string, id: string) => arn('ecs', region, account, `securitygroup/${id}`);
 const wireTags = (tags: Array<{ key: string; value: string }>) => ({ Tag: tags.map((x) => ({ TagKey: x.key, TagValue: x.value })) });
 
 function wireEni(e: inst.Eni, regionId: string) {
@@ -64,6 +62,16 @@ const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; In
     ramRoleName: p.RamRoleName, httpTokens: p.HttpTokens, hostName: p.HostName,
   };
 };
+
+/** RunInstances and CreateInstance touch the new instances and every group, vSwitch and key pair they name. */
+function runResources(p: { RegionId: string; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; VSwitchId?: string | undefined; KeyPairName?: string | undefined }, account: string): string[] {
+  return [
+    instanceArn(p.RegionId, account, '*'),
+    ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId, p.SecurityGroupIds),
+    ...named((id) => vSwitchArn(p.RegionId, account, id), p.VSwitchId),
+    ...named((name) => keyPairArn(p.RegionId, account, name), p.KeyPairName),
+  ];
+}
 
 async function findInstance(ctx: Parameters<typeof inst.inventoryOf>[0], regionId: string, id: string): Promise<inst.Instance> {
   const i = (await inst.inventoryOf(ctx, regionId)).instances.find((x) => x.instanceId === id);
@@ -127,7 +135,8 @@ export const instanceOperations = [
   op({
     product: 'ecs', action: 'RunInstances', ramAction: 'ecs:RunInstances', idempotent: true,
     params: z.object({ ...runShape, Amount: t.int().optional(), MinAmount: t.int().optional(), SecurityGroupIds: t.list(t.str(128), 10).optional() }),
-    resources: (p, account) => [instanceArn(p.RegionId, account, '*')],
+    resources: (p, account) => runResources(p, account),
+    passRole: (p) => p.RamRoleName,
     handler: async (ctx, p) => {
       const ids = await inst.runInstances(ctx, runParams(true, p));
       return { InstanceIdSets: { InstanceIdSet: ids }, TradePrice: 0, OrderId: '' };
@@ -142,7 +151,8 @@ export const instanceOperations = [
   op({
     product: 'ecs', action: 'CreateInstance', ramAction: 'ecs:CreateInstance', idempotent: true,
     params: z.object(runShape),
-    resources: (p, account) => [instanceArn(p.RegionId, account, '*')],
+    resources: (p, account) => runResources(p, account),
+    passRole: (p) => p.RamRoleName,
     handler: async (ctx, p) => {
       const ids = await inst.runInstances(ctx, runParams(false, p));
       return { InstanceId: ids[0]!, TradePrice: 0, OrderId: '' };
@@ -194,7 +204,7 @@ export const instanceOperations = [
   op({
     product: 'ecs', action: 'ModifyInstanceAttribute', ramAction: 'ecs:ModifyInstanceAttribute',
     params: z.object({ InstanceId: t.str(128), InstanceName: t.str(512).optional(), Description: t.str(1024).optional(), SecurityGroupIds: t.list(t.str(128), 20).optional(), HostName: t.str(128).optional(), Password: t.str(64).optional(), UserData: t.str(65536).optional() }),
-    resources: (p, account) => [instanceArn('*', account, p.InstanceId)],
+    resources: (p, account) => [instanceArn('*', account, p.InstanceId), ...named((id) => sgArn('*', account, id), p.SecurityGroupIds)],
     handler: async (ctx, p) => {
       await inst.modifyInstanceAttribute(ctx, { instanceId: p.InstanceId, instanceName: p.InstanceName, description: p.Description, securityGroupIds: p.SecurityGroupIds, hostName: p.HostName });
       return {};
@@ -205,7 +215,7 @@ export const instanceOperations = [
   op({
     product: 'ecs', action: 'CreateNetworkInterface', ramAction: 'ecs:CreateNetworkInterface', idempotent: true,
     params: z.object({ RegionId: t.str(64), VSwitchId: t.str(128), SecurityGroupId: t.str(128).optional(), SecurityGroupIds: t.list(t.str(128), 10).optional(), NetworkInterfaceName: t.str(512).optional(), Description: t.str(1024).optional(), PrimaryIpAddress: t.str(64).optional(), ClientToken: t.str(64).optional() }),
-    resources: (p, account) => [eniArn(p.RegionId, account, '*')],
+    resources: (p, account) => [eniArn(p.RegionId, account, '*'), ...named((id) => vSwitchArn(p.RegionId, account, id), p.VSwitchId), ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId, p.SecurityGroupIds)],
     handler: async (ctx, p) => {
       const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
       if (groups.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupId` that is mandatory for processing this request is not supplied.');
@@ -228,7 +238,7 @@ export const instanceOperations = [
   op({
     product: 'ecs', action: 'ModifyNetworkInterfaceAttribute', ramAction: 'ecs:ModifyNetworkInterfaceAttribute',
     params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128), SecurityGroupId: t.list(t.str(128), 10).optional(), NetworkInterfaceName: t.str(512).optional(), Description: t.str(1024).optional() }),
-    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId)],
+    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId), ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId)],
     handler: async (ctx, p) => {
       await inst.modifyNetworkInterfaceAttribute(ctx, { networkInterfaceId: p.NetworkInterfaceId, securityGroupIds: p.SecurityGroupId, name: p.NetworkInterfaceName, description: p.Description });
       return {};

@@ -1,16 +1,16 @@
 // ECS 2014-05-26: SSH key pairs.
 import { z } from 'zod';
-import { op, arn } from '../catalog.ts';
+import { op } from '../catalog.ts';
+import { instanceArn, keyPairArn as kpArn } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as kp from '../../domain/keypairs.ts';
 
-const kpArn = (region: string, account: string, name: string) => arn('ecs', region, account, `keypair/${name}`);
 
 function bindOp(action: 'AttachKeyPair' | 'DetachKeyPair') {
   return op({
     product: 'ecs', action, ramAction: `ecs:${action}`,
     params: z.object({ RegionId: t.str(64), KeyPairName: t.str(256), InstanceIds: t.jsonList(t.str(128), 100) }),
-    resources: (p, account) => [kpArn(p.RegionId, account, p.KeyPairName), ...p.InstanceIds.map((id) => arn('ecs', p.RegionId, account, `instance/${id}`))],
+    resources: (p, account) => [kpArn(p.RegionId, account, p.KeyPairName), ...p.InstanceIds.map((id) => instanceArn(p.RegionId, account, id))],
     handler: async (ctx, p) => {
       const results = await kp.bindKeyPair(ctx, { regionId: p.RegionId, keyPairName: p.KeyPairName, instanceIds: p.InstanceIds, attach: action === 'AttachKeyPair' });
       return {

@@ -1,6 +1,7 @@
 // ECS 2014-05-26: security groups and their rules.
 import { z } from 'zod';
-import { op, arn } from '../catalog.ts';
+import { op } from '../catalog.ts';
+import { sgArn, vpcArn, named, peerGroups } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as sg from '../../domain/security-groups.ts';
 import { type Direction, type RuleInput, toPermission } from '../../domain/sg-rules.ts';
@@ -14,8 +15,6 @@ const RULE_FIELDS = [
 ] as const;
 const ruleShape = Object.fromEntries(RULE_FIELDS.map((f) => [f, t.str(1024).optional()])) as Record<(typeof RULE_FIELDS)[number], z.ZodOptional<z.ZodString>>;
 const ruleObject = z.object({ ...ruleShape, PortRangeListId: t.str(64).optional() });
-
-const sgArn = (region: string, account: string, id: string) => arn('ecs', region, account, `securitygroup/${id}`);
 
 /** `Permissions.N` when given, else the deprecated flat parameters as one rule. */
 function permissionsOf(p: Partial<Record<(typeof RULE_FIELDS)[number], string>> & { Permissions?: RuleInput[] | undefined }): Array<{ input: RuleInput; param: string }> {
@@ -48,7 +47,7 @@ function authorizeOp(action: 'AuthorizeSecurityGroup' | 'AuthorizeSecurityGroupE
   return op({
     product: 'ecs', action, ramAction: `ecs:${action}`,
     params: z.object({ RegionId: t.str(64), SecurityGroupId: t.str(128), ClientToken: t.str(64).optional(), Permissions: t.list(ruleObject, 100).optional(), ...ruleShape }),
-    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId)],
+    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, permissionsOf(p).map((x) => x.input as Record<string, string | undefined>))],
     handler: async (ctx, p) => {
       await sg.authorize(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), permissions: permissionsOf(p) });
       return {};
@@ -75,7 +74,7 @@ function modifyRuleOp(action: 'ModifySecurityGroupRule' | 'ModifySecurityGroupEg
   return op({
     product: 'ecs', action, ramAction: `ecs:${action}`,
     params: z.object({ RegionId: t.str(64), SecurityGroupId: t.str(128), SecurityGroupRuleId: t.str(128).optional(), ClientToken: t.str(64).optional(), ...ruleShape }),
-    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId)],
+    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, [p])],
     handler: async (ctx, p) => {
       const input: RuleInput = {};
       for (const f of RULE_FIELDS) if (p[f] !== undefined) input[f] = p[f];
@@ -93,7 +92,7 @@ export const securityGroupOperations = [
       Description: t.str(1024).optional(), ResourceGroupId: t.str(64).optional(), ClientToken: t.str(64).optional(), Tag: t.tags().optional(),
       ServiceManaged: t.bool().optional(), DryRun: t.bool().optional(),
     }),
-    resources: (p, account) => [sgArn(p.RegionId, account, '*')],
+    resources: (p, account) => [sgArn(p.RegionId, account, '*'), ...named((id) => vpcArn(p.RegionId, account, id), p.VpcId)],
     handler: async (ctx, p) => {
       const r = await sg.createSecurityGroup(ctx, { regionId: p.RegionId, vpcId: p.VpcId, securityGroupType: p.SecurityGroupType, securityGroupName: p.SecurityGroupName, description: p.Description, resourceGroupId: p.ResourceGroupId, tags: p.Tag });
       return { SecurityGroupId: r.securityGroupId };

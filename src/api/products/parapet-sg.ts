@@ -17,11 +17,10 @@
 //   to the group) is absent when the entry does not validate as a rule for the group.
 // Every `Permission` has the DescribeSecurityGroupAttribute shape (sg-rules toPermission).
 import { z } from 'zod';
-import { op, arn } from '../catalog.ts';
+import { op } from '../catalog.ts';
+import { sgArn, vpcArn, named } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as transfer from '../../domain/sg-transfer.ts';
-
-const sgArn = (region: string, account: string, id: string) => arn('ecs', region, account, `securitygroup/${id}`);
 
 const wireSkipped = (skipped: transfer.SkippedRule[]) => ({
   SkippedRule: skipped.map((s) => ({ Code: s.code, Message: s.message, Permission: s.permission })),
@@ -43,7 +42,7 @@ export const parapetSecurityGroupOperations = [
       RegionId: t.str(64), SecurityGroupId: t.str(128), DestinationRegionId: t.str(64), NetworkType: t.str(32),
       DestinationVpcId: t.str(128).optional(), SecurityGroupName: t.str(512), ClientToken: t.str(64).optional(),
     }),
-    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), sgArn(p.DestinationRegionId, account, '*')],
+    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), sgArn(p.DestinationRegionId, account, '*'), ...named((id) => vpcArn(p.DestinationRegionId, account, id), p.DestinationVpcId)],
     handler: async (ctx, p) => {
       const r = await transfer.cloneSecurityGroup(ctx, {
         regionId: p.RegionId, securityGroupId: p.SecurityGroupId, destinationRegionId: p.DestinationRegionId,
