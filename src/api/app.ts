@@ -42,7 +42,8 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
       else socket.destroy();
     },
     // the wire layer decodes the raw URL itself (it must, to re-canonicalize); fastify's parse would be wasted work
-    routerOptions: { querystringParser: () => ({}) },
+    // metadata capability URLs carry their grant in the path (src/domain/metadata-endpoint.ts)
+    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 },
   });
   const pipeline = new Pipeline(svc, catalog, log);
   // Keep bodies raw: v3 hashes the exact bytes; the wire layer parses form bodies itself.

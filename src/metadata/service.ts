@@ -2,10 +2,15 @@
 // credentials (6 h each; a fresh set appears 30 min before the old one expires, both valid), and
 // hardened mode (PUT /latest/api/token, reads with X-aliyun-ecs-metadata-token; HttpTokens=required
 // refuses plain reads; a token request through a proxy, with X-Forwarded-For, is refused).
-// Without the data plane each instance's tree is reached under an unguessable loopback URL:
-// `/metadata/{instanceId}.{tag}` (DescribeInstanceMetadataEndpoint).
+// Without the data plane each instance's tree is reached under a capability URL on the API
+// server, `/metadata/{grant}.{tag}` (IssueInstanceMetadataEndpoint; see
+// src/domain/metadata-endpoint.ts for when it works).
 import type { Services } from '../domain/context.ts';
-import { issue, sign } from '../domain/sts.ts';
+import { issue, sign, verifyTag } from '../domain/sts.ts';
+import { resolveEndpoint } from '../domain/metadata-endpoint.ts';
+import { defaultHostName } from '../domain/instances.ts';
+import type { RequestContext } from '../domain/authorization.ts';
+import type { InstanceTable } from '../store/schema.ts';
 import { isoSeconds } from '../clock.ts';
 
 export interface MetadataResponse { status: number; body: string; contentType: string }
@@ -16,20 +21,9 @@ const text = (status: number, body: string): MetadataResponse => ({ status, body
 
 const credentialCache = new Map<string, { body: string; until: number }>();
 
-export async function endpointToken(svc: Pick<Services, 'store' | 'ids'>, instanceId: string): Promise<string> {
-  return `${instanceId}.${await sign(svc, 'metadata-endpoint:' + instanceId)}`;
-}
-
-async function instanceOf(svc: Services, endpoint: string) {
-  const dot = endpoint.lastIndexOf('.');
-  if (dot < 0) return undefined;
-  const instanceId = endpoint.slice(0, dot);
-  if (endpoint.slice(dot + 1) !== await sign(svc, 'metadata-endpoint:' + instanceId)) return undefined;
-  return svc.store.db.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
-}
-
-export async function handleMetadata(svc: Services, endpoint: string, method: string, path: string, headers: Record<string, string | string[] | undefined>): Promise<MetadataResponse> {
-  const inst = await instanceOf(svc, endpoint);
+/** The API server's entry: the instance is the one the capability URL opens, while it may. */
+export async function handleMetadata(svc: Services, endpoint: string, method: string, path: string, headers: Record<string, string | string[] | undefined>, rc: RequestContext): Promise<MetadataResponse> {
+  const inst = await resolveEndpoint(svc, endpoint, rc);
   if (inst === undefined) return text(404, 'Not Found');
   return treeOf(svc, inst, method, path, headers);
 }
@@ -44,9 +38,7 @@ export async function handleInstanceMetadata(svc: Services, instanceId: string, 
   return treeOf(svc, inst, method, path, headers);
 }
 
-type InstanceRow = NonNullable<Awaited<ReturnType<typeof instanceOf>>>;
-
-async function treeOf(svc: Services, inst: InstanceRow, method: string, path: string, headers: Record<string, string | string[] | undefined>): Promise<MetadataResponse> {
+async function treeOf(svc: Services, inst: InstanceTable, method: string, path: string, headers: Record<string, string | string[] | undefined>): Promise<MetadataResponse> {
   if (inst.http_endpoint !== 'enabled' || inst.status !== 'Running') return text(404, 'Not Found');
   const now = svc.clock.now();
   if (path === '/latest/api/token') {
@@ -61,16 +53,17 @@ async function treeOf(svc: Services, inst: InstanceRow, method: string, path: st
   const token = headers['x-aliyun-ecs-metadata-token'];
   if (typeof token === 'string') {
     const [expires, tag] = token.split('.');
-    if (tag === undefined || Number(expires) < now || tag !== await sign(svc, `metadata-token:${inst.id}:${expires}`)) return text(401, 'Unauthorized');
+    if (tag === undefined || !(Number(expires) >= now) || !await verifyTag(svc, `metadata-token:${inst.id}:${expires}`, tag)) return text(401, 'Unauthorized');
   } else if (inst.http_tokens === 'required') {
     return text(401, 'Unauthorized');
   }
   const eni = await svc.store.db.selectFrom('enis').selectAll().where('instance_id', '=', inst.id).where('type', '=', 'Primary').executeTakeFirst();
-  const tree: Record<string, string> = {
-    'instance-id': inst.id, 'region-id': inst.region_id, 'zone-id': inst.zone_id, hostname: inst.host_name, 'private-ipv4': eni?.private_ip ?? '',
+  // looked up by a path anyone sends: a table without a prototype, read by own key
+  const tree: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+    'instance-id': inst.id, 'region-id': inst.region_id, 'zone-id': inst.zone_id, hostname: inst.host_name || defaultHostName(inst.id), 'private-ipv4': eni?.private_ip ?? '',
     'vpc-id': inst.vpc_id, 'vswitch-id': inst.vswitch_id, mac: eni?.mac ?? '', 'owner-account-id': inst.account_id, 'image-id': inst.image_id,
     'instance/instance-type': inst.instance_type, eipv4: inst.public_ip, 'public-keys/': '0/', 'public-keys/0/openssh-key': inst.effective_public_key,
-  };
+  });
   const prefix = '/latest/meta-data/';
   if (path === prefix) return text(200, [...Object.keys(tree).filter((k) => !k.includes('/')), 'instance/', 'public-keys/', 'ram/'].sort().join('\n'));
   if (!path.startsWith(prefix)) return text(404, 'Not Found');
@@ -84,7 +77,8 @@ async function treeOf(svc: Services, inst: InstanceRow, method: string, path: st
     const role = await svc.store.db.selectFrom('ram_roles').select(['id', 'name']).where('account_id', '=', inst.account_id).where('name', '=', roleName).executeTakeFirst();
     if (role === undefined) return text(404, 'Not Found');
     const window = Math.floor(now / WINDOW_MS);
-    const cacheKey = `${inst.id}:${roleName}:${window}`;
+    // keyed by the role's id: a new role of the same name never gets the old role's session
+    const cacheKey = `${inst.id}:${role.id}:${window}`;
     let hit = credentialCache.get(cacheKey);
     if (hit === undefined) {
       const start = window * WINDOW_MS;
@@ -96,6 +90,5 @@ async function treeOf(svc: Services, inst: InstanceRow, method: string, path: st
     }
     return { status: 200, body: hit.body, contentType: 'application/json' };
   }
-  const value = tree[key];
-  return value === undefined ? text(404, 'Not Found') : text(200, value);
+  return Object.hasOwn(tree, key) ? text(200, tree[key]!) : text(404, 'Not Found');
 }

@@ -52,15 +52,15 @@ describe('instance RAM roles and metadata', () => {
     const k = (await ram.createAccessKey(new RamModule.CreateAccessKeyRequest({ userName: 'ops' }))).body!.accessKey!;
     const opsEcs = ecsClient(server.endpoint, { accessKeyId: k.accessKeyId!, accessKeySecret: k.accessKeySecret! });
     assert.equal((await sdkError(opsEcs.attachInstanceRamRole(new $.AttachInstanceRamRoleRequest({ regionId: R, instanceIds: JSON.stringify([instanceId]), ramRoleName: 'EcsRole' })))).code, 'InvalidUser.PassRoleForbidden');
-    await ram.createPolicy(new RamModule.CreatePolicyRequest({ policyName: 'PassEcsRole', policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ram:PassRole', Resource: 'acs:ram:*:*:role/ecsrole' }] }) }));
+    await ram.createPolicy(new RamModule.CreatePolicyRequest({ policyName: 'PassEcsRole', policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ram:PassRole', Resource: 'acs:ram:*:*:role/EcsRole' }] }) }));
     await ram.attachPolicyToUser(new RamModule.AttachPolicyToUserRequest({ policyType: 'Custom', policyName: 'PassEcsRole', userName: 'ops' }));
     const ok = await opsEcs.attachInstanceRamRole(new $.AttachInstanceRamRoleRequest({ regionId: R, instanceIds: JSON.stringify([instanceId]), ramRoleName: 'EcsRole' }));
     assert.equal(ok.body!.failCount, 0);
   });
 
   test('the metadata tree, hardened mode, and the stock credentials_uri provider', async () => {
-    const { Endpoint } = await callRpc(server.endpoint, 'DescribeInstanceMetadataEndpoint', '2026-11-01', { RegionId: R, InstanceId: instanceId }) as { Endpoint: string };
-    assert.match(Endpoint, /^http:\/\/127\.0\.0\.1:\d+\/metadata\/i-[a-z0-9]+\.[A-Za-z0-9_-]{20,}$/);
+    const { Endpoint } = await callRpc(server.endpoint, 'IssueInstanceMetadataEndpoint', '2026-11-01', { RegionId: R, InstanceId: instanceId }) as { Endpoint: string };
+    assert.match(Endpoint, /^http:\/\/127\.0\.0\.1:\d+\/metadata\/[A-Za-z0-9_-]{40,}\.[A-Za-z0-9_-]{20,}$/);
     const get = (path: string, headers: Record<string, string> = {}) => fetch(Endpoint + path, { headers });
     assert.equal(await (await get('/latest/meta-data/instance-id')).text(), instanceId);
     assert.equal(await (await get('/latest/meta-data/region-id')).text(), R);

@@ -100,8 +100,9 @@ describe('key pairs end to end', { skip }, () => {
     const pub = (n: string) => keys.find((k) => k.keyPairName === n)!.publicKey!;
     const run = async (extra: Record<string, unknown>) => (await ecs.runInstances(new $.RunInstancesRequest({ regionId: R, imageId: 'ubuntu_22_04_x64_20G_alibase_20240101.vhd', instanceType: 'ecs.g5.large', vSwitchId: vsw, securityGroupId: sg, ...extra }))).body!.instanceIdSets!.instanceIdSet![0]!;
     const id = await run({ keyPairName: 'first' });
-    const { Endpoint } = await callRpc(server.endpoint, 'DescribeInstanceMetadataEndpoint', '2026-11-01', { RegionId: R, InstanceId: id }) as { Endpoint: string };
-    const inForce = async () => (await fetch(Endpoint + '/latest/meta-data/public-keys/0/openssh-key')).text();
+    // an endpoint lives for one boot of the instance: each read asks for one afresh
+    const endpoint = async () => (await callRpc(server.endpoint, 'IssueInstanceMetadataEndpoint', '2026-11-01', { RegionId: R, InstanceId: id }) as { Endpoint: string }).Endpoint;
+    const inForce = async () => (await fetch(await endpoint() + '/latest/meta-data/public-keys/0/openssh-key')).text();
     assert.equal(await inForce(), pub('first'));
     const bound = await ecs.attachKeyPair(new $.AttachKeyPairRequest({ regionId: R, keyPairName: 'second', instanceIds: JSON.stringify([id]) }));
     assert.equal(bound.body!.failCount, '0');

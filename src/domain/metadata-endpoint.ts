@@ -1,0 +1,132 @@
+// Instance metadata without the data plane: `IssueInstanceMetadataEndpoint` (Parapet 2026-11-01)
+// hands its caller a capability URL for one instance's metadata tree on the API server. The tree
+// holds the instance role's credentials, so the URL is treated as what it is, a way to act as
+// that role:
+// - issuing it is its own RAM action, `parapet:IssueInstanceMetadataEndpoint`, in a namespace no
+//   read-only wildcard (`ecs:Describe*`, `*:Get*`, `*:List*`…) reaches, and it also needs
+//   `ram:PassRole` on the instance's role when it has one;
+// - the URL expires: after DurationSeconds (default 3600; at most the role's session length, and
+//   never after the caller's own session);
+// - it works only while the instance runs the boot it was issued in (a stop, reboot or delete
+//   ends it) and while its issuer still holds both permissions and its AccessKey or session:
+//   every use judges the issuer again, with the using request's context;
+// - its tag is an HMAC under the store's key, compared in constant time.
+import type { CallContext, Principal, Services } from './context.ts';
+import { DomainError } from './errors.ts';
+import { judge, type RequestContext } from './authorization.ts';
+import { instanceArn, roleArn } from './arns.ts';
+import { findAccessKey } from './accounts.ts';
+import { sign, verifyTag } from './sts.ts';
+import { isoSeconds } from '../clock.ts';
+import type { InstanceTable } from '../store/schema.ts';
+
+export const ENDPOINT_ACTION = 'parapet:IssueInstanceMetadataEndpoint';
+export const DEFAULT_ENDPOINT_SECONDS = 3600;
+const MIN_ENDPOINT_SECONDS = 900;
+
+/** Who issued an endpoint: enough to judge them again at each use. */
+interface Issuer {
+  k: Principal['kind'];
+  ak: string;
+  u?: string;
+  r?: string;
+  ri?: string;
+  s?: string;
+  sp?: string;
+  se?: number;
+}
+
+interface Grant { v: 1; i: string; a: string; b: number; e: number; p: Issuer }
+
+
+function issuerOf(p: Principal): Issuer {
+  const out: Issuer = { k: p.kind, ak: p.accessKeyId };
+  if (p.userName !== undefined) out.u = p.userName;
+  if (p.roleName !== undefined) out.r = p.roleName;
+  if (p.roleId !== undefined) out.ri = p.roleId;
+  if (p.sessionName !== undefined) out.s = p.sessionName;
+  if (p.sessionPolicy !== undefined) out.sp = p.sessionPolicy;
+  if (p.sessionExpiresAt !== undefined) out.se = p.sessionExpiresAt;
+  return out;
+}
+
+function principalOf(accountId: string, i: Issuer): Principal {
+  const p: Principal = { accountId, kind: i.k, accessKeyId: i.ak };
+  if (i.u !== undefined) p.userName = i.u;
+  if (i.r !== undefined) p.roleName = i.r;
+  if (i.ri !== undefined) p.roleId = i.ri;
+  if (i.s !== undefined) p.sessionName = i.s;
+  if (i.sp !== undefined) p.sessionPolicy = i.sp;
+  if (i.se !== undefined) p.sessionExpiresAt = i.se;
+  return p;
+}
+
+/** Whether the principal may (still) open this instance's tree: the endpoint action, and PassRole on its role. */
+async function mayOpen(svc: Pick<Services, 'store'>, principal: Principal, inst: InstanceTable, rc: RequestContext): Promise<DomainError | undefined> {
+  const own = await judge(svc, principal, ENDPOINT_ACTION, [instanceArn(inst.region_id, inst.account_id, inst.id)], rc);
+  if (!own.allowed) {
+    return new DomainError('Forbidden.RAM', 403, `User not authorized to operate on the specified resource: \`${ENDPOINT_ACTION}\` on \`${own.resource}\`.`);
+  }
+  if (inst.ram_role_name !== '') {
+    const pass = await judge(svc, principal, 'ram:PassRole', [roleArn(inst.account_id, inst.ram_role_name)], rc);
+    if (!pass.allowed) {
+      return new DomainError('InvalidUser.PassRoleForbidden', 403, `The caller may not act as role \`${inst.ram_role_name}\` of instance \`${inst.id}\`: \`ram:PassRole\` is not allowed on it.`);
+    }
+  }
+  return undefined;
+}
+
+export async function issueEndpoint(ctx: CallContext, p: { regionId: string; instanceId: string; durationSeconds?: number | undefined }): Promise<{ token: string; expiresAt: number }> {
+  const accountId = ctx.principal.accountId;
+  const inst = await ctx.store.db.selectFrom('instances').selectAll().where('id', '=', p.instanceId).where('account_id', '=', accountId).executeTakeFirst();
+  if (inst === undefined || inst.region_id !== p.regionId) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId}\` does not exist.`);
+  if (inst.status !== 'Running') throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${inst.id}\` is ${inst.status}; its metadata is served while it runs.`);
+  const refused = await mayOpen(ctx, ctx.principal, inst, ctx.request);
+  if (refused !== undefined) throw refused;
+  let longest = DEFAULT_ENDPOINT_SECONDS;
+  if (inst.ram_role_name !== '') {
+    const role = await ctx.store.db.selectFrom('ram_roles').select('max_session_duration').where('account_id', '=', accountId).where('name', '=', inst.ram_role_name).executeTakeFirst();
+    if (role !== undefined) longest = role.max_session_duration;
+  }
+  const seconds = p.durationSeconds ?? Math.min(DEFAULT_ENDPOINT_SECONDS, longest);
+  if (!Number.isInteger(seconds) || seconds < MIN_ENDPOINT_SECONDS || seconds > longest) {
+    throw new DomainError('InvalidParameter.DurationSeconds', 400, `The specified \`DurationSeconds\` \`${String(p.durationSeconds)}\` must be between ${MIN_ENDPOINT_SECONDS} and ${longest}${inst.ram_role_name !== '' ? `, the session length of role \`${inst.ram_role_name}\`` : ''}.`);
+  }
+  let expiresAt = Math.floor(ctx.clock.now() / 1000) * 1000 + seconds * 1000;
+  // a role session can't hand out more time than it has
+  if (ctx.principal.sessionExpiresAt !== undefined) expiresAt = Math.min(expiresAt, ctx.principal.sessionExpiresAt);
+  const grant: Grant = { v: 1, i: inst.id, a: accountId, b: inst.boot_seq, e: expiresAt, p: issuerOf(ctx.principal) };
+  const body = Buffer.from(JSON.stringify(grant)).toString('base64url');
+  return { token: `${body}.${await sign(ctx, 'metadata-endpoint:' + body)}`, expiresAt };
+}
+
+/**
+ * The instance a capability URL opens, when it still may: a valid tag, not expired, the same
+ * boot of a running instance, and an issuer who still holds the permissions (judged with the
+ * using request's context) and the AccessKey or role session they issued it with.
+ */
+export async function resolveEndpoint(svc: Services, token: string, rc: RequestContext): Promise<InstanceTable | undefined> {
+  const dot = token.lastIndexOf('.');
+  if (dot <= 0 || token.length > 8192) return undefined;
+  const body = token.slice(0, dot);
+  if (!await verifyTag(svc, 'metadata-endpoint:' + body, token.slice(dot + 1))) return undefined;
+  // the cast: the body carries our own tag, so it is a grant we wrote
+  const grant = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Grant;
+  const now = svc.clock.now();
+  if (grant.v !== 1 || now >= grant.e) return undefined;
+  const inst = await svc.store.db.selectFrom('instances').selectAll().where('id', '=', grant.i).where('account_id', '=', grant.a).executeTakeFirst();
+  if (inst === undefined || inst.status !== 'Running' || inst.boot_seq !== grant.b) return undefined;
+  const issuer = principalOf(grant.a, grant.p);
+  if (issuer.kind === 'role') {
+    if (issuer.sessionExpiresAt === undefined || now >= issuer.sessionExpiresAt) return undefined;
+    const role = await svc.store.db.selectFrom('ram_roles').select('id').where('account_id', '=', grant.a).where('name', '=', issuer.roleName ?? '').executeTakeFirst();
+    if (role === undefined || role.id !== issuer.roleId) return undefined;
+  } else {
+    const key = await findAccessKey(svc, issuer.accessKeyId);
+    if (key === undefined || key.status !== 'Active' || key.accountId !== grant.a || (key.userName ?? undefined) !== issuer.userName) return undefined;
+  }
+  if (await mayOpen(svc, issuer, inst, rc) !== undefined) return undefined;
+  return inst;
+}
+
+export const endpointExpiration = (expiresAt: number): string => isoSeconds(expiresAt);
