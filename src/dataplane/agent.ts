@@ -13,7 +13,7 @@
 //   {prefix}internet ── x<hash> ═ inet0 ── {prefix}{network}: br0 (+ vSwitch gateways),
 //                                                   100.100.100.200 / .100 on lo, nftables
 //                                                     └─ p<hash> ═ eth0 ── {InstanceId}
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
@@ -273,17 +273,16 @@ export class Agent {
   // ---------------------------------------------------------------------------------------------
 
   private register(ns: string): void {
-    const file = join(this.opts.stateDir, REGISTRY);
     const list = readRegistry(this.opts.stateDir);
     if (!list.includes(ns)) {
       list.push(ns);
-      writeFileSync(file, JSON.stringify(list));
+      writeRegistry(this.opts.stateDir, list);
     }
   }
 
   private unregister(ns: string): void {
     const list = readRegistry(this.opts.stateDir).filter((n) => n !== ns);
-    writeFileSync(join(this.opts.stateDir, REGISTRY), JSON.stringify(list));
+    writeRegistry(this.opts.stateDir, list);
   }
 
   private async addNamespace(ns: string): Promise<void> {
@@ -590,6 +589,13 @@ async function sysctls(ns: string, values: Record<string, string>): Promise<void
 
 function listNamespaces(): string[] {
   try { return readdirSync('/run/netns'); } catch { return []; }
+}
+
+/** Replaces the registry in one step (a temp file renamed over it): a kill mid-write never leaves cleanup blind. */
+function writeRegistry(stateDir: string, list: readonly string[]): void {
+  const file = join(stateDir, REGISTRY);
+  writeFileSync(`${file}.tmp`, JSON.stringify(list), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 function readRegistry(stateDir: string): string[] {

@@ -229,7 +229,7 @@ describe('restart on the same data dir', () => {
       const got = await vpcClient(second.endpoint).describeVpcs(new $vpc.DescribeVpcsRequest({ regionId: 'cn-hangzhou', vpcId: created.body!.vpcId! }));
       assert.equal(got.body!.vpcs!.vpc![0]!.vpcName, 'durable');
     } finally {
-      await second.close();
+      await second.stop();
       (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -44,11 +44,16 @@ export async function dropSchema(schema: string): Promise<void> {
   try { await client.query(`drop schema if exists ${schema} cascade`); } finally { await client.end(); }
 }
 
+/** The schema a helper-made PostgreSQL server of each data dir uses: a restart on the dir finds its data again. */
+const schemaOfDataDir = new Map<string, string>();
+
 export async function startTestServer(opts: { dataDir?: string; store?: Store; clock?: Clock; env?: Record<string, string>; engine?: 'sqlite' | 'postgres'; schema?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parapet-test-'));
   const engine = opts.store !== undefined ? opts.store.engine : opts.engine ?? (opts.env?.['PARAPET_DATABASE_URL'] !== undefined ? 'postgres' : TEST_STORE);
-  // a schema made here is dropped at stop; one given by the caller is the caller's
-  const ownSchema = engine === 'postgres' && opts.store === undefined && opts.schema === undefined && opts.env?.['PARAPET_DATABASE_SCHEMA'] === undefined ? freshSchema() : undefined;
+  // a schema made here (or by an earlier server of this data dir) is dropped at stop; one given by the caller is the caller's
+  const ownSchema = engine === 'postgres' && opts.store === undefined && opts.schema === undefined && opts.env?.['PARAPET_DATABASE_SCHEMA'] === undefined
+    ? schemaOfDataDir.get(dataDir) ?? freshSchema() : undefined;
+  if (ownSchema !== undefined) schemaOfDataDir.set(dataDir, ownSchema);
   const pgEnv: Record<string, string> = engine === 'postgres' && opts.store === undefined
     ? { PARAPET_DATABASE_URL: POSTGRES_URL, PARAPET_DATABASE_SCHEMA: opts.schema ?? ownSchema ?? '' } : {};
   const config = loadConfig({
@@ -65,7 +70,7 @@ export async function startTestServer(opts: { dataDir?: string; store?: Store; c
     ...server, dataDir,
     stop: async () => {
       await server.close();
-      if (ownSchema !== undefined) await dropSchema(ownSchema);
+      if (ownSchema !== undefined) { await dropSchema(ownSchema); schemaOfDataDir.delete(dataDir); }
       if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,60 @@
+// The test suite as `npm test` runs it: every test file on the default store (SQLite), then the
+// end-to-end suite once more with its servers on PostgreSQL (PARAPET_TEST_STORE=postgres). The
+// second pass is skipped with a message when no PostgreSQL answers, unless
+// PARAPET_REQUIRE_POSTGRES=1 (.ci/run), which makes it mandatory. Exits non-zero when a pass fails.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { POSTGRES_URL } from './helpers/stores.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function testFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const rel = join(dir, e.name);
+    if (e.isDirectory()) out.push(...testFiles(rel));
+    else if (e.name.endsWith('.test.ts')) out.push(rel);
+  }
+  return out.sort();
+}
+
+function pass(label: string, files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  process.stdout.write(`# ---- ${label}: ${files.length} files\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal !== null ? 1 : 0)));
+  });
+}
+
+async function postgresAnswers(): Promise<string | undefined> {
+  const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+const only = process.argv.slice(2);
+const all = only.length > 0 ? only : testFiles('test');
+let failed = (await pass('all tests, SQLite store', all, {})) !== 0;
+const e2e = all.filter((f) => f.startsWith(join('test', 'e2e')));
+if (e2e.length > 0) {
+  const down = await postgresAnswers();
+  if (down === undefined) {
+    failed = (await pass('end-to-end tests again, PostgreSQL store', e2e, { PARAPET_TEST_STORE: 'postgres' })) !== 0 || failed;
+  } else if (process.env['PARAPET_REQUIRE_POSTGRES'] === '1') {
+    process.stdout.write(`not ok - the PostgreSQL pass is required (PARAPET_REQUIRE_POSTGRES=1) but ${POSTGRES_URL} does not answer: ${down}\n`);
+    failed = true;
+  } else {
+    process.stdout.write(`# skipped: the end-to-end pass on PostgreSQL (${POSTGRES_URL} does not answer: ${down})\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
