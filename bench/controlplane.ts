@@ -1,6 +1,8 @@
 // bench/controlplane, in one run, on SQLite and on PostgreSQL:
 //  - AuthorizeSecurityGroup + RevokeSecurityGroup pairs per second (16 connections, each on its
-//    own group, authorize then revoke of one rule, in order);
+//    own group, authorize then revoke of one rule, in order; goal on PostgreSQL >= 2,000 writes/s
+//    on one server, with the quota locks in place), and the same on PostgreSQL with nonces kept
+//    in process memory instead of the store (what shared nonces cost);
 //  - DescribeSecurityGroupAttribute per second on a group with 200 rules, against a bare fastify
 //    handler answering the same bytes (ratio; goal >= 0.3);
 //  - DescribeSecurityGroups latency with 10,000 groups in the region.
@@ -31,12 +33,11 @@ async function call(endpoint: string, action: string, params: Record<string, str
   return r.json!;
 }
 
-async function measure(engine: string, server: BenchServer): Promise<void> {
+/** Authorize+revoke pairs on 16 connections, each on its own group; returns writes/s. */
+async function measureWrites(label: string, server: BenchServer): Promise<{ vpcId: string; rps: number }> {
   const ep = server.endpoint;
   const sign = signer(ep);
   const vpcId = String((await send(ep, buildSigned({ endpoint: ep, ...BENCH_ROOT, version: '2016-04-28', action: 'CreateVpc', params: { RegionId: R, CidrBlock: '10.0.0.0/16' } }))).json!['VpcId']);
-
-  // writes: authorize/revoke pairs
   const writers = 16;
   const groups: string[] = [];
   for (let i = 0; i < writers; i++) groups.push(String((await call(ep, 'CreateSecurityGroup', { RegionId: R, VpcId: vpcId })).SecurityGroupId));
@@ -50,7 +51,16 @@ async function measure(engine: string, server: BenchServer): Promise<void> {
     return out;
   });
   const writes = await runLoad(ep, [], SECONDS, writers, 1, streams);
-  console.log(`[${engine}] AuthorizeSecurityGroup+RevokeSecurityGroup: ${(writes.rps / 2).toFixed(0)} pairs/s = ${writes.rps.toFixed(0)} writes/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms, non-2xx ${writes.non2xx}, errors ${writes.errors})`);
+  console.log(`[${label}] AuthorizeSecurityGroup+RevokeSecurityGroup: ${(writes.rps / 2).toFixed(0)} pairs/s = ${writes.rps.toFixed(0)} writes/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms, non-2xx ${writes.non2xx}, errors ${writes.errors})`);
+  if (writes.non2xx > 0 || writes.errors > 0) process.exitCode = 1;
+  return { vpcId, rps: writes.rps };
+}
+
+async function measure(engine: string, server: BenchServer): Promise<void> {
+  const ep = server.endpoint;
+  const sign = signer(ep);
+  const writers = 16;
+  const { vpcId } = await measureWrites(engine, server);
 
   // reads: a 200-rule group
   const big = String((await call(ep, 'CreateSecurityGroup', { RegionId: R, VpcId: vpcId })).SecurityGroupId);
@@ -99,14 +109,26 @@ const env = { PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION: String(GROUPS + 100), PA
 const sqlite = await startChild('parapet', env);
 try { await measure('sqlite', sqlite); } finally { await sqlite.stop(); }
 
+const dropSchema = async (schema: string) => {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`drop schema if exists ${schema} cascade`);
+  await c.end();
+};
 const schema = 'parapet_bench_' + randomBytes(4).toString('hex');
 const postgres = await startChild('parapet', { ...env, PARAPET_DATABASE_URL: PG_URL, PARAPET_DATABASE_SCHEMA: schema });
 try {
   await measure('postgres', postgres);
 } finally {
   await postgres.stop();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`drop schema if exists ${schema} cascade`);
-  await c.end();
+  await dropSchema(schema);
+}
+// what shared nonces cost on writes: the same server with nonces in its own memory
+const baselineSchema = 'parapet_bench_' + randomBytes(4).toString('hex');
+const baseline = await startChild('parapet', { ...env, PARAPET_DATABASE_URL: PG_URL, PARAPET_DATABASE_SCHEMA: baselineSchema, BENCH_NONCES: 'memory' });
+try {
+  await measureWrites('postgres, nonces in process memory', baseline);
+} finally {
+  await baseline.stop();
+  await dropSchema(baselineSchema);
 }

@@ -32,6 +32,14 @@ if (mode === 'bare') {
   // the request log is part of the measured path: the server's own logger, to a file instead of stdout
   const logger = defaultLogger('info', join(dir, 'parapet.log'));
   const server = await startServer({ config, logger });
+  if (process.env['BENCH_NONCES'] === 'memory') {
+    // The baseline for what shared nonces cost: the same server remembering nonces in its own
+    // memory only (what a single process could do, and what Parapet did before nonces moved to
+    // the store). Bench-only: the product has no such switch.
+    const seen = new Set<string>();
+    const claim = (key: string): Promise<boolean> => Promise.resolve(!seen.has(key) && seen.add(key) !== undefined);
+    Object.assign(server.store.nonces, { claim });
+  }
   process.stdout.write(`READY ${server.endpoint}\n`);
   process.once('SIGTERM', () => {
     void server.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); });
