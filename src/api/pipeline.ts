@@ -9,7 +9,7 @@ import { unflatten } from '../wire/flatten.ts';
 import { checkTimestamp, nonceClaim } from '../wire/freshness.ts';
 import { renderError, renderSuccess, type Rendered } from '../wire/render.ts';
 import { sha256Hex, verifyV1, verifyV3, v1StringToSign, v3StringToSign, EMPTY_SHA256 } from '../wire/signature.ts';
-import { DomainError, errors, isStoreUnavailable } from '../domain/errors.ts';
+import { DomainError, errors, isStoreDataError, isStoreUnavailable } from '../domain/errors.ts';
 import type { CallContext, Principal, Services } from '../domain/context.ts';
 import { type Catalog, HOST_IDS, type Operation, type Product, VERSIONS } from './catalog.ts';
 import { CredentialCache } from './credentials.ts';
@@ -68,6 +68,10 @@ export class Pipeline {
       let error: ErrorShape;
       if (isErrorShape(e)) {
         error = e;
+      } else if (isStoreDataError(e)) {
+        // the database refused a value of the request: the client's input, not our failure
+        error = errors.storeRefusedValue();
+        this.log.warn({ requestId, err: e }, 'store refused a value');
       } else if (isStoreUnavailable(e)) {
         // the database is unreachable for now: nothing was done, the client may retry
         error = errors.serviceUnavailable();

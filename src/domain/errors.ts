@@ -18,13 +18,15 @@ export const fail = (code: string, httpStatus: number, message: string): never =
   throw new DomainError(code, httpStatus, message);
 };
 
-export { isStoreUnavailable } from '../store/errors.ts';
+export { isStoreDataError, isStoreUnavailable } from '../store/errors.ts';
 
 export const errors = {
   invalidParameter: (name: string, value: string, why = '') =>
     new DomainError('InvalidParameter', 400, `The specified parameter \`${name}\` value \`${value}\` is not valid.${why ? ' ' + why : ''}`),
   invalidRegion: (region: string) =>
     new DomainError('InvalidRegionId.NotFound', 404, `The specified RegionId \`${region}\` does not exist.`),
+  storeRefusedValue: () =>
+    new DomainError('InvalidParameter', 400, 'A specified parameter value can not be stored: it holds a character or number out of range.'),
   serviceUnavailable: () =>
     new DomainError('ServiceUnavailable', 503, 'The request has failed due to a temporary failure of the server.'),
   idempotentParameterMismatch: (token: string) =>

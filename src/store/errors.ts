@@ -10,6 +10,16 @@ const UNAVAILABLE_MESSAGES = [
   'SQLITE_BUSY', 'database is locked',
 ];
 
+/**
+ * A value the database refused as data (SQLSTATE class 22: a character it can't store, a number
+ * out of range): the request's input, answered InvalidParameter, never a 500.
+ */
+export function isStoreDataError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 export function isStoreUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: unknown; message?: unknown };

@@ -182,3 +182,13 @@ test('the signature covers the operation: v3 must sign x-acs-action and x-acs-ve
   assert.equal(res.json?.['Code'], 'MissingAction', res.body.slice(0, 200));
   assert.notEqual(res.status, 200, 'a v1 request whose action comes only from a header is refused');
 });
+
+test('a NUL in a name or value is refused before anything is stored (PostgreSQL can\'t store one)', async () => {
+  for (const params of [{ RegionId: 'cn-hangzhou', ClientToken: '\u0000' }, { RegionId: 'cn-hangzhou', VpcName: 'a\u0000b' }, { RegionId: 'cn-hangzhou', 'Tag.1.Key\u0000': 'x' }]) {
+    for (const style of ['v3', 'v1'] as const) {
+      const res = await send(server.endpoint, buildSigned({ endpoint: server.endpoint, ...ROOT, version: '2016-04-28', action: 'CreateVpc', params, style }));
+      check(`${style} ${JSON.stringify(params)}`, res);
+      assert.equal(res.json?.['Code'], 'InvalidParameter', res.body);
+    }
+  }
+});
