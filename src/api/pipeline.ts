@@ -17,7 +17,7 @@ import { verifyToken, type StsSession } from '../domain/sts.ts';
 import type { AccessKeyRecord } from '../domain/accounts.ts';
 import { parseParams } from './params.ts';
 import { authorize, authorizePassRole, type RequestContext } from './authorize.ts';
-import { idempotentWrite, paramsFingerprint } from './idempotency.ts';
+import { idempotentWrite, paramsFingerprint } from '../domain/idempotency.ts';
 import { isoSeconds } from '../clock.ts';
 
 export interface PipelineResult extends Rendered {

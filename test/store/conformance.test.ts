@@ -7,7 +7,7 @@ import { testContext } from '../helpers/context.ts';
 import type { Store } from '../../src/store/store.ts';
 import { ensureAccount, findAccessKey } from '../../src/domain/accounts.ts';
 import * as vpc from '../../src/domain/vpc.ts';
-import { idempotentWrite } from '../../src/api/idempotency.ts';
+import { idempotentWrite } from '../../src/domain/idempotency.ts';
 import { systemClock } from '../../src/clock.ts';
 import { randomIds } from '../../src/ids.ts';
 import { DEFAULT_LIMITS } from '../../src/domain/limits.ts';

@@ -1,9 +1,10 @@
 // ClientToken idempotency: the first successful result of a (account, action, token) is stored in
 // the same transaction as the write it describes; a repeat with the same parameters gets that
-// result again, a repeat with other parameters `IdempotentParameterMismatch`.
+// result again, a repeat with other parameters `IdempotentParameterMismatch`. The pipeline builds a
+// call's `write` (domain/context.ts) from `idempotentWrite` when the request carries a ClientToken.
 import { createHash } from 'node:crypto';
 import type { Store, Tx } from '../store/store.ts';
-import { errors } from '../domain/errors.ts';
+import { errors } from './errors.ts';
 import { isoSeconds } from '../clock.ts';
 
 export function paramsFingerprint(params: ReadonlyArray<readonly [string, string]>): string {
