@@ -41,7 +41,7 @@ export interface Operation<S extends z.ZodType = z.ZodType> {
 
 /** Declares one operation; the generic ties the handler's parameter type to its schema. */
 export function op<S extends z.ZodType>(o: Operation<S>): Operation {
-  return o as unknown as Operation;
+  return o;
 }
 
 export class Catalog {

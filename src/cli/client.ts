@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { signV3, EMPTY_SHA256 } from '../wire/signature.ts';
+import { isoSeconds, systemClock } from '../clock.ts';
 
 export interface ClientConfig { endpoint: string; accessKeyId: string; accessKeySecret: string }
 
@@ -10,14 +11,10 @@ export class ApiError extends Error {
   constructor(readonly code: string, readonly status: number, message: string) { super(`${code}: ${message}`); }
 }
 
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function call(cfg: ClientConfig, version: string, action: string, params: Record<string, string>): Promise<Record<string, unknown>> {
   const query = Object.entries(params);
   const headers: Record<string, string> = {
-    host: cfg.endpoint, 'x-acs-action': action, 'x-acs-version': version, 'x-acs-date': isoSeconds(Date.now()),
+    host: cfg.endpoint, 'x-acs-action': action, 'x-acs-version': version, 'x-acs-date': isoSeconds(systemClock.now()),
     'x-acs-signature-nonce': randomBytes(16).toString('hex'), 'x-acs-content-sha256': EMPTY_SHA256,
   };
   const signedHeaders = Object.keys(headers).sort();

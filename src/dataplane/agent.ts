@@ -391,8 +391,8 @@ export class Agent {
       if (dels === undefined) stale.set(ns, dels = []);
       for (const e of inst.enis) dels.push(`link del ${portName(e.eniId)}`);
       inst.enis.forEach((e, i) => {
-        lines!.push(`link add ${portName(e.eniId)} type veth peer name eth${i} netns ${inst.instanceId}`);
-        lines!.push(`link set ${portName(e.eniId)} master ${BRIDGE} up`);
+        lines.push(`link add ${portName(e.eniId)} type veth peer name eth${i} netns ${inst.instanceId}`);
+        lines.push(`link set ${portName(e.eniId)} master ${BRIDGE} up`);
       });
     }
     // a namespace is torn down asynchronously: the old end of a veth may still be on the bridge

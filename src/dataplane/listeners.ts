@@ -34,8 +34,8 @@ export function listenInNamespace(ns: string, addrs: ReadonlyArray<{ host: strin
     child.on('exit', (code) => {
       clearTimeout(timer);
       const servers = addrs.map((a) => got.get(`${a.host}:${a.port}`));
-      // the cast: every() just checked that none is undefined
-      if (servers.every((s) => s !== undefined)) resolve(servers as net.Server[]);
+      // every() narrows: its callback is a type predicate (none is undefined)
+      if (servers.every((s) => s !== undefined)) resolve(servers);
       else {
         for (const s of servers) s?.close();
         reject(new Error(`binding ${addrs.map((a) => `${a.host}:${a.port}`).join(', ')} in ${ns} failed (${code}): ${stderr.trim()}`));

@@ -30,8 +30,8 @@ const given = (v: string | undefined): v is string => v !== undefined && v !== '
 export function named(build: (id: string) => string, ...ids: Array<string | readonly string[] | undefined>): string[] {
   const out: string[] = [];
   for (const v of ids) {
-    if (Array.isArray(v)) { for (const id of v) if (given(id)) out.push(build(id)); }
-    else if (typeof v === 'string' && given(v)) out.push(build(v));
+    if (typeof v === 'string') { if (given(v)) out.push(build(v)); }
+    else if (v !== undefined) { for (const id of v) if (given(id)) out.push(build(id)); }
   }
   return [...new Set(out)];
 }

@@ -139,7 +139,7 @@ export async function publicKeyOf(db: Db | Tx, accountId: string, regionId: stri
 /** Checks that a key may be bound to an instance: Linux, a current instance type. */
 export function refusal(inst: { image_id: string; instance_type: string }): { code: string; message: string } | undefined {
   if (findImage(inst.image_id)?.osType === 'windows') return { code: 'DependencyViolation.WindowsInstance', message: 'Key pairs can\'t be bound to Windows instances.' };
-  if (findInstanceType(inst.instance_type)?.phasedOut === true) return { code: 'DependencyViolation.IoOptimize', message: `The phased-out instance type \`${inst.instance_type}\` can\'t take a key pair.` };
+  if (findInstanceType(inst.instance_type)?.phasedOut === true) return { code: 'DependencyViolation.IoOptimize', message: `The phased-out instance type \`${inst.instance_type}\` can't take a key pair.` };
   return undefined;
 }
 

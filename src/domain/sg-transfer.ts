@@ -485,7 +485,7 @@ export async function importRules(ctx: CallContext, p: { regionId: string; secur
     const now = isoSeconds(ctx.clock.now());
     plan.toInsert.forEach((x, i) => {
       const result = plan.results[x.index - 1]!;
-      result.permission = permissionOf(x.rule, ids[i]!, now);
+      result.permission = permissionOf(x.rule, ids[i], now);
     });
     return { totalCount: plan.results.length, importedCount: plan.toInsert.length, results: plan.results };
   });

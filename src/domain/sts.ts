@@ -73,7 +73,7 @@ export async function assumeRole(ctx: CallContext, p: { roleArn: string; roleSes
       throw new DomainError('InvalidParameter.PolicyGrammar', 400, e instanceof DomainError ? e.message : 'The session policy is malformed.');
     }
   }
-  const role = await roleRow(ctx.store.db, accountId!, roleName!).catch(() => {
+  const role = await roleRow(ctx.store.db, accountId, roleName!).catch(() => {
     throw new DomainError('EntityNotExist.Role', 404, `The role \`${p.roleArn}\` does not exist.`);
   });
   const duration = p.durationSeconds ?? 3600;
@@ -82,7 +82,7 @@ export async function assumeRole(ctx: CallContext, p: { roleArn: string; roleSes
   }
   const trust = evaluateTrust(role.trust_policy, { type: 'RAM', id: callerArn(ctx.principal) });
   if (trust !== 'Allow') throw new DomainError('NoPermission', 403, `You are not authorized to assume role \`${p.roleArn}\`: its trust policy does not name \`${callerArn(ctx.principal)}\`.`);
-  return issue(ctx, { accountId: accountId!, roleName: role.name, roleId: role.id, sessionName: p.roleSessionName, durationSeconds: duration, sessionPolicy: p.policy });
+  return issue(ctx, { accountId, roleName: role.name, roleId: role.id, sessionName: p.roleSessionName, durationSeconds: duration, sessionPolicy: p.policy });
 }
 
 /** Mints credentials for a role session (AssumeRole; instance RAM roles reuse it). */

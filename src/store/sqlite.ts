@@ -53,7 +53,7 @@ export async function openSqlite(options: { dataDir: string } | { memory: true }
         stmt = database.prepare(source);
         if (statements.size < 2000) statements.set(source, stmt);
       }
-      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>; // better-sqlite3's Statement is what the dialect expects
+      return stmt; // better-sqlite3's Statement is what the dialect expects
     },
   };
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });

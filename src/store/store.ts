@@ -8,6 +8,7 @@
 // notice from another server, a revision seen by polling) or loses sight of other writers (the
 // notice channel is down, the database can't be reached).
 import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
 import { type Kysely, Migrator, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
@@ -65,7 +66,7 @@ export class Store {
   async migrate(): Promise<void> {
     const schema = this.hooks.migrationTableSchema;
     const { error } = await new Migrator({ db: this.db, provider: migrationProvider, ...(schema !== undefined ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
-    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+    if (error !== undefined) throw error instanceof Error ? error : new Error(`migration failed: ${inspect(error)}`, { cause: error });
     this.lastRevision = await this.hooks.readRevision(this.db);
   }
 

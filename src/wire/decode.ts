@@ -191,7 +191,7 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     : allParams.filter(([k, v]) => !SYSTEM_PARAMS.has(k) || (k === 'Format' && !RESPONSE_FORMATS.has(v.toLowerCase())));
   // a NUL is no character of any name or text the API takes (and PostgreSQL can't store one)
   for (const [k, v] of params) {
-    if (k.includes('\u0000') || v.includes('\u0000')) throw wireErrors.invalidParameter(k.replace(/\u0000/g, '\\0').slice(0, 64), v.replace(/\u0000/g, '\\0').slice(0, 64), 'It contains a NUL character.');
+    if (k.includes('\u0000') || v.includes('\u0000')) throw wireErrors.invalidParameter(k.replaceAll('\u0000', '\\0').slice(0, 64), v.replaceAll('\u0000', '\\0').slice(0, 64), 'It contains a NUL character.');
   }
   return { method, path, action, version, format, auth, rawQuery, query, allParams, params };
 }

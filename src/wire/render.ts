@@ -28,13 +28,14 @@ function xmlValue(name: string, value: unknown, out: string[]): void {
     for (const item of value) xmlValue(name, item, out);
     return;
   }
-  out.push('<', name, '>');
   if (typeof value === 'object') {
+    out.push('<', name, '>');
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) xmlValue(k, v, out);
-  } else {
-    out.push(escapeXml(String(value)));
+    out.push('</', name, '>');
+  } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    out.push('<', name, '>', escapeXml(String(value)), '</', name, '>');
   }
-  out.push('</', name, '>');
+  // functions and symbols are left out, as JSON leaves them out
 }
 
 /**

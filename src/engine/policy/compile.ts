@@ -18,7 +18,7 @@
 //
 // INVARIANT: compiled matching is exactly test/engine/policy-reference.ts's reading of the
 // validated policy (the property tests there hold the two together); change the reference first.
-import type { Comparison, Condition, Effect, Policy, Principal, Statement } from './validate.ts';
+import type { Comparison, Condition, Policy, Principal, Statement } from './validate.ts';
 import { parseDecimal, parseIsoDate } from './validate.ts';
 import type { Match, RequestContext, RequestPrincipal } from './evaluate.ts';
 

@@ -124,6 +124,7 @@ class Parser {
   }
 
   fail(message: string, at: Position = this.pos()): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Stop unwinds the parser and parseJson catches it: it never escapes, and needs no stack
     throw new Stop({ code: 'MalformedJson', message: `${message} at line ${at.line}, column ${at.column}`, position: at });
   }
 
@@ -198,6 +199,7 @@ class Parser {
 
   enter(pos: Position): void {
     if (++this.depth > this.maxDepth) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- Stop unwinds the parser and parseJson catches it: it never escapes, and needs no stack
       throw new Stop({
         code: 'PolicyTooDeep',
         message: `The policy document nests deeper than ${this.maxDepth} levels at line ${pos.line}, column ${pos.column}`,
