@@ -99,7 +99,7 @@ async function measure(engine: string, server: BenchServer): Promise<void> {
     const r = await send(ep, sign('DescribeSecurityGroups', params));
     lat.push(performance.now() - s);
     if (r.status !== 200 || Number(r.json!['TotalCount']) < 1) throw new Error('DescribeSecurityGroups failed: ' + r.body.slice(0, 200));
-    if (i === 0) console.log(`[${engine}] DescribeSecurityGroups over ${r.json!['TotalCount']} groups: first call (cold) ${lat[0]!.toFixed(1)} ms`);
+    if (i === 0) console.log(`[${engine}] DescribeSecurityGroups over ${String(r.json!['TotalCount'])} groups: first call (cold) ${lat[0]!.toFixed(1)} ms`);
   }
   lat.sort((a, b) => a - b);
   console.log(`[${engine}] DescribeSecurityGroups with ${GROUPS} groups, 200 sequential calls (pages of 50 and name filters): p50 ${lat[100]!.toFixed(2)} ms, p99 ${lat[197]!.toFixed(2)} ms`);

@@ -63,7 +63,7 @@ async function nftApplyTimes(): Promise<void> {
         await nftApply(ns, text);
         const applied = performance.now() - t1;
         // a rule changed in one group: every ENI in that group is re-planned and re-pointed
-        const change = (groups: typeof fleet) => [...groups.slice(0, 4), { ...groups[4]!, rules: [...groups[4]!.rules.slice(1), { ...groups[4]!.rules[0]!, portFrom: 4444, portTo: 4444 } as FwRule] }];
+        const change = (groups: typeof fleet) => [...groups.slice(0, 4), { ...groups[4]!, rules: [...groups[4]!.rules.slice(1), { ...groups[4]!.rules[0]!, portFrom: 4444, portTo: 4444 }] }];
         const affected = mode === 'shared' ? enis : enis.slice(0, 1);
         const t2 = performance.now();
         const step: string[] = [];

@@ -10,14 +10,15 @@ export const VPC = 0x0a000000;
 /** 10.0.1.5, the ENI's own address */
 export const LOCAL_IP = 0x0a000105;
 
+/** closures over one random source: safe to destructure */
 export interface RuleGenerator {
   rnd: () => number;
-  pick<T>(xs: readonly T[]): T;
-  int(lo: number, hi: number): number;
-  randomAddress(): number;
-  randomRule(groupId: string, i: number, peerGroupIds: readonly string[]): FwRule;
+  pick: <T>(xs: readonly T[]) => T;
+  int: (lo: number, hi: number) => number;
+  randomAddress: () => number;
+  randomRule: (groupId: string, i: number, peerGroupIds: readonly string[]) => FwRule;
   /** `groupCount` basic groups of `rulesPerGroup` random rules each */
-  eni(groupCount: number, rulesPerGroup: number): FwGroup[];
+  eni: (groupCount: number, rulesPerGroup: number) => FwGroup[];
 }
 
 export function ruleGenerator(rnd: () => number): RuleGenerator {

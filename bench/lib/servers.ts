@@ -13,7 +13,7 @@ export async function startChild(mode: 'parapet' | 'bare', env: Record<string, s
   const child = spawn(TSX, [CHILD, mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /READY (\S+)/.exec(out);
       if (m) resolve(m[1]!);

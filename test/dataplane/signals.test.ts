@@ -70,8 +70,8 @@ class Run {
         PARAPET_LOG_LEVEL: 'warn',
       },
     });
-    child.stdout!.on('data', (b: Buffer) => { this.out += b.toString(); });
-    child.stderr!.on('data', (b: Buffer) => { this.out += b.toString(); });
+    child.stdout.on('data', (b: Buffer) => { this.out += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { this.out += b.toString(); });
     this.pgid = child.pid!;
   }
 
@@ -154,7 +154,7 @@ describe('npm start with the data plane: stopping leaves nothing behind', rootTe
   const runs: Run[] = [];
   after(async () => { for (const r of runs) await r.dispose(); });
 
-  const stopsClean = (name: string, send: (r: Run) => Promise<void>) =>
+  const stopsClean = (name: string, send: (r: Run) => void | Promise<void>): void => {
     test(name, { timeout: START_MS + STOP_MS + 30_000 }, async () => {
       const r = new Run(prefix());
       runs.push(r);
@@ -163,15 +163,16 @@ describe('npm start with the data plane: stopping leaves nothing behind', rootTe
       await r.gone();
       assert.deepEqual(r.left(), NOTHING, `left behind after ${name}; output:\n${r.output()}`);
     });
+  };
 
-  stopsClean('Ctrl-C: SIGINT to the group', async (r) => { r.signal('SIGINT'); });
+  stopsClean('Ctrl-C: SIGINT to the group', (r) => { r.signal('SIGINT'); });
   stopsClean('Ctrl-C twice: a second SIGINT to the group during cleanup', async (r) => {
     r.signal('SIGINT');
     await new Promise((f) => setTimeout(f, 100));
     r.signal('SIGINT');
   });
-  stopsClean('SIGTERM to the group', async (r) => { r.signal('SIGTERM'); });
-  stopsClean('the terminal closes: SIGHUP to the group', async (r) => { r.signal('SIGHUP'); });
+  stopsClean('SIGTERM to the group', (r) => { r.signal('SIGTERM'); });
+  stopsClean('the terminal closes: SIGHUP to the group', (r) => { r.signal('SIGHUP'); });
 
   test('the server killed outright: the next start removes what it left, sshd included', { timeout: 2 * START_MS + STOP_MS + 30_000 }, async () => {
     const first = new Run(prefix());

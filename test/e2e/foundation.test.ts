@@ -97,12 +97,12 @@ describe('foundation end to end', () => {
 
   test('pop-core GET and POST', async () => {
     const client = new RPCClient({ accessKeyId: ROOT.accessKeyId, accessKeySecret: ROOT.accessKeySecret, endpoint: server.url, apiVersion: '2016-04-28' });
-    const created = await client.request('CreateVpc', { RegionId: 'cn-qingdao', VpcName: 'pop vpc', Tag: [{ Key: 'k', Value: 'v w' }] }, { method: 'POST' }) as { VpcId: string };
-    const got = await client.request('DescribeVpcs', { RegionId: 'cn-qingdao', VpcId: created.VpcId }) as { Vpcs: { Vpc: Array<{ VpcName: string; Tags: { Tag: Array<{ Key: string; Value: string }> } }> } };
+    const created = await client.request<{ VpcId: string }>('CreateVpc', { RegionId: 'cn-qingdao', VpcName: 'pop vpc', Tag: [{ Key: 'k', Value: 'v w' }] }, { method: 'POST' });
+    const got = await client.request<{ Vpcs: { Vpc: Array<{ VpcName: string; Tags: { Tag: Array<{ Key: string; Value: string }> } }> } }>('DescribeVpcs', { RegionId: 'cn-qingdao', VpcId: created.VpcId });
     assert.equal(got.Vpcs.Vpc[0]!.VpcName, 'pop vpc');
     assert.deepEqual(got.Vpcs.Vpc[0]!.Tags.Tag.map((x) => ({ ...x })), [{ Key: 'k', Value: 'v w' }]);
     const ecs = new RPCClient({ accessKeyId: ROOT.accessKeyId, accessKeySecret: ROOT.accessKeySecret, endpoint: server.url, apiVersion: '2014-05-26' });
-    const regions = await ecs.request('DescribeRegions', {}, { method: 'POST' }) as { Regions: { Region: unknown[] } };
+    const regions = await ecs.request<{ Regions: { Region: unknown[] } }>('DescribeRegions', {}, { method: 'POST' });
     assert.ok(regions.Regions.Region.length >= 6);
     await assert.rejects(client.request('DescribeVpcs', {}), (e: { code?: string }) => e.code === 'MissingParameter');
   });
@@ -196,7 +196,7 @@ describe('foundation end to end', () => {
     const e = await sdkError(vpc.createVSwitch(new $vpc.CreateVSwitchRequest({ regionId: 'cn-hangzhou', zoneId: 'cn-hangzhou-h', cidrBlock: '10.0.0.0/24' })));
     assert.equal(e.code, 'MissingParameter');
     assert.match(e.message, /VpcId/);
-    const bad = await sdkError(vpc.describeVpcs(new $vpc.DescribeVpcsRequest({ regionId: 'cn-hangzhou', isDefault: 'maybe' as unknown as boolean })));
+    const bad = await sdkError(vpc.describeVpcs(new $vpc.DescribeVpcsRequest({ regionId: 'cn-hangzhou', isDefault: 'maybe' })));
     assert.equal(bad.code, 'InvalidParameter');
   });
 

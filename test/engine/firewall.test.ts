@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { prng } from '../helpers/prng.ts';
-import { ip, cidr, rule, group, ruleFromShape } from '../helpers/fw.ts';
+import { ip, cidr, group, ruleFromShape } from '../helpers/fw.ts';
 import {
   compileEni, decide, explain, decideReference,
   type AddressRange, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,

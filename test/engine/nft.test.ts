@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { prng } from '../helpers/prng.ts';
-import { ip, cidr, rule, group, ruleFromShape } from '../helpers/fw.ts';
+import { ip, cidr, group, ruleFromShape } from '../helpers/fw.ts';
 import {
   decideReference, planEni, evaluatePlan, renderEni, planHash, NFT_PROTOS,
   type Flow, type FwGroup, type FwRule, type Reason,

@@ -17,7 +17,7 @@ export interface DataplaneServer {
   prefix: string;
   internetNs: string;
   /** waits until the agent has applied every write made so far */
-  settle(): Promise<void>;
+  settle: () => Promise<void>;
   clients(creds?: Creds): { ecs: EcsClient; vpc: VpcClient };
   stop(): Promise<void>;
 }

@@ -16,7 +16,7 @@ export interface EngineFactory {
   /** why the engine can't run here, or undefined when it can */
   unavailable(): Promise<string | undefined>;
   /** a fresh, empty store; `reopen` opens the same data again (a restart) */
-  open(): Promise<{ store: Store; reopen(): Promise<Store>; cleanup(): Promise<void> }>;
+  open(): Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>;
 }
 
 let pgProbe: Promise<string | undefined> | undefined;
