@@ -9,13 +9,14 @@
 // Fair to Cedar: its policy set is parsed once (preparsePolicySet) and every call goes through
 // statefulIsAuthorized with request objects built before timing, as ours are; both engines return
 // the decision and the deciding policies. Both must reproduce all 2,000 agreed decisions (and the
-// deciding statements) before anything is timed.
-// Goal: >= 150× Cedar.
+// deciding statements) before anything is timed. Last, one wildcard built to make a backtracking
+// matcher explode, on 5,000 characters.
+// Goals: >= 150× Cedar; that wildcard answers in < 200 ms.
 //   npx tsx bench/policy.ts           (BENCH_SECONDS=N per measurement, default 2)
 import { readFileSync } from 'node:fs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { loadPolicy } from '../src/engine/policy/validate.ts';
-import { compilePolicies } from '../src/engine/policy/compile.ts';
+import { compilePolicies, compileWildcard } from '../src/engine/policy/compile.ts';
 import { evaluate, type DecisionKind, type PolicyRequest } from '../src/engine/policy/evaluate.ts';
 import { evaluateReference } from '../test/engine/policy-reference.ts';
 
@@ -160,3 +161,19 @@ const ratio = ours / cedarRate;
 console.log(`  ratio compiled/cedar: ${ratio.toFixed(1)}×; compiled/reference: ${(ours / reference).toFixed(1)}×`);
 console.log(`  goal >= ${GOAL}× cedar: ${ratio >= GOAL ? 'met' : 'NOT met'}`);
 if (ratio < GOAL) process.exitCode = 1;
+
+// A wildcard that makes a backtracking matcher try each of C(5000, 6) placements of its stars before
+// it gives up (test/engine/policy.test.ts checks the answers): the compiled matcher places each
+// segment once, leftmost, and scans the rest once for the `ab` that isn't there.
+const WILDCARD = '*a*a*a*a*a*a*ab*';
+const wildcard = compileWildcard(WILDCARD);
+const long = 'a'.repeat(5000);
+const WILDCARD_GOAL_MS = 200;
+let wildcardMs = Infinity;
+for (let k = 0; k < 50; k++) {
+  const t0 = performance.now();
+  if (wildcard(long)) throw new Error('the pathological wildcard matched');
+  wildcardMs = Math.min(wildcardMs, performance.now() - t0);
+}
+console.log(`  pathological wildcard \`${WILDCARD}\` on 5,000 characters, no match: ${(wildcardMs * 1000).toFixed(1)} µs (best of 50; goal < ${WILDCARD_GOAL_MS} ms: ${wildcardMs < WILDCARD_GOAL_MS ? 'met' : 'NOT met'})`);
+if (wildcardMs >= WILDCARD_GOAL_MS) process.exitCode = 1;

@@ -346,11 +346,9 @@ test('1,000 rules (5 groups × 200) compile and decide as the reference does', (
       };
     }),
   }));
-  const t0 = performance.now();
+  // how long compiling takes is bench/firewall.ts's figure (recompile of 1,000 rules, 5×200)
   const compiled = compileEni(groups);
-  const ms = performance.now() - t0;
   assert.equal(compiled.rules.length, 1000);
-  assert.ok(ms < 1000, `compiling 1,000 rules took ${ms.toFixed(1)} ms`);
   const all = groups.flatMap((g) => g.rules);
   for (let i = 0; i < 5000; i++) {
     const r = pick(all);

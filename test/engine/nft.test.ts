@@ -490,14 +490,11 @@ function scaleGroups(seed: number, n: number, wide: boolean): FwGroup[] {
 function scaleCheck(t: { diagnostic(msg: string): void }, label: string, groups: FwGroup[]): NftEniPlan {
   const members = new Map(groups.map((g, i) => [g.groupId, [ip('10.0.0.5'), ip('10.0.1.0') + i]]));
   const input: NftEniInput = { ip: ip('10.0.0.5'), networkType: 'vpc', groups, members: (g) => members.get(g) ?? [] };
-  planEni(input); // warm up the JIT so the timing below is the steady state
-  const t0 = performance.now();
+  // how long planning takes is bench/dataplane.ts's figure (plan+render of 1,000-rule ENIs)
   const plan = planEni(input);
-  const ms = performance.now() - t0;
-  assert.ok(ms < 1000, `planning ${label} took ${ms.toFixed(1)} ms`);
   assertWellFormed(plan);
   const per = (d: NftDirectionPlan): string => NFT_PROTOS.map((p) => `${p} ${d.boxes[p].length}`).join(', ');
-  t.diagnostic(`${label}: ${groups.flatMap((g) => g.rules).length} rules planned in ${ms.toFixed(1)} ms; ` +
+  t.diagnostic(`${label}: ${groups.flatMap((g) => g.rules).length} rules planned; ` +
     `${boxCount(plan.ingress) + boxCount(plan.egress)} boxes (ingress: ${per(plan.ingress)}; egress: ${per(plan.egress)})`);
   // and the plan still decides as the reference does, near the rules' boxes and at random
   const rnd = prng(7);
@@ -516,14 +513,14 @@ function scaleCheck(t: { diagnostic(msg: string): void }, label: string, groups:
   return plan;
 }
 
-test('1,000 distinct rules (/16../32, single ports) plan in well under a second into about as many boxes', (t) => {
+test('1,000 distinct rules (/16../32, single ports) plan into about as many boxes, deciding as the reference does', (t) => {
   const plan = scaleCheck(t, 'distinct', scaleGroups(42, 1000, false));
   // ingress keeps its accepts, egress (all basic) its drops: about 80% / 20% of the rules
   const boxes = boxCount(plan.ingress) + boxCount(plan.egress);
   assert.ok(boxes > 400 && boxes < 1200, `${boxes} boxes`);
 });
 
-test('1,000 rules with /0 and /8 peers, port spans and all-protocol rules still plan in under a second', (t) => {
+test('1,000 rules with /0 and /8 peers, port spans and all-protocol rules plan and decide as the reference does', (t) => {
   scaleCheck(t, 'wide', scaleGroups(43, 1000, true));
 });
 

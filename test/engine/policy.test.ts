@@ -341,10 +341,15 @@ test('wildcards: the compiled matchers agree with the reference DP matcher (prop
     }),
     { numRuns: 20_000 },
   );
-  // no catastrophic backtracking
-  const t0 = performance.now();
-  assert.equal(compileWildcard('*a*a*a*a*a*a*a*b')('a'.repeat(5000)), false);
-  assert.ok(performance.now() - t0 < 200);
+  // Patterns that make a backtracking matcher try each of thousands choose 6 or 7 placements of
+  // their stars: the compiled matcher places each segment once, leftmost, so it answers (a
+  // backtracking one would not finish). How long it takes is bench/policy.ts's figure.
+  const long = 'a'.repeat(5000);
+  assert.equal(compileWildcard('*a*a*a*a*a*a*a*b')(long), false);
+  assert.equal(compileWildcard('*a*a*a*a*a*a*a*b')(long + 'b'), true);
+  assert.equal(compileWildcard('*a*a*a*a*a*a*ab*')(long), false);
+  assert.equal(compileWildcard('*a*a*a*a*a*a*ab*')(long + 'b' + long), true);
+  assert.equal(compileWildcard('*a?a*a*a*a*a*a?b*')(long), false);
 });
 
 test('actions: wildcards, case-insensitive; resources: wildcards across segments, case-sensitive', () => {
@@ -660,7 +665,6 @@ test('property: the compiled evaluator decides exactly as the reference (20,000 
   let refused = 0;
   const seen: Record<DecisionKind, number> = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0 };
   let errored = 0;
-  const t0 = performance.now();
   fc.assert(
     fc.property(fc.array(arbDoc, { minLength: 1, maxLength: 3 }), fc.option(arbIdentityDoc, { nil: undefined }), fc.array(arbRequest, { minLength: 1, maxLength: 4 }), (docs, sessionDoc, requests) => {
       const policies: Policy[] = [];
@@ -691,13 +695,11 @@ test('property: the compiled evaluator decides exactly as the reference (20,000 
     }),
     { numRuns: 20_000 },
   );
-  const seconds = (performance.now() - t0) / 1000;
-  t.diagnostic(`${JSON.stringify(seen)}; ${errored} decisions with an erring statement; ${refused} generated documents refused; ${seconds.toFixed(1)} s`);
+  t.diagnostic(`${JSON.stringify(seen)}; ${errored} decisions with an erring statement; ${refused} generated documents refused`);
   // the generators must exercise every outcome, and mostly produce valid documents
   assert.ok(seen.Allow > 2000 && seen.ExplicitDeny > 2000 && seen.ImplicitDeny > 2000, JSON.stringify(seen));
   assert.ok(errored > 500, `erring statements seen: ${errored}`);
   assert.ok(refused < 2000, `refused documents: ${refused}`);
-  assert.ok(seconds < 30, `${seconds.toFixed(1)} s`);
 });
 
 // ---------------------------------------------------------------------------------------------
