@@ -24,42 +24,8 @@ export const ENDPOINT_ACTION = 'parapet:IssueInstanceMetadataEndpoint';
 export const DEFAULT_ENDPOINT_SECONDS = 3600;
 const MIN_ENDPOINT_SECONDS = 900;
 
-/** Who issued an endpoint: enough to judge them again at each use. */
-interface Issuer {
-  k: Principal['kind'];
-  ak: string;
-  u?: string;
-  r?: string;
-  ri?: string;
-  s?: string;
-  sp?: string;
-  se?: number;
-}
-
-interface Grant { v: 1; i: string; a: string; b: number; e: number; p: Issuer }
-
-
-function issuerOf(p: Principal): Issuer {
-  const out: Issuer = { k: p.kind, ak: p.accessKeyId };
-  if (p.userName !== undefined) out.u = p.userName;
-  if (p.roleName !== undefined) out.r = p.roleName;
-  if (p.roleId !== undefined) out.ri = p.roleId;
-  if (p.sessionName !== undefined) out.s = p.sessionName;
-  if (p.sessionPolicy !== undefined) out.sp = p.sessionPolicy;
-  if (p.sessionExpiresAt !== undefined) out.se = p.sessionExpiresAt;
-  return out;
-}
-
-function principalOf(accountId: string, i: Issuer): Principal {
-  const p: Principal = { accountId, kind: i.k, accessKeyId: i.ak };
-  if (i.u !== undefined) p.userName = i.u;
-  if (i.r !== undefined) p.roleName = i.r;
-  if (i.ri !== undefined) p.roleId = i.ri;
-  if (i.s !== undefined) p.sessionName = i.s;
-  if (i.sp !== undefined) p.sessionPolicy = i.sp;
-  if (i.se !== undefined) p.sessionExpiresAt = i.se;
-  return p;
-}
+/** An issued endpoint: the instance (id, account, boot), its end, and who issued it (to judge them again at each use). */
+interface Grant { v: 1; i: string; a: string; b: number; e: number; p: Principal }
 
 /** Whether the principal may (still) open this instance's tree: the endpoint action, and PassRole on its role. */
 async function mayOpen(svc: Pick<Services, 'store'>, principal: Principal, inst: InstanceTable, rc: RequestContext): Promise<DomainError | undefined> {
@@ -95,7 +61,7 @@ export async function issueEndpoint(ctx: CallContext, p: { regionId: string; ins
   let expiresAt = Math.floor(ctx.clock.now() / 1000) * 1000 + seconds * 1000;
   // a role session can't hand out more time than it has
   if (ctx.principal.sessionExpiresAt !== undefined) expiresAt = Math.min(expiresAt, ctx.principal.sessionExpiresAt);
-  const grant: Grant = { v: 1, i: inst.id, a: accountId, b: inst.boot_seq, e: expiresAt, p: issuerOf(ctx.principal) };
+  const grant: Grant = { v: 1, i: inst.id, a: accountId, b: inst.boot_seq, e: expiresAt, p: ctx.principal };
   const body = Buffer.from(JSON.stringify(grant)).toString('base64url');
   return { token: `${body}.${await sign(ctx, 'metadata-endpoint:' + body)}`, expiresAt };
 }
@@ -116,7 +82,8 @@ export async function resolveEndpoint(svc: Services, token: string, rc: RequestC
   if (grant.v !== 1 || now >= grant.e) return undefined;
   const inst = await svc.store.db.selectFrom('instances').selectAll().where('id', '=', grant.i).where('account_id', '=', grant.a).executeTakeFirst();
   if (inst === undefined || inst.status !== 'Running' || inst.boot_seq !== grant.b) return undefined;
-  const issuer = principalOf(grant.a, grant.p);
+  const issuer = grant.p;
+  if (issuer.accountId !== grant.a) return undefined;
   if (issuer.kind === 'role') {
     if (issuer.sessionExpiresAt === undefined || now >= issuer.sessionExpiresAt) return undefined;
     const role = await svc.store.db.selectFrom('ram_roles').select('id').where('account_id', '=', grant.a).where('name', '=', issuer.roleName ?? '').executeTakeFirst();
