@@ -272,11 +272,12 @@ const migrations: Record<string, Migration> = {
   },
   '0011_scale_out': {
     async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      // PostgreSQL's nonces (SQLite keeps its own in nonces.sqlite): (expiry, digest), time-ordered
       await db.schema.createTable('nonces')
-        .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('nonces_pk', ['expires_at', 'key'])
         .execute();
-      await db.schema.createIndex('nonces_by_expiry').on('nonces').columns(['expires_at']).execute();
       await db.schema.createTable('revision_shards')
         .addColumn('shard', 'integer', (c) => c.primaryKey())
         .addColumn('n', 'bigint', (c) => c.notNull())

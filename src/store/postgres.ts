@@ -18,6 +18,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Schema } from './schema.ts';
 import { Store, type Db, type EngineHooks, type Tx } from './store.ts';
+import { BatchedNonceLedger } from './nonces.ts';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const POLL_MS = 500;
@@ -233,6 +234,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
     retryable: (err) => RACE_CODES.has((err as { code?: string }).code ?? ''),
     afterCommit: () => { watch.notify(); },
     healthy: () => watch.healthy(),
+    nonces: new BatchedNonceLedger(db),
     migrationTableSchema: migrationSchema,
     stop: () => watch.stop(),
   };

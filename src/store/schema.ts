@@ -163,8 +163,8 @@ export interface KeyPairTable {
   deleted: number;
 }
 
-/** A signed request's nonce (a digest of AccessKey and nonce), kept while the request could be fresh. */
-export interface NonceTable { key: string; expires_at: number }
+/** PostgreSQL: a signed request's nonce (a digest of AccessKey and nonce) and when its request stops being fresh. */
+export interface NonceTable { expires_at: number; key: string }
 
 /** PostgreSQL: the revision is `meta.revision` plus the sum of these counters (one per connection slot, so writers don't queue on one row). */
 export interface RevisionShardTable { shard: number; n: number }

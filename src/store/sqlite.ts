@@ -8,19 +8,20 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Schema } from './schema.ts';
 import { Store, type Db, type EngineHooks } from './store.ts';
+import { SqliteNonceLedger } from './nonces.ts';
 
-/** Creates (or tightens) the data dir and the database file so only the owner can read them. */
-function privateFile(dataDir: string): string {
+/** Creates (or tightens) the data dir and a database file in it so only the owner can read them. */
+function privateFile(dataDir: string, name: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
-  const file = join(dataDir, 'parapet.sqlite');
+  const file = join(dataDir, name);
   // SQLite gives its -wal and -shm files the mode of the database file
   if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'a' });
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   return file;
 }
 
-const hooks: EngineHooks = {
+const hooks: Omit<EngineHooks, 'nonces'> = {
   async bumpRevision(tx) {
     const row = await sql<{ value: string }>`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'revision' returning value`.execute(tx);
     return Number(row.rows[0]!.value);
@@ -36,7 +37,8 @@ const hooks: EngineHooks = {
 };
 
 export async function openSqlite(options: { dataDir: string } | { memory: true }): Promise<Store> {
-  const file = 'dataDir' in options ? privateFile(options.dataDir) : ':memory:';
+  const file = 'dataDir' in options ? privateFile(options.dataDir, 'parapet.sqlite') : ':memory:';
+  const nonces = new SqliteNonceLedger('dataDir' in options ? privateFile(options.dataDir, 'nonces.sqlite') : ':memory:');
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
@@ -57,7 +59,7 @@ export async function openSqlite(options: { dataDir: string } | { memory: true }
     },
   };
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
-  const store = new Store('sqlite', db, hooks);
+  const store = new Store('sqlite', db, { ...hooks, nonces });
   await store.migrate();
   return store;
 }

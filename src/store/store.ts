@@ -12,7 +12,7 @@ import { inspect } from 'node:util';
 import { type Kysely, Migrator, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
-import { NonceLedger } from './nonces.ts';
+import type { NonceLedger } from './nonces.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 export type Tx = Transaction<Schema>;
@@ -35,6 +35,8 @@ export interface EngineHooks {
   afterCommit?(revision: number): void;
   /** whether other processes' writes are being noticed (PostgreSQL: LISTEN and polling are up) */
   healthy?(): boolean;
+  /** where signed-request nonces are kept (src/store/nonces.ts) */
+  nonces: NonceLedger;
   /** options of the migrator (PostgreSQL: its tables live in this store's schema) */
   migrationTableSchema?: string;
   /** before the connections close: stop timers and listeners */
@@ -60,7 +62,7 @@ export class Store {
 
   constructor(readonly engine: StoreEngine, readonly db: Db, private readonly hooks: EngineHooks) {
     this.events.setMaxListeners(0);
-    this.nonces = new NonceLedger(db, engine);
+    this.nonces = hooks.nonces;
   }
 
   async migrate(): Promise<void> {

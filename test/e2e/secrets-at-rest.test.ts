@@ -28,9 +28,9 @@ test('the SQLite data dir is 0700 and its files 0600, also when the dir existed 
     const r = await send(s.endpoint, buildSigned({ endpoint: s.endpoint, ...ROOT, version: '2016-04-28', action: 'CreateVpc', params: { RegionId: 'cn-hangzhou' } }));
     assert.equal(r.status, 200);
     assert.equal(mode(dataDir), 0o700);
-    for (const f of ['parapet.sqlite', 'parapet.sqlite-wal', 'parapet.sqlite-shm']) {
+    for (const f of ['parapet.sqlite', 'parapet.sqlite-wal', 'parapet.sqlite-shm', 'nonces.sqlite', 'nonces.sqlite-wal', 'nonces.sqlite-shm']) {
       const file = join(dataDir, f);
-      if (f === 'parapet.sqlite') assert.ok(existsSync(file));
+      if (f === 'parapet.sqlite' || f === 'nonces.sqlite') assert.ok(existsSync(file));
       if (existsSync(file)) assert.equal(mode(file), 0o600, `${f} is ${mode(file).toString(8)}`);
     }
   } finally {
