@@ -79,6 +79,8 @@ export class Store {
    * INVARIANT: `fn` keeps all its effects inside `tx`, so running it again is safe.
    */
   async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // INVARIANT: the nonce of the request a write serves is durable before the write commits
+    this.nonces.durable();
     for (let attempt = 0; ; attempt++) {
       let revision = 0;
       try {

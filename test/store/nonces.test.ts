@@ -48,7 +48,10 @@ test('SQLite: expired nonces are pruned; a damaged nonce file starts afresh with
   writeFileSync(file, '', { mode: 0o600 });
   try {
     const ledger = new SqliteNonceLedger(file);
+    const turn = () => new Promise((r) => setImmediate(r));
     assert.equal(await ledger.claim('old'.padEnd(32, '0'), T, T - WINDOW), true);
+    await turn();
+    await turn();
     // a claim 30 s later prunes what expired meanwhile (in the next turns of the loop)
     assert.equal(await ledger.claim('new'.padEnd(32, '0'), T + 60_000 + WINDOW, T + 60_000), true);
     await new Promise((r) => setTimeout(r, 50));
