@@ -48,7 +48,11 @@ export class Pipeline {
       format = req.format;
       action = req.action;
       accessKeyId = req.auth.accessKeyId;
-      const principal = await this.authenticate(req, raw);
+      const { principal, claimed } = await this.authenticate(req, raw);
+      // INVARIANT: a signed request is accepted once: its nonce's claim (in the store, which every
+      // server on it and every restart sees) must succeed before anything is written for it and
+      // before it is answered; a read's work overlaps the claim's round trip
+      const accepted = async () => { if (!await claimed) throw wireErrors.nonceUsed(); };
       product = Object.hasOwn(VERSIONS, req.version) ? VERSIONS[req.version] : undefined;
       if (product === undefined) throw wireErrors.invalidVersion(req.version);
       const operation = this.catalog.find(product, req.action);
@@ -61,8 +65,9 @@ export class Pipeline {
       if (params['DryRun'] === true) {
         throw new DomainError('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.');
       }
-      const ctx = this.context(principal, requestId, operation, req, params, rc);
+      const ctx = this.context(principal, requestId, operation, req, params, rc, accepted);
       const body = await operation.handler(ctx, params);
+      await accepted();
       rendered = renderSuccess(req.action, requestId, body, format);
     } catch (e) {
       let error: ErrorShape;
@@ -110,7 +115,8 @@ export class Pipeline {
     return params;
   }
 
-  private async authenticate(req: DecodedRequest, raw: RawRequest): Promise<Principal> {
+  /** Who signed the request, and the claim of its nonce (still in flight: the caller awaits it). */
+  private async authenticate(req: DecodedRequest, raw: RawRequest): Promise<{ principal: Principal; claimed: Promise<boolean> }> {
     const auth = req.auth;
     let session: StsSession | undefined;
     let key: AccessKeyRecord | undefined;
@@ -135,10 +141,14 @@ export class Pipeline {
     }
     const now = this.svc.clock.now();
     const sent = checkTimestamp(auth.timestamp, now);
-    // INVARIANT: a signed request is accepted once: its nonce is claimed in the store, which
-    // every server on it and every restart sees, before anything is read or written for it
     const claim = nonceClaim(auth.accessKeyId, auth.nonce, sent);
-    if (!await this.svc.store.nonces.claim(claim.key, claim.expiresAt, now)) throw wireErrors.nonceUsed();
+    const claimed = this.svc.store.nonces.claim(claim.key, claim.expiresAt, now);
+    // awaited by the caller; a request that fails before then must not leave it unhandled
+    claimed.catch(() => undefined);
+    return { principal: this.principalOf(auth, key, session), claimed };
+  }
+
+  private principalOf(auth: DecodedRequest['auth'], key: AccessKeyRecord, session: StsSession | undefined): Principal {
     if (session !== undefined) {
       const p: Principal = {
         accountId: session.accountId, kind: 'role', accessKeyId: key.id, roleName: session.roleName, roleId: session.roleId,
@@ -154,15 +164,17 @@ export class Pipeline {
     return { accountId: key.accountId, kind: 'root', accessKeyId: key.id };
   }
 
-  private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>, request: RequestContext): CallContext {
+  private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>, request: RequestContext, accepted: () => Promise<void>): CallContext {
     const svc = this.svc;
     const token = operation.idempotent === true && typeof params['ClientToken'] === 'string' && params['ClientToken'] !== '' ? params['ClientToken'] : undefined;
-    const write = token === undefined
+    const inner = token === undefined
       ? this.plainWrite
       : idempotentWrite(svc.store, {
           accountId: principal.accountId, action: operation.product + ':' + operation.action, token,
           fingerprint: paramsFingerprint(req.params), nowMs: svc.clock.now(),
         });
+    // nothing is written for a request whose nonce was used before
+    const write: CallContext['write'] = async (fn) => { await accepted(); return inner(fn); };
     const ctx: CallContext = { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, request, write };
     if (svc.baseUrl !== undefined) ctx.baseUrl = svc.baseUrl;
     if (svc.publicIpPool !== undefined) ctx.publicIpPool = svc.publicIpPool;
