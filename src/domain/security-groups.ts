@@ -1,12 +1,12 @@
-// Security groups and their rules (SPEC §1): create, describe, modify, delete, the intra-group
-// policy, references, and authorize / revoke / modify of rules, every invariant checked inside
-// the one transaction that writes. Rule syntax and identity live in sg-rules.ts.
+// Security groups and their rules (SPEC §1): create (and the default group of §1.4), describe,
+// modify, delete, the intra-group policy, references, and authorize / revoke / modify of rules,
+// every invariant checked inside the one transaction that writes. Rule syntax and identity live in sg-rules.ts.
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
 import { requireRegion, getVpcRow } from './vpc.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
 import { type Direction, type Rule, type RuleInput, normalizeTuple, ruleMatchesTuple } from './sg-rules.ts';
-import { groupLock, openGroup, requireRule, writeRules, replaceRule } from './sg-rule-gate.ts';
+import { groupLock, newGroup, openGroup, requireRule, writeRules, replaceRule } from './sg-rule-gate.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
@@ -121,6 +121,20 @@ export async function insertGroup(ctx: CallContext, tx: Tx, g: {
     id, account_id: accountId, region_id: g.regionId, vpc_id: g.vpcId, network_type: g.vpcId === '' ? 'classic' : 'vpc', type: g.type,
     name: g.name, description: g.description, inner_access_policy: g.innerAccessPolicy, resource_group_id: g.resourceGroupId, created_at: isoSeconds(ctx.clock.now()),
   }).execute();
+  return id;
+}
+
+/** SPEC §1.4: the account's first group in a region, made for an instance created without one. */
+export async function createDefaultGroup(ctx: CallContext, tx: Tx, regionId: string, vpcId: string): Promise<string> {
+  const id = await insertGroup(ctx, tx, {
+    regionId, vpcId, type: 'normal', name: 'sg-default', description: 'System created security group.', innerAccessPolicy: 'Accept', resourceGroupId: '',
+  });
+  const group = newGroup({ type: 'normal', networkType: vpcId === '' ? 'classic' : 'vpc', securityGroupId: id, accountId: ctx.principal.accountId, regionId, vpcId });
+  const rules = [];
+  for (const input of [{ IpProtocol: 'icmp', PortRange: '-1/-1' }, { IpProtocol: 'tcp', PortRange: '22/22' }, { IpProtocol: 'tcp', PortRange: '3389/3389' }]) {
+    rules.push(await requireRule(tx, group.target, 'ingress', { ...input, SourceCidrIp: '0.0.0.0/0', Priority: '100', Policy: 'accept', NicType: vpcId === '' ? 'internet' : 'intranet' }));
+  }
+  await writeRules(ctx, tx, group, rules);
   return id;
 }
 

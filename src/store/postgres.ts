@@ -197,7 +197,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
     application_name: `parapet${schema !== undefined ? ':' + schema : ''}`,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   };
-  const pool = new pg.Pool({ ...connection, max: 20, connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ ...connection, max: 10, connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000, idleTimeoutMillis: 30_000 });
   // an idle connection that the server ends (restart, idle timeout, pg_terminate_backend) is
   // dropped from the pool; without this listener the 'error' event would end the process
   pool.on('error', () => undefined);
