@@ -2,10 +2,11 @@
 // judging a request against a principal's documents, with compiled sets kept by content so that
 // attaching or detaching a policy takes effect on the next call and nothing recompiles otherwise.
 import { DomainError } from './errors.ts';
-import { loadPolicy, type Policy } from '../engine/policy/validate.ts';
-import { POLICY_MAX_CHARS, type PolicyError } from '../engine/policy/parse.ts';
-import { compilePolicies, type CompiledPolicySet } from '../engine/policy/compile.ts';
-import { evaluate, intersect, type Decision, type PolicyRequest } from '../engine/policy/evaluate.ts';
+import type { CompiledPolicySet, Decision, Policy, PolicyError, PolicyRequest } from '../engine/policy/ast.ts';
+import { loadPolicy } from '../engine/policy/validate.ts';
+import { POLICY_MAX_CHARS } from '../engine/policy/parse.ts';
+import { compilePolicies } from '../engine/policy/compile.ts';
+import { evaluate, intersect } from '../engine/policy/evaluate.ts';
 
 // the engine's messages already end with their position
 const describe = (e: PolicyError): string => e.message;

@@ -5,11 +5,11 @@
 //
 // Deliberately independent of compile.ts: its own wildcard matcher (dynamic programming over the
 // whole pattern), its own context coercion (IPv4 through src/engine/cidr.ts's ipToInt), its own
-// loop. It shares only the value parsers of validate.ts (dates, decimals), which are the
+// loop. It shares only the value parsers of values.ts (dates, decimals), which are the
 // language's definition of those values.
 import { ipToInt } from '../../src/engine/cidr.ts';
-import { parseDecimal, parseIsoDate, type Condition, type Policy, type Statement } from '../../src/engine/policy/validate.ts';
-import type { Decision, DecisionKind, Match, PolicyRequest, RequestContext, RequestPrincipal } from '../../src/engine/policy/evaluate.ts';
+import type { Condition, Decision, DecisionKind, Match, Policy, PolicyRequest, RequestContext, RequestPrincipal, Statement } from '../../src/engine/policy/ast.ts';
+import { parseDecimal, parseIsoDate } from '../../src/engine/policy/values.ts';
 
 /** `*` any run, `?` one character, everything else literal; classic DP, O(|p| × |s|). */
 export function wildcardMatch(pattern: string, s: string): boolean {

@@ -7,13 +7,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parseJson, positionAt, toPlain, type PolicyError, type PolicyErrorCode } from '../../src/engine/policy/parse.ts';
-import { loadPolicy, parseIsoDate, OPERATORS, type Operator, type Policy, type PolicyKind } from '../../src/engine/policy/validate.ts';
-import { compilePolicies, compileWildcard, candidates, parseIpv4, ACTION_CACHE_MAX } from '../../src/engine/policy/compile.ts';
 import {
-  evaluate, evaluateWithSession, intersect,
-  type ContextValue, type Decision, type DecisionKind, type Match, type PolicyRequest, type RequestContext, type RequestPrincipal,
-} from '../../src/engine/policy/evaluate.ts';
+  OPERATORS,
+  type ContextValue, type Decision, type DecisionKind, type Match, type Operator, type Policy, type PolicyError, type PolicyErrorCode,
+  type PolicyKind, type PolicyRequest, type RequestContext, type RequestPrincipal,
+} from '../../src/engine/policy/ast.ts';
+import { parseJson, positionAt, toPlain } from '../../src/engine/policy/parse.ts';
+import { loadPolicy } from '../../src/engine/policy/validate.ts';
+import { parseIpv4, parseIsoDate } from '../../src/engine/policy/values.ts';
+import { compilePolicies, compileWildcard, candidates, ACTION_CACHE_MAX } from '../../src/engine/policy/compile.ts';
+import { evaluate, evaluateWithSession, intersect } from '../../src/engine/policy/evaluate.ts';
 import { evaluateReference, evaluateWithSessionReference, wildcardMatch } from './policy-reference.ts';
 import { ipToInt } from '../../src/engine/cidr.ts';
 

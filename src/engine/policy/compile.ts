@@ -18,48 +18,11 @@
 //
 // INVARIANT: compiled matching is exactly test/engine/policy-reference.ts's reading of the
 // validated policy (the property tests there hold the two together); change the reference first.
-import type { Comparison, Condition, Policy, Principal, Statement } from './validate.ts';
-import { parseDecimal, parseIsoDate } from './validate.ts';
-import type { Match, RequestContext, RequestPrincipal } from './evaluate.ts';
-
-/** true: holds; false: does not; string: could not be evaluated, with the reason */
-export type ConditionOutcome = boolean | string;
-
-export interface CompiledStatement {
-  /** position in the set: policy order, then statement order */
-  id: number;
-  deny: boolean;
-  /** the shared, frozen match entry for this statement */
-  match: Match;
-  /** null: any resource */
-  resource: ((resource: string) => boolean) | null;
-  /** null: no Principal (identity policies) */
-  principal: ((principal: RequestPrincipal | undefined) => boolean) | null;
-  /** null: no condition */
-  condition: ((context: RequestContext) => ConditionOutcome) | null;
-  /** `policy "P" Statement[i] (Sid "s")` */
-  label: string;
-  /** precomputed reason for a clean match */
-  reason: string;
-}
-
-interface WildAction {
-  test: (lowerAction: string) => boolean;
-  id: number;
-}
-
-export interface CompiledPolicySet {
-  policies: readonly string[];
-  statements: readonly CompiledStatement[];
-  /** lower-cased exact action → statement ids */
-  exactActions: Map<string, number[]>;
-  /** lower-cased service → wildcard patterns whose service part is literal */
-  serviceActions: Map<string, WildAction[]>;
-  /** wildcard patterns with a wildcard in the service part (including `*`) */
-  anyServiceActions: WildAction[];
-  /** action string as requested → its candidate statements, ascending id */
-  actionCache: Map<string, readonly CompiledStatement[]>;
-}
+import type {
+  Comparison, CompiledPolicySet, CompiledStatement, Condition, ConditionOutcome, Match, Policy, Principal, RequestContext,
+  RequestPrincipal, Statement, WildAction,
+} from './ast.ts';
+import { parseBool, parseDecimal, parseIpv4, parseIsoDate } from './values.ts';
 
 export const ACTION_CACHE_MAX = 10_000;
 
@@ -150,33 +113,6 @@ function compileResources(patterns: readonly string[] | null): ((r: string) => b
 // ---------------------------------------------------------------------------------------------
 // Context values, coerced per operator family. A coercion failure is an evaluation error.
 
-/** Strict dotted-quad IPv4 (no leading zeros, each part 0..255) → unsigned integer, or -1. */
-export function parseIpv4(s: string): number {
-  const n = s.length;
-  if (n < 7 || n > 15) return -1;
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && part === 0) return -1; // leading zero
-      part = part * 10 + (c - 48);
-      if (part > 255) return -1;
-      digits++;
-    } else return -1;
-  }
-  if (digits === 0 || dots !== 3) return -1;
-  return value * 256 + part;
-}
-
 function describeValue(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : String(v);
 }
@@ -254,7 +190,7 @@ function elementTest(c: Condition): ElementTest {
       const hasTrue = c.values.includes(true);
       const hasFalse = c.values.includes(false);
       return (e) => {
-        const b = e === true || e === 'true' ? true : e === false || e === 'false' ? false : null;
+        const b = parseBool(e);
         if (b === null) return `the context value of \`${key}\` is ${describeValue(e)}, not a boolean`;
         return b ? hasTrue : hasFalse;
       };

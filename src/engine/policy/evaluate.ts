@@ -24,53 +24,11 @@
 //    the request through).
 //  - Session policies (STS AssumeRole `Policy`, §4.4) narrow: `intersect` allows only when both
 //    decisions allow and denies explicitly when either does.
-import { candidates, type CompiledPolicySet, type CompiledStatement } from './compile.ts';
-import type { Effect } from './validate.ts';
+import type { CompiledPolicySet, CompiledStatement, Decision, Match, PolicyRequest } from './ast.ts';
+import { candidates } from './compile.ts';
 
-export type ContextValue = string | number | boolean | string[] | undefined;
-
-/**
- * The request context. Global keys (validate.ts GLOBAL_KEYS) in their canonical spelling
- * (validate.ts canonicalizes the policy side); `acs:CurrentTime` is an ISO-8601 string or epoch
- * milliseconds; service keys (`ecs:tag/<key>`) as the policy spells them.
- */
-export interface RequestContext {
-  'acs:SourceIp'?: string;
-  'acs:CurrentTime'?: string | number;
-  'acs:SecureTransport'?: boolean;
-  'acs:MFAPresent'?: boolean;
-  [key: string]: ContextValue;
-}
-
-/** Who is asking, for trust policies (AssumeRole): `Service` `ecs.aliyuncs.com`, `RAM` an ARN. */
-export interface RequestPrincipal {
-  type: 'Service' | 'RAM' | 'Federated';
-  id: string;
-}
-
-export interface PolicyRequest {
-  action: string;
-  resources: readonly string[];
-  context: RequestContext;
-  principal?: RequestPrincipal;
-}
-
-export interface Match {
-  policy: string;
-  statementIndex: number;
-  sid?: string;
-  effect: Effect;
-  /** set when the statement's conditions could not be evaluated (it then grants nothing; a Deny denies) */
-  error?: string;
-}
-
-export type DecisionKind = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
-
-export interface Decision {
-  decision: DecisionKind;
-  matched: Match[];
-  reasons: string[];
-}
+// src/domain/authorization.ts takes the request's type from here
+export type { PolicyRequest } from './ast.ts';
 
 function erred(s: CompiledStatement, error: string): { match: Match; reason: string } {
   return {

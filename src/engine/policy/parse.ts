@@ -13,7 +13,7 @@
 // silently keep the last `Effect`; a policy must not be ambiguous), a byte-order mark, trailing text.
 //
 // Errors of the whole engine (parse.ts and validate.ts) are plain values of one closed union,
-// `PolicyError`, each with a message naming the offending element and, where there is one, its
+// `PolicyError` (ast.ts), each with a message naming the offending element and, where there is one, its
 // position. The API layer maps them once; the intended mapping to Alibaba codes:
 //
 //   code                 stage     RAM (CreatePolicy…)              STS AssumeRole `Policy`
@@ -33,50 +33,7 @@
 //
 // (Alibaba's documents show `MalformedPolicyDocument` and the two STS codes; the finer codes here
 // are ours, kept so that tests and messages can tell the cases apart.)
-
-/** 1-based line and column (in UTF-16 code units) and the 0-based character offset. */
-export interface Position {
-  offset: number;
-  line: number;
-  column: number;
-}
-
-export type PolicyErrorCode =
-  | 'PolicyTooLarge'
-  | 'MalformedJson'
-  | 'PolicyTooDeep'
-  | 'TooManyStatements'
-  | 'InvalidVersion'
-  | 'InvalidDocument'
-  | 'InvalidStatement'
-  | 'InvalidEffect'
-  | 'InvalidAction'
-  | 'InvalidResource'
-  | 'InvalidPrincipal'
-  | 'InvalidCondition'
-  | 'UnsupportedElement';
-
-export interface PolicyError {
-  code: PolicyErrorCode;
-  message: string;
-  position?: Position;
-}
-
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: PolicyError[] };
-
-export interface JsonEntry {
-  key: string;
-  keyPos: Position;
-  value: JsonNode;
-}
-
-export type JsonNode =
-  | { kind: 'object'; pos: Position; entries: JsonEntry[] }
-  | { kind: 'array'; pos: Position; items: JsonNode[] }
-  | { kind: 'string'; pos: Position; value: string }
-  | { kind: 'number'; pos: Position; value: number; raw: string }
-  | { kind: 'boolean'; pos: Position; value: boolean }
-  | { kind: 'null'; pos: Position };
+import type { JsonEntry, JsonNode, PolicyError, Position, Result } from './ast.ts';
 
 export interface ParseOptions {
   /** default 4,096 (ALIBABA-FACTS §4.5: custom policy document ≤ 4,096 characters) */

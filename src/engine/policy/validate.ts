@@ -26,76 +26,14 @@
 //    Date* ISO-8601 strings (`2019-08-01`, `2019-08-01T10:00:00Z`, `…T10:00:00.5+08:00`; no zone
 //    means UTC), stored as epoch ms; Bool `true`/`false` (JSON booleans or those two strings);
 //    IpAddress/NotIpAddress IPv4 addresses or CIDRs (host bits masked), stored as integer ranges.
-//    IPv6 is refused (Parapet is IPv4 throughout, see src/engine/cidr.ts).
-import { parseCidr } from '../cidr.ts';
-import { parseJson, type JsonNode, type ParseOptions, type PolicyError, type PolicyErrorCode, type Position, type Result } from './parse.ts';
-
-export type Effect = 'Allow' | 'Deny';
-
-export const STRING_OPERATORS = ['StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike'] as const;
-export const NUMERIC_OPERATORS = ['NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals'] as const;
-export const DATE_OPERATORS = ['DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals'] as const;
-export const BOOL_OPERATORS = ['Bool'] as const;
-export const IP_OPERATORS = ['IpAddress', 'NotIpAddress'] as const;
-
-export type StringOperator = (typeof STRING_OPERATORS)[number];
-export type NumericOperator = (typeof NUMERIC_OPERATORS)[number];
-export type DateOperator = (typeof DATE_OPERATORS)[number];
-export type Operator = StringOperator | NumericOperator | DateOperator | 'Bool' | 'IpAddress' | 'NotIpAddress';
-
-export const OPERATORS: readonly Operator[] = [...STRING_OPERATORS, ...NUMERIC_OPERATORS, ...DATE_OPERATORS, ...BOOL_OPERATORS, ...IP_OPERATORS];
-
-/** The comparisons, shared by the Numeric and Date families (values are numbers in both). */
-export type Comparison = 'eq' | 'lt' | 'le' | 'gt' | 'ge';
-
-/** An IPv4 range [base, base + size) as unsigned integers. */
-export interface IpRange {
-  base: number;
-  size: number;
-}
-
-/**
- * One operator applied to one key, with its values typed. `negated` marks the Not* operators:
- * each is the exact negation of its positive twin when the key is present (so several values are
- * NOR: `StringNotEquals: {k: [a, b]}` holds when k is neither a nor b), and holds when it is absent.
- */
-export type Condition = { operator: Operator; key: string; negated: boolean; position: Position } & (
-  | { family: 'String'; match: 'equals' | 'equalsIgnoreCase' | 'like'; values: string[] }
-  | { family: 'Numeric'; comparison: Comparison; values: number[] }
-  | { family: 'Date'; comparison: Comparison; values: number[] }
-  | { family: 'Bool'; values: boolean[] }
-  | { family: 'Ip'; values: IpRange[] }
-);
-
-/** A trust policy's Principal, each list as written (RAM account ids expanded to `acs:ram::<id>:root`). */
-export interface Principal {
-  Service: string[];
-  RAM: string[];
-  Federated: string[];
-}
-
-export interface Statement {
-  /** 0-based index in the document's Statement list */
-  index: number;
-  sid?: string;
-  effect: Effect;
-  /** as written */
-  actions: string[];
-  /** as written; null when a trust policy statement has no Resource (any resource) */
-  resources: string[] | null;
-  conditions: Condition[];
-  principal?: Principal;
-  position: Position;
-}
-
-export type PolicyKind = 'identity' | 'trust';
-
-export interface Policy {
-  /** how decisions name the policy (e.g. `AliyunECSFullAccess`, `session`) */
-  name: string;
-  kind: PolicyKind;
-  statements: Statement[];
-}
+//    IPv6 is refused (Parapet is IPv4 throughout, see src/engine/cidr.ts). The parsers: values.ts.
+import {
+  GLOBAL_KEYS, OPERATORS,
+  type Comparison, type Condition, type Effect, type GlobalKey, type IpRange, type JsonNode, type Operator, type Policy,
+  type PolicyError, type PolicyErrorCode, type PolicyKind, type Position, type Principal, type Result, type Statement,
+} from './ast.ts';
+import { parseJson, type ParseOptions } from './parse.ts';
+import { parseBool, parseDecimal, parseIpRange, parseIsoDate } from './values.ts';
 
 export interface ValidateOptions {
   name: string;
@@ -106,9 +44,6 @@ export interface ValidateOptions {
 }
 
 export const POLICY_MAX_STATEMENTS = 100;
-
-export const GLOBAL_KEYS = ['acs:SourceIp', 'acs:CurrentTime', 'acs:SecureTransport', 'acs:MFAPresent'] as const;
-export type GlobalKey = (typeof GLOBAL_KEYS)[number];
 
 const GLOBAL_KEY_FAMILY: Record<GlobalKey, Condition['family']> = {
   'acs:SourceIp': 'Ip',
@@ -122,45 +57,6 @@ const GLOBAL_BY_LOWER = new Map<string, GlobalKey>(GLOBAL_KEYS.map((k) => [k.toL
 const ACTION = /^[A-Za-z0-9*?_-]+:[A-Za-z0-9*?_.\-/]+$/;
 const RESOURCE = /^acs:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/;
 const CONDITION_KEY = /^[A-Za-z0-9-]+:\S(?:.*\S)?$/;
-const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/**
- * ISO-8601 date or date-time → epoch milliseconds, or null. Accepts `YYYY-MM-DD` and
- * `YYYY-MM-DDThh:mm[:ss[.fraction]][Z|±hh:mm|±hhmm]`; no zone means UTC; fractions beyond
- * milliseconds are truncated. Calendar-checked (no 2021-02-30, no hour 24, no leap second).
- */
-export function parseIsoDate(text: string): number | null {
-  const m = ISO_DATE.exec(text);
-  if (m === null) return null;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = h === undefined ? 0 : Number(h), minute = mi === undefined ? 0 : Number(mi), second = s === undefined ? 0 : Number(s);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, ms);
-  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return null;
-  let offsetMinutes = 0;
-  if (zone !== undefined && zone !== 'Z') {
-    const digits = zone.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2));
-    if (oh > 23 || om > 59) return null;
-    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  return date.getTime() - offsetMinutes * 60_000;
-}
-
-/** A number written in a policy or a context: a finite JSON number or a decimal string. */
-export function parseDecimal(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && DECIMAL.test(v)) {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
 
 function familyOf(op: Operator): Condition['family'] {
   if (op.startsWith('String')) return 'String';
@@ -357,18 +253,18 @@ class Checker {
       case 'Bool': {
         const values: boolean[] = [];
         for (const item of items) {
-          if (item.kind === 'boolean') values.push(item.value);
-          else if (item.kind === 'string' && (item.value === 'true' || item.value === 'false')) values.push(item.value === 'true');
-          else return bad(item, '"true" or "false"');
+          const b = item.kind === 'boolean' || item.kind === 'string' ? parseBool(item.value) : null;
+          if (b === null) return bad(item, '"true" or "false"');
+          values.push(b);
         }
         return { ...base, family, values };
       }
       case 'Ip': {
         const values: IpRange[] = [];
         for (const item of items) {
-          const c = item.kind === 'string' ? parseCidr(item.value) : null;
-          if (c === null) return bad(item, 'an IPv4 address or CIDR block');
-          values.push({ base: c.base, size: c.size });
+          const r = item.kind === 'string' ? parseIpRange(item.value) : null;
+          if (r === null) return bad(item, 'an IPv4 address or CIDR block');
+          values.push(r);
         }
         return { ...base, family, values };
       }
