@@ -5,11 +5,11 @@
 import { scryptSync } from 'node:crypto';
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
-import { ramWrite } from './ram-write.ts';
-import { SYSTEM_POLICIES, findSystemPolicy } from './ram-system-policies.ts';
+import { ramWrite } from './ram/lock.ts';
+import { SYSTEM_POLICIES, findSystemPolicy } from './ram/system-policies.ts';
 import { isoSeconds } from '../clock.ts';
 import { checkPolicyDocument } from './policy-check.ts';
-import { roleRow } from './roles.ts';
+import { roleRow } from './ram/roles.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { RamUserTable, RamGroupTable } from '../store/schema.ts';
 

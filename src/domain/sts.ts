@@ -8,7 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallContext, Principal } from './context.ts';
 import { DomainError } from './errors.ts';
-import { roleRow } from './roles.ts';
+import { roleRow } from './ram/roles.ts';
 import { checkPolicyDocument, evaluateTrust } from './policy-check.ts';
 import { SESSION_POLICY_MAX_BYTES } from '../engine/policy/parse.ts';
 import { isoSeconds } from '../clock.ts';

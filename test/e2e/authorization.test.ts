@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { startTestServer, ROOT, type TestServer } from '../helpers/server.ts';
 import { buildSigned, send, type RawResponse } from '../helpers/sign.ts';
 import { buildCatalog } from '../../src/api/app.ts';
-import { SYSTEM_POLICIES } from '../../src/domain/ram-system-policies.ts';
+import { SYSTEM_POLICIES } from '../../src/domain/ram/system-policies.ts';
 import { evaluateDocuments } from '../../src/domain/policy-check.ts';
 import { ENDPOINT_ACTION } from '../../src/domain/metadata-endpoint.ts';
 import { ManualClock, isoSeconds } from '../../src/clock.ts';

@@ -5,7 +5,7 @@ import { t } from '../params.ts';
 import * as ram from '../../domain/ram.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { RamUserTable, RamGroupTable, RamRoleTable } from '../../store/schema.ts';
-import * as roles from '../../domain/roles.ts';
+import * as roles from '../../domain/ram/roles.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
 const wireUser = (u: RamUserTable) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, Comments: u.comments, Email: u.email, MobilePhone: u.mobile_phone, CreateDate: u.created_at, UpdateDate: u.updated_at });

@@ -1,17 +1,17 @@
 // RAM roles (SPEC §4): a trust policy saying who may assume the role, attached policies like a
 // user's, and a maximum session duration (3600..43200 s, default 3600).
-import type { CallContext } from './context.ts';
-import { DomainError } from './errors.ts';
-import { ramWrite } from './ram-write.ts';
-import { checkPolicyDocument } from './policy-check.ts';
-import { isoSeconds } from '../clock.ts';
-import type { RamRoleTable } from '../store/schema.ts';
-import type { Db, Tx } from '../store/store.ts';
+import type { CallContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { ramWrite } from './lock.ts';
+import { checkPolicyDocument } from '../policy-check.ts';
+import { isoSeconds } from '../../clock.ts';
+import type { RamRoleTable } from '../../store/schema.ts';
+import type { Db, Tx } from '../../store/store.ts';
 
 const NAME = /^[a-zA-Z0-9.-]{1,64}$/;
 export const ROLE_QUOTA = 1000;
 
-export { roleArn } from './arns.ts';
+export { roleArn } from '../arns.ts';
 
 const notFound = (name: string) => new DomainError('EntityNotExist.Role', 404, `The role \`${name}\` does not exist.`);
 

@@ -3,8 +3,8 @@
 // account's RAM lock, so quotas (2 AccessKeys, 5 groups per user, 5 versions…) and names hold
 // against concurrent requests on any server, and a duplicate answers what a serial one would.
 // RAM writes are rare next to reads; one lock per account costs nothing that matters.
-import type { CallContext } from './context.ts';
-import type { Tx } from '../store/store.ts';
+import type { CallContext } from '../context.ts';
+import type { Tx } from '../../store/store.ts';
 
 export function ramWrite<T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return ctx.write(async (tx) => {
