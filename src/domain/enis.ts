@@ -5,7 +5,7 @@
 // ENI; ENIs are created, attached, detached, changed and deleted here.
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import { findInstanceType } from './catalogs.ts';
 import { groupLock } from './sg-rule-gate.ts';
 import { allocateIp, randomMac } from './addresses.ts';

@@ -4,7 +4,7 @@
 // flow per (protocol, port interval, address interval) is decided, and the accepted cells are
 // merged back into port ranges and CIDR blocks. Instances with the same groups share the work.
 import type { CallContext } from './context.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import { DomainError } from './errors.ts';
 import { inventoryOf } from './instances.ts';
 import { toFwRule } from './network-access.ts';

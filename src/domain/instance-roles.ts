@@ -3,7 +3,7 @@
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
 import { evaluateTrust } from './policy-check.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import type { Tx } from '../store/store.ts';
 
 /**

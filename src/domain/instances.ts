@@ -5,7 +5,7 @@
 // enis.ts, addresses in addresses.ts.
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import { findImage, findInstanceType } from './catalogs.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
 import { createDefaultGroup, lockGroupQuota } from './security-groups.ts';

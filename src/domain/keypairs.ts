@@ -6,7 +6,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import sshpk from 'sshpk';
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import { keyPool } from './keypair-pool.ts';
 import { isoSeconds } from '../clock.ts';
 import { pageOf, type Page } from './paging.ts';

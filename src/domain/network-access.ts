@@ -4,7 +4,7 @@
 // The engine (src/engine/firewall) computes; this module only gathers.
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import { type Rule, portRangeBounds, sourcePortRangeBounds } from './sg-rules.ts';
 import { parseCidr, ipToInt } from '../engine/cidr.ts';
 import { type FwGroup, type FwRule, type Flow, type Decision, type FlowProtocol, explain } from '../engine/firewall/index.ts';

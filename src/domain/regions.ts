@@ -1,4 +1,5 @@
-// The fixed catalogue of regions and zones Parapet serves.
+// The fixed catalogue of regions and zones Parapet serves, and the one check that a region exists.
+import { errors } from './errors.ts';
 export interface Region {
   id: string;
   localName: string;
@@ -24,4 +25,11 @@ const BY_ID = new Map(REGIONS.map((r) => [r.id, r]));
 
 export function findRegion(id: string): Region | undefined {
   return BY_ID.get(id);
+}
+
+/** The region, or the Alibaba error for an unknown one. */
+export function requireRegion(regionId: string): Region {
+  const region = findRegion(regionId);
+  if (region === undefined) throw errors.invalidRegion(regionId);
+  return region;
 }

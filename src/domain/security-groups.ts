@@ -3,9 +3,12 @@
 // every invariant checked inside the one transaction that writes. Rule syntax and identity live in sg-rules.ts.
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
-import { requireRegion, getVpcRow } from './vpc.ts';
+import { requireRegion } from './regions.ts';
+import { checkDescription, checkName } from './names.ts';
+import { getVpcRow } from './vpc.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
 import { type Direction, type Rule, type RuleInput, normalizeTuple, ruleMatchesTuple } from './sg-rules.ts';
+import { inputOf } from './sg-rule-wire.ts';
 import { groupLock, newGroup, openGroup, requireRule, writeRules, replaceRule } from './sg-rule-gate.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
@@ -43,28 +46,23 @@ export interface SecurityGroup {
 
 const TAG_TYPE = 'securitygroup';
 
-function notFound(id: string): DomainError {
+/** SecurityGroupName: 2 to 128 characters (names.ts) */
+export const GROUP_NAME = { param: 'SecurityGroupName', code: 'InvalidSecurityGroupName.Malformed', min: 2 } as const;
+
+export function notFound(id: string): DomainError {
   return new DomainError('InvalidSecurityGroupId.NotFound', 404, `The specified SecurityGroupId \`${id}\` does not exist.`);
 }
 
-function checkGroupName(value: string | undefined): void {
-  if (value === undefined || value === '') return;
-  if (value.length < 2 || value.length > 128 || /^https?:\/\//.test(value) || !/^[\p{L}]/u.test(value)) {
-    throw new DomainError('InvalidSecurityGroupName.Malformed', 400, `The specified \`SecurityGroupName\` \`${value}\` is invalid: 2 to 128 characters, starting with a letter, not with \`http://\` or \`https://\`.`);
-  }
-}
-
-function checkDescription(value: string | undefined): void {
-  if (value === undefined || value === '') return;
-  if (value.length < 2 || value.length > 256 || /^https?:\/\//.test(value)) {
-    throw new DomainError('InvalidDescription.Malformed', 400, 'The specified `Description` is invalid: 2 to 256 characters, not starting with `http://` or `https://`.');
-  }
-}
-
-async function groupRow(db: Db | Tx, accountId: string, id: string, regionId?: string): Promise<SecurityGroupTable> {
+/** A security group id has the form `sg-…`; `param` names it in the message. */
+export function checkGroupIdForm(id: string, param = 'SecurityGroupId'): void {
   if (!/^sg-[a-z0-9]{1,64}$/.test(id)) {
-    throw new DomainError('InvalidSecurityGroupId.Malformed', 400, `The specified SecurityGroupId \`${id}\` is malformed.`);
+    throw new DomainError('InvalidSecurityGroupId.Malformed', 400, `The specified ${param} \`${id.length > 64 ? id.slice(0, 64) + '…' : id}\` is malformed.`);
   }
+}
+
+/** A group of the account (in the region, when given), or the API's not-found error. */
+export async function groupRow(db: Db | Tx, accountId: string, id: string, regionId?: string): Promise<SecurityGroupTable> {
+  checkGroupIdForm(id);
   const row = await db.selectFrom('security_groups').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
   if (row === undefined || (regionId !== undefined && row.region_id !== regionId)) throw notFound(id);
   return row;
@@ -79,8 +77,8 @@ export async function createSecurityGroup(ctx: CallContext, p: {
   if (type !== 'normal' && type !== 'enterprise') {
     throw new DomainError('InvalidSecurityGroupType.Malformed', 400, `The specified \`SecurityGroupType\` \`${type}\` is invalid: use \`normal\` or \`enterprise\`.`);
   }
-  checkGroupName(p.securityGroupName);
-  checkDescription(p.description);
+  checkName(p.securityGroupName, GROUP_NAME);
+  checkDescription(p.description, 2);
   const tags = validateTags(p.tags);
   const vpcId = p.vpcId ?? '';
   if (type === 'enterprise' && vpcId === '') {
@@ -243,8 +241,8 @@ export async function describeSecurityGroup(ctx: CallContext, regionId: string, 
 
 export async function modifySecurityGroupAttribute(ctx: CallContext, p: { regionId: string; securityGroupId: string; securityGroupName?: string | undefined; description?: string | undefined }): Promise<void> {
   requireRegion(p.regionId);
-  checkGroupName(p.securityGroupName);
-  checkDescription(p.description);
+  checkName(p.securityGroupName, GROUP_NAME);
+  checkDescription(p.description, 2);
   await ctx.write(async (tx) => {
     const row = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
     const set: { name?: string; description?: string } = {};
@@ -385,28 +383,4 @@ export async function modifyRule(ctx: CallContext, p: {
     const merged: RuleInput = { ...inputOf(target.rule), ...Object.fromEntries(Object.entries(p.input).filter(([, v]) => v !== undefined)) };
     await replaceRule(tx, g, target.id, await requireRule(tx, g.target, p.direction, merged));
   });
-}
-
-/** The wire input that normalizes back to `rule` (for modify: fields not given keep their values). */
-function inputOf(rule: Rule): RuleInput {
-  const ingress = rule.direction === 'ingress';
-  const input: RuleInput = {
-    IpProtocol: rule.ipProtocol, PortRange: rule.portRange, Policy: rule.policy, Priority: String(rule.priority),
-    NicType: rule.nicType, Description: rule.description,
-  };
-  if (rule.sourcePortRange !== '') input.SourcePortRange = rule.sourcePortRange;
-  const v6 = (c: string) => c.includes(':');
-  if (rule.peer.kind === 'cidr') {
-    if (ingress) { if (v6(rule.peer.cidr)) input.Ipv6SourceCidrIp = rule.peer.cidr; else input.SourceCidrIp = rule.peer.cidr; }
-    else if (v6(rule.peer.cidr)) input.Ipv6DestCidrIp = rule.peer.cidr; else input.DestCidrIp = rule.peer.cidr;
-  } else if (rule.peer.kind === 'group') {
-    if (ingress) { input.SourceGroupId = rule.peer.groupId; if (rule.peer.ownerAccountShown !== '') input.SourceGroupOwnerAccount = rule.peer.ownerAccountShown; }
-    else { input.DestGroupId = rule.peer.groupId; if (rule.peer.ownerAccountShown !== '') input.DestGroupOwnerAccount = rule.peer.ownerAccountShown; }
-  } else if (ingress) input.SourcePrefixListId = rule.peer.prefixListId;
-  else input.DestPrefixListId = rule.peer.prefixListId;
-  if (rule.otherCidr !== '') {
-    if (ingress) { if (v6(rule.otherCidr)) input.Ipv6DestCidrIp = rule.otherCidr; else input.DestCidrIp = rule.otherCidr; }
-    else if (v6(rule.otherCidr)) input.Ipv6SourceCidrIp = rule.otherCidr; else input.SourceCidrIp = rule.otherCidr;
-  }
-  return input;
 }

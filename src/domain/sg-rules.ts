@@ -100,7 +100,7 @@ export const MAX_RULE_DESCRIPTION = 512;
 // Wire names per direction. The peer is the source of an ingress rule and the destination of an
 // egress rule; the other side is the opposite CIDR.
 
-interface Side {
+export interface Side {
   cidr: 'SourceCidrIp' | 'DestCidrIp';
   cidr6: 'Ipv6SourceCidrIp' | 'Ipv6DestCidrIp';
   group: 'SourceGroupId' | 'DestGroupId';
@@ -120,7 +120,7 @@ interface Side {
   self: string;
 }
 
-const SIDES: Record<Direction, Side> = {
+export const SIDES: Record<Direction, Side> = {
   ingress: {
     cidr: 'SourceCidrIp', cidr6: 'Ipv6SourceCidrIp', group: 'SourceGroupId', ownerId: 'SourceGroupOwnerId',
     ownerAccount: 'SourceGroupOwnerAccount', prefixList: 'SourcePrefixListId', otherCidr: 'DestCidrIp',
@@ -341,7 +341,7 @@ function parseOwner(id: string | undefined, account: string | undefined, s: Side
   return given(id) ? id : given(account) ? account : '';
 }
 
-function cidrParam(s: Side, which: 'peer' | 'other', cidr: string): Side['cidr'] | Side['cidr6'] {
+export function cidrParam(s: Side, which: 'peer' | 'other', cidr: string): Side['cidr'] | Side['cidr6'] {
   if (which === 'peer') return isIpv6Cidr(cidr) ? s.cidr6 : s.cidr;
   return isIpv6Cidr(cidr) ? s.otherCidr6 : s.otherCidr;
 }
@@ -543,86 +543,4 @@ export function portRangeBounds(rule: Pick<Rule, 'portRange'>): [number, number]
 /** Source ports as [from, to]; absent or `-1/-1` covers 1..65535. */
 export function sourcePortRangeBounds(rule: Pick<Rule, 'sourcePortRange'>): [number, number] {
   return bounds(rule.sourcePortRange);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The DescribeSecurityGroupAttribute echo
-
-/** One `Permissions.Permission[]` item, every field a string, absent ones '' as the real API returns them. */
-export interface Permission {
-  CreateTime: string;
-  Description: string;
-  DestCidrIp: string;
-  DestGroupId: string;
-  DestGroupName: string;
-  DestGroupOwnerAccount: string;
-  DestPrefixListId: string;
-  DestPrefixListName: string;
-  Direction: string;
-  IpProtocol: string;
-  Ipv6DestCidrIp: string;
-  Ipv6SourceCidrIp: string;
-  NicType: string;
-  Policy: string;
-  PortRange: string;
-  PortRangeListId: string;
-  PortRangeListName: string;
-  Priority: string;
-  SecurityGroupRuleId: string;
-  SourceCidrIp: string;
-  SourceGroupId: string;
-  SourceGroupName: string;
-  SourceGroupOwnerAccount: string;
-  SourcePortRange: string;
-  SourcePrefixListId: string;
-  SourcePrefixListName: string;
-}
-
-export interface PermissionExtra {
-  securityGroupRuleId: string;
-  /** ISO-8601 UTC, e.g. `2018-12-12T07:28:38Z` */
-  createTime: string;
-  /** names of authorized groups by id, for `SourceGroupName` / `DestGroupName` */
-  groupNames?: ReadonlyMap<string, string>;
-  /** names of prefix lists by id, for `SourcePrefixListName` / `DestPrefixListName` */
-  prefixListNames?: ReadonlyMap<string, string>;
-}
-
-const WIRE_PROTOCOL: Record<IpProtocol, string> = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', gre: 'GRE', all: 'ALL', icmpv6: 'ICMPv6' };
-
-/**
- * The rule as DescribeSecurityGroupAttribute echoes it. Terraform matches these strings exactly
- * (lower-cased protocol and policy, `PortRange`, `Priority` as a string, the CIDR / group id), so
- * the shape is the real service's: `TCP`, `22/22`, `"1"`, `Accept`.
- */
-export function toPermission(rule: Rule, extra: PermissionExtra): Permission {
-  const perm: Permission = {
-    CreateTime: extra.createTime, Description: rule.description,
-    DestCidrIp: '', DestGroupId: '', DestGroupName: '', DestGroupOwnerAccount: '', DestPrefixListId: '', DestPrefixListName: '',
-    Direction: rule.direction, IpProtocol: WIRE_PROTOCOL[rule.ipProtocol],
-    Ipv6DestCidrIp: '', Ipv6SourceCidrIp: '', NicType: rule.nicType,
-    Policy: rule.policy === 'accept' ? 'Accept' : 'Drop', PortRange: rule.portRange,
-    PortRangeListId: '', PortRangeListName: '', Priority: String(rule.priority),
-    SecurityGroupRuleId: extra.securityGroupRuleId,
-    SourceCidrIp: '', SourceGroupId: '', SourceGroupName: '', SourceGroupOwnerAccount: '',
-    SourcePortRange: rule.sourcePortRange, SourcePrefixListId: '', SourcePrefixListName: '',
-  };
-  const s = SIDES[rule.direction];
-  const { peer } = rule;
-  switch (peer.kind) {
-    case 'cidr':
-      perm[cidrParam(s, 'peer', peer.cidr)] = peer.cidr;
-      break;
-    case 'group':
-      perm[s.group] = peer.groupId;
-      perm[s.ownerAccount] = peer.ownerAccountShown;
-      perm[rule.direction === 'ingress' ? 'SourceGroupName' : 'DestGroupName'] = extra.groupNames?.get(peer.groupId) ?? '';
-      break;
-    case 'prefixList':
-      perm[s.prefixList] = peer.prefixListId;
-      perm[rule.direction === 'ingress' ? 'SourcePrefixListName' : 'DestPrefixListName'] = extra.prefixListNames?.get(peer.prefixListId) ?? '';
-      break;
-  }
-  if (rule.otherCidr !== '') perm[cidrParam(s, 'other', rule.otherCidr)] = rule.otherCidr;
-  return perm;
 }

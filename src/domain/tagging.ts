@@ -3,7 +3,7 @@
 // account in the given region only.
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
-import { requireRegion } from './vpc.ts';
+import { requireRegion } from './regions.ts';
 import { type Tag, MAX_TAGS, validateTags, writeTags } from './tags.ts';
 import type { Tx } from '../store/store.ts';
 

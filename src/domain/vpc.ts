@@ -2,7 +2,8 @@
 // no overlap between siblings, deletes refused while something depends on the resource.
 import type { CallContext } from './context.ts';
 import { DomainError, errors } from './errors.ts';
-import { findRegion, type Region } from './regions.ts';
+import { requireRegion } from './regions.ts';
+import { checkDescription, checkName } from './names.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
 import { cidrContains, cidrOverlaps, formatCidr, parseCidr, PRIVATE_RANGES, type Cidr } from '../engine/cidr.ts';
 import { isoSeconds } from '../clock.ts';
@@ -46,26 +47,6 @@ export interface VSwitch {
 
 const DEFAULT_VPC_CIDR = '172.16.0.0/12';
 
-export function requireRegion(regionId: string): Region {
-  const region = findRegion(regionId);
-  if (region === undefined) throw errors.invalidRegion(regionId);
-  return region;
-}
-
-function checkName(value: string | undefined, param: string, code: string): void {
-  if (value === undefined || value === '') return;
-  if (value.length > 128 || /^https?:\/\//.test(value) || !/^[\p{L}]/u.test(value)) {
-    throw new DomainError(code, 400, `The specified \`${param}\` \`${value}\` is invalid: 1 to 128 characters, starting with a letter, not with \`http://\` or \`https://\`.`);
-  }
-}
-
-function checkDescription(value: string | undefined): void {
-  if (value === undefined || value === '') return;
-  if (value.length > 256 || /^https?:\/\//.test(value)) {
-    throw new DomainError('InvalidDescription.Malformed', 400, 'The specified `Description` is invalid: at most 256 characters, not starting with `http://` or `https://`.');
-  }
-}
-
 function parseVpcCidr(text: string): Cidr {
   const c = parseCidr(text, true);
   if (c === null || text.indexOf('/') < 0 || c.prefix < 8 || c.prefix > 28 || !PRIVATE_RANGES.some((r) => cidrContains(r, c))) {
@@ -106,8 +87,8 @@ export async function createVpc(ctx: CallContext, p: {
 }): Promise<{ vpcId: string; vRouterId: string; routeTableId: string; resourceGroupId: string }> {
   requireRegion(p.regionId);
   const cidr = formatCidr(parseVpcCidr(p.cidrBlock ?? DEFAULT_VPC_CIDR));
-  checkName(p.vpcName, 'VpcName', 'InvalidVpcName.Malformed');
-  checkDescription(p.description);
+  checkName(p.vpcName, { param: 'VpcName', code: 'InvalidVpcName.Malformed', min: 1 });
+  checkDescription(p.description, 1);
   const tags = validateTags(p.tags);
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
@@ -168,8 +149,8 @@ export async function modifyVpcAttribute(ctx: CallContext, p: {
   regionId?: string | undefined; vpcId: string; vpcName?: string | undefined; description?: string | undefined; cidrBlock?: string | undefined;
 }): Promise<void> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
-  checkName(p.vpcName, 'VpcName', 'InvalidVpcName.Malformed');
-  checkDescription(p.description);
+  checkName(p.vpcName, { param: 'VpcName', code: 'InvalidVpcName.Malformed', min: 1 });
+  checkDescription(p.description, 1);
   const cidr = p.cidrBlock === undefined || p.cidrBlock === '' ? undefined : parseVpcCidr(p.cidrBlock);
   await ctx.write(async (tx) => {
     const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
@@ -213,8 +194,8 @@ export async function createVSwitch(ctx: CallContext, p: {
   description?: string | undefined; tags?: Tag[] | undefined;
 }): Promise<{ vSwitchId: string }> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
-  checkName(p.vSwitchName, 'VSwitchName', 'InvalidVSwitchName.Malformed');
-  checkDescription(p.description);
+  checkName(p.vSwitchName, { param: 'VSwitchName', code: 'InvalidVSwitchName.Malformed', min: 1 });
+  checkDescription(p.description, 1);
   const tags = validateTags(p.tags);
   const cidr = parseCidr(p.cidrBlock, true);
   if (cidr === null || p.cidrBlock.indexOf('/') < 0 || cidr.prefix < 16 || cidr.prefix > 29) {

@@ -12,7 +12,10 @@ import type { CallContext } from '../../src/domain/context.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
 import * as vpc from '../../src/domain/vpc.ts';
 import * as sg from '../../src/domain/security-groups.ts';
-import * as transfer from '../../src/domain/sg-transfer.ts';
+import * as clone from '../../src/domain/sg-clone.ts';
+import * as restore from '../../src/domain/sg-restore.ts';
+import * as io from '../../src/domain/sg-export-import.ts';
+import * as wire from '../../src/domain/sg-rule-wire.ts';
 import * as inst from '../../src/domain/instances.ts';
 import { type RuleInput, type Rule, normalizeRule, ruleKey } from '../../src/domain/sg-rules.ts';
 import { DomainError } from '../../src/domain/errors.ts';
@@ -119,15 +122,15 @@ for (const engine of engines) {
           const ruleId = (await store.db.selectFrom('sg_rules').select('id').where('security_group_id', '=', g).executeTakeFirstOrThrow()).id;
           got['modify'] = await codeOf(sg.modifyRule(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', ruleId, input: c.input(g) }));
         }
-        const imported = await transfer.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify([{ Direction: 'ingress', ...c.input(g) }]) });
+        const imported = await io.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify([{ Direction: 'ingress', ...c.input(g) }]) });
         got['import'] = imported.results[0]!.success ? 'accepted' : imported.results[0]!.code;
         // restore and clone meet the rule already stored in their source
         const source = await newGroup();
         await plant(source, c.stored(g));
-        const restored = await transfer.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' });
+        const restored = await restore.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' });
         got['restore'] = restored.added > 0 ? 'accepted' : restored.skipped[0]?.code ?? 'nothing';
         if (c.clone) {
-          const cloned = await transfer.cloneSecurityGroup(ctx, { regionId: R, securityGroupId: source, destinationRegionId: R, networkType: 'vpc', destinationVpcId: v1, securityGroupName: 'clone' });
+          const cloned = await clone.cloneSecurityGroup(ctx, { regionId: R, securityGroupId: source, destinationRegionId: R, networkType: 'vpc', destinationVpcId: v1, securityGroupName: 'clone' });
           got['clone'] = cloned.clonedCount > 0 ? 'accepted' : cloned.skipped[0]?.code ?? 'nothing';
         }
         for (const [path, code] of Object.entries(got)) assert.equal(code, c.code, `${path} answered ${code}`);
@@ -142,13 +145,13 @@ for (const engine of engines) {
       const eni = await inst.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g, h] });
       const two = [7, 8].map((p) => ({ IpProtocol: 'tcp', PortRange: `${p}/${p}`, SourceCidrIp: '10.0.0.0/8' }));
       assert.equal(await codeOf(sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: two.map((input, i) => ({ input, param: `Permissions.${i + 1}.` })) })), 'AuthorizationLimitExceed');
-      const preview = await transfer.previewImport(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(two.map((x) => ({ Direction: 'ingress', ...x }))) });
+      const preview = await io.previewImport(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(two.map((x) => ({ Direction: 'ingress', ...x }))) });
       assert.equal(preview.importableCount, 1, 'the preview counts the ENI limit too');
       const source = await newGroup();
       for (const p of [20, 21]) await plant(source, rawRule({ portRange: `${p}/${p}` }));
-      assert.equal(await codeOf(transfer.previewRestore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');
-      assert.equal(await codeOf(transfer.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');
-      const imported = await transfer.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(two.map((x) => ({ Direction: 'ingress', ...x }))) });
+      assert.equal(await codeOf(restore.previewRestore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');
+      assert.equal(await codeOf(restore.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');
+      const imported = await io.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(two.map((x) => ({ Direction: 'ingress', ...x }))) });
       assert.deepEqual(imported.results.map((r) => r.success ? 'ok' : r.code), ['ok', 'AuthorizationLimitExceed']);
       const acting = (await ruleCount(g)) + (await ruleCount(h));
       assert.equal(acting, 3, `ENI ${eni.networkInterfaceId} has exactly its limit of rules acting on it`);
@@ -162,12 +165,12 @@ for (const engine of engines) {
       assert.equal(await codeOf(sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: more.map((input, i) => ({ input, param: `Permissions.${i + 1}.` })) })), 'AuthorizationLimitExceed');
       const source = await newGroup();
       for (const p of [40, 41]) await plant(source, rawRule({ ipProtocol: 'udp', portRange: `${p}/${p}` }));
-      assert.equal(await codeOf(transfer.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');
-      const imported = await transfer.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(more.map((x) => ({ Direction: 'ingress', ...x }))) });
+      assert.equal(await codeOf(restore.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');
+      const imported = await io.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(more.map((x) => ({ Direction: 'ingress', ...x }))) });
       assert.deepEqual(imported.results.map((r) => r.success ? 'ok' : r.code), ['ok', 'AuthorizationLimitExceed']);
       assert.equal(await ruleCount(g), 5);
       // a clone of a full group fits (same limit); the clone's rules pass the same gate
-      const cloned = await transfer.cloneSecurityGroup(ctx, { regionId: R, securityGroupId: g, destinationRegionId: R, networkType: 'vpc', destinationVpcId: v1, securityGroupName: 'full clone' });
+      const cloned = await clone.cloneSecurityGroup(ctx, { regionId: R, securityGroupId: g, destinationRegionId: R, networkType: 'vpc', destinationVpcId: v1, securityGroupName: 'full clone' });
       assert.equal(cloned.clonedCount, 5);
       // and the default group of RunInstances is written through the gate: its rules are what authorize would store
       const region = 'cn-qingdao';
@@ -177,7 +180,7 @@ for (const engine of engines) {
       const stored = await store.db.selectFrom('sg_rules').select(['rule_key', 'body']).where('security_group_id', '=', dflt).execute();
       assert.equal(stored.length, 3);
       const target = { type: 'normal' as const, networkType: 'classic' as const, securityGroupId: dflt, accountId: A };
-      for (const r of stored) assert.equal(r.rule_key, ruleKey(normalizeRule('ingress', transfer.permissionOf(JSON.parse(r.body) as Rule) as unknown as RuleInput, target, { allowSystemPriority: true })));
+      for (const r of stored) assert.equal(r.rule_key, ruleKey(normalizeRule('ingress', wire.permissionOf(JSON.parse(r.body) as Rule) as unknown as RuleInput, target, { allowSystemPriority: true })));
     });
   });
 }

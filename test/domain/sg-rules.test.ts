@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError } from '../../src/domain/errors.ts';
-import {
-  normalizeRule, normalizeTuple, ruleKey, ruleMatchesTuple, toPermission, portRangeBounds, sourcePortRangeBounds,
-  normalizeIpv4Cidr, normalizeIpv6Cidr,
-  type Direction, type RuleGroup, type RuleInput, type NormalizeOptions,
-} from '../../src/domain/sg-rules.ts';
+import {normalizeRule, normalizeTuple, ruleKey, ruleMatchesTuple, portRangeBounds, sourcePortRangeBounds, normalizeIpv4Cidr, normalizeIpv6Cidr, type Direction, type RuleGroup, type RuleInput, type NormalizeOptions} from '../../src/domain/sg-rules.ts';
+import { toPermission } from '../../src/domain/sg-rule-wire.ts';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '2234567890123456';

@@ -6,7 +6,7 @@ import { t } from '../params.ts';
 import * as inst from '../../domain/instances.ts';
 import * as tagging from '../../domain/tagging.ts';
 import { IMAGES, INSTANCE_TYPES } from '../../domain/catalogs.ts';
-import { requireRegion } from '../../domain/vpc.ts';
+import { requireRegion } from '../../domain/regions.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { pageOf } from '../../domain/paging.ts';
 

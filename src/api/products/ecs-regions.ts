@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { op, arn } from '../catalog.ts';
 import { t } from '../params.ts';
 import { REGIONS } from '../../domain/regions.ts';
-import { requireRegion } from '../../domain/vpc.ts';
+import { requireRegion } from '../../domain/regions.ts';
 
 export const ecsRegionOperations = [
   op({

@@ -4,15 +4,12 @@ import { op } from '../catalog.ts';
 import { sgArn, vpcArn, named, peerGroups } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as sg from '../../domain/security-groups.ts';
-import { type Direction, type RuleInput, toPermission } from '../../domain/sg-rules.ts';
+import type { Direction, RuleInput } from '../../domain/sg-rules.ts';
+import { RULE_INPUT_FIELDS, toPermission } from '../../domain/sg-rule-wire.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { RawJson, rawJsonOf } from '../../wire/render.ts';
 
-const RULE_FIELDS = [
-  'IpProtocol', 'PortRange', 'SourcePortRange', 'SourceCidrIp', 'DestCidrIp', 'SourceGroupId', 'SourceGroupOwnerId',
-  'SourceGroupOwnerAccount', 'DestGroupId', 'DestGroupOwnerId', 'DestGroupOwnerAccount', 'Policy', 'Priority', 'NicType',
-  'Description', 'Ipv6SourceCidrIp', 'Ipv6DestCidrIp', 'SourcePrefixListId', 'DestPrefixListId',
-] as const;
+const RULE_FIELDS = RULE_INPUT_FIELDS;
 const ruleShape = Object.fromEntries(RULE_FIELDS.map((f) => [f, t.str(1024).optional()])) as Record<(typeof RULE_FIELDS)[number], z.ZodOptional<z.ZodString>>;
 const ruleObject = z.object({ ...ruleShape, PortRangeListId: t.str(64).optional() });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { op, arn } from '../catalog.ts';
 import { t } from '../params.ts';
 import { checkNetworkAccess, type EniView } from '../../domain/network-access.ts';
-import { toPermission } from '../../domain/sg-rules.ts';
+import { toPermission } from '../../domain/sg-rule-wire.ts';
 import { describeExposure } from '../../domain/exposure.ts';
 import type { FwRule } from '../../engine/firewall/index.ts';
 

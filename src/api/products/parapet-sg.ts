@@ -1,5 +1,5 @@
 // Parapet 2026-11-01: the ECS console's security-group features as API operations (SPEC §1.6
-// clone, §1.7 restore / export / import); the work is in domain/sg-transfer.ts. Wire shapes
+// clone, §1.7 restore / export / import); the work is in domain/sg-clone.ts, sg-restore.ts and sg-export-import.ts. Wire shapes
 // (lists wrapped the Alibaba way, so XML repeats the inner element):
 // - CloneSecurityGroup → `SecurityGroupId`, `ClonedCount`,
 //   `SkippedRules: { SkippedRule: [{ Code, Message, Permission }] }` (rules the destination can't take).
@@ -15,18 +15,21 @@
 //   → `TotalCount`, `ImportedCount`, `Results` (Permission of an imported rule carries its new
 //   SecurityGroupRuleId). `Code`/`Message` are '' on success; `Permission` (the rule as written
 //   to the group) is absent when the entry does not validate as a rule for the group.
-// Every `Permission` has the DescribeSecurityGroupAttribute shape (sg-rules toPermission).
+// Every `Permission` has the DescribeSecurityGroupAttribute shape (sg-rule-wire.ts toPermission).
 import { z } from 'zod';
 import { op } from '../catalog.ts';
 import { sgArn, vpcArn, named } from '../../domain/arns.ts';
 import { t } from '../params.ts';
-import * as transfer from '../../domain/sg-transfer.ts';
+import * as clone from '../../domain/sg-clone.ts';
+import * as restore from '../../domain/sg-restore.ts';
+import * as io from '../../domain/sg-export-import.ts';
+import * as wire from '../../domain/sg-rule-wire.ts';
 
-const wireSkipped = (skipped: transfer.SkippedRule[]) => ({
+const wireSkipped = (skipped: wire.SkippedRule[]) => ({
   SkippedRule: skipped.map((s) => ({ Code: s.code, Message: s.message, Permission: s.permission })),
 });
 
-const wireResults = (results: transfer.ImportResult[]) => ({
+const wireResults = (results: io.ImportResult[]) => ({
   Result: results.map((r) => ({
     Index: r.index, Success: r.success, Code: r.code, Message: r.message, ...(r.permission !== undefined ? { Permission: r.permission } : {}),
   })),
@@ -44,7 +47,7 @@ export const parapetSecurityGroupOperations = [
     }),
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), sgArn(p.DestinationRegionId, account, '*'), ...named((id) => vpcArn(p.DestinationRegionId, account, id), p.DestinationVpcId)],
     handler: async (ctx, p) => {
-      const r = await transfer.cloneSecurityGroup(ctx, {
+      const r = await clone.cloneSecurityGroup(ctx, {
         regionId: p.RegionId, securityGroupId: p.SecurityGroupId, destinationRegionId: p.DestinationRegionId,
         networkType: p.NetworkType, destinationVpcId: p.DestinationVpcId, securityGroupName: p.SecurityGroupName,
       });
@@ -56,11 +59,11 @@ export const parapetSecurityGroupOperations = [
     params: restoreParams,
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), sgArn(p.RegionId, account, p.TargetSecurityGroupId)],
     handler: async (ctx, p) => {
-      const plan = await transfer.previewRestore(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, targetSecurityGroupId: p.TargetSecurityGroupId, method: p.Method });
+      const plan = await restore.previewRestore(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, targetSecurityGroupId: p.TargetSecurityGroupId, method: p.Method });
       return {
         SecurityGroupId: plan.securityGroupId, TargetSecurityGroupId: plan.targetSecurityGroupId, Method: plan.method,
-        RulesToAdd: { Permission: plan.toAdd.map((x) => transfer.permissionOf(x.rule)) },
-        RulesToRemove: { Permission: plan.toRemove.map((x) => transfer.permissionOf(x.rule, x.id, x.createTime)) },
+        RulesToAdd: { Permission: plan.toAdd.map((x) => wire.permissionOf(x.rule)) },
+        RulesToRemove: { Permission: plan.toRemove.map((x) => wire.permissionOf(x.rule, x.id, x.createTime)) },
         SkippedRules: wireSkipped(plan.skipped),
       };
     },
@@ -70,7 +73,7 @@ export const parapetSecurityGroupOperations = [
     params: restoreParams,
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), sgArn(p.RegionId, account, p.TargetSecurityGroupId)],
     handler: async (ctx, p) => {
-      const r = await transfer.restore(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, targetSecurityGroupId: p.TargetSecurityGroupId, method: p.Method });
+      const r = await restore.restore(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, targetSecurityGroupId: p.TargetSecurityGroupId, method: p.Method });
       return { AddedCount: r.added, RemovedCount: r.removed, SkippedRules: wireSkipped(r.skipped) };
     },
   }),
@@ -79,8 +82,8 @@ export const parapetSecurityGroupOperations = [
     params: z.object({ RegionId: t.str(64), SecurityGroupId: t.str(128), Format: t.str(16).optional() }),
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId)],
     handler: async (ctx, p) => {
-      const format = transfer.parseExportFormat(p.Format, 'Format');
-      const r = await transfer.exportRules(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, format });
+      const format = io.parseExportFormat(p.Format, 'Format');
+      const r = await io.exportRules(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, format });
       return { FileName: r.fileName, Content: r.content };
     },
   }),
@@ -89,7 +92,7 @@ export const parapetSecurityGroupOperations = [
     params: importParams,
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId)],
     handler: async (ctx, p) => {
-      const r = await transfer.previewImport(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, content: p.Content });
+      const r = await io.previewImport(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, content: p.Content });
       return { SecurityGroupId: p.SecurityGroupId, TotalCount: r.totalCount, ImportableCount: r.importableCount, Results: wireResults(r.results) };
     },
   }),
@@ -98,7 +101,7 @@ export const parapetSecurityGroupOperations = [
     params: importParams,
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId)],
     handler: async (ctx, p) => {
-      const r = await transfer.importRules(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, content: p.Content });
+      const r = await io.importRules(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, content: p.Content });
       return { SecurityGroupId: p.SecurityGroupId, TotalCount: r.totalCount, ImportedCount: r.importedCount, Results: wireResults(r.results) };
     },
   }),
