@@ -6,7 +6,8 @@ import type { Config } from './config.ts';
 import type { Services } from './domain/context.ts';
 import { readDesiredState } from './domain/dataplane-state.ts';
 import { handleInstanceMetadata } from './metadata/service.ts';
-import { Agent, type AgentLog } from './dataplane/agent.ts';
+import { Agent } from './dataplane/agent.ts';
+import type { AgentLog } from './dataplane/log.ts';
 
 export async function startAgent(opts: { services: Services; config: Config; log: AgentLog; api?: { host: string; port: number } | undefined }): Promise<Agent> {
   const { services, config } = opts;

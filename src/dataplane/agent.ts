@@ -32,12 +32,7 @@ import { cutDisallowed } from './conntrack.ts';
 import { Sshd, SSHD } from './sshd.ts';
 import { BWRAP, endProcessesIn, instancesWithStateExcept, removeInstanceState } from './sandbox.ts';
 import { BUSYBOX, ensureImage } from './image.ts';
-
-export interface AgentLog {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { AgentLog } from './log.ts';
 
 export interface MetadataAnswer { status: number; body: string; contentType: string }
 

@@ -5,7 +5,7 @@ import { evaluatePlan, type NftEniPlan, type NftPacket } from '../engine/firewal
 import { ipToInt } from '../engine/cidr.ts';
 import { API_ADDRESS, METADATA_ADDRESS } from './names.ts';
 import { run } from './sh.ts';
-import type { AgentLog } from './agent.ts';
+import type { AgentLog } from './log.ts';
 
 export interface TrackedSession {
   protocol: string;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { must } from './sh.ts';
 import { Sandbox, instanceDir } from './sandbox.ts';
-import type { AgentLog } from './agent.ts';
+import type { AgentLog } from './log.ts';
 
 /** sshd must be started by its absolute path (it re-executes itself); the image has it at the same path */
 export const SSHD = '/usr/sbin/sshd';
