@@ -24,6 +24,8 @@ export interface Config {
   dataplanePrefix: string;
   /** the API server a standalone agent forwards 100.100.100.100:80 to */
   apiUrl: string | undefined;
+  /** RSA keys generated ahead of CreateKeyPair (0: none) */
+  keyPairPool: number;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataplaneDir: env['PARAPET_DATAPLANE_DIR'] || `${env['PARAPET_DATA_DIR'] || './data'}/dataplane`,
     dataplanePrefix: env['PARAPET_DATAPLANE_PREFIX'] || 'parapet-',
     apiUrl: env['PARAPET_API_URL'] || undefined,
+    keyPairPool: intVar(env, 'PARAPET_KEYPAIR_POOL', 4),
     limits: {
       vpcsPerRegion: intVar(env, 'PARAPET_LIMIT_VPCS_PER_REGION', DEFAULT_LIMITS.vpcsPerRegion),
       vswitchesPerVpc: intVar(env, 'PARAPET_LIMIT_VSWITCHES_PER_VPC', DEFAULT_LIMITS.vswitchesPerVpc),

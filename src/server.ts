@@ -64,6 +64,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   const { app } = buildApp(services, log);
   registerMetadata(app, services);
+  keyPool.resize(config.keyPairPool);
   keyPool.fill();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

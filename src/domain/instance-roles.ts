@@ -64,3 +64,17 @@ export async function describeInstanceRamRoles(ctx: CallContext, p: { regionId: 
   return (await q.orderBy('id').execute()).map((r) => ({ instanceId: r.id, roleName: r.ram_role_name }));
 }
 
+
+/**
+ * ModifyInstanceMetadataOptions: the metadata service on or off (`HttpEndpoint`), and hardened
+ * mode (`HttpTokens` `required`: reads need a token).
+ */
+export async function modifyMetadataOptions(ctx: CallContext, p: { instanceId: string; httpEndpoint?: string | undefined; httpTokens?: string | undefined }): Promise<void> {
+  if (p.httpEndpoint !== undefined && p.httpEndpoint !== 'enabled' && p.httpEndpoint !== 'disabled') throw new DomainError('InvalidHttpEndpoint.NotSupported', 400, 'Use `enabled` or `disabled` for `HttpEndpoint`.');
+  if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw new DomainError('InvalidHttpTokens.NotSupported', 400, 'Use `optional` or `required` for `HttpTokens`.');
+  await ctx.write(async (tx) => {
+    const row = await tx.selectFrom('instances').select('id').where('id', '=', p.instanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    if (row === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId}\` does not exist.`);
+    await tx.updateTable('instances').set({ ...(p.httpEndpoint !== undefined ? { http_endpoint: p.httpEndpoint } : {}), ...(p.httpTokens !== undefined ? { http_tokens: p.httpTokens } : {}) }).where('id', '=', row.id).execute();
+  });
+}

@@ -218,6 +218,15 @@ export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ insta
   });
 }
 
+/** One instance of the account, in whatever region it is (or the one given). */
+export async function describeInstance(ctx: CallContext, instanceId: string, regionId?: string): Promise<Instance> {
+  const row = await ctx.store.db.selectFrom('instances').select('region_id').where('id', '=', instanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+  const found = row === undefined || (regionId !== undefined && regionId !== '' && row.region_id !== regionId)
+    ? undefined : (await inventoryOf(ctx, row.region_id)).instances.find((x) => x.instanceId === instanceId);
+  if (found === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${instanceId}\` does not exist.`);
+  return found;
+}
+
 const TRANSITIONS: Record<'start' | 'stop' | 'reboot', { from: string; to: string }> = {
   start: { from: 'Stopped', to: 'Running' },
   stop: { from: 'Running', to: 'Stopped' },

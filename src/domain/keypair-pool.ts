@@ -16,7 +16,13 @@ function generate(): Promise<GeneratedKey> {
 export class KeyPool {
   private readonly ready: GeneratedKey[] = [];
   private filling = 0;
-  constructor(readonly size = 4) {}
+  constructor(private size = 4) {}
+
+  /** How many keys to keep ready (PARAPET_KEYPAIR_POOL, read in config.ts); 0 turns the pool off. */
+  resize(size: number): void {
+    this.size = size;
+    this.ready.splice(size);
+  }
 
   /** Starts filling the pool; safe to call often. */
   fill(): void {
@@ -36,5 +42,5 @@ export class KeyPool {
   get available(): number { return this.ready.length; }
 }
 
-/** The server's pool; `startServer` starts filling it (and every `take` refills it). */
-export const keyPool = new KeyPool(Number(process.env['PARAPET_KEYPAIR_POOL'] ?? 4));
+/** The server's pool; `startServer` sizes it and starts filling it (and every `take` refills it). */
+export const keyPool = new KeyPool();

@@ -16,7 +16,7 @@ import { DomainError } from './errors.ts';
 import { judge, type RequestContext } from './authorization.ts';
 import { instanceArn, roleArn } from './arns.ts';
 import { findAccessKey } from './accounts.ts';
-import { sign, verifyTag } from './sts.ts';
+import { sign, verifyTag } from './server-key.ts';
 import { isoSeconds } from '../clock.ts';
 import type { InstanceTable } from '../store/schema.ts';
 

@@ -5,51 +5,19 @@
 // on the store can verify them and an altered or expired token is refused. A session is bound to
 // its role's id, not its name: deleting the role ends its sessions, and a new role of the same
 // name never inherits them.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { mac, serverKey } from './server-key.ts';
 import type { CallContext, Principal } from './context.ts';
 import { DomainError } from './errors.ts';
 import { roleRow } from './ram/roles.ts';
 import { checkPolicyDocument, evaluateTrust } from './policy-check.ts';
 import { SESSION_POLICY_MAX_BYTES } from '../engine/policy/parse.ts';
 import { isoSeconds } from '../clock.ts';
-import type { Store } from '../store/store.ts';
 
 /** The session a token carries: account, role name and id, session name, expiry, key id, session policy. */
 interface SessionPayload { v: 2; a: string; r: string; i: string; s: string; e: number; k: string; p?: string }
 
 export interface StsSession { accountId: string; roleName: string; roleId: string; sessionName: string; expiration: number; sessionPolicy?: string; accessKeyId: string; secret: string }
-
-const keys = new WeakMap<Store, Buffer>();
-
-async function serverKey(ctx: Pick<CallContext, 'store' | 'ids'>): Promise<Buffer> {
-  const cached = keys.get(ctx.store);
-  if (cached !== undefined) return cached;
-  let row = await ctx.store.db.selectFrom('meta').select('value').where('key', '=', 'sts_key').executeTakeFirst();
-  if (row === undefined) {
-    await ctx.store.write(async (tx) => {
-      const again = await tx.selectFrom('meta').select('value').where('key', '=', 'sts_key').executeTakeFirst();
-      if (again === undefined) await tx.insertInto('meta').values({ key: 'sts_key', value: ctx.ids.token(32) }).execute();
-    });
-    row = await ctx.store.db.selectFrom('meta').select('value').where('key', '=', 'sts_key').executeTakeFirstOrThrow();
-  }
-  const key = Buffer.from(row.value, 'base64url');
-  keys.set(ctx.store, key);
-  return key;
-}
-
-const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('base64url');
-
-/** An unforgeable tag of `text` under the store's key, for other stateless tokens (metadata endpoints and tokens). */
-export async function sign(ctx: Pick<CallContext, 'store' | 'ids'>, text: string): Promise<string> {
-  return mac(await serverKey(ctx), 'tag:' + text).slice(0, 32);
-}
-
-/** Whether `tag` is `sign(text)`, compared in constant time. */
-export async function verifyTag(ctx: Pick<CallContext, 'store' | 'ids'>, text: string, tag: string): Promise<boolean> {
-  const expected = Buffer.from(await sign(ctx, text));
-  const given = Buffer.from(tag);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 /** A role ARN exactly as Parapet writes it: lower-case prefix, the role name as created. */
 const ARN = /^acs:ram::(\d{16}):role\/([a-zA-Z0-9.-]{1,64})$/;

@@ -6,7 +6,8 @@
 // server, `/metadata/{grant}.{tag}` (IssueInstanceMetadataEndpoint; see
 // src/domain/metadata-endpoint.ts for when it works).
 import type { Services } from '../domain/context.ts';
-import { issue, sign, verifyTag } from '../domain/sts.ts';
+import { issue } from '../domain/sts.ts';
+import { sign, verifyTag } from '../domain/server-key.ts';
 import { resolveEndpoint } from '../domain/metadata-endpoint.ts';
 import { defaultHostName } from '../domain/instances.ts';
 import type { RequestContext } from '../domain/authorization.ts';

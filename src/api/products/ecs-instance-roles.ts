@@ -5,7 +5,6 @@ import { op } from '../catalog.ts';
 import { instanceArn } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as roles from '../../domain/instance-roles.ts';
-import { DomainError } from '../../domain/errors.ts';
 import { ENDPOINT_ACTION, endpointExpiration, issueEndpoint } from '../../domain/metadata-endpoint.ts';
 
 
@@ -48,16 +47,7 @@ export const instanceRoleOperations = [
     product: 'ecs', action: 'ModifyInstanceMetadataOptions', ramAction: 'ecs:ModifyInstanceMetadataOptions',
     params: z.object({ RegionId: t.str(64).optional(), InstanceId: t.str(128), HttpEndpoint: t.str(16).optional(), HttpTokens: t.str(16).optional(), HttpPutResponseHopLimit: t.int().optional(), InstanceMetadataTags: t.str(16).optional() }),
     resources: (p, account) => [instanceArn(p.RegionId ?? '*', account, p.InstanceId)],
-    handler: async (ctx, p) => {
-      if (p.HttpEndpoint !== undefined && p.HttpEndpoint !== 'enabled' && p.HttpEndpoint !== 'disabled') throw new DomainError('InvalidHttpEndpoint.NotSupported', 400, 'Use `enabled` or `disabled` for `HttpEndpoint`.');
-      if (p.HttpTokens !== undefined && p.HttpTokens !== 'optional' && p.HttpTokens !== 'required') throw new DomainError('InvalidHttpTokens.NotSupported', 400, 'Use `optional` or `required` for `HttpTokens`.');
-      await ctx.write(async (tx) => {
-        const row = await tx.selectFrom('instances').select('id').where('id', '=', p.InstanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-        if (row === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.InstanceId}\` does not exist.`);
-        await tx.updateTable('instances').set({ ...(p.HttpEndpoint !== undefined ? { http_endpoint: p.HttpEndpoint } : {}), ...(p.HttpTokens !== undefined ? { http_tokens: p.HttpTokens } : {}) }).where('id', '=', row.id).execute();
-      });
-      return {};
-    },
+    handler: async (ctx, p) => { await roles.modifyMetadataOptions(ctx, { instanceId: p.InstanceId, httpEndpoint: p.HttpEndpoint, httpTokens: p.HttpTokens }); return {}; },
   }),
   op({
     // a capability to act as the instance's role: its own action, outside every read-only

@@ -73,12 +73,6 @@ function runResources(p: { RegionId: string; SecurityGroupId?: string | undefine
   ];
 }
 
-async function findInstance(ctx: Parameters<typeof inst.inventoryOf>[0], regionId: string, id: string): Promise<inst.Instance> {
-  const i = (await inst.inventoryOf(ctx, regionId)).instances.find((x) => x.instanceId === id);
-  if (i === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${id}\` does not exist.`);
-  return i;
-}
-
 
 const stateOp = (action: 'StartInstance' | 'StopInstance' | 'RebootInstance', verb: 'start' | 'stop' | 'reboot') => op({
   product: 'ecs', action, ramAction: `ecs:${action}`,
@@ -195,11 +189,7 @@ export const instanceOperations = [
     product: 'ecs', action: 'DescribeInstanceAttribute', ramAction: 'ecs:DescribeInstanceAttribute',
     params: z.object({ InstanceId: t.str(128), RegionId: t.str(64).optional() }),
     resources: (p, account) => [instanceArn(p.RegionId ?? '*', account, p.InstanceId)],
-    handler: async (ctx, p) => {
-      const row = await ctx.store.db.selectFrom('instances').select('region_id').where('id', '=', p.InstanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-      if (row === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.InstanceId}\` does not exist.`);
-      return wireInstance(await findInstance(ctx, row.region_id, p.InstanceId));
-    },
+    handler: async (ctx, p) => wireInstance(await inst.describeInstance(ctx, p.InstanceId, p.RegionId)),
   }),
   op({
     product: 'ecs', action: 'ModifyInstanceAttribute', ramAction: 'ecs:ModifyInstanceAttribute',
