@@ -1,5 +1,7 @@
 // SPEC §9's scenarios, configured through the official ECS SDK as a user would, and read back as
-// the real service echoes them (the decision engine's verdicts on them come with issue 4).
+// the real service echoes them. Only the configuration and its echo are checked here: the
+// verdicts on these scenarios are in check-network-access.test.ts (the engine) and
+// test/dataplane/scenarios.test.ts (real packets).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import EcsModule from '@alicloud/ecs20140526';
@@ -12,7 +14,7 @@ const R = 'cn-qingdao';
 const LINUX = 'ubuntu_22_04_x64_20G_alibase_20240101.vhd';
 type Row = [string, string, string, string, string, string];
 
-describe('SPEC §9 scenarios at the control plane', () => {
+describe('SPEC §9 scenarios at the control plane: configured through the SDK and echoed back as the real service does', () => {
   let server: TestServer;
   let ecs: EcsClient;
   let vpcId: string;

@@ -37,11 +37,37 @@ for (const { label, r } of all) {
   });
 }
 
-test('a changed parameter value breaks the signature (v3 and v1)', () => {
-  for (const { r } of all.filter(({ r }) => r.url.includes('RegionId=cn-hangzhou'))) {
-    const raw: RawRequest = { method: r.method, url: r.url.replace('RegionId=cn-hangzhou', 'RegionId=cn-shanghai'), headers: r.headers, body: Buffer.from(r.body) };
-    assert.equal(verify(raw, 'testsecret'), false);
+test('changing any one signed parameter, form field or signed header breaks the signature (v3 and v1)', () => {
+  let tried = 0;
+  const safe = (raw: RawRequest) => { try { return verify(raw, 'testsecret'); } catch { return false; } };
+  for (const { label, r } of all) {
+    const [path, query = ''] = r.url.split('?');
+    const pairs = query === '' ? [] : query.split('&');
+    // every query pair but the signature itself, its value changed
+    pairs.forEach((pair, i) => {
+      if (pair.startsWith('Signature=')) return;
+      const changed = pairs.map((x, j) => (j === i ? x + 'x' : x)).join('&');
+      assert.equal(safe({ method: r.method, url: `${path}?${changed}`, headers: r.headers, body: Buffer.from(r.body) }), false, `${label}: query pair ${pair}`);
+      tried++;
+    });
+    // every form field of a form body
+    const fields = r.body === '' || !String(r.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? [] : r.body.split('&');
+    fields.forEach((field, i) => {
+      if (field.startsWith('Signature=')) return;
+      const body = fields.map((x, j) => (j === i ? x + 'x' : x)).join('&');
+      assert.equal(safe({ method: r.method, url: r.url, headers: r.headers, body: Buffer.from(body) }), false, `${label}: form field ${field}`);
+      tried++;
+    });
+    // every header a v3 signature names
+    const auth = r.headers['authorization'];
+    const signed = auth === undefined ? [] : /SignedHeaders=([^,\s]+)/.exec(auth)?.[1]?.split(';') ?? [];
+    for (const h of signed) {
+      if (r.headers[h] === undefined) continue;
+      assert.equal(safe({ method: r.method, url: r.url, headers: { ...r.headers, [h]: r.headers[h] + 'x' }, body: Buffer.from(r.body) }), false, `${label}: header ${h}`);
+      tried++;
+    }
   }
+  assert.ok(tried > 100, `tried ${tried} changes`);
 });
 
 test('decoding exposes action, version and API parameters without system parameters', () => {
