@@ -19,13 +19,17 @@ import tseslint from 'typescript-eslint';
  * `node:*` only, so every layer with side effects may use them.
  * @type {Record<string, { values: string[], types?: string[], packages?: string[], node?: string[] }>}
  */
+// `lru-cache` is the one bounded cache of every layer (docs/DEPENDENCIES.md); the layers that list
+// their packages name it, the others allow any package already.
 const LAYERS = {
-  // the wire protocol: decode, signatures, render, the error mapper
-  wire: { values: [], packages: [] },
-  // pure algorithms: no I/O, so no package beyond hashing and IP parsing
-  engine: { values: [], packages: ['ipaddr.js'], node: ['crypto'] },
-  // persistence: node and the database drivers
-  store: { values: [], packages: ['kysely', 'pg', 'better-sqlite3'] },
+  // the wire protocol: decode, signatures, render, the error mapper; lru-cache for the decoded
+  // queries and parsed timestamps
+  wire: { values: [], packages: ['lru-cache'] },
+  // pure algorithms: no I/O, so no package beyond hashing, IP parsing and lru-cache (the policy
+  // engine's per-action memo)
+  engine: { values: [], packages: ['ipaddr.js', 'lru-cache'], node: ['crypto'] },
+  // persistence: node, the database drivers, and lru-cache (memoized reads, prepared statements)
+  store: { values: [], packages: ['kysely', 'pg', 'better-sqlite3', 'lru-cache'] },
   // the rules of the model, inside store transactions
   domain: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts'] },
   // The catalog. Type-only from store and engine: handlers hand the `Store` to domain calls and read

@@ -1,6 +1,7 @@
-// AccessKey lookup with a small cache. An entry is trusted while the store's generation is the
-// one it was read at (any write this process makes or hears of, or losing sight of other
-// servers, changes it) and for at most one second.
+// AccessKey lookup with a small cache (the 10,000 keys used last). An entry is trusted while the
+// store's generation is the one it was read at (any write this process makes or hears of, or
+// losing sight of other servers, changes it) and for at most one second.
+import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../clock.ts';
 import { findAccessKey, type AccessKeyRecord } from '../domain/accounts.ts';
@@ -11,7 +12,7 @@ const MAX_ENTRIES = 10000;
 interface Entry { record: AccessKeyRecord | undefined; revision: number; at: number }
 
 export class CredentialCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES });
   constructor(private readonly store: Store, private readonly clock: Clock) {}
 
   /** The cached record when it is still trusted (no await on the hot path); undefined otherwise. */
@@ -27,7 +28,6 @@ export class CredentialCache {
     if (hit !== undefined && hit.revision === this.store.generation() && now - hit.at < MAX_AGE_MS) return hit.record;
     const revision = this.store.generation();
     const record = await findAccessKey({ store: this.store }, accessKeyId);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(accessKeyId, { record, revision, at: now });
     return record;
   }

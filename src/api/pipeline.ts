@@ -3,6 +3,7 @@
 // Errors become wire errors here and nowhere else; anything that is not an API error is a bug
 // and answers 500 `InternalError` with its stack in the log.
 import type { Logger } from 'pino';
+import { LRUCache } from 'lru-cache';
 import { decodeRequest, type DecodedRequest, type RawRequest, type ResponseFormat } from '../wire/decode.ts';
 import { isErrorShape, wireErrors, type ErrorShape } from '../wire/errors.ts';
 import { unflatten } from '../wire/flatten.ts';
@@ -27,7 +28,7 @@ export interface PipelineResult extends Rendered {
 export class Pipeline {
   private readonly credentials: CredentialCache;
   private readonly plainWrite: CallContext['write'];
-  private readonly parsed = new Map<string, Record<string, unknown>>();
+  private readonly parsed = new LRUCache<string, Record<string, unknown>>({ max: 1000 });
 
   constructor(private readonly svc: Services, private readonly catalog: Catalog, private readonly log: Logger) {
     this.credentials = new CredentialCache(svc.store, svc.clock);
@@ -97,7 +98,7 @@ export class Pipeline {
 
   /**
    * Parameters through the operation's schema. A v3 read repeats the same query string, so the
-   * parsed parameters of recent (operation, query) pairs are kept.
+   * parsed parameters of the 1,000 (operation, query) pairs used last are kept.
    * INVARIANT: handlers never mutate their parameters.
    */
   private parse(operation: Operation, req: DecodedRequest): Record<string, unknown> {
@@ -108,10 +109,7 @@ export class Pipeline {
       if (hit !== undefined) return hit;
     }
     const params = parseParams(operation.params, unflatten(req.params)) as Record<string, unknown>;
-    if (cacheable) {
-      if (this.parsed.size >= 1000) this.parsed.clear();
-      this.parsed.set(key, params);
-    }
+    if (cacheable) this.parsed.set(key, params);
     return params;
   }
 

@@ -1,16 +1,15 @@
 // The data plane's plans (src/engine/firewall/nft.ts), cached by what they depend on: the ENI's
 // groups, the members of the groups they name, the network kind, and of the ENI's own address only
 // which rules' local ranges hold it (the one place nft.ts reads it). ENIs of the same groups therefore share one plan, and (through
-// nft-state.ts) one set of maps in the kernel.
+// nft-state.ts) one set of maps in the kernel. The 20,000 plans used last are kept.
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { planEni, planHash, type NftEniPlan } from '../engine/firewall/nft.ts';
 import { contentKey } from '../engine/firewall/key.ts';
 import type { FwGroup } from '../engine/firewall/index.ts';
 
-const MAX_PLANS = 20_000;
-
 export class PlanCache {
-  private readonly plans = new Map<string, { hash: string; plan: NftEniPlan }>();
+  private readonly plans = new LRUCache<string, { hash: string; plan: NftEniPlan }>({ max: 20_000 });
 
   get(eni: { ip: number; groups: readonly FwGroup[] }, kind: 'vpc' | 'classic', members: ReadonlyMap<string, readonly number[]>): { hash: string; plan: NftEniPlan } {
     const referenced = new Set<string>();
@@ -29,7 +28,6 @@ export class PlanCache {
     if (result === undefined) {
       const plan = planEni({ ip: eni.ip, networkType: kind, groups: eni.groups, members: (g) => members.get(g) ?? [] });
       result = { hash: planHash(plan), plan };
-      if (this.plans.size >= MAX_PLANS) this.plans.clear();
       this.plans.set(key, result);
     }
     return result;

@@ -1,6 +1,7 @@
 // The policy engine as the domain uses it: checking documents (positions in the message) and
 // judging a request against a principal's documents, with compiled sets kept by content so that
 // attaching or detaching a policy takes effect on the next call and nothing recompiles otherwise.
+import { LRUCache } from 'lru-cache';
 import { DomainError } from './errors.ts';
 import type { CompiledPolicySet, Decision, Policy, PolicyError, PolicyRequest } from '../engine/policy/ast.ts';
 import { loadPolicy } from '../engine/policy/validate.ts';
@@ -23,8 +24,8 @@ export function checkPolicyDocument(text: string, name = 'policy', kind: 'identi
   return r.value;
 }
 
-const MAX_SETS = 5000;
-const compiled = new Map<string, CompiledPolicySet>();
+// the 5,000 sets used last, keyed by the documents' content (a stale entry is never reached)
+const compiled = new LRUCache<string, CompiledPolicySet>({ max: 5000 });
 
 function setFor(documents: ReadonlyArray<{ name: string; type: string; document: string }>): CompiledPolicySet {
   const key = documents.map((d) => `${d.type}:${d.name}:${d.document}`).join('\u0000');
@@ -41,7 +42,6 @@ function setFor(documents: ReadonlyArray<{ name: string; type: string; document:
       break;
     }
     set = compilePolicies(policies);
-    if (compiled.size >= MAX_SETS) compiled.delete(compiled.keys().next().value!);
     compiled.set(key, set);
   }
   return set;

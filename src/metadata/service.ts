@@ -5,6 +5,7 @@
 // Without the data plane each instance's tree is reached under a capability URL on the API
 // server, `/metadata/{grant}.{tag}` (IssueInstanceMetadataEndpoint; see
 // src/domain/metadata-endpoint.ts for when it works).
+import { LRUCache } from 'lru-cache';
 import type { Services } from '../domain/context.ts';
 import { issue } from '../domain/sts.ts';
 import { sign, verifyTag } from '../domain/server-key.ts';
@@ -20,7 +21,9 @@ const WINDOW_MS = 5.5 * 3600 * 1000;
 const LIFETIME_MS = 6 * 3600 * 1000;
 const text = (status: number, body: string): MetadataResponse => ({ status, body, contentType: 'text/plain' });
 
-const credentialCache = new Map<string, { body: string; until: number }>();
+// an instance's role credentials of the current window (keyed by instance, role id and window, so an
+// entry is never served outside its window); the 10,000 used last
+const credentialCache = new LRUCache<string, { body: string; until: number }>({ max: 10_000 });
 
 /** The API server's entry: the instance is the one the capability URL opens, while it may. */
 export async function handleMetadata(svc: Services, endpoint: string, method: string, path: string, headers: Record<string, string | string[] | undefined>, rc: RequestContext): Promise<MetadataResponse> {
@@ -86,7 +89,6 @@ async function treeOf(svc: Services, inst: InstanceTable, method: string, path: 
       const c = await issue(svc, { accountId: inst.account_id, roleName, roleId: role.id, sessionName: inst.id, durationSeconds: 0, expiresAt: start + LIFETIME_MS });
       const body = JSON.stringify({ AccessKeyId: c.credentials.accessKeyId, AccessKeySecret: c.credentials.accessKeySecret, Expiration: c.credentials.expiration, SecurityToken: c.credentials.securityToken, LastUpdated: isoSeconds(start), Code: 'Success' });
       hit = { body, until: start + LIFETIME_MS };
-      if (credentialCache.size > 10000) credentialCache.clear();
       credentialCache.set(cacheKey, hit);
     }
     return { status: 200, body: hit.body, contentType: 'application/json' };

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Schema } from './schema.ts';
 import { Store, type Db, type EngineHooks } from './store.ts';
 import { SqliteNonceLedger } from './nonces.ts';
@@ -44,16 +45,17 @@ export async function openSqlite(options: { dataDir: string } | { memory: true }
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  // Kysely prepares every statement anew; better-sqlite3 statements are reusable, so keep them.
+  // Kysely prepares every statement anew; better-sqlite3 statements are reusable, so keep them (the
+  // 2,000 used last; Parapet's queries are far fewer, but `in (…)` lists vary in length).
   // Safe: the dialect runs one query at a time on this one connection.
-  const statements = new Map<string, Database.Statement>();
+  const statements = new LRUCache<string, Database.Statement>({ max: 2000 });
   const cached: SqliteDatabase = {
     close: () => { database.close(); },
     prepare: (source: string) => {
       let stmt = statements.get(source);
       if (stmt === undefined) {
         stmt = database.prepare(source);
-        if (statements.size < 2000) statements.set(source, stmt);
+        statements.set(source, stmt);
       }
       return stmt; // better-sqlite3's Statement is what the dialect expects
     },

@@ -2,6 +2,7 @@
 // API parameters, flattened as sent (`Permissions.1.IpProtocol`). Both signature styles
 // (PROTOCOL.md §1): v3 puts its credentials in the Authorization header and the action/version
 // in `x-acs-*` headers; v1 carries them as parameters, in the query or the form body.
+import { LRUCache } from 'lru-cache';
 import { parseUrlEncoded } from './encode.ts';
 import { parseV3Authorization } from './signature.ts';
 import { WireError, wireErrors } from './errors.ts';
@@ -80,9 +81,8 @@ function lookup(pairs: Array<[string, string]>, name: string): string | undefine
 }
 
 // v3 clients repeat the same query for the same read (`RegionId=cn-hangzhou`); the decoded pairs of
-// recent query strings are kept. INVARIANT: decoded pair arrays are never mutated.
-const QUERY_CACHE_MAX = 1000;
-const queryCache = new Map<string, Array<[string, string]>>();
+// the 1,000 query strings used last are kept. INVARIANT: decoded pair arrays are never mutated.
+const queryCache = new LRUCache<string, Array<[string, string]>>({ max: 1000 });
 
 function parseQuery(rawQuery: string): Array<[string, string]> | null {
   const hit = queryCache.get(rawQuery);
@@ -90,7 +90,6 @@ function parseQuery(rawQuery: string): Array<[string, string]> | null {
   const parsed = parseUrlEncoded(rawQuery);
   // v1 queries carry a fresh nonce and signature each time: caching them would only churn
   if (parsed !== null && rawQuery.length <= 2048 && !rawQuery.includes('Signature=')) {
-    if (queryCache.size >= QUERY_CACHE_MAX) queryCache.clear();
     queryCache.set(rawQuery, parsed);
   }
   return parsed;

@@ -5,6 +5,7 @@
 // INVARIANT: a nonce is remembered at least until its request's timestamp falls out of the
 // window, future-dated requests included (a request dated 14 min ahead stays fresh for 29 min).
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { wireErrors } from './errors.ts';
 
 export const FRESHNESS_WINDOW_MS = 15 * 60 * 1000;
@@ -21,18 +22,20 @@ export function parseTimestamp(ts: string): number | null {
   return ms;
 }
 
-// Requests sent within one second carry the same timestamp: remember the last one parsed.
-let lastText = '';
-let lastValue: number | null = null;
+// Requests sent within one second carry the same timestamp: the last 64 parsed are remembered (a few
+// seconds' worth, from clients whose clocks differ). A timestamp that does not parse is refused,
+// not kept.
+const parsedTimestamps = new LRUCache<string, number>({ max: 64 });
 
 /** Checks the request's time against the server's; returns the request's time (ms). */
 export function checkTimestamp(ts: string, nowMs: number): number {
-  if (ts !== lastText) {
-    lastValue = parseTimestamp(ts);
-    lastText = ts;
+  let when = parsedTimestamps.get(ts);
+  if (when === undefined) {
+    const parsed = parseTimestamp(ts);
+    if (parsed === null) throw wireErrors.timestampFormat(ts);
+    when = parsed;
+    parsedTimestamps.set(ts, when);
   }
-  const when = lastValue;
-  if (when === null) throw wireErrors.timestampFormat(ts);
   if (Math.abs(nowMs - when) > FRESHNESS_WINDOW_MS) throw wireErrors.timestampExpired(ts);
   return when;
 }
