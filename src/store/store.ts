@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { type Kysely, Migrator, type Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Schema } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
 import type { NonceLedger } from './nonces.ts';
@@ -54,8 +55,8 @@ export class Store {
   private lastRevision = 0;
   /** bumped on every sign that what this process cached may be stale */
   private gen = 0;
-  private readonly memos = new Map<string, unknown>();
-  private memoGen = -1;
+  /** memoized reads, each with the generation it was loaded in (boxed: a read may answer undefined) */
+  private readonly memos = new LRUCache<string, { gen: number; value: unknown }>({ max: MAX_MEMOS });
   private closed = false;
   /** signed-request nonces, shared by every server on this store */
   readonly nonces: NonceLedger;
@@ -106,18 +107,18 @@ export class Store {
 
   /**
    * A read-through cache for reads outside transactions, valid while this process has learnt of
-   * no write. The value is stored only when nothing changed while it was loaded.
+   * no write. The value is stored only when nothing changed while it was loaded. An entry of an
+   * earlier generation is never answered (it waits to be evicted, or overwritten by a fresh read),
+   * so a write costs nothing here.
    * INVARIANT: callers never mutate a memoized value.
    */
   async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     const gen = this.gen;
-    if (this.memoGen !== gen) {
-      this.memos.clear();
-      this.memoGen = gen;
-    }
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const hit = this.memos.get(key);
+    // the cast: an entry under `key` was stored by a `memo<T>` call with the same key, so of type T
+    if (hit !== undefined && hit.gen === gen) return hit.value as T;
     const value = await load();
-    if (this.gen === gen && this.memoGen === gen && this.memos.size < MAX_MEMOS) this.memos.set(key, value);
+    if (this.gen === gen) this.memos.set(key, { gen, value });
     return value;
   }
 
