@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../src/config.ts';
 import { startServer, defaultLogger } from '../src/server.ts';
 import { startAgent, apiTarget } from '../src/agent.ts';
-import { cleanupNamespaces } from '../src/dataplane/agent.ts';
+import { cleanupNamespaces } from '../src/dataplane/registry.ts';
 import { openStore } from '../src/store/open.ts';
 import { ensureAccount } from '../src/domain/accounts.ts';
 import { systemClock } from '../src/clock.ts';

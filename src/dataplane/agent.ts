@@ -13,8 +13,7 @@
 //   {prefix}internet ── x<hash> ═ inet0 ── {prefix}{network}: br0 (+ vSwitch gateways),
 //                                                   100.100.100.200 / .100 on lo, nftables
 //                                                     └─ p<hash> ═ eth0 ── {InstanceId}
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { DesiredEni, DesiredInstance, DesiredNetwork, DesiredState } from '../domain/dataplane-state.ts';
@@ -30,7 +29,8 @@ import {
 import { listenInNamespace } from './listeners.ts';
 import { cutDisallowed } from './conntrack.ts';
 import { Sshd, SSHD } from './sshd.ts';
-import { BWRAP, endProcessesIn, instancesWithStateExcept, removeInstanceState } from './sandbox.ts';
+import { BWRAP, instancesWithStateExcept, removeInstanceState } from './sandbox.ts';
+import { cleanupNamespaces, listNamespaces, registerNamespace, unregisterNamespace } from './registry.ts';
 import { BUSYBOX, ensureImage } from './image.ts';
 import type { AgentLog } from './log.ts';
 
@@ -72,7 +72,6 @@ interface AppliedNetwork {
 /** `bootSeq`: the boot its sandbox (sshd) runs, when it runs one */
 interface AppliedInstance { network: string; shape: string; sshd?: Sshd; bootSeq?: number }
 
-const REGISTRY = 'namespaces.json';
 const CONNTRACK_TIMEOUT_S = 910;
 const RESYNC_MS = 10_000;
 
@@ -267,21 +266,8 @@ export class Agent {
 
   // ---------------------------------------------------------------------------------------------
 
-  private register(ns: string): void {
-    const list = readRegistry(this.opts.stateDir);
-    if (!list.includes(ns)) {
-      list.push(ns);
-      writeRegistry(this.opts.stateDir, list);
-    }
-  }
-
-  private unregister(ns: string): void {
-    const list = readRegistry(this.opts.stateDir).filter((n) => n !== ns);
-    writeRegistry(this.opts.stateDir, list);
-  }
-
   private async addNamespace(ns: string): Promise<void> {
-    this.register(ns);
+    registerNamespace(this.opts.stateDir, ns);
     const r = await run('ip', ['netns', 'add', ns]);
     if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip netns add ${ns}: ${r.stderr.trim()}`);
     await ipBatch(ns, ['link set lo up']);
@@ -289,7 +275,7 @@ export class Agent {
 
   private async deleteNamespace(ns: string): Promise<void> {
     await run('ip', ['netns', 'del', ns]);
-    this.unregister(ns);
+    unregisterNamespace(this.opts.stateDir, ns);
   }
 
   private async createInternet(): Promise<void> {
@@ -580,43 +566,6 @@ table ip parapet_nat {
 
 async function sysctls(ns: string, values: Record<string, string>): Promise<void> {
   await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)]);
-}
-
-function listNamespaces(): string[] {
-  try { return readdirSync('/run/netns'); } catch { return []; }
-}
-
-/** Replaces the registry in one step (a temp file renamed over it): a kill mid-write never leaves cleanup blind. */
-function writeRegistry(stateDir: string, list: readonly string[]): void {
-  const file = join(stateDir, REGISTRY);
-  writeFileSync(`${file}.tmp`, JSON.stringify(list), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
-}
-
-function readRegistry(stateDir: string): string[] {
-  const file = join(stateDir, REGISTRY);
-  if (!existsSync(file)) return [];
-  // the cast: the file is ours (written by register/unregister); unreadable means nothing to clean
-  try { return JSON.parse(readFileSync(file, 'utf8')) as string[]; } catch { return []; }
-}
-
-/** Removes every namespace a (possibly dead) agent of `stateDir` made, and every `{prefix}*` namespace. */
-export async function cleanupNamespaces(stateDir: string, prefix: string): Promise<string[]> {
-  const removed: string[] = [];
-  const present = new Set(listNamespaces());
-  const registered = readRegistry(stateDir);
-  // instances first (their veths go with them), then networks, then the internet
-  const order = [...registered.filter((n) => !n.startsWith(prefix)), ...[...present].filter((n) => n.startsWith(prefix) && n !== internetNamespace(prefix)), internetNamespace(prefix)];
-  for (const ns of new Set(order)) {
-    if (!present.has(ns)) continue;
-    // a dead agent's sandboxes die with it (bwrap --die-with-parent); anything still running in its
-    // instances' namespaces ends here, or an overlay could be mounted twice at the next boot
-    if (!ns.startsWith(prefix)) await endProcessesIn(ns);
-    await run('ip', ['netns', 'del', ns]);
-    removed.push(ns);
-  }
-  if (existsSync(join(stateDir, REGISTRY))) rmSync(join(stateDir, REGISTRY));
-  return removed;
 }
 
 /** The machine can run the data plane: root, the tools, and a public pool that no host route overlaps. */

@@ -10,10 +10,10 @@
 // it; with the last one its mount namespaces and the overlay go, so nothing is ever mounted in the
 // host's mount namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { run } from './sh.ts';
+import { endProcessesIn } from './registry.ts';
 
 export const BWRAP = 'bwrap';
 
@@ -257,21 +257,4 @@ export function instancesWithStateExcept(stateDir: string, keep: (instanceId: st
     if (keep(id)) return false;
     try { return readdirSync(instanceDir(stateDir, id)).some((e) => !e.endsWith('.log')); } catch { return false; }
   });
-}
-
-/** Ends every process in network namespace `ns` (a sandbox a dead agent left) and waits until they are gone. */
-export async function endProcessesIn(ns: string): Promise<number> {
-  const r = await run('ip', ['netns', 'pids', ns]);
-  if (r.code !== 0) return 0;
-  const pids = r.stdout.split('\n').map((l) => Number(l.trim())).filter((n) => Number.isInteger(n) && n > 1 && n !== process.pid);
-  for (const pid of pids) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-  }
-  for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((f) => setTimeout(f, 20));
-  return pids.length;
-}
-
-/** A process that exists and is not a zombie (a zombie has already left its namespaces and mounts). */
-function alive(pid: number): boolean {
-  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }

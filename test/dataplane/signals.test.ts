@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { rootTestOptions, run } from '../helpers/netns.ts';
 import { Tenant, leftovers } from '../helpers/dataplane.ts';
 import { ecsClient, vpcClient } from '../helpers/server.ts';
-import { cleanupNamespaces } from '../../src/dataplane/agent.ts';
+import { cleanupNamespaces } from '../../src/dataplane/registry.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const creds = { accessKeyId: 'LTAIsignalstest000001', accessKeySecret: 'signals-test-secret-000001' };
