@@ -4,7 +4,7 @@
 // (how the revision is counted, how other processes learn of a write, how quota checks are
 // serialized) is the engine's `EngineHooks`; everything else lives here once.
 // INVARIANT: a write that returned has committed, and its revision is visible to every reader.
-// INVARIANT: a memoized read is dropped whenever this process learns of any write (its own, a
+// INVARIANT: a memoized read is never answered again once this process learns of any write (its own, a
 // notice from another server, a revision seen by polling) or loses sight of other writers (the
 // notice channel is down, the database can't be reached).
 import { EventEmitter } from 'node:events';
