@@ -9,7 +9,7 @@
 // its role's policies narrowed by the session policy. Any Deny wins, then any Allow (covering
 // every resource), else denied.
 import type { Principal, Services } from './context.ts';
-import { documentsForRole, documentsForUser } from './ram.ts';
+import { documentsForRole, documentsForUser } from './ram/documents.ts';
 import { readTags } from './tags.ts';
 import { evaluateDocuments, evaluateWithSessionPolicy } from './policy-check.ts';
 import type { PolicyRequest } from '../engine/policy/evaluate.ts';

@@ -2,16 +2,22 @@
 import { z } from 'zod';
 import { op } from '../catalog.ts';
 import { t } from '../params.ts';
-import * as ram from '../../domain/ram.ts';
+import * as users from '../../domain/ram/users.ts';
+import * as loginProfiles from '../../domain/ram/login-profiles.ts';
+import * as accessKeys from '../../domain/ram/access-keys.ts';
+import * as groups from '../../domain/ram/groups.ts';
+import * as policies from '../../domain/ram/policies.ts';
+import * as policyVersions from '../../domain/ram/policy-versions.ts';
+import * as attachments from '../../domain/ram/attachments.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { RamUserTable, RamGroupTable, RamRoleTable } from '../../store/schema.ts';
 import * as roles from '../../domain/ram/roles.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
 const wireUser = (u: RamUserTable) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, Comments: u.comments, Email: u.email, MobilePhone: u.mobile_phone, CreateDate: u.created_at, UpdateDate: u.updated_at });
-const wireProfile = (p: ram.LoginProfile) => ({ UserName: p.userName, PasswordResetRequired: p.passwordResetRequired, MFABindRequired: p.mfaBindRequired, CreateDate: p.createDate });
+const wireProfile = (p: loginProfiles.LoginProfile) => ({ UserName: p.userName, PasswordResetRequired: p.passwordResetRequired, MFABindRequired: p.mfaBindRequired, CreateDate: p.createDate });
 const wireGroup = (g: RamGroupTable) => ({ GroupId: g.id, GroupName: g.name, Comments: g.comments, CreateDate: g.created_at, UpdateDate: g.updated_at });
-const wirePolicy = (p: ram.PolicyView) => ({ PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, CreateDate: p.createDate, UpdateDate: p.updateDate, AttachmentCount: p.attachmentCount });
+const wirePolicy = (p: policies.PolicyView) => ({ PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, CreateDate: p.createDate, UpdateDate: p.updateDate, AttachmentCount: p.attachmentCount });
 const NAME = t.str(128);
 const wireRole = (r: RamRoleTable) => ({
   RoleId: r.id, RoleName: r.name, Arn: roles.roleArn(r.account_id, r.name), Description: r.description, AssumeRolePolicyDocument: r.trust_policy,
@@ -26,7 +32,7 @@ function paged<T>(items: T[], marker: string | undefined, maxItems: number | und
   return start + size < items.length ? { items: page, IsTruncated: true, Marker: String(start + size) } : { items: page, IsTruncated: false };
 }
 
-function attachOp(action: string, principalType: ram.PrincipalType, attach: boolean) {
+function attachOp(action: string, principalType: attachments.PrincipalType, attach: boolean) {
   const key = `${principalType}Name` as const;
   return op({
     product: 'ram', action, ramAction: `ram:${action}`,
@@ -35,7 +41,7 @@ function attachOp(action: string, principalType: ram.PrincipalType, attach: bool
     handler: async (ctx, p) => {
       const name = p[key];
       if (name === undefined || name === '') throw new DomainError('MissingParameter', 400, `The input parameter \`${key}\` that is mandatory for processing this request is not supplied.`);
-      await ram.attachPolicy(ctx, { policyType: p.PolicyType, policyName: p.PolicyName, principalType, principalName: name, attach });
+      await attachments.attachPolicy(ctx, { policyType: p.PolicyType, policyName: p.PolicyName, principalType, principalName: name, attach });
       return {};
     },
   });
@@ -46,62 +52,62 @@ export const ramOperations = [
     product: 'ram', action: 'CreateUser', ramAction: 'ram:CreateUser',
     params: z.object({ UserName: NAME, DisplayName: t.str(256).optional(), Comments: t.str(256).optional(), Email: t.str(256).optional(), MobilePhone: t.str(64).optional() }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ User: wireUser(await ram.createUser(ctx, { userName: p.UserName, displayName: p.DisplayName, comments: p.Comments, email: p.Email, mobilePhone: p.MobilePhone })) }),
+    handler: async (ctx, p) => ({ User: wireUser(await users.createUser(ctx, { userName: p.UserName, displayName: p.DisplayName, comments: p.Comments, email: p.Email, mobilePhone: p.MobilePhone })) }),
   }),
   op({
     product: 'ram', action: 'GetUser', ramAction: 'ram:GetUser',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ User: wireUser(await ram.getUser(ctx, p.UserName)) }),
+    handler: async (ctx, p) => ({ User: wireUser(await users.getUser(ctx, p.UserName)) }),
   }),
   op({
     product: 'ram', action: 'UpdateUser', ramAction: 'ram:UpdateUser',
     params: z.object({ UserName: NAME, NewUserName: NAME.optional(), NewDisplayName: t.str(256).optional(), NewComments: t.str(256).optional(), NewEmail: t.str(256).optional(), NewMobilePhone: t.str(64).optional() }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ User: wireUser(await ram.updateUser(ctx, { userName: p.UserName, newUserName: p.NewUserName, newDisplayName: p.NewDisplayName, newComments: p.NewComments, newEmail: p.NewEmail, newMobilePhone: p.NewMobilePhone })) }),
+    handler: async (ctx, p) => ({ User: wireUser(await users.updateUser(ctx, { userName: p.UserName, newUserName: p.NewUserName, newDisplayName: p.NewDisplayName, newComments: p.NewComments, newEmail: p.NewEmail, newMobilePhone: p.NewMobilePhone })) }),
   }),
   op({
     product: 'ram', action: 'DeleteUser', ramAction: 'ram:DeleteUser',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.deleteUser(ctx, p.UserName); return {}; },
+    handler: async (ctx, p) => { await users.deleteUser(ctx, p.UserName); return {}; },
   }),
   op({
     product: 'ram', action: 'ListUsers', ramAction: 'ram:ListUsers',
     params: z.object({ Marker: t.str(64).optional(), MaxItems: t.int().optional() }),
     resources: (_p, account) => [ramArn(account, 'user/*')],
-    handler: async (ctx, p) => { const r = paged(await ram.listUsers(ctx), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Users: { User: r.items.map(wireUser) } }; },
+    handler: async (ctx, p) => { const r = paged(await users.listUsers(ctx), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Users: { User: r.items.map(wireUser) } }; },
   }),
   op({
     product: 'ram', action: 'CreateLoginProfile', ramAction: 'ram:CreateLoginProfile',
     params: z.object({ UserName: NAME, Password: t.str(128), PasswordResetRequired: t.bool().optional(), MFABindRequired: t.bool().optional() }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ LoginProfile: wireProfile(await ram.createLoginProfile(ctx, { userName: p.UserName, password: p.Password, passwordResetRequired: p.PasswordResetRequired, mfaBindRequired: p.MFABindRequired })) }),
+    handler: async (ctx, p) => ({ LoginProfile: wireProfile(await loginProfiles.createLoginProfile(ctx, { userName: p.UserName, password: p.Password, passwordResetRequired: p.PasswordResetRequired, mfaBindRequired: p.MFABindRequired })) }),
   }),
   op({
     product: 'ram', action: 'GetLoginProfile', ramAction: 'ram:GetLoginProfile',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ LoginProfile: wireProfile(await ram.getLoginProfile(ctx, p.UserName)) }),
+    handler: async (ctx, p) => ({ LoginProfile: wireProfile(await loginProfiles.getLoginProfile(ctx, p.UserName)) }),
   }),
   op({
     product: 'ram', action: 'UpdateLoginProfile', ramAction: 'ram:UpdateLoginProfile',
     params: z.object({ UserName: NAME, Password: t.str(128).optional(), PasswordResetRequired: t.bool().optional(), MFABindRequired: t.bool().optional() }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.updateLoginProfile(ctx, { userName: p.UserName, password: p.Password, passwordResetRequired: p.PasswordResetRequired, mfaBindRequired: p.MFABindRequired }); return {}; },
+    handler: async (ctx, p) => { await loginProfiles.updateLoginProfile(ctx, { userName: p.UserName, password: p.Password, passwordResetRequired: p.PasswordResetRequired, mfaBindRequired: p.MFABindRequired }); return {}; },
   }),
   op({
     product: 'ram', action: 'DeleteLoginProfile', ramAction: 'ram:DeleteLoginProfile',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.deleteLoginProfile(ctx, p.UserName); return {}; },
+    handler: async (ctx, p) => { await loginProfiles.deleteLoginProfile(ctx, p.UserName); return {}; },
   }),
   op({
     product: 'ram', action: 'ListEntitiesForPolicy', ramAction: 'ram:ListEntitiesForPolicy',
     params: z.object({ PolicyName: NAME, PolicyType: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
-      const e = await ram.listEntitiesForPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
+      const e = await attachments.listEntitiesForPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
       return {
         Users: { User: e.users.map((u) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, AttachDate: u.attached_at })) },
         Groups: { Group: e.groups.map((g) => ({ GroupName: g.name, Comments: g.comments, AttachDate: g.attached_at })) },
@@ -113,86 +119,86 @@ export const ramOperations = [
     product: 'ram', action: 'CreateAccessKey', ramAction: 'ram:CreateAccessKey',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { const k = await ram.createAccessKey(ctx, p.UserName); return { AccessKey: { AccessKeyId: k.id, AccessKeySecret: k.secret, Status: k.status, CreateDate: k.createDate } }; },
+    handler: async (ctx, p) => { const k = await accessKeys.createAccessKey(ctx, p.UserName); return { AccessKey: { AccessKeyId: k.id, AccessKeySecret: k.secret, Status: k.status, CreateDate: k.createDate } }; },
   }),
   op({
     product: 'ram', action: 'ListAccessKeys', ramAction: 'ram:ListAccessKeys',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ AccessKeys: { AccessKey: (await ram.listAccessKeys(ctx, p.UserName)).map((k) => ({ AccessKeyId: k.id, Status: k.status, CreateDate: k.createDate })) } }),
+    handler: async (ctx, p) => ({ AccessKeys: { AccessKey: (await accessKeys.listAccessKeys(ctx, p.UserName)).map((k) => ({ AccessKeyId: k.id, Status: k.status, CreateDate: k.createDate })) } }),
   }),
   op({
     product: 'ram', action: 'UpdateAccessKey', ramAction: 'ram:UpdateAccessKey',
     params: z.object({ UserName: NAME, UserAccessKeyId: t.str(128), Status: t.str(16) }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.updateAccessKey(ctx, { userName: p.UserName, accessKeyId: p.UserAccessKeyId, status: p.Status }); return {}; },
+    handler: async (ctx, p) => { await accessKeys.updateAccessKey(ctx, { userName: p.UserName, accessKeyId: p.UserAccessKeyId, status: p.Status }); return {}; },
   }),
   op({
     product: 'ram', action: 'DeleteAccessKey', ramAction: 'ram:DeleteAccessKey',
     params: z.object({ UserName: NAME, UserAccessKeyId: t.str(128) }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.deleteAccessKey(ctx, { userName: p.UserName, accessKeyId: p.UserAccessKeyId }); return {}; },
+    handler: async (ctx, p) => { await accessKeys.deleteAccessKey(ctx, { userName: p.UserName, accessKeyId: p.UserAccessKeyId }); return {}; },
   }),
   op({
     product: 'ram', action: 'CreateGroup', ramAction: 'ram:CreateGroup',
     params: z.object({ GroupName: NAME, Comments: t.str(256).optional() }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
-    handler: async (ctx, p) => ({ Group: wireGroup(await ram.createGroup(ctx, { groupName: p.GroupName, comments: p.Comments })) }),
+    handler: async (ctx, p) => ({ Group: wireGroup(await groups.createGroup(ctx, { groupName: p.GroupName, comments: p.Comments })) }),
   }),
   op({
     product: 'ram', action: 'GetGroup', ramAction: 'ram:GetGroup',
     params: z.object({ GroupName: NAME }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
-    handler: async (ctx, p) => ({ Group: wireGroup(await ram.getGroup(ctx, p.GroupName)) }),
+    handler: async (ctx, p) => ({ Group: wireGroup(await groups.getGroup(ctx, p.GroupName)) }),
   }),
   op({
     product: 'ram', action: 'ListGroups', ramAction: 'ram:ListGroups',
     params: z.object({ Marker: t.str(64).optional(), MaxItems: t.int().optional() }),
     resources: (_p, account) => [ramArn(account, 'group/*')],
-    handler: async (ctx, p) => { const r = paged(await ram.listGroups(ctx), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Groups: { Group: r.items.map(wireGroup) } }; },
+    handler: async (ctx, p) => { const r = paged(await groups.listGroups(ctx), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Groups: { Group: r.items.map(wireGroup) } }; },
   }),
   op({
     product: 'ram', action: 'DeleteGroup', ramAction: 'ram:DeleteGroup',
     params: z.object({ GroupName: NAME }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
-    handler: async (ctx, p) => { await ram.deleteGroup(ctx, p.GroupName); return {}; },
+    handler: async (ctx, p) => { await groups.deleteGroup(ctx, p.GroupName); return {}; },
   }),
   op({
     product: 'ram', action: 'AddUserToGroup', ramAction: 'ram:AddUserToGroup',
     params: z.object({ UserName: NAME, GroupName: NAME }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`), ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.addUserToGroup(ctx, { userName: p.UserName, groupName: p.GroupName }); return {}; },
+    handler: async (ctx, p) => { await groups.addUserToGroup(ctx, { userName: p.UserName, groupName: p.GroupName }); return {}; },
   }),
   op({
     product: 'ram', action: 'RemoveUserFromGroup', ramAction: 'ram:RemoveUserFromGroup',
     params: z.object({ UserName: NAME, GroupName: NAME }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`), ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { await ram.removeUserFromGroup(ctx, { userName: p.UserName, groupName: p.GroupName }); return {}; },
+    handler: async (ctx, p) => { await groups.removeUserFromGroup(ctx, { userName: p.UserName, groupName: p.GroupName }); return {}; },
   }),
   op({
     product: 'ram', action: 'ListGroupsForUser', ramAction: 'ram:ListGroupsForUser',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ Groups: { Group: (await ram.listGroupsForUser(ctx, p.UserName)).map((g) => ({ ...wireGroup(g), JoinDate: g.joined_at })) } }),
+    handler: async (ctx, p) => ({ Groups: { Group: (await groups.listGroupsForUser(ctx, p.UserName)).map((g) => ({ ...wireGroup(g), JoinDate: g.joined_at })) } }),
   }),
   op({
     product: 'ram', action: 'ListUsersForGroup', ramAction: 'ram:ListUsersForGroup',
     params: z.object({ GroupName: NAME, Marker: t.str(64).optional(), MaxItems: t.int().optional() }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
-    handler: async (ctx, p) => ({ IsTruncated: false, Users: { User: (await ram.listUsersForGroup(ctx, p.GroupName)).map((u) => ({ ...wireUser(u), JoinDate: u.joined_at })) } }),
+    handler: async (ctx, p) => ({ IsTruncated: false, Users: { User: (await groups.listUsersForGroup(ctx, p.GroupName)).map((u) => ({ ...wireUser(u), JoinDate: u.joined_at })) } }),
   }),
   op({
     product: 'ram', action: 'CreatePolicy', ramAction: 'ram:CreatePolicy',
     params: z.object({ PolicyName: NAME, PolicyDocument: t.str(65536), Description: t.str(1024).optional(), Tag: t.tags().optional() }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
-    handler: async (ctx, p) => { const r = await ram.createPolicy(ctx, { policyName: p.PolicyName, policyDocument: p.PolicyDocument, description: p.Description }); return { Policy: wirePolicy(r) }; },
+    handler: async (ctx, p) => { const r = await policies.createPolicy(ctx, { policyName: p.PolicyName, policyDocument: p.PolicyDocument, description: p.Description }); return { Policy: wirePolicy(r) }; },
   }),
   op({
     product: 'ram', action: 'GetPolicy', ramAction: 'ram:GetPolicy',
     params: z.object({ PolicyName: NAME, PolicyType: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
-      const r = await ram.getPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
+      const r = await policies.getPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
       return { Policy: { ...wirePolicy(r), PolicyDocument: r.document }, DefaultPolicyVersion: { VersionId: r.defaultVersion, IsDefaultVersion: true, PolicyDocument: r.document, CreateDate: r.updateDate } };
     },
   }),
@@ -200,20 +206,20 @@ export const ramOperations = [
     product: 'ram', action: 'ListPolicies', ramAction: 'ram:ListPolicies',
     params: z.object({ PolicyType: t.str(16).optional(), Marker: t.str(64).optional(), MaxItems: t.int().optional() }),
     resources: (_p, account) => [ramArn(account, 'policy/*')],
-    handler: async (ctx, p) => { const r = paged(await ram.listPolicies(ctx, p.PolicyType), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Policies: { Policy: r.items.map(wirePolicy) } }; },
+    handler: async (ctx, p) => { const r = paged(await policies.listPolicies(ctx, p.PolicyType), p.Marker, p.MaxItems); return { IsTruncated: r.IsTruncated, ...(r.Marker ? { Marker: r.Marker } : {}), Policies: { Policy: r.items.map(wirePolicy) } }; },
   }),
   op({
     product: 'ram', action: 'DeletePolicy', ramAction: 'ram:DeletePolicy',
     params: z.object({ PolicyName: NAME, CascadingDelete: t.bool().optional() }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
-    handler: async (ctx, p) => { await ram.deletePolicy(ctx, p.PolicyName); return {}; },
+    handler: async (ctx, p) => { await policies.deletePolicy(ctx, p.PolicyName); return {}; },
   }),
   op({
     product: 'ram', action: 'CreatePolicyVersion', ramAction: 'ram:CreatePolicyVersion',
     params: z.object({ PolicyName: NAME, PolicyDocument: t.str(65536), SetAsDefault: t.bool().optional(), RotateStrategy: t.str(32).optional() }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
-      const v = await ram.createPolicyVersion(ctx, { policyName: p.PolicyName, policyDocument: p.PolicyDocument, setAsDefault: p.SetAsDefault === true });
+      const v = await policyVersions.createPolicyVersion(ctx, { policyName: p.PolicyName, policyDocument: p.PolicyDocument, setAsDefault: p.SetAsDefault === true });
       return { PolicyVersion: { VersionId: v.versionId, IsDefaultVersion: v.isDefault, PolicyDocument: p.PolicyDocument, CreateDate: v.createDate } };
     },
   }),
@@ -221,19 +227,19 @@ export const ramOperations = [
     product: 'ram', action: 'ListPolicyVersions', ramAction: 'ram:ListPolicyVersions',
     params: z.object({ PolicyName: NAME, PolicyType: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
-    handler: async (ctx, p) => ({ PolicyVersions: { PolicyVersion: (await ram.listPolicyVersions(ctx, { policyName: p.PolicyName, policyType: p.PolicyType })).map((v) => ({ VersionId: v.versionId, IsDefaultVersion: v.isDefault, PolicyDocument: v.document, CreateDate: v.createDate })) } }),
+    handler: async (ctx, p) => ({ PolicyVersions: { PolicyVersion: (await policyVersions.listPolicyVersions(ctx, { policyName: p.PolicyName, policyType: p.PolicyType })).map((v) => ({ VersionId: v.versionId, IsDefaultVersion: v.isDefault, PolicyDocument: v.document, CreateDate: v.createDate })) } }),
   }),
   op({
     product: 'ram', action: 'SetDefaultPolicyVersion', ramAction: 'ram:SetDefaultPolicyVersion',
     params: z.object({ PolicyName: NAME, VersionId: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
-    handler: async (ctx, p) => { await ram.setDefaultPolicyVersion(ctx, { policyName: p.PolicyName, versionId: p.VersionId }); return {}; },
+    handler: async (ctx, p) => { await policyVersions.setDefaultPolicyVersion(ctx, { policyName: p.PolicyName, versionId: p.VersionId }); return {}; },
   }),
   op({
     product: 'ram', action: 'DeletePolicyVersion', ramAction: 'ram:DeletePolicyVersion',
     params: z.object({ PolicyName: NAME, VersionId: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
-    handler: async (ctx, p) => { await ram.deletePolicyVersion(ctx, { policyName: p.PolicyName, versionId: p.VersionId }); return {}; },
+    handler: async (ctx, p) => { await policyVersions.deletePolicyVersion(ctx, { policyName: p.PolicyName, versionId: p.VersionId }); return {}; },
   }),
   attachOp('AttachPolicyToUser', 'User', true),
   attachOp('DetachPolicyFromUser', 'User', false),
@@ -245,7 +251,7 @@ export const ramOperations = [
     product: 'ram', action: 'ListPoliciesForRole', ramAction: 'ram:ListPoliciesForRole',
     params: z.object({ RoleName: NAME }),
     resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
-    handler: async (ctx, p) => ({ Policies: { Policy: (await ram.listPoliciesFor(ctx, 'Role', p.RoleName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
+    handler: async (ctx, p) => ({ Policies: { Policy: (await attachments.listPoliciesFor(ctx, 'Role', p.RoleName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
   }),
   op({
     product: 'ram', action: 'CreateRole', ramAction: 'ram:CreateRole',
@@ -281,12 +287,12 @@ export const ramOperations = [
     product: 'ram', action: 'ListPoliciesForUser', ramAction: 'ram:ListPoliciesForUser',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ Policies: { Policy: (await ram.listPoliciesFor(ctx, 'User', p.UserName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
+    handler: async (ctx, p) => ({ Policies: { Policy: (await attachments.listPoliciesFor(ctx, 'User', p.UserName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
   }),
   op({
     product: 'ram', action: 'ListPoliciesForGroup', ramAction: 'ram:ListPoliciesForGroup',
     params: z.object({ GroupName: NAME }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
-    handler: async (ctx, p) => ({ Policies: { Policy: (await ram.listPoliciesFor(ctx, 'Group', p.GroupName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
+    handler: async (ctx, p) => ({ Policies: { Policy: (await attachments.listPoliciesFor(ctx, 'Group', p.GroupName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
   }),
 ];

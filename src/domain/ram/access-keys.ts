@@ -1,0 +1,50 @@
+// RAM users' AccessKeys (SPEC §3): at most 2 per user, the secret shown once (at creation),
+// Active or Inactive. The keys of the account's root and STS's temporary keys are not these.
+import type { CallContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { isoSeconds } from '../../clock.ts';
+import { ramWrite } from './lock.ts';
+import { userRow } from './users.ts';
+import { RAM_LIMITS } from './quotas.ts';
+import type { Tx } from '../../store/store.ts';
+
+export async function createAccessKey(ctx: CallContext, userName: string): Promise<{ id: string; secret: string; status: string; createDate: string }> {
+  const account = ctx.principal.accountId;
+  return ramWrite(ctx, async (tx) => {
+    await userRow(tx, account, userName);
+    const n = await tx.selectFrom('access_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirstOrThrow();
+    if (Number(n.n) >= RAM_LIMITS.accessKeysPerUser) throw new DomainError('LimitExceeded.User.AccessKey', 409, `The user \`${userName}\` already has ${RAM_LIMITS.accessKeysPerUser} AccessKeys.`);
+    const now = isoSeconds(ctx.clock.now());
+    const id = ctx.ids.accessKeyId();
+    const secret = ctx.ids.accessKeySecret();
+    await tx.insertInto('access_keys').values({ id, secret, account_id: account, user_name: userName, status: 'Active', created_at: now }).execute();
+    return { id, secret, status: 'Active', createDate: now };
+  });
+}
+
+export async function listAccessKeys(ctx: CallContext, userName: string): Promise<Array<{ id: string; status: string; createDate: string }>> {
+  await userRow(ctx.store.db, ctx.principal.accountId, userName);
+  const rows = await ctx.store.db.selectFrom('access_keys').select(['id', 'status', 'created_at']).where('account_id', '=', ctx.principal.accountId).where('user_name', '=', userName).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, status: r.status, createDate: r.created_at }));
+}
+
+async function userKey(tx: Tx, account: string, userName: string, keyId: string): Promise<void> {
+  await userRow(tx, account, userName);
+  const k = await tx.selectFrom('access_keys').select('id').where('id', '=', keyId).where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst();
+  if (k === undefined) throw new DomainError('EntityNotExist.User.AccessKey', 404, `The AccessKey \`${keyId}\` of user \`${userName}\` does not exist.`);
+}
+
+export async function updateAccessKey(ctx: CallContext, p: { userName: string; accessKeyId: string; status: string }): Promise<void> {
+  if (p.status !== 'Active' && p.status !== 'Inactive') throw new DomainError('InvalidParameter.Status', 400, `The specified \`Status\` \`${p.status}\` is invalid: use \`Active\` or \`Inactive\`.`);
+  await ramWrite(ctx, async (tx) => {
+    await userKey(tx, ctx.principal.accountId, p.userName, p.accessKeyId);
+    await tx.updateTable('access_keys').set({ status: p.status }).where('id', '=', p.accessKeyId).execute();
+  });
+}
+
+export async function deleteAccessKey(ctx: CallContext, p: { userName: string; accessKeyId: string }): Promise<void> {
+  await ramWrite(ctx, async (tx) => {
+    await userKey(tx, ctx.principal.accountId, p.userName, p.accessKeyId);
+    await tx.deleteFrom('access_keys').where('id', '=', p.accessKeyId).execute();
+  });
+}

@@ -1,0 +1,92 @@
+// RAM groups and their members (SPEC §3): names unique in the account (./names.ts), at most 50
+// groups per account and 5 groups per user; a group is deleted only once it has no members and no
+// policies attached.
+import type { CallContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { isoSeconds } from '../../clock.ts';
+import { ramWrite } from './lock.ts';
+import { checkName } from './names.ts';
+import { RAM_LIMITS } from './quotas.ts';
+import { userRow } from './users.ts';
+import type { Db, Tx } from '../../store/store.ts';
+import type { RamUserTable, RamGroupTable } from '../../store/schema.ts';
+
+const groupNotFound = (name: string) => new DomainError('EntityNotExist.Group', 404, `The group \`${name}\` does not exist.`);
+
+export async function groupRow(tx: Db | Tx, accountId: string, name: string): Promise<RamGroupTable> {
+  const row = await tx.selectFrom('ram_groups').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  if (row === undefined) throw groupNotFound(name);
+  return row;
+}
+
+export async function createGroup(ctx: CallContext, p: { groupName: string; comments?: string | undefined }): Promise<RamGroupTable> {
+  checkName('GroupName', p.groupName);
+  const account = ctx.principal.accountId;
+  return ramWrite(ctx, async (tx) => {
+    if (await tx.selectFrom('ram_groups').select('name').where('account_id', '=', account).where('name', '=', p.groupName).executeTakeFirst()) {
+      throw new DomainError('EntityAlreadyExists.Group', 409, `The group \`${p.groupName}\` already exists.`);
+    }
+    const n = await tx.selectFrom('ram_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+    if (Number(n.n) >= RAM_LIMITS.groups) throw new DomainError('LimitExceeded.Group', 409, `The account has ${RAM_LIMITS.groups} groups, the quota.`);
+    const now = isoSeconds(ctx.clock.now());
+    const row: RamGroupTable = { account_id: account, name: p.groupName, id: ctx.ids.accountId(), comments: p.comments ?? '', created_at: now, updated_at: now };
+    await tx.insertInto('ram_groups').values(row).execute();
+    return row;
+  });
+}
+
+export async function getGroup(ctx: CallContext, groupName: string): Promise<RamGroupTable> {
+  return groupRow(ctx.store.db, ctx.principal.accountId, groupName);
+}
+
+export async function listGroups(ctx: CallContext): Promise<RamGroupTable[]> {
+  return ctx.store.db.selectFrom('ram_groups').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+}
+
+export async function deleteGroup(ctx: CallContext, groupName: string): Promise<void> {
+  const account = ctx.principal.accountId;
+  await ramWrite(ctx, async (tx) => {
+    await groupRow(tx, account, groupName);
+    if (await tx.selectFrom('ram_group_members').select('user_name').where('account_id', '=', account).where('group_name', '=', groupName).executeTakeFirst()) {
+      throw new DomainError('DeleteConflict.Group.User', 409, `The group \`${groupName}\` still has users.`);
+    }
+    if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', account).where('principal_type', '=', 'Group').where('principal_name', '=', groupName).executeTakeFirst()) {
+      throw new DomainError('DeleteConflict.Group.Policy', 409, `The group \`${groupName}\` still has policies attached.`);
+    }
+    await tx.deleteFrom('ram_groups').where('account_id', '=', account).where('name', '=', groupName).execute();
+  });
+}
+
+export async function addUserToGroup(ctx: CallContext, p: { userName: string; groupName: string }): Promise<void> {
+  const account = ctx.principal.accountId;
+  await ramWrite(ctx, async (tx) => {
+    await userRow(tx, account, p.userName);
+    await groupRow(tx, account, p.groupName);
+    const mine = await tx.selectFrom('ram_group_members').select('group_name').where('account_id', '=', account).where('user_name', '=', p.userName).execute();
+    if (mine.some((m) => m.group_name === p.groupName)) throw new DomainError('EntityAlreadyExists.User.Group', 409, `The user \`${p.userName}\` is already in group \`${p.groupName}\`.`);
+    if (mine.length >= RAM_LIMITS.groupsPerUser) throw new DomainError('LimitExceeded.User.Group', 409, `The user \`${p.userName}\` is already in ${RAM_LIMITS.groupsPerUser} groups.`);
+    await tx.insertInto('ram_group_members').values({ account_id: account, group_name: p.groupName, user_name: p.userName, joined_at: isoSeconds(ctx.clock.now()) }).execute();
+  });
+}
+
+export async function removeUserFromGroup(ctx: CallContext, p: { userName: string; groupName: string }): Promise<void> {
+  const account = ctx.principal.accountId;
+  await ramWrite(ctx, async (tx) => {
+    await userRow(tx, account, p.userName);
+    await groupRow(tx, account, p.groupName);
+    const r = await tx.deleteFrom('ram_group_members').where('account_id', '=', account).where('group_name', '=', p.groupName).where('user_name', '=', p.userName).executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) throw new DomainError('EntityNotExist.User.Group', 404, `The user \`${p.userName}\` is not in group \`${p.groupName}\`.`);
+  });
+}
+
+export async function listGroupsForUser(ctx: CallContext, userName: string): Promise<Array<RamGroupTable & { joined_at: string }>> {
+  await userRow(ctx.store.db, ctx.principal.accountId, userName);
+  return ctx.store.db.selectFrom('ram_group_members').innerJoin('ram_groups', (j) => j.onRef('ram_groups.name', '=', 'ram_group_members.group_name').onRef('ram_groups.account_id', '=', 'ram_group_members.account_id'))
+    .selectAll('ram_groups').select('ram_group_members.joined_at').where('ram_group_members.account_id', '=', ctx.principal.accountId).where('ram_group_members.user_name', '=', userName).orderBy('ram_groups.name').execute();
+}
+
+export async function listUsersForGroup(ctx: CallContext, groupName: string): Promise<Array<RamUserTable & { joined_at: string }>> {
+  await groupRow(ctx.store.db, ctx.principal.accountId, groupName);
+  return ctx.store.db.selectFrom('ram_group_members').innerJoin('ram_users', (j) => j.onRef('ram_users.name', '=', 'ram_group_members.user_name').onRef('ram_users.account_id', '=', 'ram_group_members.account_id'))
+    .selectAll('ram_users').select('ram_group_members.joined_at').where('ram_group_members.account_id', '=', ctx.principal.accountId).where('ram_group_members.group_name', '=', groupName).orderBy('ram_users.name').execute();
+}

@@ -1,0 +1,81 @@
+// RAM policies (SPEC §3): the system policies every account sees (./system-policies.ts) and an
+// account's custom policies (at most 1,500; names of letters, digits and `-`, never a system
+// policy's), each with its default version's document. A custom policy is deleted only once it is
+// attached to nothing and has no version but its default. Checking a document is the policy
+// engine's (../policy-check.ts); versions are ./policy-versions.ts.
+import type { CallContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { checkPolicyDocument } from '../policy-check.ts';
+import { isoSeconds } from '../../clock.ts';
+import { ramWrite } from './lock.ts';
+import { RAM_LIMITS } from './quotas.ts';
+import { SYSTEM_POLICIES, findSystemPolicy } from './system-policies.ts';
+
+const POLICY_NAME = /^[a-zA-Z0-9-]{1,128}$/;
+
+export const policyNotFound = (type: string, name: string) => new DomainError('EntityNotExist.Policy', 404, `The policy \`${name}\` of type \`${type}\` does not exist.`);
+
+export interface PolicyView { name: string; type: 'System' | 'Custom'; description: string; defaultVersion: string; document: string; createDate: string; updateDate: string; attachmentCount: number }
+
+export async function createPolicy(ctx: CallContext, p: { policyName: string; policyDocument: string; description?: string | undefined }): Promise<PolicyView> {
+  if (!POLICY_NAME.test(p.policyName)) throw new DomainError('InvalidParameter.PolicyName.InvalidChars', 400, `The specified \`PolicyName\` \`${p.policyName}\` must be 1 to 128 letters, digits or \`-\`.`);
+  checkPolicyDocument(p.policyDocument);
+  const account = ctx.principal.accountId;
+  return ramWrite(ctx, async (tx) => {
+    if (findSystemPolicy(p.policyName) !== undefined || await tx.selectFrom('ram_policies').select('name').where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst()) {
+      throw new DomainError('EntityAlreadyExists.Policy', 409, `The policy \`${p.policyName}\` already exists.`);
+    }
+    const n = await tx.selectFrom('ram_policies').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+    if (Number(n.n) >= RAM_LIMITS.customPolicies) throw new DomainError('LimitExceeded.Policy', 409, `The account has ${RAM_LIMITS.customPolicies} custom policies, the quota.`);
+    const now = isoSeconds(ctx.clock.now());
+    await tx.insertInto('ram_policies').values({ account_id: account, name: p.policyName, description: p.description ?? '', default_version: 'v1', next_version: 2, created_at: now, updated_at: now }).execute();
+    await tx.insertInto('ram_policy_versions').values({ account_id: account, policy_name: p.policyName, version_id: 'v1', document: p.policyDocument, created_at: now }).execute();
+    return { name: p.policyName, type: 'Custom', description: p.description ?? '', defaultVersion: 'v1', document: p.policyDocument, createDate: now, updateDate: now, attachmentCount: 0 };
+  });
+}
+
+export function checkPolicyType(type: string): 'System' | 'Custom' {
+  if (type !== 'System' && type !== 'Custom') throw new DomainError('InvalidParameter.PolicyType', 400, `The specified \`PolicyType\` \`${type}\` is invalid: use \`System\` or \`Custom\`.`);
+  return type;
+}
+
+export async function getPolicy(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<PolicyView> {
+  const type = checkPolicyType(p.policyType);
+  const account = ctx.principal.accountId;
+  const db = ctx.store.db;
+  const count = async () => Number((await db.selectFrom('ram_attachments').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('policy_type', '=', type).where('policy_name', '=', p.policyName).executeTakeFirstOrThrow()).n);
+  if (type === 'System') {
+    const s = findSystemPolicy(p.policyName);
+    if (s === undefined) throw policyNotFound(type, p.policyName);
+    return { name: s.name, type, description: s.description, defaultVersion: 'v1', document: s.document, createDate: '2015-04-28T16:00:00Z', updateDate: '2015-04-28T16:00:00Z', attachmentCount: await count() };
+  }
+  const row = await db.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
+  if (row === undefined) throw policyNotFound(type, p.policyName);
+  const v = await db.selectFrom('ram_policy_versions').select('document').where('account_id', '=', account).where('policy_name', '=', row.name).where('version_id', '=', row.default_version).executeTakeFirstOrThrow();
+  return { name: row.name, type, description: row.description, defaultVersion: row.default_version, document: v.document, createDate: row.created_at, updateDate: row.updated_at, attachmentCount: await count() };
+}
+
+export async function listPolicies(ctx: CallContext, policyType?: string): Promise<PolicyView[]> {
+  const type = policyType === undefined || policyType === '' ? undefined : checkPolicyType(policyType);
+  const out: PolicyView[] = [];
+  if (type !== 'Custom') for (const s of SYSTEM_POLICIES) out.push({ name: s.name, type: 'System', description: s.description, defaultVersion: 'v1', document: s.document, createDate: '2015-04-28T16:00:00Z', updateDate: '2015-04-28T16:00:00Z', attachmentCount: 0 });
+  if (type !== 'System') {
+    const rows = await ctx.store.db.selectFrom('ram_policies').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+    for (const r of rows) out.push({ name: r.name, type: 'Custom', description: r.description, defaultVersion: r.default_version, document: '', createDate: r.created_at, updateDate: r.updated_at, attachmentCount: 0 });
+  }
+  return out;
+}
+
+export async function deletePolicy(ctx: CallContext, policyName: string): Promise<void> {
+  const account = ctx.principal.accountId;
+  await ramWrite(ctx, async (tx) => {
+    const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', policyName).executeTakeFirst();
+    if (row === undefined) throw policyNotFound('Custom', policyName);
+    const att = await tx.selectFrom('ram_attachments').select('principal_type').where('account_id', '=', account).where('policy_type', '=', 'Custom').where('policy_name', '=', policyName).executeTakeFirst();
+    if (att !== undefined) throw new DomainError(`DeleteConflict.Policy.${att.principal_type}`, 409, `The policy \`${policyName}\` is still attached to a ${att.principal_type.toLowerCase()}.`);
+    const versions = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name', '=', policyName).execute();
+    if (versions.length > 1) throw new DomainError('DeleteConflict.Policy.Version', 409, `The policy \`${policyName}\` still has non-default versions; delete them first.`);
+    await tx.deleteFrom('ram_policy_versions').where('account_id', '=', account).where('policy_name', '=', policyName).execute();
+    await tx.deleteFrom('ram_policies').where('account_id', '=', account).where('name', '=', policyName).execute();
+  });
+}

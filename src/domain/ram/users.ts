@@ -1,0 +1,86 @@
+// RAM users (SPEC §3): names unique in the account (./names.ts), at most 1,000 per account; a
+// rename carries the user's AccessKeys, group memberships and attachments along; a user is
+// deleted only once it has no AccessKeys, groups or policies left (its login profile goes with it).
+import type { CallContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { isoSeconds } from '../../clock.ts';
+import { ramWrite } from './lock.ts';
+import { checkName } from './names.ts';
+import { RAM_LIMITS } from './quotas.ts';
+import type { Db, Tx } from '../../store/store.ts';
+import type { RamUserTable } from '../../store/schema.ts';
+
+const userNotFound = (name: string) => new DomainError('EntityNotExist.User', 404, `The user \`${name}\` does not exist.`);
+
+export async function userRow(tx: Db | Tx, accountId: string, name: string): Promise<RamUserTable> {
+  const row = await tx.selectFrom('ram_users').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  if (row === undefined) throw userNotFound(name);
+  return row;
+}
+
+export interface UserInput { userName: string; displayName?: string | undefined; comments?: string | undefined; email?: string | undefined; mobilePhone?: string | undefined }
+
+export async function createUser(ctx: CallContext, p: UserInput): Promise<RamUserTable> {
+  checkName('UserName', p.userName);
+  const account = ctx.principal.accountId;
+  return ramWrite(ctx, async (tx) => {
+    const exists = await tx.selectFrom('ram_users').select('name').where('account_id', '=', account).where('name', '=', p.userName).executeTakeFirst();
+    if (exists !== undefined) throw new DomainError('EntityAlreadyExists.User', 409, `The user \`${p.userName}\` already exists.`);
+    const n = await tx.selectFrom('ram_users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+    if (Number(n.n) >= RAM_LIMITS.users) throw new DomainError('LimitExceeded.User', 409, `The account has ${RAM_LIMITS.users} users, the quota.`);
+    const now = isoSeconds(ctx.clock.now());
+    const row: RamUserTable = {
+      account_id: account, name: p.userName, id: ctx.ids.accountId(),
+      display_name: p.displayName ?? p.userName, comments: p.comments ?? '', email: p.email ?? '', mobile_phone: p.mobilePhone ?? '', created_at: now, updated_at: now,
+    };
+    await tx.insertInto('ram_users').values(row).execute();
+    return row;
+  });
+}
+
+export async function getUser(ctx: CallContext, userName: string): Promise<RamUserTable> {
+  return userRow(ctx.store.db, ctx.principal.accountId, userName);
+}
+
+export async function updateUser(ctx: CallContext, p: { userName: string; newUserName?: string | undefined; newDisplayName?: string | undefined; newComments?: string | undefined; newEmail?: string | undefined; newMobilePhone?: string | undefined }): Promise<RamUserTable> {
+  if (p.newUserName !== undefined) checkName('UserName', p.newUserName);
+  const account = ctx.principal.accountId;
+  return ramWrite(ctx, async (tx) => {
+    const row = await userRow(tx, account, p.userName);
+    const name = p.newUserName ?? row.name;
+    if (name !== row.name) {
+      const taken = await tx.selectFrom('ram_users').select('name').where('account_id', '=', account).where('name', '=', name).executeTakeFirst();
+      if (taken !== undefined) throw new DomainError('EntityAlreadyExists.User', 409, `The user \`${name}\` already exists.`);
+    }
+    const next = { ...row, name, display_name: p.newDisplayName ?? row.display_name, comments: p.newComments ?? row.comments, email: p.newEmail ?? row.email, mobile_phone: p.newMobilePhone ?? row.mobile_phone, updated_at: isoSeconds(ctx.clock.now()) };
+    await tx.updateTable('ram_users').set(next).where('account_id', '=', account).where('name', '=', row.name).execute();
+    if (name !== row.name) {
+      await tx.updateTable('access_keys').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
+      await tx.updateTable('ram_group_members').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
+      await tx.updateTable('ram_attachments').set({ principal_name: name }).where('account_id', '=', account).where('principal_type', '=', 'User').where('principal_name', '=', row.name).execute();
+    }
+    return next;
+  });
+}
+
+export async function deleteUser(ctx: CallContext, userName: string): Promise<void> {
+  const account = ctx.principal.accountId;
+  await ramWrite(ctx, async (tx) => {
+    await userRow(tx, account, userName);
+    if (await tx.selectFrom('access_keys').select('id').where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst()) {
+      throw new DomainError('DeleteConflict.User.AccessKey', 409, `The user \`${userName}\` still has AccessKeys; delete them first.`);
+    }
+    if (await tx.selectFrom('ram_group_members').select('group_name').where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst()) {
+      throw new DomainError('DeleteConflict.User.Group', 409, `The user \`${userName}\` is still in a group; remove it first.`);
+    }
+    if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', account).where('principal_type', '=', 'User').where('principal_name', '=', userName).executeTakeFirst()) {
+      throw new DomainError('DeleteConflict.User.Policy', 409, `The user \`${userName}\` still has policies attached; detach them first.`);
+    }
+    await tx.deleteFrom('ram_login_profiles').where('account_id', '=', account).where('user_name', '=', userName).execute();
+    await tx.deleteFrom('ram_users').where('account_id', '=', account).where('name', '=', userName).execute();
+  });
+}
+
+export async function listUsers(ctx: CallContext): Promise<RamUserTable[]> {
+  return ctx.store.db.selectFrom('ram_users').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+}
