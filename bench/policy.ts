@@ -117,7 +117,7 @@ function oursBatch(): number {
 
 /**
  * the same with the per-action candidate memo dropped before every call: index lookups every time,
- * plus the Map.clear and re-insert; a lower bound (alone in a process, without Cedar, ~2.8 M/s)
+ * plus the memo's clear and re-insert; a lower bound (alone in a process, without Cedar, ~2.8 M/s)
  */
 function oursUnmemoizedBatch(): number {
   let allows = 0;

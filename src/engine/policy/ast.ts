@@ -5,6 +5,7 @@
 // for its types (compile.ts once took its request types from evaluate.ts, which needs compile.ts).
 // The vocabulary the types are read from (the condition operators, the global keys) lives here
 // too, as `as const` lists.
+import type { LRUCache } from 'lru-cache';
 // ---------------------------------------------------------------------------------------------
 // Errors of every stage (codes and their Alibaba mapping: parse.ts)
 
@@ -215,5 +216,5 @@ export interface CompiledPolicySet {
   /** wildcard patterns with a wildcard in the service part (including `*`) */
   anyServiceActions: WildAction[];
   /** action string as requested → its candidate statements, ascending id (bounded: compile.ts) */
-  actionCache: Map<string, readonly CompiledStatement[]>;
+  actionCache: LRUCache<string, readonly CompiledStatement[]>;
 }
