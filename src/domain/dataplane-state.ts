@@ -4,13 +4,12 @@
 // agent keeps), read in one snapshot of the store. The agent (src/dataplane) turns this into
 // namespaces, links, nftables and sandboxes; it never reads the store itself.
 import type { Db } from '../store/store.ts';
-import type { FwGroup, FwRule } from '../engine/firewall/index.ts';
+import type { FwGroup } from '../engine/firewall/index.ts';
 import { parseCidr, ipToInt } from '../engine/cidr.ts';
 import { findRegion } from './regions.ts';
 import { findImage } from './catalogs.ts';
-import { toFwRule } from './network-access.ts';
+import { loadFwGroups } from './fw-groups.ts';
 import { defaultHostName } from './instances.ts';
-import type { Rule } from './sg-rules.ts';
 
 export interface DesiredEni {
   eniId: string;
@@ -73,29 +72,15 @@ function subnetOf(cidrText: string): { prefix: number; gateway: string } | undef
 
 /** Reads the desired state; `revision` is the store revision the caller saw before reading. */
 export async function readDesiredState(db: Db, revision: number): Promise<DesiredState> {
-  const [instances, enis, vswitches, groupRows, ruleRows, memberships, existing] = await Promise.all([
+  const [instances, enis, vswitches, { groups }, memberships, existing] = await Promise.all([
     db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key', 'host_name', 'boot_seq']).where('status', '=', 'Running').orderBy('id').execute(),
     db.selectFrom('enis').select(['id', 'instance_id', 'vpc_id', 'vswitch_id', 'region_id', 'private_ip', 'type', 'mac']).where('instance_id', '!=', '').orderBy('id').execute(),
     db.selectFrom('vswitches').select(['id', 'cidr_block']).execute(),
-    db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).execute(),
-    db.selectFrom('sg_rules').select(['id', 'security_group_id', 'body']).orderBy('seq').execute(),
+    loadFwGroups(db),
     db.selectFrom('eni_groups').select(['eni_id', 'security_group_id', 'position']).orderBy('eni_id').orderBy('position').execute(),
     db.selectFrom('instances').select('id').execute(),
   ]);
   const subnets = new Map(vswitches.map((v) => [v.id, subnetOf(v.cidr_block)]));
-  const rulesOf = new Map<string, FwRule[]>();
-  for (const r of ruleRows) {
-    // the cast: bodies are written by sg-rules.ts from a normalized Rule
-    const fw = toFwRule(r.security_group_id, r.id, JSON.parse(r.body) as Rule);
-    if (fw === undefined) continue;
-    let list = rulesOf.get(r.security_group_id);
-    if (list === undefined) rulesOf.set(r.security_group_id, list = []);
-    list.push(fw);
-  }
-  // the casts: the store holds only the values the domain wrote ('normal'/'enterprise', 'Accept'/'Drop')
-  const groups = new Map(groupRows.map((g): [string, FwGroup] => [g.id, {
-    groupId: g.id, type: g.type as FwGroup['type'], innerAccessPolicy: g.inner_access_policy as FwGroup['innerAccessPolicy'], rules: rulesOf.get(g.id) ?? [],
-  }]));
   const groupsOfEni = new Map<string, FwGroup[]>();
   const members = new Map<string, number[]>();
   const eniIp = new Map(enis.map((e) => [e.id, ipToInt(e.private_ip)]));

@@ -7,8 +7,7 @@ import type { CallContext } from './context.ts';
 import { requireRegion } from './regions.ts';
 import { DomainError } from './errors.ts';
 import { inventoryOf } from './instances.ts';
-import { toFwRule } from './network-access.ts';
-import type { Rule } from './sg-rules.ts';
+import { loadFwGroups } from './fw-groups.ts';
 import { compileEni, decide, type FwGroup, type FlowProtocol, type Flow } from '../engine/firewall/index.ts';
 import { intToIp, ipToInt, PRIVATE_RANGES } from '../engine/cidr.ts';
 
@@ -154,17 +153,6 @@ export async function describeExposure(ctx: CallContext, p: { regionId: string; 
 }
 
 async function loadGroups(ctx: CallContext, ids: string[]): Promise<Map<string, FwGroup>> {
-  const out = new Map<string, FwGroup>();
-  const db = ctx.store.db;
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = await db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).where('id', 'in', chunk).execute();
-    const rules = await db.selectFrom('sg_rules').select(['id', 'security_group_id', 'body']).where('security_group_id', 'in', chunk).execute();
-    for (const r of rows) {
-      const fw = rules.filter((x) => x.security_group_id === r.id).map((x) => toFwRule(r.id, x.id, JSON.parse(x.body) as Rule)).filter((x) => x !== undefined);
-      out.set(r.id, { groupId: r.id, type: r.type as 'normal' | 'enterprise', innerAccessPolicy: r.inner_access_policy as 'Accept' | 'Drop', rules: fw });
-    }
-  }
-  return out;
+  return (await loadFwGroups(ctx.store.db, ids)).groups;
 }
 

@@ -5,9 +5,10 @@
 import type { CallContext } from './context.ts';
 import { DomainError } from './errors.ts';
 import { requireRegion } from './regions.ts';
-import { type Rule, portRangeBounds, sourcePortRangeBounds } from './sg-rules.ts';
-import { parseCidr, ipToInt } from '../engine/cidr.ts';
-import { type FwGroup, type FwRule, type Flow, type Decision, type FlowProtocol, explain } from '../engine/firewall/index.ts';
+import type { Rule } from './sg-rules.ts';
+import { loadFwGroups } from './fw-groups.ts';
+import { ipToInt } from '../engine/cidr.ts';
+import { type FwGroup, type Flow, type Decision, type FlowProtocol, explain } from '../engine/firewall/index.ts';
 import { compileFor } from './compiled-enis.ts';
 import type { Db } from '../store/store.ts';
 
@@ -22,50 +23,9 @@ export interface EniView {
   rules: Map<string, { groupId: string; rule: Rule; createTime: string }>;
 }
 
-/** The engine's form of a stored rule; undefined for rules the IPv4 engine does not model (IPv6, prefix lists, icmpv6). */
-export function toFwRule(groupId: string, ruleId: string, rule: Rule): FwRule | undefined {
-  if (rule.ipProtocol === 'icmpv6') return undefined;
-  let peer: FwRule['peer'];
-  if (rule.peer.kind === 'cidr') {
-    const c = parseCidr(rule.peer.cidr);
-    if (c === null) return undefined;
-    peer = { kind: 'cidr', range: { base: c.base, size: c.size } };
-  } else if (rule.peer.kind === 'group') {
-    peer = { kind: 'group', groupId: rule.peer.groupId };
-  } else {
-    return undefined;
-  }
-  const [portFrom, portTo] = portRangeBounds(rule);
-  const [srcPortFrom, srcPortTo] = sourcePortRangeBounds(rule);
-  const fw: FwRule = {
-    groupId, ruleId, direction: rule.direction, protocol: rule.ipProtocol, portFrom, portTo, srcPortFrom, srcPortTo,
-    policy: rule.policy, priority: rule.priority, nicType: rule.nicType, peer,
-  };
-  if (rule.otherCidr !== '') {
-    const l = parseCidr(rule.otherCidr);
-    if (l === null) return undefined;
-    fw.local = { base: l.base, size: l.size };
-  }
-  return fw;
-}
-
 async function groupsAsModel(db: Db, groupIds: readonly string[]): Promise<{ groups: FwGroup[]; rules: EniView['rules'] }> {
-  const rules: EniView['rules'] = new Map();
-  if (groupIds.length === 0) return { groups: [], rules };
-  const rows = await db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).where('id', 'in', [...groupIds]).execute();
-  const ruleRows = await db.selectFrom('sg_rules').select(['id', 'security_group_id', 'body', 'created_at']).where('security_group_id', 'in', [...groupIds]).orderBy('seq').execute();
-  const groups = groupIds.map((id): FwGroup => {
-    const row = rows.find((r) => r.id === id)!;
-    const fw: FwRule[] = [];
-    for (const r of ruleRows.filter((x) => x.security_group_id === id)) {
-      const rule = JSON.parse(r.body) as Rule;
-      rules.set(r.id, { groupId: id, rule, createTime: r.created_at });
-      const f = toFwRule(id, r.id, rule);
-      if (f !== undefined) fw.push(f);
-    }
-    return { groupId: id, type: row.type as 'normal' | 'enterprise', innerAccessPolicy: row.inner_access_policy as 'Accept' | 'Drop', rules: fw };
-  });
-  return { groups, rules };
+  const loaded = await loadFwGroups(db, groupIds);
+  return { groups: groupIds.flatMap((id) => loaded.groups.get(id) ?? []), rules: loaded.rules };
 }
 
 export async function loadEni(ctx: CallContext, p: { regionId: string; instanceId?: string | undefined; networkInterfaceId?: string | undefined }): Promise<EniView> {
