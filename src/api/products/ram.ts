@@ -1,4 +1,5 @@
-// RAM 2015-05-01: users, AccessKeys, groups, policies and attachments.
+// RAM 2015-05-01: users, login profiles, AccessKeys, groups, policies and their versions, attachments
+// and roles. Handlers call src/domain/ram/ and map its views to the wire; nothing here reads a row.
 import { z } from 'zod';
 import { op } from '../catalog.ts';
 import { t } from '../params.ts';
@@ -9,20 +10,20 @@ import * as groups from '../../domain/ram/groups.ts';
 import * as policies from '../../domain/ram/policies.ts';
 import * as policyVersions from '../../domain/ram/policy-versions.ts';
 import * as attachments from '../../domain/ram/attachments.ts';
-import { DomainError } from '../../domain/errors.ts';
-import type { RamUserTable, RamGroupTable, RamRoleTable } from '../../store/schema.ts';
 import * as roles from '../../domain/ram/roles.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
-const wireUser = (u: RamUserTable) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, Comments: u.comments, Email: u.email, MobilePhone: u.mobile_phone, CreateDate: u.created_at, UpdateDate: u.updated_at });
+const wireUser = (u: users.RamUser) => ({ UserId: u.userId, UserName: u.userName, DisplayName: u.displayName, Comments: u.comments, Email: u.email, MobilePhone: u.mobilePhone, CreateDate: u.createDate, UpdateDate: u.updateDate });
 const wireProfile = (p: loginProfiles.LoginProfile) => ({ UserName: p.userName, PasswordResetRequired: p.passwordResetRequired, MFABindRequired: p.mfaBindRequired, CreateDate: p.createDate });
-const wireGroup = (g: RamGroupTable) => ({ GroupId: g.id, GroupName: g.name, Comments: g.comments, CreateDate: g.created_at, UpdateDate: g.updated_at });
-const wirePolicy = (p: policies.PolicyView) => ({ PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, CreateDate: p.createDate, UpdateDate: p.updateDate, AttachmentCount: p.attachmentCount });
-const NAME = t.str(128);
-const wireRole = (r: RamRoleTable) => ({
-  RoleId: r.id, RoleName: r.name, Arn: roles.roleArn(r.account_id, r.name), Description: r.description, AssumeRolePolicyDocument: r.trust_policy,
-  MaxSessionDuration: r.max_session_duration, CreateDate: r.created_at, UpdateDate: r.updated_at,
+const wireGroup = (g: groups.RamGroup) => ({ GroupId: g.groupId, GroupName: g.groupName, Comments: g.comments, CreateDate: g.createDate, UpdateDate: g.updateDate });
+const wirePolicy = (p: policies.RamPolicy) => ({ PolicyName: p.policyName, PolicyType: p.policyType, Description: p.description, DefaultVersion: p.defaultVersion, CreateDate: p.createDate, UpdateDate: p.updateDate, AttachmentCount: p.attachmentCount });
+const wireVersion = (v: policyVersions.PolicyVersion) => ({ VersionId: v.versionId, IsDefaultVersion: v.isDefaultVersion, PolicyDocument: v.policyDocument, CreateDate: v.createDate });
+const wireRole = (r: roles.RamRole) => ({
+  RoleId: r.roleId, RoleName: r.roleName, Arn: r.arn, Description: r.description, AssumeRolePolicyDocument: r.assumeRolePolicyDocument,
+  MaxSessionDuration: r.maxSessionDuration, CreateDate: r.createDate, UpdateDate: r.updateDate,
 });
+const NAME = t.str(128);
 
 function paged<T>(items: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const start = marker === undefined || marker === '' ? 0 : Number(marker);
@@ -109,9 +110,9 @@ export const ramOperations = [
     handler: async (ctx, p) => {
       const e = await attachments.listEntitiesForPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
       return {
-        Users: { User: e.users.map((u) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, AttachDate: u.attached_at })) },
-        Groups: { Group: e.groups.map((g) => ({ GroupName: g.name, Comments: g.comments, AttachDate: g.attached_at })) },
-        Roles: { Role: e.roles.map((r) => ({ RoleId: r.id, RoleName: r.name, Arn: roles.roleArn(ctx.principal.accountId, r.name), Description: r.description, AttachDate: r.attached_at })) },
+        Users: { User: e.users.map((u) => ({ UserId: u.userId, UserName: u.userName, DisplayName: u.displayName, AttachDate: u.attachDate })) },
+        Groups: { Group: e.groups.map((g) => ({ GroupName: g.groupName, Comments: g.comments, AttachDate: g.attachDate })) },
+        Roles: { Role: e.roles.map((r) => ({ RoleId: r.roleId, RoleName: r.roleName, Arn: r.arn, Description: r.description, AttachDate: r.attachDate })) },
       };
     },
   }),
@@ -119,13 +120,13 @@ export const ramOperations = [
     product: 'ram', action: 'CreateAccessKey', ramAction: 'ram:CreateAccessKey',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => { const k = await accessKeys.createAccessKey(ctx, p.UserName); return { AccessKey: { AccessKeyId: k.id, AccessKeySecret: k.secret, Status: k.status, CreateDate: k.createDate } }; },
+    handler: async (ctx, p) => { const k = await accessKeys.createAccessKey(ctx, p.UserName); return { AccessKey: { AccessKeyId: k.accessKeyId, AccessKeySecret: k.accessKeySecret, Status: k.status, CreateDate: k.createDate } }; },
   }),
   op({
     product: 'ram', action: 'ListAccessKeys', ramAction: 'ram:ListAccessKeys',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ AccessKeys: { AccessKey: (await accessKeys.listAccessKeys(ctx, p.UserName)).map((k) => ({ AccessKeyId: k.id, Status: k.status, CreateDate: k.createDate })) } }),
+    handler: async (ctx, p) => ({ AccessKeys: { AccessKey: (await accessKeys.listAccessKeys(ctx, p.UserName)).map((k) => ({ AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: k.createDate })) } }),
   }),
   op({
     product: 'ram', action: 'UpdateAccessKey', ramAction: 'ram:UpdateAccessKey',
@@ -179,13 +180,13 @@ export const ramOperations = [
     product: 'ram', action: 'ListGroupsForUser', ramAction: 'ram:ListGroupsForUser',
     params: z.object({ UserName: NAME }),
     resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
-    handler: async (ctx, p) => ({ Groups: { Group: (await groups.listGroupsForUser(ctx, p.UserName)).map((g) => ({ ...wireGroup(g), JoinDate: g.joined_at })) } }),
+    handler: async (ctx, p) => ({ Groups: { Group: (await groups.listGroupsForUser(ctx, p.UserName)).map((g) => ({ ...wireGroup(g), JoinDate: g.joinDate })) } }),
   }),
   op({
     product: 'ram', action: 'ListUsersForGroup', ramAction: 'ram:ListUsersForGroup',
     params: z.object({ GroupName: NAME, Marker: t.str(64).optional(), MaxItems: t.int().optional() }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
-    handler: async (ctx, p) => ({ IsTruncated: false, Users: { User: (await groups.listUsersForGroup(ctx, p.GroupName)).map((u) => ({ ...wireUser(u), JoinDate: u.joined_at })) } }),
+    handler: async (ctx, p) => ({ IsTruncated: false, Users: { User: (await groups.listUsersForGroup(ctx, p.GroupName)).map((u) => ({ ...wireUser(u), JoinDate: u.joinDate })) } }),
   }),
   op({
     product: 'ram', action: 'CreatePolicy', ramAction: 'ram:CreatePolicy',
@@ -199,7 +200,7 @@ export const ramOperations = [
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
       const r = await policies.getPolicy(ctx, { policyName: p.PolicyName, policyType: p.PolicyType });
-      return { Policy: { ...wirePolicy(r), PolicyDocument: r.document }, DefaultPolicyVersion: { VersionId: r.defaultVersion, IsDefaultVersion: true, PolicyDocument: r.document, CreateDate: r.updateDate } };
+      return { Policy: { ...wirePolicy(r), PolicyDocument: r.policyDocument }, DefaultPolicyVersion: { VersionId: r.defaultVersion, IsDefaultVersion: true, PolicyDocument: r.policyDocument, CreateDate: r.updateDate } };
     },
   }),
   op({
@@ -220,14 +221,14 @@ export const ramOperations = [
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
       const v = await policyVersions.createPolicyVersion(ctx, { policyName: p.PolicyName, policyDocument: p.PolicyDocument, setAsDefault: p.SetAsDefault === true });
-      return { PolicyVersion: { VersionId: v.versionId, IsDefaultVersion: v.isDefault, PolicyDocument: p.PolicyDocument, CreateDate: v.createDate } };
+      return { PolicyVersion: wireVersion(v) };
     },
   }),
   op({
     product: 'ram', action: 'ListPolicyVersions', ramAction: 'ram:ListPolicyVersions',
     params: z.object({ PolicyName: NAME, PolicyType: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
-    handler: async (ctx, p) => ({ PolicyVersions: { PolicyVersion: (await policyVersions.listPolicyVersions(ctx, { policyName: p.PolicyName, policyType: p.PolicyType })).map((v) => ({ VersionId: v.versionId, IsDefaultVersion: v.isDefault, PolicyDocument: v.document, CreateDate: v.createDate })) } }),
+    handler: async (ctx, p) => ({ PolicyVersions: { PolicyVersion: (await policyVersions.listPolicyVersions(ctx, { policyName: p.PolicyName, policyType: p.PolicyType })).map(wireVersion) } }),
   }),
   op({
     product: 'ram', action: 'SetDefaultPolicyVersion', ramAction: 'ram:SetDefaultPolicyVersion',
@@ -263,7 +264,7 @@ export const ramOperations = [
     product: 'ram', action: 'GetRole', ramAction: 'ram:GetRole',
     params: z.object({ RoleName: NAME }),
     resources: (p, account) => [ramArn(account, `role/${p.RoleName}`)],
-    handler: async (ctx, p) => ({ Role: wireRole(await roles.roleRow(ctx.store.db, ctx.principal.accountId, p.RoleName)) }),
+    handler: async (ctx, p) => ({ Role: wireRole(await roles.getRole(ctx, p.RoleName)) }),
   }),
   op({
     product: 'ram', action: 'UpdateRole', ramAction: 'ram:UpdateRole',

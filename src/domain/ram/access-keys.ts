@@ -8,7 +8,13 @@ import { userRow } from './users.ts';
 import { RAM_LIMITS } from './quotas.ts';
 import type { Tx } from '../../store/store.ts';
 
-export async function createAccessKey(ctx: CallContext, userName: string): Promise<{ id: string; secret: string; status: string; createDate: string }> {
+/** An AccessKey of a RAM user as lists show it: never its secret. */
+export interface AccessKey { accessKeyId: string; status: string; createDate: string }
+
+/** A new AccessKey: the one time its secret is shown. */
+export interface NewAccessKey extends AccessKey { accessKeySecret: string }
+
+export async function createAccessKey(ctx: CallContext, userName: string): Promise<NewAccessKey> {
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
     await userRow(tx, account, userName);
@@ -18,14 +24,14 @@ export async function createAccessKey(ctx: CallContext, userName: string): Promi
     const id = ctx.ids.accessKeyId();
     const secret = ctx.ids.accessKeySecret();
     await tx.insertInto('access_keys').values({ id, secret, account_id: account, user_name: userName, status: 'Active', created_at: now }).execute();
-    return { id, secret, status: 'Active', createDate: now };
+    return { accessKeyId: id, accessKeySecret: secret, status: 'Active', createDate: now };
   });
 }
 
-export async function listAccessKeys(ctx: CallContext, userName: string): Promise<Array<{ id: string; status: string; createDate: string }>> {
+export async function listAccessKeys(ctx: CallContext, userName: string): Promise<AccessKey[]> {
   await userRow(ctx.store.db, ctx.principal.accountId, userName);
   const rows = await ctx.store.db.selectFrom('access_keys').select(['id', 'status', 'created_at']).where('account_id', '=', ctx.principal.accountId).where('user_name', '=', userName).orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, status: r.status, createDate: r.created_at }));
+  return rows.map((r) => ({ accessKeyId: r.id, status: r.status, createDate: r.created_at }));
 }
 
 async function userKey(tx: Tx, account: string, userName: string, keyId: string): Promise<void> {

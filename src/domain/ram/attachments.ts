@@ -6,12 +6,11 @@ import { DomainError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { findSystemPolicy } from './system-policies.ts';
-import { userRow } from './users.ts';
-import { groupRow } from './groups.ts';
-import { roleRow } from './roles.ts';
-import { checkPolicyType, getPolicy, policyNotFound, type PolicyView } from './policies.ts';
+import { type RamUser, toUser, userRow } from './users.ts';
+import { type RamGroup, toGroup, groupRow } from './groups.ts';
+import { type RamRole, toRole, roleRow } from './roles.ts';
+import { checkPolicyType, getPolicy, policyNotFound, type RamPolicy } from './policies.ts';
 import type { Db, Tx } from '../../store/store.ts';
-import type { RamUserTable, RamGroupTable } from '../../store/schema.ts';
 
 export type PrincipalType = 'User' | 'Group' | 'Role';
 
@@ -43,7 +42,7 @@ export async function attachPolicy(ctx: CallContext, p: { policyType: string; po
   });
 }
 
-export async function listPoliciesFor(ctx: CallContext, principalType: PrincipalType, name: string): Promise<Array<PolicyView & { attachDate: string }>> {
+export async function listPoliciesFor(ctx: CallContext, principalType: PrincipalType, name: string): Promise<Array<RamPolicy & { attachDate: string }>> {
   const account = ctx.principal.accountId;
   await principalRow(ctx.store.db, account, principalType, name);
   const rows = await ctx.store.db.selectFrom('ram_attachments').selectAll().where('account_id', '=', account).where('principal_type', '=', principalType).where('principal_name', '=', name).orderBy('policy_name').execute();
@@ -52,22 +51,19 @@ export async function listPoliciesFor(ctx: CallContext, principalType: Principal
   return out;
 }
 
-/** Users, groups and roles a policy is attached to. */
-export async function listEntitiesForPolicy(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<{ users: Array<RamUserTable & { attached_at: string }>; groups: Array<RamGroupTable & { attached_at: string }>; roles: Array<{ name: string; id: string; description: string; attached_at: string }> }> {
+/** The users, groups and roles a policy is attached to, each with the date it was attached. */
+export interface PolicyEntities { users: Array<RamUser & { attachDate: string }>; groups: Array<RamGroup & { attachDate: string }>; roles: Array<RamRole & { attachDate: string }> }
+
+export async function listEntitiesForPolicy(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<PolicyEntities> {
   await getPolicy(ctx, p);
   const account = ctx.principal.accountId;
   const db = ctx.store.db;
   const rows = await db.selectFrom('ram_attachments').selectAll().where('account_id', '=', account).where('policy_type', '=', p.policyType).where('policy_name', '=', p.policyName).execute();
-  const users = [];
-  const groups = [];
-  const roles = [];
+  const out: PolicyEntities = { users: [], groups: [], roles: [] };
   for (const r of rows) {
-    if (r.principal_type === 'User') users.push({ ...(await userRow(db, account, r.principal_name)), attached_at: r.attached_at });
-    else if (r.principal_type === 'Group') groups.push({ ...(await groupRow(db, account, r.principal_name)), attached_at: r.attached_at });
-    else {
-      const role = await roleRow(db, account, r.principal_name);
-      roles.push({ name: role.name, id: role.id, description: role.description, attached_at: r.attached_at });
-    }
+    if (r.principal_type === 'User') out.users.push({ ...toUser(await userRow(db, account, r.principal_name)), attachDate: r.attached_at });
+    else if (r.principal_type === 'Group') out.groups.push({ ...toGroup(await groupRow(db, account, r.principal_name)), attachDate: r.attached_at });
+    else out.roles.push({ ...toRole(await roleRow(db, account, r.principal_name)), attachDate: r.attached_at });
   }
-  return { users, groups, roles };
+  return out;
 }

@@ -7,9 +7,14 @@ import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { checkName } from './names.ts';
 import { RAM_LIMITS } from './quotas.ts';
-import { userRow } from './users.ts';
+import { type RamUser, toUser, userRow } from './users.ts';
 import type { Db, Tx } from '../../store/store.ts';
-import type { RamUserTable, RamGroupTable } from '../../store/schema.ts';
+import type { RamGroupTable } from '../../store/schema.ts';
+
+/** A RAM group as the domain answers it. */
+export interface RamGroup { groupName: string; groupId: string; comments: string; createDate: string; updateDate: string }
+
+export const toGroup = (r: RamGroupTable): RamGroup => ({ groupName: r.name, groupId: r.id, comments: r.comments, createDate: r.created_at, updateDate: r.updated_at });
 
 const groupNotFound = (name: string) => new DomainError('EntityNotExist.Group', 404, `The group \`${name}\` does not exist.`);
 
@@ -19,7 +24,7 @@ export async function groupRow(tx: Db | Tx, accountId: string, name: string): Pr
   return row;
 }
 
-export async function createGroup(ctx: CallContext, p: { groupName: string; comments?: string | undefined }): Promise<RamGroupTable> {
+export async function createGroup(ctx: CallContext, p: { groupName: string; comments?: string | undefined }): Promise<RamGroup> {
   checkName('GroupName', p.groupName);
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
@@ -31,16 +36,16 @@ export async function createGroup(ctx: CallContext, p: { groupName: string; comm
     const now = isoSeconds(ctx.clock.now());
     const row: RamGroupTable = { account_id: account, name: p.groupName, id: ctx.ids.accountId(), comments: p.comments ?? '', created_at: now, updated_at: now };
     await tx.insertInto('ram_groups').values(row).execute();
-    return row;
+    return toGroup(row);
   });
 }
 
-export async function getGroup(ctx: CallContext, groupName: string): Promise<RamGroupTable> {
-  return groupRow(ctx.store.db, ctx.principal.accountId, groupName);
+export async function getGroup(ctx: CallContext, groupName: string): Promise<RamGroup> {
+  return toGroup(await groupRow(ctx.store.db, ctx.principal.accountId, groupName));
 }
 
-export async function listGroups(ctx: CallContext): Promise<RamGroupTable[]> {
-  return ctx.store.db.selectFrom('ram_groups').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+export async function listGroups(ctx: CallContext): Promise<RamGroup[]> {
+  return (await ctx.store.db.selectFrom('ram_groups').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute()).map(toGroup);
 }
 
 export async function deleteGroup(ctx: CallContext, groupName: string): Promise<void> {
@@ -79,14 +84,16 @@ export async function removeUserFromGroup(ctx: CallContext, p: { userName: strin
   });
 }
 
-export async function listGroupsForUser(ctx: CallContext, userName: string): Promise<Array<RamGroupTable & { joined_at: string }>> {
+export async function listGroupsForUser(ctx: CallContext, userName: string): Promise<Array<RamGroup & { joinDate: string }>> {
   await userRow(ctx.store.db, ctx.principal.accountId, userName);
-  return ctx.store.db.selectFrom('ram_group_members').innerJoin('ram_groups', (j) => j.onRef('ram_groups.name', '=', 'ram_group_members.group_name').onRef('ram_groups.account_id', '=', 'ram_group_members.account_id'))
+  const rows = await ctx.store.db.selectFrom('ram_group_members').innerJoin('ram_groups', (j) => j.onRef('ram_groups.name', '=', 'ram_group_members.group_name').onRef('ram_groups.account_id', '=', 'ram_group_members.account_id'))
     .selectAll('ram_groups').select('ram_group_members.joined_at').where('ram_group_members.account_id', '=', ctx.principal.accountId).where('ram_group_members.user_name', '=', userName).orderBy('ram_groups.name').execute();
+  return rows.map((r) => ({ ...toGroup(r), joinDate: r.joined_at }));
 }
 
-export async function listUsersForGroup(ctx: CallContext, groupName: string): Promise<Array<RamUserTable & { joined_at: string }>> {
+export async function listUsersForGroup(ctx: CallContext, groupName: string): Promise<Array<RamUser & { joinDate: string }>> {
   await groupRow(ctx.store.db, ctx.principal.accountId, groupName);
-  return ctx.store.db.selectFrom('ram_group_members').innerJoin('ram_users', (j) => j.onRef('ram_users.name', '=', 'ram_group_members.user_name').onRef('ram_users.account_id', '=', 'ram_group_members.account_id'))
+  const rows = await ctx.store.db.selectFrom('ram_group_members').innerJoin('ram_users', (j) => j.onRef('ram_users.name', '=', 'ram_group_members.user_name').onRef('ram_users.account_id', '=', 'ram_group_members.account_id'))
     .selectAll('ram_users').select('ram_group_members.joined_at').where('ram_group_members.account_id', '=', ctx.principal.accountId).where('ram_group_members.group_name', '=', groupName).orderBy('ram_users.name').execute();
+  return rows.map((r) => ({ ...toUser(r), joinDate: r.joined_at }));
 }

@@ -9,15 +9,26 @@ import { checkPolicyDocument } from '../policy-check.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { RAM_LIMITS } from './quotas.ts';
-import { SYSTEM_POLICIES, findSystemPolicy } from './system-policies.ts';
+import { SYSTEM_POLICIES, findSystemPolicy, type SystemPolicy } from './system-policies.ts';
+import type { RamPolicyTable } from '../../store/schema.ts';
 
 const POLICY_NAME = /^[a-zA-Z0-9-]{1,128}$/;
 
 export const policyNotFound = (type: string, name: string) => new DomainError('EntityNotExist.Policy', 404, `The policy \`${name}\` of type \`${type}\` does not exist.`);
 
-export interface PolicyView { name: string; type: 'System' | 'Custom'; description: string; defaultVersion: string; document: string; createDate: string; updateDate: string; attachmentCount: number }
+/** A RAM policy as the domain answers it; lists leave a custom policy's document and every attachment count out (`''`, 0). */
+export interface RamPolicy { policyName: string; policyType: 'System' | 'Custom'; description: string; defaultVersion: string; policyDocument: string; createDate: string; updateDate: string; attachmentCount: number }
 
-export async function createPolicy(ctx: CallContext, p: { policyName: string; policyDocument: string; description?: string | undefined }): Promise<PolicyView> {
+/** The date every system policy shows as created and updated. */
+const SYSTEM_POLICY_DATE = '2015-04-28T16:00:00Z';
+
+const systemView = (s: SystemPolicy, attachmentCount: number): RamPolicy =>
+  ({ policyName: s.name, policyType: 'System', description: s.description, defaultVersion: 'v1', policyDocument: s.document, createDate: SYSTEM_POLICY_DATE, updateDate: SYSTEM_POLICY_DATE, attachmentCount });
+
+const customView = (r: RamPolicyTable, policyDocument: string, attachmentCount: number): RamPolicy =>
+  ({ policyName: r.name, policyType: 'Custom', description: r.description, defaultVersion: r.default_version, policyDocument, createDate: r.created_at, updateDate: r.updated_at, attachmentCount });
+
+export async function createPolicy(ctx: CallContext, p: { policyName: string; policyDocument: string; description?: string | undefined }): Promise<RamPolicy> {
   if (!POLICY_NAME.test(p.policyName)) throw new DomainError('InvalidParameter.PolicyName.InvalidChars', 400, `The specified \`PolicyName\` \`${p.policyName}\` must be 1 to 128 letters, digits or \`-\`.`);
   checkPolicyDocument(p.policyDocument);
   const account = ctx.principal.accountId;
@@ -28,9 +39,10 @@ export async function createPolicy(ctx: CallContext, p: { policyName: string; po
     const n = await tx.selectFrom('ram_policies').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
     if (Number(n.n) >= RAM_LIMITS.customPolicies) throw new DomainError('LimitExceeded.Policy', 409, `The account has ${RAM_LIMITS.customPolicies} custom policies, the quota.`);
     const now = isoSeconds(ctx.clock.now());
-    await tx.insertInto('ram_policies').values({ account_id: account, name: p.policyName, description: p.description ?? '', default_version: 'v1', next_version: 2, created_at: now, updated_at: now }).execute();
+    const row: RamPolicyTable = { account_id: account, name: p.policyName, description: p.description ?? '', default_version: 'v1', next_version: 2, created_at: now, updated_at: now };
+    await tx.insertInto('ram_policies').values(row).execute();
     await tx.insertInto('ram_policy_versions').values({ account_id: account, policy_name: p.policyName, version_id: 'v1', document: p.policyDocument, created_at: now }).execute();
-    return { name: p.policyName, type: 'Custom', description: p.description ?? '', defaultVersion: 'v1', document: p.policyDocument, createDate: now, updateDate: now, attachmentCount: 0 };
+    return customView(row, p.policyDocument, 0);
   });
 }
 
@@ -39,7 +51,7 @@ export function checkPolicyType(type: string): 'System' | 'Custom' {
   return type;
 }
 
-export async function getPolicy(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<PolicyView> {
+export async function getPolicy(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<RamPolicy> {
   const type = checkPolicyType(p.policyType);
   const account = ctx.principal.accountId;
   const db = ctx.store.db;
@@ -47,21 +59,21 @@ export async function getPolicy(ctx: CallContext, p: { policyName: string; polic
   if (type === 'System') {
     const s = findSystemPolicy(p.policyName);
     if (s === undefined) throw policyNotFound(type, p.policyName);
-    return { name: s.name, type, description: s.description, defaultVersion: 'v1', document: s.document, createDate: '2015-04-28T16:00:00Z', updateDate: '2015-04-28T16:00:00Z', attachmentCount: await count() };
+    return systemView(s, await count());
   }
   const row = await db.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
   if (row === undefined) throw policyNotFound(type, p.policyName);
   const v = await db.selectFrom('ram_policy_versions').select('document').where('account_id', '=', account).where('policy_name', '=', row.name).where('version_id', '=', row.default_version).executeTakeFirstOrThrow();
-  return { name: row.name, type, description: row.description, defaultVersion: row.default_version, document: v.document, createDate: row.created_at, updateDate: row.updated_at, attachmentCount: await count() };
+  return customView(row, v.document, await count());
 }
 
-export async function listPolicies(ctx: CallContext, policyType?: string): Promise<PolicyView[]> {
+export async function listPolicies(ctx: CallContext, policyType?: string): Promise<RamPolicy[]> {
   const type = policyType === undefined || policyType === '' ? undefined : checkPolicyType(policyType);
-  const out: PolicyView[] = [];
-  if (type !== 'Custom') for (const s of SYSTEM_POLICIES) out.push({ name: s.name, type: 'System', description: s.description, defaultVersion: 'v1', document: s.document, createDate: '2015-04-28T16:00:00Z', updateDate: '2015-04-28T16:00:00Z', attachmentCount: 0 });
+  const out: RamPolicy[] = [];
+  if (type !== 'Custom') for (const s of SYSTEM_POLICIES) out.push(systemView(s, 0));
   if (type !== 'System') {
     const rows = await ctx.store.db.selectFrom('ram_policies').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
-    for (const r of rows) out.push({ name: r.name, type: 'Custom', description: r.description, defaultVersion: r.default_version, document: '', createDate: r.created_at, updateDate: r.updated_at, attachmentCount: 0 });
+    for (const r of rows) out.push(customView(r, '', 0));
   }
   return out;
 }

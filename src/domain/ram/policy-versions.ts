@@ -9,7 +9,10 @@ import { ramWrite } from './lock.ts';
 import { RAM_LIMITS } from './quotas.ts';
 import { getPolicy, policyNotFound } from './policies.ts';
 
-export async function createPolicyVersion(ctx: CallContext, p: { policyName: string; policyDocument: string; setAsDefault: boolean }): Promise<{ versionId: string; isDefault: boolean; createDate: string }> {
+/** A version of a RAM policy as the domain answers it. */
+export interface PolicyVersion { versionId: string; isDefaultVersion: boolean; policyDocument: string; createDate: string }
+
+export async function createPolicyVersion(ctx: CallContext, p: { policyName: string; policyDocument: string; setAsDefault: boolean }): Promise<PolicyVersion> {
   checkPolicyDocument(p.policyDocument);
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
@@ -21,15 +24,15 @@ export async function createPolicyVersion(ctx: CallContext, p: { policyName: str
     const now = isoSeconds(ctx.clock.now());
     await tx.insertInto('ram_policy_versions').values({ account_id: account, policy_name: p.policyName, version_id: versionId, document: p.policyDocument, created_at: now }).execute();
     await tx.updateTable('ram_policies').set({ next_version: row.next_version + 1, updated_at: now, ...(p.setAsDefault ? { default_version: versionId } : {}) }).where('account_id', '=', account).where('name', '=', p.policyName).execute();
-    return { versionId, isDefault: p.setAsDefault, createDate: now };
+    return { versionId, isDefaultVersion: p.setAsDefault, policyDocument: p.policyDocument, createDate: now };
   });
 }
 
-export async function listPolicyVersions(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<Array<{ versionId: string; isDefault: boolean; document: string; createDate: string }>> {
-  const view = await getPolicy(ctx, p);
-  if (view.type === 'System') return [{ versionId: 'v1', isDefault: true, document: view.document, createDate: view.createDate }];
+export async function listPolicyVersions(ctx: CallContext, p: { policyName: string; policyType: string }): Promise<PolicyVersion[]> {
+  const policy = await getPolicy(ctx, p);
+  if (policy.policyType === 'System') return [{ versionId: 'v1', isDefaultVersion: true, policyDocument: policy.policyDocument, createDate: policy.createDate }];
   const rows = await ctx.store.db.selectFrom('ram_policy_versions').selectAll().where('account_id', '=', ctx.principal.accountId).where('policy_name', '=', p.policyName).orderBy('created_at').execute();
-  return rows.map((r) => ({ versionId: r.version_id, isDefault: r.version_id === view.defaultVersion, document: r.document, createDate: r.created_at }));
+  return rows.map((r) => ({ versionId: r.version_id, isDefaultVersion: r.version_id === policy.defaultVersion, policyDocument: r.document, createDate: r.created_at }));
 }
 
 export async function setDefaultPolicyVersion(ctx: CallContext, p: { policyName: string; versionId: string }): Promise<void> {

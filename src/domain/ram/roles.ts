@@ -4,6 +4,7 @@ import type { CallContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { ramWrite } from './lock.ts';
 import { checkPolicyDocument } from '../policy-check.ts';
+import { roleArn } from '../arns.ts';
 import { isoSeconds } from '../../clock.ts';
 import type { RamRoleTable } from '../../store/schema.ts';
 import type { Db, Tx } from '../../store/store.ts';
@@ -11,10 +12,17 @@ import type { Db, Tx } from '../../store/store.ts';
 const NAME = /^[a-zA-Z0-9.-]{1,64}$/;
 export const ROLE_QUOTA = 1000;
 
-export { roleArn } from '../arns.ts';
+/** A RAM role as the domain answers it: its ARN, trust policy (`assumeRolePolicyDocument`) and session limit. */
+export interface RamRole { roleName: string; roleId: string; arn: string; description: string; assumeRolePolicyDocument: string; maxSessionDuration: number; createDate: string; updateDate: string }
+
+export const toRole = (r: RamRoleTable): RamRole => ({
+  roleName: r.name, roleId: r.id, arn: roleArn(r.account_id, r.name), description: r.description, assumeRolePolicyDocument: r.trust_policy,
+  maxSessionDuration: r.max_session_duration, createDate: r.created_at, updateDate: r.updated_at,
+});
 
 const notFound = (name: string) => new DomainError('EntityNotExist.Role', 404, `The role \`${name}\` does not exist.`);
 
+/** The stored role, for STS (its id, trust policy and session limit) and attachments; `EntityNotExist.Role` if there is none. */
 export async function roleRow(db: Db | Tx, accountId: string, name: string): Promise<RamRoleTable> {
   const row = await db.selectFrom('ram_roles').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
   if (row === undefined) throw notFound(name);
@@ -27,7 +35,7 @@ function checkDuration(v: number | undefined): number {
   return d;
 }
 
-export async function createRole(ctx: CallContext, p: { roleName: string; assumeRolePolicyDocument: string; description?: string | undefined; maxSessionDuration?: number | undefined }): Promise<RamRoleTable> {
+export async function createRole(ctx: CallContext, p: { roleName: string; assumeRolePolicyDocument: string; description?: string | undefined; maxSessionDuration?: number | undefined }): Promise<RamRole> {
   if (!NAME.test(p.roleName)) throw new DomainError('InvalidParameter.RoleName.InvalidChars', 400, `The specified \`RoleName\` \`${p.roleName}\` must be 1 to 64 letters, digits, \`.\` or \`-\`.`);
   checkPolicyDocument(p.assumeRolePolicyDocument, 'trust', 'trust');
   const duration = checkDuration(p.maxSessionDuration);
@@ -41,18 +49,18 @@ export async function createRole(ctx: CallContext, p: { roleName: string; assume
     const now = isoSeconds(ctx.clock.now());
     const row: RamRoleTable = { account_id: account, name: p.roleName, id: ctx.ids.accountId(), trust_policy: p.assumeRolePolicyDocument, description: p.description ?? '', max_session_duration: duration, created_at: now, updated_at: now };
     await tx.insertInto('ram_roles').values(row).execute();
-    return row;
+    return toRole(row);
   });
 }
 
-export async function updateRole(ctx: CallContext, p: { roleName: string; newAssumeRolePolicyDocument?: string | undefined; newDescription?: string | undefined; newMaxSessionDuration?: number | undefined }): Promise<RamRoleTable> {
+export async function updateRole(ctx: CallContext, p: { roleName: string; newAssumeRolePolicyDocument?: string | undefined; newDescription?: string | undefined; newMaxSessionDuration?: number | undefined }): Promise<RamRole> {
   if (p.newAssumeRolePolicyDocument !== undefined) checkPolicyDocument(p.newAssumeRolePolicyDocument, 'trust', 'trust');
   const duration = p.newMaxSessionDuration === undefined ? undefined : checkDuration(p.newMaxSessionDuration);
   return ramWrite(ctx, async (tx) => {
     const row = await roleRow(tx, ctx.principal.accountId, p.roleName);
     const next = { ...row, trust_policy: p.newAssumeRolePolicyDocument ?? row.trust_policy, description: p.newDescription ?? row.description, max_session_duration: duration ?? row.max_session_duration, updated_at: isoSeconds(ctx.clock.now()) };
     await tx.updateTable('ram_roles').set(next).where('account_id', '=', row.account_id).where('name', '=', row.name).execute();
-    return next;
+    return toRole(next);
   });
 }
 
@@ -66,6 +74,10 @@ export async function deleteRole(ctx: CallContext, roleName: string): Promise<vo
   });
 }
 
-export async function listRoles(ctx: CallContext): Promise<RamRoleTable[]> {
-  return ctx.store.db.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+export async function getRole(ctx: CallContext, roleName: string): Promise<RamRole> {
+  return toRole(await roleRow(ctx.store.db, ctx.principal.accountId, roleName));
+}
+
+export async function listRoles(ctx: CallContext): Promise<RamRole[]> {
+  return (await ctx.store.db.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute()).map(toRole);
 }

@@ -10,6 +10,13 @@ import { RAM_LIMITS } from './quotas.ts';
 import type { Db, Tx } from '../../store/store.ts';
 import type { RamUserTable } from '../../store/schema.ts';
 
+/** A RAM user as the domain answers it. */
+export interface RamUser { userName: string; userId: string; displayName: string; comments: string; email: string; mobilePhone: string; createDate: string; updateDate: string }
+
+export const toUser = (r: RamUserTable): RamUser => ({
+  userName: r.name, userId: r.id, displayName: r.display_name, comments: r.comments, email: r.email, mobilePhone: r.mobile_phone, createDate: r.created_at, updateDate: r.updated_at,
+});
+
 const userNotFound = (name: string) => new DomainError('EntityNotExist.User', 404, `The user \`${name}\` does not exist.`);
 
 export async function userRow(tx: Db | Tx, accountId: string, name: string): Promise<RamUserTable> {
@@ -20,7 +27,7 @@ export async function userRow(tx: Db | Tx, accountId: string, name: string): Pro
 
 export interface UserInput { userName: string; displayName?: string | undefined; comments?: string | undefined; email?: string | undefined; mobilePhone?: string | undefined }
 
-export async function createUser(ctx: CallContext, p: UserInput): Promise<RamUserTable> {
+export async function createUser(ctx: CallContext, p: UserInput): Promise<RamUser> {
   checkName('UserName', p.userName);
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
@@ -34,15 +41,15 @@ export async function createUser(ctx: CallContext, p: UserInput): Promise<RamUse
       display_name: p.displayName ?? p.userName, comments: p.comments ?? '', email: p.email ?? '', mobile_phone: p.mobilePhone ?? '', created_at: now, updated_at: now,
     };
     await tx.insertInto('ram_users').values(row).execute();
-    return row;
+    return toUser(row);
   });
 }
 
-export async function getUser(ctx: CallContext, userName: string): Promise<RamUserTable> {
-  return userRow(ctx.store.db, ctx.principal.accountId, userName);
+export async function getUser(ctx: CallContext, userName: string): Promise<RamUser> {
+  return toUser(await userRow(ctx.store.db, ctx.principal.accountId, userName));
 }
 
-export async function updateUser(ctx: CallContext, p: { userName: string; newUserName?: string | undefined; newDisplayName?: string | undefined; newComments?: string | undefined; newEmail?: string | undefined; newMobilePhone?: string | undefined }): Promise<RamUserTable> {
+export async function updateUser(ctx: CallContext, p: { userName: string; newUserName?: string | undefined; newDisplayName?: string | undefined; newComments?: string | undefined; newEmail?: string | undefined; newMobilePhone?: string | undefined }): Promise<RamUser> {
   if (p.newUserName !== undefined) checkName('UserName', p.newUserName);
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
@@ -59,7 +66,7 @@ export async function updateUser(ctx: CallContext, p: { userName: string; newUse
       await tx.updateTable('ram_group_members').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
       await tx.updateTable('ram_attachments').set({ principal_name: name }).where('account_id', '=', account).where('principal_type', '=', 'User').where('principal_name', '=', row.name).execute();
     }
-    return next;
+    return toUser(next);
   });
 }
 
@@ -81,6 +88,6 @@ export async function deleteUser(ctx: CallContext, userName: string): Promise<vo
   });
 }
 
-export async function listUsers(ctx: CallContext): Promise<RamUserTable[]> {
-  return ctx.store.db.selectFrom('ram_users').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute();
+export async function listUsers(ctx: CallContext): Promise<RamUser[]> {
+  return (await ctx.store.db.selectFrom('ram_users').selectAll().where('account_id', '=', ctx.principal.accountId).orderBy('name').execute()).map(toUser);
 }
