@@ -13,14 +13,14 @@
 //   {prefix}internet ── x<hash> ═ inet0 ── {prefix}{network}: br0 (+ vSwitch gateways),
 //                                                   100.100.100.200 / .100 on lo, nftables
 //                                                     └─ p<hash> ═ eth0 ── {InstanceId}
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { DesiredEni, DesiredInstance, DesiredNetwork, DesiredState } from '../domain/dataplane-state.ts';
 import { renderEni, type NftEniPlan } from '../engine/firewall/nft.ts';
 import { PlanCache } from './plans.ts';
 import { NftTableState, shareRender } from './nft-state.ts';
-import { parseCidr, cidrOverlaps, formatCidr } from '../engine/cidr.ts';
+import { parseCidr, formatCidr } from '../engine/cidr.ts';
 import { ipBatch, must, nftApply, run } from './sh.ts';
 import {
   API_ADDRESS, BRIDGE, INTERNET_IF, METADATA_ADDRESS, TRANSIT_INTERNET, TRANSIT_NETWORK,
@@ -28,10 +28,11 @@ import {
 } from './names.ts';
 import { listenInNamespace } from './listeners.ts';
 import { cutDisallowed } from './conntrack.ts';
-import { Sshd, SSHD } from './sshd.ts';
-import { BWRAP, instancesWithStateExcept, removeInstanceState } from './sandbox.ts';
+import { Sshd } from './sshd.ts';
+import { instancesWithStateExcept, removeInstanceState } from './sandbox.ts';
 import { cleanupNamespaces, listNamespaces, registerNamespace, unregisterNamespace } from './registry.ts';
-import { BUSYBOX, ensureImage } from './image.ts';
+import { preflight, sshdUsable } from './preflight.ts';
+import { ensureImage } from './image.ts';
 import type { AgentLog } from './log.ts';
 
 export interface MetadataAnswer { status: number; body: string; contentType: string }
@@ -104,16 +105,7 @@ export class Agent {
   /** Checks the machine (root, tools, no overlap with the host's routes), then reconciles until stopped. */
   async start(): Promise<void> {
     await preflight(this.opts.publicPool);
-    if (this.opts.sshd !== false && !existsSync(SSHD)) {
-      // the network works without it; logons don't
-      this.opts.log.warn({ sshd: SSHD }, 'no sshd on this machine (apt-get install openssh-server): instances get no SSH');
-      this.sshdEnabled = false;
-    }
-    if (this.sshdEnabled && ((await run('sh', ['-c', `command -v ${BWRAP}`])).code !== 0 || !existsSync(BUSYBOX))) {
-      // sshd never runs outside a sandbox: on the host, a logon would be root on the host
-      this.opts.log.warn({ bwrap: BWRAP, busybox: BUSYBOX }, 'no bubblewrap or busybox on this machine (apt-get install bubblewrap busybox-static): instances get no SSH');
-      this.sshdEnabled = false;
-    }
+    if (this.sshdEnabled && !(await sshdUsable(this.opts.log))) this.sshdEnabled = false;
     mkdirSync(this.opts.stateDir, { recursive: true, mode: 0o700 });
     // a previous agent of this state dir may have left namespaces: start from nothing, rebuild from the store
     await cleanupNamespaces(this.opts.stateDir, this.opts.prefix);
@@ -206,6 +198,7 @@ export class Agent {
 
     // security groups and NAT, one transaction per network
     const book = new Map<string, Map<string, string>>();
+    const failed: string[] = [];
     const byNetwork = new Map<string, DesiredInstance[]>();
     for (const i of desired.instances) {
       let list = byNetwork.get(i.network);
@@ -217,8 +210,15 @@ export class Agent {
       const ips = new Map<string, string>();
       for (const i of members) for (const e of i.enis) ips.set(e.ipText, i.instanceId);
       book.set(n.key, ips);
-      const changed = await this.syncRules(n, members, desired);
-      if (changed > 0) changes.push(`rules ${n.key}: ${changed}`);
+      // reconcile is keyed per network: one network's failed transaction is that network's retry,
+      // never a reason to leave every other network (and the sandboxes below) unapplied
+      try {
+        const changed = await this.syncRules(n, members, desired);
+        if (changed > 0) changes.push(`rules ${n.key}: ${changed}`);
+      } catch (err) {
+        failed.push(n.key);
+        this.opts.log.error({ reconcile: id, network: n.key, err: err instanceof Error ? err.stack ?? err.message : String(err) }, 'network rules failed; its tables are reset and rebuilt next round');
+      }
     }
     this.addressBook = book;
 
@@ -236,6 +236,8 @@ export class Agent {
       await Promise.all(boots);
     }
 
+    // not everything converged: the revision stays unapplied, so the loop comes back for it
+    if (failed.length > 0) throw new Error(`the rules of ${failed.join(', ')} were not applied (round ${id}, revision ${desired.revision})`);
     this.appliedRevision = desired.revision;
     for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
       const w = this.appliedWaiters[i]!;
@@ -566,24 +568,4 @@ table ip parapet_nat {
 
 async function sysctls(ns: string, values: Record<string, string>): Promise<void> {
   await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)]);
-}
-
-/** The machine can run the data plane: root, the tools, and a public pool that no host route overlaps. */
-export async function preflight(publicPool: string): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('the data plane needs root (network namespaces, nftables)');
-  for (const tool of ['ip', 'nft', 'conntrack']) {
-    const r = await run('sh', ['-c', `command -v ${tool}`]);
-    if (r.code !== 0) throw new Error(`the data plane needs \`${tool}\` (apt-get install iproute2 nftables conntrack)`);
-  }
-  const pool = parseCidr(publicPool);
-  if (pool === null) throw new Error(`the public address pool \`${publicPool}\` is not an IPv4 CIDR`);
-  // the cast: `ip -j route` prints an array of routes, each with `dst`
-  const routes = JSON.parse(await must('ip', ['-j', 'route', 'show'])) as Array<{ dst: string }>;
-  for (const r of routes) {
-    if (r.dst === 'default') continue;
-    const dst = parseCidr(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
-    if (dst !== null && cidrOverlaps(dst, pool)) {
-      throw new Error(`the public address pool \`${publicPool}\` overlaps the host's route \`${r.dst}\`; choose another (PARAPET_PUBLIC_IP_POOL)`);
-    }
-  }
 }
