@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { engines, POSTGRES_URL } from './helpers/stores.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** the longest any one test (or suite) may take; the slowest seen, the data-plane suites, take under 2 minutes */
+const TEST_TIMEOUT_MS = 10 * 60_000;
 
 function testFiles(dir: string): string[] {
   const out: string[] = [];
@@ -23,7 +25,9 @@ function testFiles(dir: string): string[] {
 function pass(label: string, files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   process.stdout.write(`# ---- ${label}: ${files.length} files\n`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+    // a test that hangs fails after TEST_TIMEOUT_MS instead of holding the run (CI has 90 minutes
+    // in all), and a file whose tests are done ends even if a failed test left a server or socket open
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', ...files], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal !== null ? 1 : 0)));
   });
 }

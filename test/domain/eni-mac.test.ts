@@ -18,8 +18,8 @@ const A = '3333444455556666';
 const R = 'cn-hangzhou';
 
 for (const engine of engines) {
-  describe(`ENI MAC addresses: ${engine.name}`, async () => {
-    const skip = await engine.unavailable();
+  const skip = await engine.unavailable();
+  describe(`ENI MAC addresses: ${engine.name}`, () => {
     if (skip !== undefined) { test(`skipped: ${skip}`, { skip }); return; }
     let store: Store;
     let cleanup: () => Promise<void>;

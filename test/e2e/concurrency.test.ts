@@ -25,8 +25,8 @@ function publicKey(): string {
 }
 
 for (const engine of engines) {
-  describe(`limits and names under concurrency: ${engine.name}`, async () => {
-    const skip = await engine.unavailable();
+  const skip = await engine.unavailable();
+  describe(`limits and names under concurrency: ${engine.name}`, () => {
     if (skip !== undefined) {
       test(`skipped: ${skip}`, { skip });
       return;

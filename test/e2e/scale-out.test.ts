@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startTestServer, freshSchema, dropSchema, ROOT, type TestServer } from '../helpers/server.ts';
+import { startTestServer, freshSchema, dropSchema, cleanups, ROOT, type TestServer } from '../helpers/server.ts';
 import { buildSigned, send, type BuiltRequest, type RawResponse } from '../helpers/sign.ts';
 import { engines, POSTGRES_URL } from '../helpers/stores.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
@@ -29,8 +29,8 @@ async function until(what: string, deadlineMs: number, probe: () => Promise<bool
 }
 
 for (const engine of engines) {
-  describe(`a signed request is accepted once: ${engine.name}`, async () => {
-    const skip = await engine.unavailable();
+  const skip = await engine.unavailable();
+  describe(`a signed request is accepted once: ${engine.name}`, () => {
     if (skip !== undefined) {
       test(`skipped: ${skip}`, { skip });
       return;
@@ -80,9 +80,9 @@ for (const engine of engines) {
   });
 }
 
-describe('several servers on one PostgreSQL', async () => {
-  const pgEngine = engines.find((e) => e.name === 'postgres')!;
-  const skip = await pgEngine.unavailable();
+const pgSkip = await engines.find((e) => e.name === 'postgres')!.unavailable();
+describe('several servers on one PostgreSQL', () => {
+  const skip = pgSkip;
   if (skip !== undefined) {
     test(`skipped: ${skip}`, { skip });
     return;
@@ -96,26 +96,28 @@ describe('several servers on one PostgreSQL', async () => {
   });
   after(async () => { await admin.end(); });
 
-  test('a signed write is accepted by one server only', async () => {
+  test('a signed write is accepted by one server only', async (t) => {
+    const defer = cleanups(t);
     const schema = freshSchema();
+    defer(() => dropSchema(schema));
     const a = await startTestServer({ engine: 'postgres', schema });
+    defer(() => a.stop());
     const b = await startTestServer({ engine: 'postgres', schema });
-    try {
-      const req = signed(a, 'CreateVpc', { RegionId: R, CidrBlock: '10.0.0.0/16' });
-      const results = await Promise.all([send(a.endpoint, req), send(b.endpoint, req), send(a.endpoint, req), send(b.endpoint, req)]);
-      assert.deepEqual(results.map((r) => r.status === 200 ? 'ok' : String(r.json?.['Code'])).sort(), ['SignatureNonceUsed', 'SignatureNonceUsed', 'SignatureNonceUsed', 'ok']);
-    } finally {
-      await a.stop();
-      await b.stop();
-      await dropSchema(schema);
-    }
+    defer(() => b.stop());
+    const req = signed(a, 'CreateVpc', { RegionId: R, CidrBlock: '10.0.0.0/16' });
+    const results = await Promise.all([send(a.endpoint, req), send(b.endpoint, req), send(a.endpoint, req), send(b.endpoint, req)]);
+    assert.deepEqual(results.map((r) => r.status === 200 ? 'ok' : String(r.json?.['Code'])).sort(), ['SignatureNonceUsed', 'SignatureNonceUsed', 'SignatureNonceUsed', 'ok']);
   });
 
-  test('a lost database answers ServiceUnavailable (503), never ends the server, and the server recovers by itself', async () => {
-    const proxy = await startTcpProxy({ host: pgTarget.hostname, port: Number(pgTarget.port || 5432) });
+  test('a lost database answers ServiceUnavailable (503), never ends the server, and the server recovers by itself', async (t) => {
+    const defer = cleanups(t);
     const schema = freshSchema();
+    defer(() => dropSchema(schema));
+    const proxy = await startTcpProxy({ host: pgTarget.hostname, port: Number(pgTarget.port || 5432) });
+    defer(() => proxy.close());
     const s = await startTestServer({ engine: 'postgres', schema, env: { PARAPET_DATABASE_URL: viaProxy(proxy), PARAPET_DATABASE_SCHEMA: schema } });
-    try {
+    defer(() => s.stop());
+    {
       assert.equal((await send(s.endpoint, signed(s, 'CreateVpc', { RegionId: R, CidrBlock: '10.0.0.0/16' }))).status, 200);
       proxy.cut();
       const during: RawResponse[] = [];
@@ -135,24 +137,26 @@ describe('several servers on one PostgreSQL', async () => {
       await until('/healthz says ready', 10_000, async () => (await fetch(`${s.url}/healthz`)).status === 200);
       const vpcs = await send(s.endpoint, signed(s, 'DescribeVpcs', { RegionId: R }));
       assert.equal(vpcs.json?.['TotalCount'], 1, 'nothing was written during the outage');
-    } finally {
-      await s.stop();
-      await proxy.close();
-      await dropSchema(schema);
     }
   });
 
-  test('a detached policy stops working on every server within 2 s, even on one whose LISTEN connection is gone for good', async () => {
+  test('a detached policy stops working on every server within 2 s, even on one whose LISTEN connection is gone for good', async (t) => {
+    const defer = cleanups(t);
     const schema = freshSchema();
+    defer(() => dropSchema(schema));
     const proxy = await startTcpProxy({ host: pgTarget.hostname, port: Number(pgTarget.port || 5432) });
+    defer(() => proxy.close());
     const a = await startTestServer({ engine: 'postgres', schema });
+    defer(() => a.stop());
     const b = await startTestServer({ engine: 'postgres', schema, env: { PARAPET_DATABASE_URL: viaProxy(proxy), PARAPET_DATABASE_SCHEMA: schema } });
+    defer(() => b.stop());
+    defer(() => proxy.restore());
     const ramCall = async (s: TestServer, action: string, params: Record<string, string>) => {
       const r = await send(s.endpoint, buildSigned({ endpoint: s.endpoint, ...ROOT, version: RAM, action, params }));
       assert.equal(r.status, 200, r.body);
       return r.json!;
     };
-    try {
+    {
       await ramCall(a, 'CreateUser', { UserName: 'reader' });
       const key = (await ramCall(a, 'CreateAccessKey', { UserName: 'reader' }))['AccessKey'] as { AccessKeyId: string; AccessKeySecret: string };
       await ramCall(a, 'AttachPolicyToUser', { PolicyType: 'System', PolicyName: 'AliyunVPCReadOnlyAccess', UserName: 'reader' });
@@ -171,12 +175,6 @@ describe('several servers on one PostgreSQL', async () => {
         return r.status === 403;
       });
       process.stdout.write(`# a detached policy stopped working on the server without LISTEN after ${took.toFixed(0)} ms\n`);
-    } finally {
-      proxy.restore();
-      await a.stop();
-      await b.stop();
-      await proxy.close();
-      await dropSchema(schema);
     }
   });
 });

@@ -1,5 +1,6 @@
 // Starts a real Parapet server on an ephemeral loopback port, with preset root credentials, for
 // end-to-end tests; and builds the official SDK clients pointed at it.
+import type { TestContext } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,23 @@ export interface TestServer extends RunningServer {
  * runner's second pass runs the end-to-end suite that way), or what a test asks for.
  */
 export const TEST_STORE: 'sqlite' | 'postgres' = process.env['PARAPET_TEST_STORE'] === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * A test's cleanups: each registered one runs when the test ends, pass or fail, the last registered
+ * first (a server stops before its proxy closes and its schema is dropped). Every cleanup runs even
+ * if one throws; the first error is the test's. A resource left open would keep the file from ending.
+ */
+export function cleanups(t: TestContext): (fn: () => unknown) => void {
+  const stack: Array<() => unknown> = [];
+  t.after(async () => {
+    const errors: unknown[] = [];
+    for (const fn of stack.reverse()) {
+      try { await fn(); } catch (err) { errors.push(err); }
+    }
+    if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
+  });
+  return (fn) => { stack.push(fn); };
+}
 
 /** A fresh PostgreSQL schema name for one test server (or several sharing it). */
 export function freshSchema(): string {

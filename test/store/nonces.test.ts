@@ -15,8 +15,8 @@ const T = Date.UTC(2026, 10, 30, 12, 0, 0);
 const WINDOW = 15 * 60_000;
 
 for (const engine of engines) {
-  describe(`nonce ledger: ${engine.name}`, async () => {
-    const skip = await engine.unavailable();
+  const skip = await engine.unavailable();
+  describe(`nonce ledger: ${engine.name}`, () => {
     if (skip !== undefined) { test(`skipped: ${skip}`, { skip }); return; }
     let store: Store;
     let reopen: () => Promise<Store>;
