@@ -3,7 +3,8 @@
 // `ram:PassRole` on a role the call hands to an instance. Nothing skips this stage.
 import { DomainError } from '../domain/errors.ts';
 import type { Principal, Services } from '../domain/context.ts';
-import { judge, type RequestContext } from '../domain/authorization.ts';
+import { judge } from '../domain/authorization.ts';
+import type { RequestContext } from '../domain/context.ts';
 import { roleArn } from '../domain/arns.ts';
 import type { Operation } from './catalog.ts';
 

@@ -8,7 +8,7 @@
 // another; a RAM user is judged by the policies attached to it and its groups; a role session by
 // its role's policies narrowed by the session policy. Any Deny wins, then any Allow (covering
 // every resource), else denied.
-import type { Principal, Services } from './context.ts';
+import type { Principal, RequestContext, Services } from './context.ts';
 import { documentsForRole, documentsForUser } from './ram/documents.ts';
 import { readTags } from './tags.ts';
 import { evaluateDocuments, evaluateWithSessionPolicy } from './policy-check.ts';
@@ -16,13 +16,6 @@ import type { PolicyRequest } from '../engine/policy/evaluate.ts';
 import type { Db, Tx } from '../store/store.ts';
 
 /** What the transport says about a request, for conditions. */
-export interface RequestContext {
-  sourceIp: string;
-  secureTransport: boolean;
-  /** `2026-11-30T10:00:00Z` */
-  currentTime: string;
-}
-
 export type Judgement =
   | { allowed: true }
   | { allowed: false; explicit: boolean; resource: string };

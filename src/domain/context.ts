@@ -6,7 +6,14 @@ import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Store, Tx } from '../store/store.ts';
 import type { Limits } from './limits.ts';
-import type { RequestContext } from './authorization.ts';
+
+/** What a request carries besides its parameters, for RAM conditions: where it came from, how, when. */
+export interface RequestContext {
+  sourceIp: string;
+  secureTransport: boolean;
+  /** `2026-11-30T10:00:00Z` */
+  currentTime: string;
+}
 
 export interface Principal {
   accountId: string;

@@ -13,7 +13,8 @@
 // - its tag is an HMAC under the store's key, compared in constant time.
 import type { CallContext, Principal, Services } from './context.ts';
 import { DomainError } from './errors.ts';
-import { judge, type RequestContext } from './authorization.ts';
+import { judge } from './authorization.ts';
+import type { RequestContext } from './context.ts';
 import { instanceArn, roleArn } from './arns.ts';
 import { findAccessKey } from './accounts.ts';
 import { sign, verifyTag } from './server-key.ts';

@@ -11,7 +11,7 @@ import { issue } from '../domain/sts.ts';
 import { sign, verifyTag } from '../domain/server-key.ts';
 import { resolveEndpoint } from '../domain/metadata-endpoint.ts';
 import { defaultHostName } from '../domain/instances.ts';
-import type { RequestContext } from '../domain/authorization.ts';
+import type { RequestContext } from '../domain/context.ts';
 import type { InstanceTable } from '../store/schema.ts';
 import { isoSeconds } from '../clock.ts';
 

@@ -15,7 +15,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { sql } from 'kysely';
-import type { Db } from './store.ts';
+import type { Db } from './schema.ts';
 
 /** Remembers nonces until their requests can no longer be fresh. */
 export interface NonceLedger {

@@ -1,5 +1,10 @@
 // The tables, as Kysely sees them. Times are ISO-8601 UTC strings; booleans are 0/1 integers so
 // both engines store them alike.
+import type { Kysely, Transaction } from 'kysely';
+
+/** The query builder over the whole schema, and a transaction of it. */
+export type Db = Kysely<Schema>;
+export type Tx = Transaction<Schema>;
 
 export interface MetaTable { key: string; value: string }
 

@@ -9,15 +9,14 @@
 // notice channel is down, the database can't be reached).
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
-import { type Kysely, Migrator, type Transaction } from 'kysely';
+import { Migrator } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import type { Schema } from './schema.ts';
+import type { Db, Tx } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
 import type { NonceLedger } from './nonces.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
-export type Tx = Transaction<Schema>;
-export type Db = Kysely<Schema>;
+export type { Db, Tx };
 
 /** What each engine does its own way. */
 export interface EngineHooks {
