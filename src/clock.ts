@@ -16,8 +16,3 @@ export class ManualClock implements Clock {
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-/** `2026-11-28T16:25Z`: the minute-precision form VPC creation times use. */
-export function isoMinutes(ms: number): string {
-  return new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, 'Z');
-}
