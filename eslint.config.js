@@ -32,10 +32,10 @@ const LAYERS = {
   store: { values: [], packages: ['kysely', 'pg', 'better-sqlite3', 'lru-cache'] },
   // the rules of the model, inside store transactions
   domain: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts'] },
-  // The catalog. Type-only from store and engine: handlers hand the `Store` to domain calls and read
-  // its generation (credentials cache), and shape domain results typed by store rows (RAM users,
-  // groups, roles) or engine rules (the explain API's `FwRule`) into wire responses; re-exporting
-  // those types from domain would only hide where they come from. Queries stay in domain.
+  // The catalog. Type-only from store and engine: the credentials cache reads the `Store`'s
+  // generation, and the explain API shapes engine rules (`FwRule`) into wire responses;
+  // re-exporting those types from domain would only hide where they come from. Queries stay in
+  // domain, and domain answers views (handlers never read a row).
   api: { values: ['wire/', 'domain/', 'clock.ts', 'ids.ts'], types: ['store/', 'engine/'] },
   // the metadata service: domain calls; instance rows (store types) it reads fields of
   metadata: { values: ['domain/', 'clock.ts', 'ids.ts'], types: ['store/'] },

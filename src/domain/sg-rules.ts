@@ -1,9 +1,9 @@
 // Security-group rules of the ECS API: one permission as the wire gives it (`Permissions.N` of
 // AuthorizeSecurityGroup / AuthorizeSecurityGroupEgress, and the same fields of Revoke* and
 // Modify*) → a normalized, validated `Rule` for the group it goes into; the rule's identity (for
-// idempotent authorize and revoke-by-tuple); and the exact `Permissions.Permission[]` echo of
-// DescribeSecurityGroupAttribute. Pure: no store, no I/O. Existence checks (authorized group,
-// prefix list, same VPC, quotas) belong to the caller.
+// idempotent authorize and revoke-by-tuple); its port ranges as the engine reads them. Pure: no
+// store, no I/O. Existence checks (authorized group, prefix list, same VPC, quotas) belong to the
+// caller (sg-rule-gate.ts); the rule's echo on the wire and in files is sg-rule-wire.ts.
 //
 // Sources: ALIBABA-FACTS §4.1/§4.2/§4.8 and the ECS API reference pages they cite
 // (AlibabaCloudDocs/ecs `cn.zh-CN/API参考/安全组/AuthorizeSecurityGroup.md`,
