@@ -17,7 +17,7 @@ import { dataplaneAvailability, run } from '../test/helpers/netns.ts';
 import { startDataplaneServer, Tenant, Probers, type Perm } from '../test/helpers/dataplane.ts';
 import { renderEni } from '../src/engine/firewall/nft.ts';
 import { PlanCache } from '../src/dataplane/plans.ts';
-import { baseTables } from '../src/dataplane/agent.ts';
+import { baseTables } from '../src/dataplane/topology.ts';
 import { NftTableState, shareRender } from '../src/dataplane/nft-state.ts';
 import { nftApply } from '../src/dataplane/sh.ts';
 import { intToIp } from '../src/engine/cidr.ts';

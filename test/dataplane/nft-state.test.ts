@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NftTableState, shareRender } from '../../src/dataplane/nft-state.ts';
-import { baseTables } from '../../src/dataplane/agent.ts';
+import { baseTables } from '../../src/dataplane/topology.ts';
 import { nftApply, run } from '../../src/dataplane/sh.ts';
 import { planEni, renderEni } from '../../src/engine/firewall/nft.ts';
 import { ipToInt } from '../../src/engine/cidr.ts';
