@@ -4,7 +4,7 @@ import { writeSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.ts';
 import { startServer, defaultLogger } from '../src/server.ts';
-import { startAgent, apiTarget } from '../src/agent.ts';
+import { startAgent, apiTarget } from '../src/dataplane-wiring.ts';
 import { cleanupNamespaces } from '../src/dataplane/registry.ts';
 import { openStore } from '../src/store/open.ts';
 import { ensureAccount } from '../src/domain/accounts.ts';

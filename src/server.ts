@@ -14,7 +14,7 @@ import { BufferedLogDestination } from './logdest.ts';
 import { registerMetadata } from './metadata/routes.ts';
 import { keyPool } from './domain/keypair-pool.ts';
 import { parseCidr } from './engine/cidr.ts';
-import { startAgent, apiTarget } from './agent.ts';
+import { startAgent, apiTarget } from './dataplane-wiring.ts';
 import type { Agent } from './dataplane/agent.ts';
 
 export interface RunningServer {

@@ -1,7 +1,7 @@
 // Builds a data-plane agent from configuration: the desired state comes from the store
 // (src/domain/dataplane-state.ts), the metadata tree from src/metadata, and 100.100.100.100 leads
 // to the API server. `parapet agent` runs one on its own; `PARAPET_DATAPLANE=1 parapet serve`
-// runs one inside the server.
+// runs one inside the server. (The agent itself is src/dataplane/agent.ts; this is its wiring.)
 import type { Config } from './config.ts';
 import type { Services } from './domain/context.ts';
 import { readDesiredState } from './domain/dataplane-state.ts';
