@@ -17,6 +17,9 @@ import tseslint from 'typescript-eslint';
  * Everything else in src/, and anything outside src/ (test/, bench/, bin/), is refused.
  * `clock.ts` and `ids.ts` are the injected time and randomness (STYLE.md rule 9); they import
  * `node:*` only, so every layer with side effects may use them.
+ * `error-catalog.ts` is every error code Parapet answers, with its status and messages; it imports
+ * nothing, so both layers that raise errors, wire and domain, build theirs from it (the wire layer
+ * may not import domain/, and the codes are one list).
  * @type {Record<string, { values: string[], types?: string[], packages?: string[], node?: string[] }>}
  */
 // `lru-cache` is the one bounded cache of every layer (docs/DEPENDENCIES.md); the layers that list
@@ -24,14 +27,14 @@ import tseslint from 'typescript-eslint';
 const LAYERS = {
   // the wire protocol: decode, signatures, render, the error mapper; lru-cache for the decoded
   // queries and parsed timestamps
-  wire: { values: [], packages: ['lru-cache'] },
+  wire: { values: ['error-catalog.ts'], packages: ['lru-cache'] },
   // pure algorithms: no I/O, so no package beyond hashing, IP parsing and lru-cache (the policy
   // engine's per-action memo)
   engine: { values: [], packages: ['ipaddr.js', 'lru-cache'], node: ['crypto'] },
   // persistence: node, the database drivers, and lru-cache (memoized reads, prepared statements)
   store: { values: [], packages: ['kysely', 'pg', 'better-sqlite3', 'lru-cache'] },
   // the rules of the model, inside store transactions
-  domain: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts'] },
+  domain: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts', 'error-catalog.ts'] },
   // The catalog. Type-only from store and engine: the credentials cache reads the `Store`'s
   // generation, and the explain API shapes engine rules (`FwRule`) into wire responses;
   // re-exporting those types from domain would only hide where they come from. Queries stay in
@@ -40,14 +43,15 @@ const LAYERS = {
   // the metadata service: domain calls; instance rows (store types) it reads fields of
   metadata: { values: ['domain/', 'clock.ts', 'ids.ts'], types: ['store/'] },
   // The agent: engine (nft compiler) and store (read). It consumes the desired state whose shape
-  // domain/dataplane-state.ts defines (src/agent.ts reads it and hands it over): types only.
+  // domain/dataplane-state.ts defines (src/dataplane-wiring.ts reads it and hands it over): types only.
   dataplane: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts'], types: ['domain/dataplane-state.ts'] },
   // the `parapet` command: an API client over the wire signer
   cli: { values: ['wire/', 'clock.ts', 'ids.ts'] },
 };
-// src/clock.ts, src/ids.ts and src/logdest.ts are leaves (node:* only); src/config.ts, src/server.ts
-// and src/agent.ts wire the layers together like bin/ and may import anything in src/.
-const LEAVES = ['src/clock.ts', 'src/ids.ts', 'src/logdest.ts'];
+// src/clock.ts, src/ids.ts, src/logdest.ts and src/error-catalog.ts are leaves (node:* only);
+// src/config.ts, src/server.ts and src/dataplane-wiring.ts wire the layers together like bin/ and
+// may import anything in src/.
+const LEAVES = ['src/clock.ts', 'src/ids.ts', 'src/logdest.ts', 'src/error-catalog.ts'];
 const MAX_DEPTH = 4; // src/<layer>/a/b/c.ts
 
 const escape = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -95,7 +99,7 @@ function layerBlocks() {
   blocks.push({
     files: LEAVES,
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!node:)', message: 'clock, ids and logdest are leaves: node:* only.' }] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!node:)', message: 'clock, ids, logdest and error-catalog are leaves: node:* only.' }] }],
     },
   });
   return blocks;
