@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../domain/context.ts';
 import { renderError } from '../wire/render.ts';
-import { WireError } from '../wire/errors.ts';
+import { type WireError, wireError, withStatus } from '../wire/errors.ts';
 import { Catalog } from './catalog.ts';
 import { Pipeline } from './pipeline.ts';
 import { ecsRegionOperations } from './products/ecs-regions.ts';
@@ -37,7 +37,8 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
     // what Node refuses before any route runs (oversized or malformed requests) still gets an Alibaba error body
     clientErrorHandler: (err: Error & { code?: string }, socket) => {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const r = renderError(new WireError('InvalidParameter', status, status === 431 ? `The request line and headers are larger than ${MAX_HEADER_SIZE} bytes.` : 'The HTTP request is malformed.'), svc.ids.requestId(), 'parapet', 'json');
+      const refused = status === 431 ? wireError('InvalidParameter', 'headersTooLarge', { limit: MAX_HEADER_SIZE }) : wireError('InvalidParameter', 'httpMalformed');
+      const r = renderError(refused, svc.ids.requestId(), 'parapet', 'json');
       if (socket.writable) socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${r.contentType}\r\nContent-Length: ${Buffer.byteLength(r.body)}\r\nConnection: close\r\n\r\n${r.body}`);
       else socket.destroy();
     },
@@ -65,18 +66,18 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
 
   app.setNotFoundHandler((request, reply) => {
     const requestId = svc.ids.requestId();
-    const r = renderError(new WireError('InvalidAction.NotFound', 404, `Specified api \`${request.method} ${request.url.split('?')[0]}\` is not found, please check your url and method.`), requestId, 'parapet', 'json');
+    const r = renderError(wireError('InvalidAction.NotFound', { action: `${request.method} ${request.url.split('?')[0]}` }), requestId, 'parapet', 'json');
     void reply.code(r.status).header('content-type', r.contentType).send(r.body);
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message?: string }, _request, reply) => {
     const requestId = svc.ids.requestId();
     const status = error.statusCode ?? 500;
     let wire: WireError;
-    if (status === 413) wire = new WireError('InvalidParameter', 413, `The request body is larger than ${BODY_LIMIT} bytes.`);
-    else if (status >= 400 && status < 500) wire = new WireError('InvalidParameter', status, `The request is malformed: ${error.message ?? ''}`);
+    if (status === 413) wire = wireError('InvalidParameter', 'bodyTooLarge', { limit: BODY_LIMIT });
+    else if (status >= 400 && status < 500) wire = withStatus(wireError('InvalidParameter', 'requestMalformed', { why: error.message ?? '' }), status);
     else {
       log.error({ requestId, err: error }, 'unhandled error');
-      wire = new WireError('InternalError', 500, 'The request processing has failed due to some unknown error, exception or failure.');
+      wire = wireError('InternalError');
     }
     const r = renderError(wire, requestId, 'parapet', 'json');
     void reply.code(r.status).header('content-type', r.contentType).send(r.body);

@@ -1,7 +1,7 @@
 // Authorization of every call, before dispatch: the operation's RAM action on every resource ARN
 // it touches (the catalog declares them), judged by the domain's one authorization builder; and
 // `ram:PassRole` on a role the call hands to an instance. Nothing skips this stage.
-import { DomainError } from '../domain/errors.ts';
+import { type DomainError, apiError, withAccessDeniedDetail } from '../domain/errors.ts';
 import type { Principal, Services } from '../domain/context.ts';
 import { judge } from '../domain/authorization.ts';
 import type { RequestContext } from '../domain/context.ts';
@@ -17,7 +17,7 @@ function denied(principal: Principal, operation: Operation, action: string, reso
     AuthPrincipalOwnerId: principal.accountId, AuthPrincipalDisplayName: principal.userName ?? (principal.roleName !== undefined ? `${principal.roleName}:${principal.sessionName ?? ''}` : principal.accountId),
     NoPermissionType: noPermissionType, PolicyType: 'AccountLevelIdentityBasedPolicy', EncodedDiagnosticMessage: '',
   });
-  return new DomainError(code, 403, `User not authorized to operate on the specified resource: \`${action}\` on \`${resource}\`.`, detail);
+  return withAccessDeniedDetail(apiError(code, { action, resource }), detail);
 }
 
 export async function authorize(svc: Services, principal: Principal, operation: Operation, resources: readonly string[], context: RequestContext): Promise<void> {
@@ -31,6 +31,6 @@ export async function authorize(svc: Services, principal: Principal, operation: 
 export async function authorizePassRole(svc: Services, principal: Principal, roleName: string, context: RequestContext): Promise<void> {
   const verdict = await judge(svc, principal, 'ram:PassRole', [roleArn(principal.accountId, roleName)], context);
   if (!verdict.allowed) {
-    throw new DomainError('InvalidUser.PassRoleForbidden', 403, `The caller may not pass role \`${roleName}\` to an instance: \`ram:PassRole\` is not allowed on it.`);
+    throw apiError('InvalidUser.PassRoleForbidden', { roleName });
   }
 }

@@ -2,7 +2,7 @@
 // arrays from flattened keys, and some lists as one JSON string. Schema failures become
 // `MissingParameter` / `InvalidParameter` naming the wire parameter (`Permissions.2.PortRange`).
 import { z } from 'zod';
-import { WireError, wireErrors } from '../wire/errors.ts';
+import { wireError } from '../wire/errors.ts';
 
 const MAX_STRING = 65536;
 
@@ -61,16 +61,16 @@ export function parseParams<S extends z.ZodType>(schema: S, tree: unknown): z.ou
   const name = wireName(issue.path);
   const value = valueAt(tree, issue.path);
   if (value === undefined) {
-    if (issue.path.length > 0 && issue.code === 'invalid_type') throw wireErrors.missingParameter(name);
-    if (issue.code === 'custom' && issue.message === 'missing') throw wireErrors.missingParameter(name);
+    if (issue.path.length > 0 && issue.code === 'invalid_type') throw wireError('MissingParameter', { name });
+    if (issue.code === 'custom' && issue.message === 'missing') throw wireError('MissingParameter', { name });
   }
   if (issue.code === 'invalid_type' && typeof value === 'string' && issue.expected === 'array') {
-    throw new WireError('InvalidParameter', 400, `The parameter \`${name}\` must be given as a list (\`${name}.1\`, \`${name}.2\`, …).`);
+    throw wireError('InvalidParameter', 'notAList', { name });
   }
   const why = issue.code === 'custom' ? issue.message
     : issue.code === 'too_big' ? `It has more than ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}.`
     : issue.code === 'invalid_type' ? `A ${issue.expected} is expected.`
     : issue.code === 'invalid_format' && issue.format === 'regex' ? 'It is not of the expected form.'
     : issue.message;
-  throw wireErrors.invalidParameter(name, describe(value), why);
+  throw wireError('InvalidParameter', { name, value: describe(value), why });
 }

@@ -5,12 +5,12 @@
 import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
 import { decodeRequest, type DecodedRequest, type RawRequest, type ResponseFormat } from '../wire/decode.ts';
-import { isErrorShape, wireErrors, type ErrorShape } from '../wire/errors.ts';
+import { isErrorShape, wireError, type ErrorShape } from '../wire/errors.ts';
 import { unflatten } from '../wire/flatten.ts';
 import { checkTimestamp, nonceClaim } from '../wire/freshness.ts';
 import { renderError, renderSuccess, type Rendered } from '../wire/render.ts';
 import { sha256Hex, verifyV1, verifyV3, v1StringToSign, v3StringToSign, EMPTY_SHA256 } from '../wire/signature.ts';
-import { DomainError, errors, isStoreDataError, isStoreUnavailable } from '../domain/errors.ts';
+import { apiError, isStoreDataError, isStoreUnavailable } from '../domain/errors.ts';
 import type { CallContext, Principal, Services } from '../domain/context.ts';
 import { type Catalog, HOST_IDS, type Operation, type Product, VERSIONS } from './catalog.ts';
 import { CredentialCache } from './credentials.ts';
@@ -53,18 +53,18 @@ export class Pipeline {
       // INVARIANT: a signed request is accepted once: its nonce's claim (in the store, which every
       // server on it and every restart sees) must succeed before anything is written for it and
       // before it is answered; a read's work overlaps the claim's round trip
-      const accepted = async () => { if (!await claimed) throw wireErrors.nonceUsed(); };
+      const accepted = async () => { if (!await claimed) throw wireError('SignatureNonceUsed'); };
       product = Object.hasOwn(VERSIONS, req.version) ? VERSIONS[req.version] : undefined;
-      if (product === undefined) throw wireErrors.invalidVersion(req.version);
+      if (product === undefined) throw wireError('InvalidVersion', { version: req.version });
       const operation = this.catalog.find(product, req.action);
-      if (operation === undefined) throw wireErrors.invalidAction(req.action);
+      if (operation === undefined) throw wireError('InvalidAction.NotFound', { action: req.action });
       const params = this.parse(operation, req);
       const rc: RequestContext = { sourceIp: raw.remoteAddress ?? '127.0.0.1', secureTransport: false, currentTime: isoSeconds(this.svc.clock.now()) };
       await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId), rc);
       const passed = operation.passRole?.(params);
       if (passed !== undefined && passed !== '') await authorizePassRole(this.svc, principal, passed, rc);
       if (params['DryRun'] === true) {
-        throw new DomainError('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.');
+        throw apiError('DryRunOperation');
       }
       const ctx = this.context(principal, requestId, operation, req, params, rc, accepted);
       const body = await operation.handler(ctx, params);
@@ -76,14 +76,14 @@ export class Pipeline {
         error = e;
       } else if (isStoreDataError(e)) {
         // the database refused a value of the request: the client's input, not our failure
-        error = errors.storeRefusedValue();
+        error = apiError('InvalidParameter', 'storeRefused');
         this.log.warn({ requestId, err: e }, 'store refused a value');
       } else if (isStoreUnavailable(e)) {
         // the database is unreachable for now: nothing was done, the client may retry
-        error = errors.serviceUnavailable();
+        error = apiError('ServiceUnavailable');
         this.log.warn({ requestId, err: e }, 'store unavailable');
       } else {
-        error = wireErrors.internal();
+        error = wireError('InternalError');
         this.log.error({ requestId, err: e }, 'unhandled error');
       }
       code = error.code;
@@ -123,18 +123,18 @@ export class Pipeline {
       key = { id: auth.accessKeyId, secret: session.secret, accountId: session.accountId, userName: null, status: 'Active' };
     } else {
       key = this.credentials.cached(auth.accessKeyId) ?? await this.credentials.lookup(auth.accessKeyId);
-      if (key === undefined) throw wireErrors.invalidAccessKeyId();
-      if (key.status !== 'Active') throw wireErrors.inactiveAccessKeyId();
+      if (key === undefined) throw wireError('InvalidAccessKeyId.NotFound');
+      if (key.status !== 'Active') throw wireError('InvalidAccessKeyId.Inactive');
     }
     if (auth.kind === 'v3') {
       const declared = raw.headers['x-acs-content-sha256'];
       const payloadHash = raw.body.length === 0 ? EMPTY_SHA256 : sha256Hex(raw.body);
-      if (declared !== payloadHash) throw wireErrors.contentHashMismatch();
+      if (declared !== payloadHash) throw wireError('SignatureDoesNotMatch', 'contentHash');
       const input = { method: req.method, path: req.path, query: req.query, headers: raw.headers, signedHeaders: auth.signedHeaders, payloadHash };
-      if (!verifyV3(input, key.secret, auth.signature)) throw wireErrors.signatureMismatch(v3StringToSign(input));
+      if (!verifyV3(input, key.secret, auth.signature)) throw wireError('SignatureDoesNotMatch', { stringToSign: v3StringToSign(input) });
     } else {
       if (!verifyV1(req.method, req.allParams, key.secret, auth.signature)) {
-        throw wireErrors.signatureMismatch(v1StringToSign(req.method, req.allParams));
+        throw wireError('SignatureDoesNotMatch', { stringToSign: v1StringToSign(req.method, req.allParams) });
       }
     }
     const now = this.svc.clock.now();
@@ -156,7 +156,7 @@ export class Pipeline {
       return p;
     }
     if (auth.securityToken !== undefined) {
-      throw wireErrors.invalidSecurityToken('The AccessKey is not a temporary credential.');
+      throw wireError('InvalidSecurityToken.Malformed', 'because', { why: 'The AccessKey is not a temporary credential.' });
     }
     if (key.userName !== null) return { accountId: key.accountId, kind: 'user', accessKeyId: key.id, userName: key.userName };
     return { accountId: key.accountId, kind: 'root', accessKeyId: key.id };

@@ -1,7 +1,7 @@
 // Accounts and their root AccessKeys. An account id is 16 digits; the root key acts for the
 // whole account. Secrets are stored (HMAC needs them) but never logged.
 import type { Services } from './context.ts';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { isoSeconds } from '../clock.ts';
 
 export interface CreatedAccount {
@@ -31,16 +31,16 @@ export async function ensureAccount(svc: Services, preset: { accountId?: string 
   const accountId = preset.accountId ?? svc.ids.accountId();
   const accessKeyId = preset.accessKeyId ?? svc.ids.accessKeyId();
   const accessKeySecret = preset.accessKeySecret ?? svc.ids.accessKeySecret();
-  if (!ACCOUNT_ID.test(accountId)) throw new DomainError('InvalidAccountId.Malformed', 400, `The account id \`${accountId}\` must be 16 digits.`);
-  if (!ACCESS_KEY_ID.test(accessKeyId)) throw new DomainError('InvalidAccessKeyId.Malformed', 400, 'The AccessKey id must be 8 to 128 letters, digits or dots.');
-  if (!ACCESS_KEY_SECRET.test(accessKeySecret)) throw new DomainError('InvalidAccessKeySecret.Malformed', 400, 'The AccessKey secret must be 8 to 128 printable characters.');
+  if (!ACCOUNT_ID.test(accountId)) throw apiError('InvalidAccountId.Malformed', { accountId });
+  if (!ACCESS_KEY_ID.test(accessKeyId)) throw apiError('InvalidAccessKeyId.Malformed');
+  if (!ACCESS_KEY_SECRET.test(accessKeySecret)) throw apiError('InvalidAccessKeySecret.Malformed');
   return svc.store.write(async (tx) => {
     const now = isoSeconds(svc.clock.now());
     const account = await tx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
     const key = await tx.selectFrom('access_keys').selectAll().where('id', '=', accessKeyId).executeTakeFirst();
     if (key !== undefined) {
       if (key.account_id !== accountId || key.user_name !== null) {
-        throw new DomainError('InvalidAccessKeyId.Conflict', 409, `The AccessKey id \`${accessKeyId}\` belongs to another identity.`);
+        throw apiError('InvalidAccessKeyId.Conflict', { accessKeyId });
       }
       if (key.secret !== accessKeySecret) {
         await tx.updateTable('access_keys').set({ secret: accessKeySecret }).where('id', '=', accessKeyId).execute();

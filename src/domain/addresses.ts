@@ -3,7 +3,7 @@
 // pool, never twice; a MAC in Alibaba's `00:16:3e` block, never twice in one network. Each is
 // drawn under a lock of its scope, so concurrent creations on PostgreSQL never collide.
 import type { CallContext } from './context.ts';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { parseCidr, intToIp, ipToInt, cidrHasIp } from '../engine/cidr.ts';
 import type { Tx } from '../store/store.ts';
 
@@ -30,16 +30,16 @@ export async function allocateIp(ctx: CallContext, tx: Tx, space: string, cidrTe
   if (requested !== undefined && requested !== '') {
     const ip = ipToInt(requested);
     if (ip === null || !cidrHasIp(cidr, ip) || ip < first || ip > last) {
-      throw new DomainError('InvalidPrivateIpAddress.Malformed', 400, `The specified \`PrivateIpAddress\` \`${requested}\` is not a usable address of \`${cidrText}\`.`);
+      throw apiError('InvalidPrivateIpAddress.Malformed', { address: requested, cidr: cidrText });
     }
-    if (used.has(requested)) throw new DomainError('InvalidPrivateIpAddress.Duplicated', 400, `The specified \`PrivateIpAddress\` \`${requested}\` is already in use.`);
+    if (used.has(requested)) throw apiError('InvalidPrivateIpAddress.Duplicated', { address: requested });
     return requested;
   }
   for (let ip = first; ip <= last; ip++) {
     const text = intToIp(ip);
     if (!used.has(text)) return text;
   }
-  throw new DomainError('InvalidVSwitchId.IpNotEnough', 403, `No free private IP address is left in \`${cidrText}\`.`);
+  throw apiError('InvalidVSwitchId.IpNotEnough', { cidr: cidrText });
 }
 
 export async function allocatePublicIp(ctx: CallContext, tx: Tx, poolText: string, requested?: string): Promise<string> {
@@ -49,14 +49,14 @@ export async function allocatePublicIp(ctx: CallContext, tx: Tx, poolText: strin
   if (requested !== undefined && requested !== '') {
     const ip = ipToInt(requested);
     if (ip === null || !cidrHasIp(pool, ip) || ip === pool.base || ip === pool.base + pool.size - 1) {
-      throw new DomainError('InvalidIpAddress.Malformed', 400, `The specified \`IpAddress\` \`${requested}\` is not an address of the public pool \`${poolText}\`.`);
+      throw apiError('InvalidIpAddress.Malformed', { address: requested, pool: poolText });
     }
-    if (used.has(requested)) throw new DomainError('InvalidIpAddress.AlreadyUsed', 400, `The specified \`IpAddress\` \`${requested}\` is already in use.`);
+    if (used.has(requested)) throw apiError('InvalidIpAddress.AlreadyUsed', { address: requested });
     return requested;
   }
   for (let ip = pool.base + 1; ip < pool.base + pool.size - 1; ip++) {
     const text = intToIp(ip);
     if (!used.has(text)) return text;
   }
-  throw new DomainError('QuotaExceed.PublicIpAddress', 403, `The public address pool \`${poolText}\` is exhausted.`);
+  throw apiError('QuotaExceed.PublicIpAddress', { pool: poolText });
 }

@@ -4,7 +4,7 @@
 // at most 1,000 rules acting on the ENI), under the locks of every group of the set and of the
 // ENI; ENIs are created, attached, detached, changed and deleted here.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { findInstanceType } from './catalogs.ts';
 import { groupLock } from './sg-rule-gate.ts';
@@ -32,26 +32,26 @@ export interface Eni {
 
 /** Checks a whole set of groups for one ENI (SPEC §1.5, §7) and returns their rows in order. */
 export async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; vpcId: string; eniId?: string; adding?: number }, ids: readonly string[], param: string): Promise<SecurityGroupTable[]> {
-  if (ids.length === 0) throw new DomainError('InstanceLastSecurityGroup', 403, 'An instance or network interface must stay in at least one security group.');
-  if (new Set(ids).size !== ids.length) throw errors.invalidParameter(param, ids.join(','), 'A security group is given more than once.');
+  if (ids.length === 0) throw apiError('InstanceLastSecurityGroup');
+  if (new Set(ids).size !== ids.length) throw apiError('InvalidParameter', { name: param, value: ids.join(','), why: 'A security group is given more than once.' });
   if (ids.length > ctx.limits.groupsPerEni) {
-    throw new DomainError('InstanceSecurityGroupLimitExceeded', 403, `A network interface may be in at most ${ctx.limits.groupsPerEni} security groups; ${ids.length} were given.`);
+    throw apiError('InstanceSecurityGroupLimitExceeded', { limit: ctx.limits.groupsPerEni, given: ids.length });
   }
   // the member and rule counts below hold only while nobody changes these groups or this ENI
   await ctx.store.lock(tx, ...ids.map(groupLock), ...(eni.eniId !== undefined ? [`eni:${eni.eniId}`] : []));
   const rows: SecurityGroupTable[] = [];
   for (const id of ids) {
     const row = await tx.selectFrom('security_groups').selectAll().where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-    if (row === undefined || row.region_id !== eni.regionId) throw new DomainError('InvalidSecurityGroupId.NotFound', 404, `The specified SecurityGroupId \`${id}\` does not exist.`);
+    if (row === undefined || row.region_id !== eni.regionId) throw apiError('InvalidSecurityGroupId.NotFound', { id });
     if (row.vpc_id !== eni.vpcId) {
-      throw new DomainError('InvalidSecurityGroupId.NotInSameNetwork', 403, eni.vpcId === ''
-        ? `The security group \`${id}\` belongs to VPC \`${row.vpc_id}\`; a classic-network instance joins classic groups only.`
-        : `The security group \`${id}\` is not in VPC \`${eni.vpcId}\`.`);
+      throw (eni.vpcId === ''
+        ? apiError('InvalidSecurityGroupId.NotInSameNetwork', 'classic', { groupId: id, vpcId: row.vpc_id })
+        : apiError('InvalidSecurityGroupId.NotInSameNetwork', { groupId: id, vpcId: eni.vpcId }));
     }
     rows.push(row);
   }
   if (new Set(rows.map((r) => r.type)).size > 1) {
-    throw new DomainError('InvalidSecurityGroup.TypeMismatch', 403, 'A network interface can\'t be in a basic and an advanced security group at the same time.');
+    throw apiError('InvalidSecurityGroup.TypeMismatch');
   }
   for (const row of rows) {
     const limit = row.type === 'enterprise' ? ctx.limits.privateIpsPerAdvancedGroup : ctx.limits.privateIpsPerBasicGroup;
@@ -59,14 +59,14 @@ export async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: s
     if (eni.eniId !== undefined) q = q.where('eni_id', '!=', eni.eniId);
     const members = Number((await q.executeTakeFirstOrThrow()).n);
     if (members + (eni.adding ?? 1) > limit) {
-      throw new DomainError('SecurityGroupInstanceLimitExceeded', 403, `The security group \`${row.id}\` already holds ${members} private IP addresses, its limit.`);
+      throw apiError('SecurityGroupInstanceLimitExceeded', { groupId: row.id, members });
     }
   }
   const counts = await tx.selectFrom('sg_rules').select((eb) => ['security_group_id', eb.fn.countAll<number>().as('n')] as const)
     .where('security_group_id', 'in', [...ids]).groupBy('security_group_id').execute();
   const total = counts.reduce((a, c) => a + Number(c.n), 0);
   if (total > ctx.limits.rulesPerEni) {
-    throw new DomainError('InvalidSecurityGroup.RuleLimitExceeded', 403, `The security groups would put ${total} rules on one network interface; at most ${ctx.limits.rulesPerEni} are allowed.`);
+    throw apiError('InvalidSecurityGroup.RuleLimitExceeded', { total, limit: ctx.limits.rulesPerEni });
   }
   return rows;
 }
@@ -106,17 +106,17 @@ export async function changeMembership(ctx: CallContext, p: { securityGroupId: s
     const current = (await tx.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', eni.id).orderBy('position').execute()).map((r) => r.security_group_id);
     const who = p.instanceId ?? eni.id;
     if (p.join) {
-      if (current.includes(p.securityGroupId)) throw new DomainError('InvalidInstanceId.AlreadyExists', 403, `\`${who}\` is already in security group \`${p.securityGroupId}\`.`);
+      if (current.includes(p.securityGroupId)) throw apiError('InvalidInstanceId.AlreadyExists', { who, groupId: p.securityGroupId });
       const next = [...current, p.securityGroupId];
       await checkGroupSet(ctx, tx, { regionId: eni.region_id, vpcId: eni.vpc_id, eniId: eni.id }, next, 'SecurityGroupId');
       await setGroups(tx, eni.id, next);
     } else {
       if (!current.includes(p.securityGroupId)) {
         const exists = await tx.selectFrom('security_groups').select('id').where('id', '=', p.securityGroupId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-        if (exists === undefined) throw new DomainError('InvalidSecurityGroupId.NotFound', 404, `The specified SecurityGroupId \`${p.securityGroupId}\` does not exist.`);
-        throw new DomainError('InstanceNotInSecurityGroup', 403, `\`${who}\` is not in security group \`${p.securityGroupId}\`.`);
+        if (exists === undefined) throw apiError('InvalidSecurityGroupId.NotFound', { id: p.securityGroupId });
+        throw apiError('InstanceNotInSecurityGroup', { who, groupId: p.securityGroupId });
       }
-      if (current.length === 1) throw new DomainError('InstanceLastSecurityGroup', 403, `\`${who}\` must stay in at least one security group.`);
+      if (current.length === 1) throw apiError('InstanceLastSecurityGroup', 'leaving', { who });
       await setGroups(tx, eni.id, current.filter((g) => g !== p.securityGroupId));
     }
   });
@@ -126,7 +126,7 @@ export async function createNetworkInterface(ctx: CallContext, p: { regionId: st
   requireRegion(p.regionId);
   return ctx.write(async (tx) => {
     const vsw = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-    if (vsw === undefined || vsw.region_id !== p.regionId) throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` does not exist.`);
+    if (vsw === undefined || vsw.region_id !== p.regionId) throw apiError('InvalidVSwitchId.NotFound', { vSwitchId: p.vSwitchId });
     await checkGroupSet(ctx, tx, { regionId: p.regionId, vpcId: vsw.vpc_id }, p.securityGroupIds, 'SecurityGroupIds');
     const row: EniTable = {
       id: ctx.ids.resource('eni'), account_id: ctx.principal.accountId, region_id: p.regionId, zone_id: vsw.zone_id, vpc_id: vsw.vpc_id, vswitch_id: vsw.id,
@@ -145,11 +145,11 @@ export async function attachNetworkInterface(ctx: CallContext, p: { networkInter
     await ctx.store.lock(tx, `instance:${p.instanceId}`, `eni:${p.networkInterfaceId}`);
     const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
     const inst = await instanceRow(tx, ctx, p.instanceId);
-    if (eni.instance_id !== '') throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is already attached to \`${eni.instance_id}\`.`);
-    if (inst.vpc_id !== eni.vpc_id || inst.zone_id !== eni.zone_id) throw new DomainError('InvalidOperation.InvalidEcsState', 403, `The network interface \`${eni.id}\` and instance \`${inst.id}\` must be in the same VPC and zone.`);
+    if (eni.instance_id !== '') throw apiError('InvalidOperation.InvalidEniState', { eniId: eni.id, instanceId: eni.instance_id });
+    if (inst.vpc_id !== eni.vpc_id || inst.zone_id !== eni.zone_id) throw apiError('InvalidOperation.InvalidEcsState', { eniId: eni.id, instanceId: inst.id });
     const attached = await tx.selectFrom('enis').select('id').where('instance_id', '=', inst.id).execute();
     const max = findInstanceType(inst.instance_type)?.eniQuantity ?? 1;
-    if (attached.length >= max) throw new DomainError('EniPerInstanceLimitExceeded', 403, `The instance type \`${inst.instance_type}\` takes at most ${max} network interfaces.`);
+    if (attached.length >= max) throw apiError('EniPerInstanceLimitExceeded', { instanceType: inst.instance_type, max });
     await tx.updateTable('enis').set({ instance_id: inst.id }).where('id', '=', eni.id).execute();
   });
 }
@@ -157,8 +157,8 @@ export async function attachNetworkInterface(ctx: CallContext, p: { networkInter
 export async function detachNetworkInterface(ctx: CallContext, p: { networkInterfaceId: string; instanceId: string }): Promise<void> {
   await ctx.write(async (tx) => {
     const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
-    if (eni.instance_id !== p.instanceId) throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is not attached to \`${p.instanceId}\`.`);
-    if (eni.type === 'Primary') throw new DomainError('Operation.Conflict', 403, 'The primary network interface of an instance can\'t be detached.');
+    if (eni.instance_id !== p.instanceId) throw apiError('InvalidOperation.InvalidEniState', 'notAttached', { eniId: eni.id, instanceId: p.instanceId });
+    if (eni.type === 'Primary') throw apiError('Operation.Conflict');
     await tx.updateTable('enis').set({ instance_id: '' }).where('id', '=', eni.id).execute();
   });
 }
@@ -180,7 +180,7 @@ export async function modifyNetworkInterfaceAttribute(ctx: CallContext, p: { net
 export async function deleteNetworkInterface(ctx: CallContext, networkInterfaceId: string): Promise<void> {
   await ctx.write(async (tx) => {
     const eni = await eniFor(tx, ctx, { networkInterfaceId });
-    if (eni.instance_id !== '') throw new DomainError('InvalidOperation.InvalidEniState', 403, `The network interface \`${eni.id}\` is attached to \`${eni.instance_id}\`; detach it first.`);
+    if (eni.instance_id !== '') throw apiError('InvalidOperation.InvalidEniState', 'detachFirst', { eniId: eni.id, instanceId: eni.instance_id });
     await tx.deleteFrom('eni_groups').where('eni_id', '=', eni.id).execute();
     await tx.deleteFrom('enis').where('id', '=', eni.id).execute();
   });

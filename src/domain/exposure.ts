@@ -5,7 +5,7 @@
 // merged back into port ranges and CIDR blocks. Instances with the same groups share the work.
 import type { CallContext } from './context.ts';
 import { requireRegion } from './regions.ts';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { inventoryOf } from './instances.ts';
 import { loadFwGroups } from './fw-groups.ts';
 import { compileEni, decide, type FwGroup, type FlowProtocol, type Flow } from '../engine/firewall/index.ts';
@@ -131,7 +131,7 @@ export async function describeExposure(ctx: CallContext, p: { regionId: string; 
   const { instances } = await inventoryOf(ctx, p.regionId);
   const exposed = instances.filter((i) => i.publicIpAddress !== '' && i.status !== 'Stopped' && (p.instanceId === undefined || p.instanceId === '' || i.instanceId === p.instanceId));
   if (p.instanceId !== undefined && p.instanceId !== '' && !instances.some((i) => i.instanceId === p.instanceId)) {
-    throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId}\` does not exist.`);
+    throw apiError('InvalidInstanceId.NotFound', { id: p.instanceId });
   }
   const groupIds = [...new Set(exposed.flatMap((i) => i.securityGroupIds))];
   const model = await loadGroups(ctx, groupIds);

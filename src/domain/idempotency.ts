@@ -4,7 +4,7 @@
 // call's `write` (domain/context.ts) from `idempotentWrite` when the request carries a ClientToken.
 import { createHash } from 'node:crypto';
 import type { Store, Tx } from '../store/store.ts';
-import { errors } from './errors.ts';
+import { apiError } from './errors.ts';
 import { isoSeconds } from '../clock.ts';
 
 export function paramsFingerprint(params: ReadonlyArray<readonly [string, string]>): string {
@@ -18,7 +18,7 @@ export function idempotentWrite(store: Store, key: { accountId: string; action: 
       const prior = await tx.selectFrom('client_tokens').select(['params_hash', 'response'])
         .where('account_id', '=', key.accountId).where('action', '=', key.action).where('token', '=', key.token).executeTakeFirst();
       if (prior !== undefined) {
-        if (prior.params_hash !== key.fingerprint) throw errors.idempotentParameterMismatch(key.token);
+        if (prior.params_hash !== key.fingerprint) throw apiError('IdempotentParameterMismatch', { token: key.token });
         return JSON.parse(prior.response) as T;
       }
       const result = await fn(tx);

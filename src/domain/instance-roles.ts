@@ -1,7 +1,7 @@
 // Instance RAM roles (SPEC §4): one role per VPC instance; the role must trust the ECS service;
 // the caller also needs `ram:PassRole` on it. The metadata service serves the role's credentials.
 import type { CallContext } from './context.ts';
-import { DomainError } from './errors.ts';
+import { apiError, itemError } from './errors.ts';
 import { evaluateTrust } from './policy-check.ts';
 import { requireRegion } from './regions.ts';
 import type { Tx } from '../store/store.ts';
@@ -13,9 +13,9 @@ import type { Tx } from '../store/store.ts';
  */
 export async function checkInstanceRole(ctx: CallContext, tx: Tx, roleName: string): Promise<void> {
   const role = await tx.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.principal.accountId).where('name', '=', roleName).executeTakeFirst();
-  if (role === undefined) throw new DomainError('InvalidRamRole.NotFound', 404, `The specified RAM role \`${roleName}\` does not exist.`);
+  if (role === undefined) throw apiError('InvalidRamRole.NotFound', { roleName });
   if (evaluateTrust(role.trust_policy, { type: 'Service', id: 'ecs.aliyuncs.com' }) !== 'Allow') {
-    throw new DomainError('InvalidRamRole.NotEcsRole', 404, `The RAM role \`${roleName}\` does not trust the ECS service (\`ecs.aliyuncs.com\`).`);
+    throw apiError('InvalidRamRole.NotEcsRole', { roleName });
   }
 }
 
@@ -23,15 +23,15 @@ export interface InstanceResult { instanceId: string; success: boolean; code: st
 
 export async function attachInstanceRamRole(ctx: CallContext, p: { regionId: string; instanceIds: string[]; roleName: string }): Promise<InstanceResult[]> {
   requireRegion(p.regionId);
-  if (p.instanceIds.length === 0 || p.instanceIds.length > 100) throw new DomainError('InvalidParameter', 400, 'Give 1 to 100 instance ids in `InstanceIds`.');
+  if (p.instanceIds.length === 0 || p.instanceIds.length > 100) throw apiError('InvalidParameter', 'instanceIds');
   return ctx.write(async (tx) => {
     await checkInstanceRole(ctx, tx, p.roleName);
     const out: InstanceResult[] = [];
     for (const id of p.instanceIds) {
       const row = await tx.selectFrom('instances').select(['id', 'vpc_id', 'region_id', 'ram_role_name']).where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-      if (row === undefined || row.region_id !== p.regionId) { out.push({ instanceId: id, success: false, code: 'InvalidInstanceId.NotFound', message: `The instance \`${id}\` does not exist.` }); continue; }
-      if (row.vpc_id === '') { out.push({ instanceId: id, success: false, code: 'InvalidNetworkType.MismatchRamRole', message: 'A classic-network instance can\'t have a RAM role.' }); continue; }
-      if (row.ram_role_name !== '' && row.ram_role_name !== p.roleName) { out.push({ instanceId: id, success: false, code: 'InvalidRamRole.AlreadyAttached', message: `The instance already has role \`${row.ram_role_name}\`; detach it first.` }); continue; }
+      if (row === undefined || row.region_id !== p.regionId) { out.push({ instanceId: id, success: false, ...itemError('InvalidInstanceId.NotFound', 'item', { id }) }); continue; }
+      if (row.vpc_id === '') { out.push({ instanceId: id, success: false, ...itemError('InvalidNetworkType.MismatchRamRole') }); continue; }
+      if (row.ram_role_name !== '' && row.ram_role_name !== p.roleName) { out.push({ instanceId: id, success: false, ...itemError('InvalidRamRole.AlreadyAttached', { roleName: row.ram_role_name }) }); continue; }
       await tx.updateTable('instances').set({ ram_role_name: p.roleName }).where('id', '=', id).execute();
       out.push({ instanceId: id, success: true, code: '200', message: 'success' });
     }
@@ -45,9 +45,9 @@ export async function detachInstanceRamRole(ctx: CallContext, p: { regionId: str
     const out: Array<InstanceResult & { roleName: string }> = [];
     for (const id of p.instanceIds) {
       const row = await tx.selectFrom('instances').select(['id', 'region_id', 'ram_role_name']).where('id', '=', id).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-      if (row === undefined || row.region_id !== p.regionId) { out.push({ instanceId: id, success: false, code: 'InvalidInstanceId.NotFound', message: `The instance \`${id}\` does not exist.`, roleName: '' }); continue; }
+      if (row === undefined || row.region_id !== p.regionId) { out.push({ instanceId: id, success: false, ...itemError('InvalidInstanceId.NotFound', 'item', { id }), roleName: '' }); continue; }
       if (row.ram_role_name === '' || (p.roleName !== undefined && p.roleName !== '' && row.ram_role_name !== p.roleName)) {
-        out.push({ instanceId: id, success: false, code: 'InvalidRamRole.NotEqual', message: 'The instance does not have that RAM role.', roleName: row.ram_role_name }); continue;
+        out.push({ instanceId: id, success: false, ...itemError('InvalidRamRole.NotEqual'), roleName: row.ram_role_name }); continue;
       }
       await tx.updateTable('instances').set({ ram_role_name: '' }).where('id', '=', id).execute();
       out.push({ instanceId: id, success: true, code: '200', message: 'success', roleName: row.ram_role_name });
@@ -70,11 +70,11 @@ export async function describeInstanceRamRoles(ctx: CallContext, p: { regionId: 
  * mode (`HttpTokens` `required`: reads need a token).
  */
 export async function modifyMetadataOptions(ctx: CallContext, p: { instanceId: string; httpEndpoint?: string | undefined; httpTokens?: string | undefined }): Promise<void> {
-  if (p.httpEndpoint !== undefined && p.httpEndpoint !== 'enabled' && p.httpEndpoint !== 'disabled') throw new DomainError('InvalidHttpEndpoint.NotSupported', 400, 'Use `enabled` or `disabled` for `HttpEndpoint`.');
-  if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw new DomainError('InvalidHttpTokens.NotSupported', 400, 'Use `optional` or `required` for `HttpTokens`.');
+  if (p.httpEndpoint !== undefined && p.httpEndpoint !== 'enabled' && p.httpEndpoint !== 'disabled') throw apiError('InvalidHttpEndpoint.NotSupported');
+  if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw apiError('InvalidHttpTokens.NotSupported');
   await ctx.write(async (tx) => {
     const row = await tx.selectFrom('instances').select('id').where('id', '=', p.instanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-    if (row === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId}\` does not exist.`);
+    if (row === undefined) throw apiError('InvalidInstanceId.NotFound', { id: p.instanceId });
     await tx.updateTable('instances').set({ ...(p.httpEndpoint !== undefined ? { http_endpoint: p.httpEndpoint } : {}), ...(p.httpTokens !== undefined ? { http_tokens: p.httpTokens } : {}) }).where('id', '=', row.id).execute();
   });
 }

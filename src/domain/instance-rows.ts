@@ -1,12 +1,12 @@
 // Finding an instance or an ENI inside a write: in the caller's account, locked first, so what
 // the caller reads of it holds until its transaction ends (instances and ENIs both use these).
 import type { CallContext } from './context.ts';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import type { Tx } from '../store/store.ts';
 import type { EniTable, InstanceTable } from '../store/schema.ts';
 
-export const instanceNotFound = (id: string) => new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${id}\` does not exist.`);
-export const eniNotFound = (id: string) => new DomainError('InvalidEniId.NotFound', 404, `The specified NetworkInterfaceId \`${id}\` does not exist.`);
+export const instanceNotFound = (id: string) => apiError('InvalidInstanceId.NotFound', { id });
+export const eniNotFound = (id: string) => apiError('InvalidEniId.NotFound', { id });
 
 /** The instance, locked first: what the caller reads of it holds until the transaction ends. */
 export async function instanceRow(tx: Tx, ctx: CallContext, id: string, regionId?: string): Promise<InstanceTable> {
@@ -26,7 +26,7 @@ export async function eniFor(tx: Tx, ctx: CallContext, p: { instanceId?: string 
     if (e === undefined) throw eniNotFound(p.networkInterfaceId);
     return e;
   }
-  if (p.instanceId === undefined || p.instanceId === '') throw new DomainError('MissingParameter', 400, 'Give `InstanceId` or `NetworkInterfaceId`.');
+  if (p.instanceId === undefined || p.instanceId === '') throw apiError('MissingParameter', 'instanceOrEni');
   const row = await instanceRow(tx, ctx, p.instanceId);
   return primaryEni(tx, row.id);
 }

@@ -4,7 +4,7 @@
 // attributes (name, description, host name, groups) and their public address. ENIs live in
 // enis.ts, addresses in addresses.ts.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { findImage, findInstanceType } from './catalogs.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.ts';
@@ -60,13 +60,13 @@ const INSTANCE_TAG = 'instance';
  * service.
  */
 export function checkHostName(value: string, osType: 'linux' | 'windows'): string {
-  const bad = (why: string) => new DomainError('InvalidHostName.Malformed', 400, `The specified \`HostName\` \`${value.slice(0, 64)}\` is invalid: ${why}`);
+  const shown = { value: value.slice(0, 64) };
   if (osType === 'windows') {
-    if (!/^[A-Za-z0-9-]{2,15}$/.test(value) || /^[0-9]+$/.test(value)) throw bad('a Windows host name has 2 to 15 letters, digits or `-`, and not digits only.');
+    if (!/^[A-Za-z0-9-]{2,15}$/.test(value) || /^[0-9]+$/.test(value)) throw apiError('InvalidHostName.Malformed', 'windows', shown);
   } else if (!/^[A-Za-z0-9.-]{2,64}$/.test(value)) {
-    throw bad('a host name has 2 to 64 letters, digits, `.` or `-`.');
+    throw apiError('InvalidHostName.Malformed', shown);
   }
-  if (/^[.-]|[.-]$|[.-]{2}/.test(value)) throw bad('it may not start or end with `.` or `-`, nor hold two of them in a row.');
+  if (/^[.-]|[.-]$|[.-]{2}/.test(value)) throw apiError('InvalidHostName.Malformed', 'punctuation', shown);
   return value;
 }
 
@@ -80,8 +80,8 @@ export async function allocatePublicIpAddress(ctx: CallContext, p: { instanceId:
   return ctx.write(async (tx) => {
     const row = await instanceRow(tx, ctx, p.instanceId);
     if (row.public_ip !== '') return row.public_ip;
-    if (row.status !== 'Running' && row.status !== 'Stopped') throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${p.instanceId}\` is ${row.status}; it must be Running or Stopped.`);
-    if (row.bandwidth_out <= 0) throw new DomainError('InvalidInternetMaxBandwidthOut.ValueNotSupported', 403, `The instance \`${p.instanceId}\` has no public bandwidth (InternetMaxBandwidthOut is 0); a public address needs some.`);
+    if (row.status !== 'Running' && row.status !== 'Stopped') throw apiError('IncorrectInstanceStatus', 'runningOrStopped', { id: p.instanceId, status: row.status });
+    if (row.bandwidth_out <= 0) throw apiError('InvalidInternetMaxBandwidthOut.ValueNotSupported', { id: p.instanceId });
     const ip = await allocatePublicIp(ctx, tx, ctx.publicIpPool ?? PUBLIC_IP_POOL, p.ipAddress);
     await tx.updateTable('instances').set({ public_ip: ip }).where('id', '=', row.id).execute();
     return ip;
@@ -111,15 +111,15 @@ export interface RunParams {
 
 export async function runInstances(ctx: CallContext, p: RunParams): Promise<string[]> {
   const region = requireRegion(p.regionId);
-  if (findImage(p.imageId) === undefined) throw new DomainError('InvalidImageId.NotFound', 404, `The specified ImageId \`${p.imageId}\` does not exist.`);
-  if (findInstanceType(p.instanceType) === undefined) throw new DomainError('InvalidInstanceType.ValueNotSupported', 400, `The specified InstanceType \`${p.instanceType}\` is not supported.`);
+  if (findImage(p.imageId) === undefined) throw apiError('InvalidImageId.NotFound', { imageId: p.imageId });
+  if (findInstanceType(p.instanceType) === undefined) throw apiError('InvalidInstanceType.ValueNotSupported', { instanceType: p.instanceType });
   const amount = p.amount ?? 1;
-  if (!Number.isInteger(amount) || amount < 1 || amount > 100) throw errors.invalidParameter('Amount', String(p.amount), 'It must be between 1 and 100.');
-  if (amount > 1 && p.privateIpAddress !== undefined && p.privateIpAddress !== '') throw errors.invalidParameter('PrivateIpAddress', p.privateIpAddress, 'One address can\'t be given to several instances.');
+  if (!Number.isInteger(amount) || amount < 1 || amount > 100) throw apiError('InvalidParameter', { name: 'Amount', value: String(p.amount), why: 'It must be between 1 and 100.' });
+  if (amount > 1 && p.privateIpAddress !== undefined && p.privateIpAddress !== '') throw apiError('InvalidParameter', { name: 'PrivateIpAddress', value: p.privateIpAddress, why: 'One address can\'t be given to several instances.' });
   const bandwidth = p.internetMaxBandwidthOut ?? 0;
-  if (!Number.isInteger(bandwidth) || bandwidth < 0 || bandwidth > 100) throw errors.invalidParameter('InternetMaxBandwidthOut', String(p.internetMaxBandwidthOut), 'It must be between 0 and 100.');
+  if (!Number.isInteger(bandwidth) || bandwidth < 0 || bandwidth > 100) throw apiError('InvalidParameter', { name: 'InternetMaxBandwidthOut', value: String(p.internetMaxBandwidthOut), why: 'It must be between 0 and 100.' });
   if (p.instanceName !== undefined && (p.instanceName.length > 128 || /^https?:\/\//.test(p.instanceName))) {
-    throw new DomainError('InvalidInstanceName.Malformed', 400, `The specified \`InstanceName\` \`${p.instanceName}\` is invalid.`);
+    throw apiError('InvalidInstanceName.Malformed', { name: p.instanceName });
   }
   const tags = validateTags(p.tags);
   const hostName = p.hostName === undefined || p.hostName === '' ? undefined : checkHostName(p.hostName, findImage(p.imageId)?.osType ?? 'linux');
@@ -132,37 +132,37 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
     let cidr = region.classicCidr;
     if (p.vSwitchId !== undefined && p.vSwitchId !== '') {
       const vsw = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId).where('account_id', '=', accountId).executeTakeFirst();
-      if (vsw === undefined || vsw.region_id !== region.id) throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` does not exist.`);
-      if (p.zoneId !== undefined && p.zoneId !== '' && p.zoneId !== vsw.zone_id) throw new DomainError('InvalidParameter.Mismatch', 400, `The vSwitch \`${vsw.id}\` is in zone \`${vsw.zone_id}\`, not \`${p.zoneId}\`.`);
+      if (vsw === undefined || vsw.region_id !== region.id) throw apiError('InvalidVSwitchId.NotFound', { vSwitchId: p.vSwitchId });
+      if (p.zoneId !== undefined && p.zoneId !== '' && p.zoneId !== vsw.zone_id) throw apiError('InvalidParameter.Mismatch', { vSwitchId: vsw.id, vSwitchZone: vsw.zone_id, zoneId: p.zoneId });
       vpcId = vsw.vpc_id;
       vSwitchId = vsw.id;
       zoneId = vsw.zone_id;
       space = vsw.id;
       cidr = vsw.cidr_block;
     } else if (!region.zones.includes(zoneId)) {
-      throw new DomainError('InvalidZoneId.NotFound', 404, `The specified ZoneId \`${zoneId}\` is not a zone of region \`${region.id}\`.`);
+      throw apiError('InvalidZoneId.NotFound', { zoneId, regionId: region.id });
     }
     let groups = p.securityGroupIds ?? [];
     if (groups.length === 0) {
       await lockGroupQuota(ctx, tx, region.id);
       const any = await tx.selectFrom('security_groups').select('id').where('account_id', '=', accountId).where('region_id', '=', region.id).executeTakeFirst();
-      if (any !== undefined) throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupId` that is mandatory for processing this request is not supplied.');
+      if (any !== undefined) throw apiError('MissingParameter', { name: 'SecurityGroupId' });
       groups = [await createDefaultGroup(ctx, tx, region.id, vpcId)];
     }
     await checkGroupSet(ctx, tx, { regionId: region.id, vpcId, adding: amount }, groups, 'SecurityGroupIds');
     if (p.ramRoleName !== undefined && p.ramRoleName !== '') {
-      if (vpcId === '') throw new DomainError('InvalidNetworkType.MismatchRamRole', 403, 'A classic-network instance can\'t have a RAM role.');
+      if (vpcId === '') throw apiError('InvalidNetworkType.MismatchRamRole');
       await checkInstanceRole(ctx, tx, p.ramRoleName);
     }
-    if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw errors.invalidParameter('HttpTokens', p.httpTokens, 'Use `optional` or `required`.');
+    if (p.httpTokens !== undefined && p.httpTokens !== 'optional' && p.httpTokens !== 'required') throw apiError('InvalidParameter', { name: 'HttpTokens', value: p.httpTokens, why: 'Use `optional` or `required`.' });
     let keyBody = '';
     if (p.keyPairName !== undefined && p.keyPairName !== '') {
       // the key can't be deleted outright while it is being bound (keypairs.ts takes the same lock)
       await ctx.store.lock(tx, `kp:${accountId}:${region.id}`);
       const key = await tx.selectFrom('key_pairs').select(['public_key', 'deleted']).where('account_id', '=', accountId).where('region_id', '=', region.id).where('name', '=', p.keyPairName).executeTakeFirst();
-      if (key === undefined || key.deleted === 1) throw new DomainError('InvalidKeyPairName.NotFound', 404, `The key pair \`${p.keyPairName}\` does not exist.`);
+      if (key === undefined || key.deleted === 1) throw apiError('InvalidKeyPairName.NotFound', { name: p.keyPairName });
       const no = refusal({ image_id: p.imageId, instance_type: p.instanceType });
-      if (no !== undefined) throw new DomainError(no.code, 403, no.message);
+      if (no !== undefined) throw no;
       keyBody = key.public_key;
     }
     const now = isoSeconds(ctx.clock.now());
@@ -223,7 +223,7 @@ export async function describeInstance(ctx: CallContext, instanceId: string, reg
   const row = await ctx.store.db.selectFrom('instances').select('region_id').where('id', '=', instanceId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
   const found = row === undefined || (regionId !== undefined && regionId !== '' && row.region_id !== regionId)
     ? undefined : (await inventoryOf(ctx, row.region_id)).instances.find((x) => x.instanceId === instanceId);
-  if (found === undefined) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${instanceId}\` does not exist.`);
+  if (found === undefined) throw apiError('InvalidInstanceId.NotFound', { id: instanceId });
   return found;
 }
 
@@ -237,7 +237,7 @@ export async function changeState(ctx: CallContext, instanceId: string, action: 
   await ctx.write(async (tx) => {
     const row = await instanceRow(tx, ctx, instanceId);
     const t = TRANSITIONS[action];
-    if (row.status !== t.from) throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${instanceId}\` is ${row.status}; it must be ${t.from} to ${action}.`);
+    if (row.status !== t.from) throw apiError('IncorrectInstanceStatus', { id: instanceId, status: row.status, from: t.from, action });
     // SPEC §2: a key bound or unbound meanwhile takes effect now
     const effective = action === 'stop' ? {} : { effective_key_name: row.key_pair_name, effective_public_key: await publicKeyOf(tx, row.account_id, row.region_id, row.key_pair_name) };
     const boot = action === 'stop' ? {} : { boot_seq: row.boot_seq + 1 };
@@ -248,7 +248,7 @@ export async function changeState(ctx: CallContext, instanceId: string, action: 
 export async function deleteInstance(ctx: CallContext, instanceId: string, force: boolean): Promise<void> {
   await ctx.write(async (tx) => {
     const row = await instanceRow(tx, ctx, instanceId);
-    if (row.status !== 'Stopped' && !force) throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${instanceId}\` is ${row.status}; stop it first, or delete with Force.`);
+    if (row.status !== 'Stopped' && !force) throw apiError('IncorrectInstanceStatus', 'stopFirst', { id: instanceId, status: row.status });
     const enis = await tx.selectFrom('enis').selectAll().where('instance_id', '=', row.id).execute();
     for (const e of enis) {
       if (e.type === 'Primary') {

@@ -5,7 +5,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import sshpk from 'sshpk';
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { type DomainError, apiError, itemError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { keyPool } from './keypair-pool.ts';
 import { isoSeconds } from '../clock.ts';
@@ -24,7 +24,7 @@ export interface KeyPair { name: string; id: string; fingerprint: string; public
 
 function checkName(name: string): void {
   if (!NAME.test(name) || /^https?:\/\//.test(name)) {
-    throw new DomainError('InvalidKeyPairName.Malformed', 400, `The specified \`KeyPairName\` \`${name}\` is invalid: 2 to 128 characters, starting with a letter; letters, digits, \`.\`, \`_\`, \`-\` and \`:\`.`);
+    throw apiError('InvalidKeyPairName.Malformed', { name });
   }
 }
 
@@ -36,7 +36,7 @@ export function fingerprintOf(openssh: string): string {
 
 /** The OpenSSH `type base64` form of an imported key, or `InvalidPublicKeyBody.Malformed`. */
 function parseImported(body: string): string {
-  const bad = () => new DomainError('InvalidPublicKeyBody.Malformed', 400, 'The specified `PublicKeyBody` is not a supported OpenSSH public key or certificate.');
+  const bad = () => apiError('InvalidPublicKeyBody.Malformed');
   const text = body.trim();
   if (text.includes('PRIVATE KEY')) throw bad();
   const [type, b64] = text.split(/\s+/);
@@ -55,9 +55,9 @@ async function insert(ctx: CallContext, regionId: string, name: string, publicKe
   return ctx.write(async (tx) => {
     await lockKeyPairs(ctx, tx, regionId);
     const exists = await tx.selectFrom('key_pairs').select('name').where('account_id', '=', account).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
-    if (exists !== undefined) throw new DomainError('KeyPair.AlreadyExist', 400, `The key pair \`${name}\` already exists.`);
+    if (exists !== undefined) throw apiError('KeyPair.AlreadyExist', { name });
     const n = await tx.selectFrom('key_pairs').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('region_id', '=', regionId).where('deleted', '=', 0).executeTakeFirstOrThrow();
-    if (Number(n.n) >= ctx.limits.keyPairsPerRegion) throw new DomainError('QuotaExceed.KeyPair', 403, `The region already has ${ctx.limits.keyPairsPerRegion} key pairs, the quota.`);
+    if (Number(n.n) >= ctx.limits.keyPairsPerRegion) throw apiError('QuotaExceed.KeyPair', { quota: ctx.limits.keyPairsPerRegion });
     const row: KeyPairTable = {
       account_id: account, region_id: regionId, name, id: ctx.ids.resource('kp'), fingerprint: fingerprintOf(publicKey), public_key: publicKey,
       resource_group_id: resourceGroupId ?? '', created_at: isoSeconds(ctx.clock.now()), deleted: 0,
@@ -105,7 +105,7 @@ export async function describeKeyPairs(ctx: CallContext, p: { regionId: string; 
 /** Deletes key pairs; a key bound to an instance keeps its name taken (the instance keeps showing it). */
 export async function deleteKeyPairs(ctx: CallContext, p: { regionId: string; keyPairNames: string[] }): Promise<void> {
   requireRegion(p.regionId);
-  if (p.keyPairNames.length === 0 || p.keyPairNames.length > 100) throw errors.invalidParameter('KeyPairNames', `(${p.keyPairNames.length} names)`, 'Give 1 to 100 names.');
+  if (p.keyPairNames.length === 0 || p.keyPairNames.length > 100) throw apiError('InvalidParameter', { name: 'KeyPairNames', value: `(${p.keyPairNames.length} names)`, why: 'Give 1 to 100 names.' });
   const account = ctx.principal.accountId;
   await ctx.write(async (tx) => {
     await lockKeyPairs(ctx, tx, p.regionId);
@@ -136,32 +136,32 @@ export async function publicKeyOf(db: Db | Tx, accountId: string, regionId: stri
   return row?.public_key ?? '';
 }
 
-/** Checks that a key may be bound to an instance: Linux, a current instance type. */
-export function refusal(inst: { image_id: string; instance_type: string }): { code: string; message: string } | undefined {
-  if (findImage(inst.image_id)?.osType === 'windows') return { code: 'DependencyViolation.WindowsInstance', message: 'Key pairs can\'t be bound to Windows instances.' };
-  if (findInstanceType(inst.instance_type)?.phasedOut === true) return { code: 'DependencyViolation.IoOptimize', message: `The phased-out instance type \`${inst.instance_type}\` can't take a key pair.` };
+/** Whether a key may be bound to an instance (Linux, a current instance type): the error that refuses it, if any. */
+export function refusal(inst: { image_id: string; instance_type: string }): DomainError | undefined {
+  if (findImage(inst.image_id)?.osType === 'windows') return apiError('DependencyViolation.WindowsInstance');
+  if (findInstanceType(inst.instance_type)?.phasedOut === true) return apiError('DependencyViolation.IoOptimize', { instanceType: inst.instance_type });
   return undefined;
 }
 
 /** AttachKeyPair / DetachKeyPair: per-instance results; the key in force changes at the next start or reboot. */
 export async function bindKeyPair(ctx: CallContext, p: { regionId: string; keyPairName: string; instanceIds: string[]; attach: boolean }): Promise<KeyResult[]> {
   requireRegion(p.regionId);
-  if (p.instanceIds.length === 0 || p.instanceIds.length > 50) throw errors.invalidParameter('InstanceIds', `(${p.instanceIds.length} ids)`, 'Give 1 to 50 instance ids.');
+  if (p.instanceIds.length === 0 || p.instanceIds.length > 50) throw apiError('InvalidParameter', { name: 'InstanceIds', value: `(${p.instanceIds.length} ids)`, why: 'Give 1 to 50 instance ids.' });
   const account = ctx.principal.accountId;
   return ctx.write(async (tx) => {
     await lockKeyPairs(ctx, tx, p.regionId);
     const key = await tx.selectFrom('key_pairs').select(['name', 'deleted']).where('account_id', '=', account).where('region_id', '=', p.regionId).where('name', '=', p.keyPairName).executeTakeFirst();
-    if (key === undefined || (p.attach && key.deleted === 1)) throw new DomainError('InvalidKeyPairName.NotFound', 404, `The key pair \`${p.keyPairName}\` does not exist.`);
+    if (key === undefined || (p.attach && key.deleted === 1)) throw apiError('InvalidKeyPairName.NotFound', { name: p.keyPairName });
     const out: KeyResult[] = [];
     for (const id of p.instanceIds) {
       const inst = await tx.selectFrom('instances').selectAll().where('id', '=', id).where('account_id', '=', account).executeTakeFirst();
-      if (inst === undefined || inst.region_id !== p.regionId) { out.push({ instanceId: id, success: false, code: 'InvalidInstanceId.NotFound', message: `The instance \`${id}\` does not exist.` }); continue; }
+      if (inst === undefined || inst.region_id !== p.regionId) { out.push({ instanceId: id, success: false, ...itemError('InvalidInstanceId.NotFound', 'item', { id }) }); continue; }
       if (p.attach) {
         const no = refusal(inst);
-        if (no !== undefined) { out.push({ instanceId: id, success: false, ...no }); continue; }
+        if (no !== undefined) { out.push({ instanceId: id, success: false, code: no.code, message: no.message }); continue; }
         await tx.updateTable('instances').set({ key_pair_name: p.keyPairName }).where('id', '=', id).execute();
       } else {
-        if (inst.key_pair_name !== p.keyPairName) { out.push({ instanceId: id, success: false, code: 'InvalidKeyPairName.NotFound', message: `The instance is not bound to \`${p.keyPairName}\`.` }); continue; }
+        if (inst.key_pair_name !== p.keyPairName) { out.push({ instanceId: id, success: false, ...itemError('InvalidKeyPairName.NotFound', 'notBound', { name: p.keyPairName }) }); continue; }
         await tx.updateTable('instances').set({ key_pair_name: '' }).where('id', '=', id).execute();
       }
       out.push({ instanceId: id, success: true, code: '200', message: 'successful' });

@@ -12,7 +12,7 @@
 //   every use judges the issuer again, with the using request's context;
 // - its tag is an HMAC under the store's key, compared in constant time.
 import type { CallContext, Principal, Services } from './context.ts';
-import { DomainError } from './errors.ts';
+import { type DomainError, apiError } from './errors.ts';
 import { judge } from './authorization.ts';
 import type { RequestContext } from './context.ts';
 import { instanceArn, roleArn } from './arns.ts';
@@ -32,12 +32,12 @@ interface Grant { v: 1; i: string; a: string; b: number; e: number; p: Principal
 async function mayOpen(svc: Pick<Services, 'store'>, principal: Principal, inst: InstanceTable, rc: RequestContext): Promise<DomainError | undefined> {
   const own = await judge(svc, principal, ENDPOINT_ACTION, [instanceArn(inst.region_id, inst.account_id, inst.id)], rc);
   if (!own.allowed) {
-    return new DomainError('Forbidden.RAM', 403, `User not authorized to operate on the specified resource: \`${ENDPOINT_ACTION}\` on \`${own.resource}\`.`);
+    return apiError('Forbidden.RAM', { action: ENDPOINT_ACTION, resource: own.resource });
   }
   if (inst.ram_role_name !== '') {
     const pass = await judge(svc, principal, 'ram:PassRole', [roleArn(inst.account_id, inst.ram_role_name)], rc);
     if (!pass.allowed) {
-      return new DomainError('InvalidUser.PassRoleForbidden', 403, `The caller may not act as role \`${inst.ram_role_name}\` of instance \`${inst.id}\`: \`ram:PassRole\` is not allowed on it.`);
+      return apiError('InvalidUser.PassRoleForbidden', 'actAs', { roleName: inst.ram_role_name, instanceId: inst.id });
     }
   }
   return undefined;
@@ -46,8 +46,8 @@ async function mayOpen(svc: Pick<Services, 'store'>, principal: Principal, inst:
 export async function issueEndpoint(ctx: CallContext, p: { regionId: string; instanceId: string; durationSeconds?: number | undefined }): Promise<{ token: string; expiresAt: number }> {
   const accountId = ctx.principal.accountId;
   const inst = await ctx.store.db.selectFrom('instances').selectAll().where('id', '=', p.instanceId).where('account_id', '=', accountId).executeTakeFirst();
-  if (inst === undefined || inst.region_id !== p.regionId) throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId}\` does not exist.`);
-  if (inst.status !== 'Running') throw new DomainError('IncorrectInstanceStatus', 403, `The instance \`${inst.id}\` is ${inst.status}; its metadata is served while it runs.`);
+  if (inst === undefined || inst.region_id !== p.regionId) throw apiError('InvalidInstanceId.NotFound', { id: p.instanceId });
+  if (inst.status !== 'Running') throw apiError('IncorrectInstanceStatus', 'notRunning', { id: inst.id, status: inst.status });
   const refused = await mayOpen(ctx, ctx.principal, inst, ctx.request);
   if (refused !== undefined) throw refused;
   let longest = DEFAULT_ENDPOINT_SECONDS;
@@ -57,7 +57,7 @@ export async function issueEndpoint(ctx: CallContext, p: { regionId: string; ins
   }
   const seconds = p.durationSeconds ?? Math.min(DEFAULT_ENDPOINT_SECONDS, longest);
   if (!Number.isInteger(seconds) || seconds < MIN_ENDPOINT_SECONDS || seconds > longest) {
-    throw new DomainError('InvalidParameter.DurationSeconds', 400, `The specified \`DurationSeconds\` \`${String(p.durationSeconds)}\` must be between ${MIN_ENDPOINT_SECONDS} and ${longest}${inst.ram_role_name !== '' ? `, the session length of role \`${inst.ram_role_name}\`` : ''}.`);
+    throw apiError('InvalidParameter.DurationSeconds', 'endpoint', { value: String(p.durationSeconds), min: MIN_ENDPOINT_SECONDS, max: longest, roleName: inst.ram_role_name });
   }
   let expiresAt = Math.floor(ctx.clock.now() / 1000) * 1000 + seconds * 1000;
   // a role session can't hand out more time than it has

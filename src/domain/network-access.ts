@@ -3,7 +3,7 @@
 // network of the region, of any account), and the verdict with the stored rules that explain it.
 // The engine (src/engine/firewall) computes; this module only gathers.
 import type { CallContext } from './context.ts';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import type { Rule } from './sg-rules.ts';
 import { loadFwGroups } from './fw-groups.ts';
@@ -34,11 +34,11 @@ export async function loadEni(ctx: CallContext, p: { regionId: string; instanceI
   let q = db.selectFrom('enis').selectAll().where('account_id', '=', ctx.principal.accountId).where('region_id', '=', p.regionId);
   if (p.networkInterfaceId !== undefined && p.networkInterfaceId !== '') q = q.where('id', '=', p.networkInterfaceId);
   else if (p.instanceId !== undefined && p.instanceId !== '') q = q.where('instance_id', '=', p.instanceId).where('type', '=', 'Primary');
-  else throw new DomainError('MissingParameter', 400, 'Give `InstanceId` or `NetworkInterfaceId`.');
+  else throw apiError('MissingParameter', 'instanceOrEni');
   const eni = await q.executeTakeFirst();
   if (eni === undefined) {
-    if (p.networkInterfaceId !== undefined && p.networkInterfaceId !== '') throw new DomainError('InvalidEniId.NotFound', 404, `The specified NetworkInterfaceId \`${p.networkInterfaceId}\` does not exist.`);
-    throw new DomainError('InvalidInstanceId.NotFound', 404, `The specified InstanceId \`${p.instanceId ?? ''}\` does not exist.`);
+    if (p.networkInterfaceId !== undefined && p.networkInterfaceId !== '') throw apiError('InvalidEniId.NotFound', { id: p.networkInterfaceId });
+    throw apiError('InvalidInstanceId.NotFound', { id: p.instanceId ?? '' });
   }
   const groupIds = (await db.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', eni.id).orderBy('position').execute()).map((r) => r.security_group_id);
   const { groups, rules } = await groupsAsModel(db, groupIds);
@@ -68,28 +68,28 @@ export interface AccessQuery {
 const PROTOCOLS: readonly FlowProtocol[] = ['tcp', 'udp', 'icmp', 'gre'];
 
 export async function checkNetworkAccess(ctx: CallContext, q: AccessQuery): Promise<{ eni: EniView; decision: Decision }> {
-  if (q.direction !== 'ingress' && q.direction !== 'egress') throw new DomainError('InvalidDirection.Malformed', 400, `The specified \`Direction\` \`${q.direction}\` is invalid: use \`ingress\` or \`egress\`.`);
+  if (q.direction !== 'ingress' && q.direction !== 'egress') throw apiError('InvalidDirection.Malformed', { value: q.direction });
   const protocol = q.ipProtocol.toLowerCase() as FlowProtocol;
-  if (!PROTOCOLS.includes(protocol)) throw new DomainError('InvalidIpProtocol.ValueNotSupported', 400, `The specified \`IpProtocol\` \`${q.ipProtocol}\` is invalid: use tcp, udp, icmp or gre.`);
+  if (!PROTOCOLS.includes(protocol)) throw apiError('InvalidIpProtocol.ValueNotSupported', 'flow', { value: q.ipProtocol });
   const ported = protocol === 'tcp' || protocol === 'udp';
   const checkPort = (name: string, v: number | undefined, required: boolean): number => {
     if (!ported) return 0;
     if (v === undefined) {
-      if (required) throw new DomainError('MissingParameter', 400, `The input parameter \`${name}\` that is mandatory for tcp and udp is not supplied.`);
+      if (required) throw apiError('MissingParameter', 'forTcpUdp', { name });
       return 40000;
     }
-    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new DomainError('InvalidParameter', 400, `The specified \`${name}\` \`${v}\` must be between 1 and 65535.`);
+    if (!Number.isInteger(v) || v < 1 || v > 65535) throw apiError('InvalidParameter', 'portRange', { name, value: v });
     return v;
   };
   const port = checkPort('Port', q.port, true);
   const peerPort = checkPort('PeerPort', q.peerPort, false);
   const remoteIp = ipToInt(q.peerIpAddress);
-  if (remoteIp === null) throw new DomainError('InvalidPeerIpAddress.Malformed', 400, `The specified \`PeerIpAddress\` \`${q.peerIpAddress}\` is not an IPv4 address.`);
+  if (remoteIp === null) throw apiError('InvalidPeerIpAddress.Malformed', { value: q.peerIpAddress });
   const eni = await loadEni(ctx, q);
   let nicType: 'intranet' | 'internet' = 'intranet';
   if (q.nicType !== undefined && q.nicType !== '') {
-    if (q.nicType !== 'intranet' && q.nicType !== 'internet') throw new DomainError('InvalidNicType.ValueNotSupported', 400, `The specified \`NicType\` \`${q.nicType}\` is invalid.`);
-    if (eni.networkType === 'vpc' && q.nicType === 'internet') throw new DomainError('InvalidNicType.Mismatch', 400, 'A VPC network interface has no internet NIC type.');
+    if (q.nicType !== 'intranet' && q.nicType !== 'internet') throw apiError('InvalidNicType.ValueNotSupported', 'flow', { value: q.nicType });
+    if (eni.networkType === 'vpc' && q.nicType === 'internet') throw apiError('InvalidNicType.Mismatch', 'flow');
     nicType = q.nicType;
   }
   const flow: Flow = {

@@ -2,7 +2,7 @@
 // judging a request against a principal's documents, with compiled sets kept by content so that
 // attaching or detaching a policy takes effect on the next call and nothing recompiles otherwise.
 import { LRUCache } from 'lru-cache';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import type { CompiledPolicySet, Decision, Policy, PolicyError, PolicyRequest } from '../engine/policy/ast.ts';
 import { loadPolicy } from '../engine/policy/validate.ts';
 import { POLICY_MAX_CHARS } from '../engine/policy/parse.ts';
@@ -17,10 +17,10 @@ const DENY_ALL = '{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Res
 /** Parses and validates a policy document; throws the Alibaba error naming the first problem. */
 export function checkPolicyDocument(text: string, name = 'policy', kind: 'identity' | 'trust' = 'identity'): Policy {
   if (text.length > POLICY_MAX_CHARS) {
-    throw new DomainError('InvalidParameter.PolicyDocument.Length', 400, `The policy document has ${text.length} characters; at most ${POLICY_MAX_CHARS} are allowed.`);
+    throw apiError('InvalidParameter.PolicyDocument.Length', { length: text.length, max: POLICY_MAX_CHARS });
   }
   const r = loadPolicy(text, { name, kind });
-  if (!r.ok) throw new DomainError('MalformedPolicyDocument', 400, `The policy document is malformed: ${r.errors.map(describe).join('; ')}`);
+  if (!r.ok) throw apiError('MalformedPolicyDocument', { problems: r.errors.map(describe).join('; ') });
   return r.value;
 }
 

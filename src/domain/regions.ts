@@ -1,5 +1,5 @@
 // The fixed catalogue of regions and zones Parapet serves, and the one check that a region exists.
-import { errors } from './errors.ts';
+import { apiError } from './errors.ts';
 export interface Region {
   id: string;
   localName: string;
@@ -30,6 +30,6 @@ export function findRegion(id: string): Region | undefined {
 /** The region, or the Alibaba error for an unknown one. */
 export function requireRegion(regionId: string): Region {
   const region = findRegion(regionId);
-  if (region === undefined) throw errors.invalidRegion(regionId);
+  if (region === undefined) throw apiError('InvalidRegionId.NotFound', { regionId });
   return region;
 }

@@ -2,7 +2,7 @@
 // modify, delete, the intra-group policy, references, and authorize / revoke / modify of rules,
 // every invariant checked inside the one transaction that writes. Rule syntax and identity live in sg-rules.ts.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { type DomainError, apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { checkDescription, checkName } from './names.ts';
 import { getVpcRow } from './vpc.ts';
@@ -50,13 +50,13 @@ const TAG_TYPE = 'securitygroup';
 export const GROUP_NAME = { param: 'SecurityGroupName', code: 'InvalidSecurityGroupName.Malformed', min: 2 } as const;
 
 export function notFound(id: string): DomainError {
-  return new DomainError('InvalidSecurityGroupId.NotFound', 404, `The specified SecurityGroupId \`${id}\` does not exist.`);
+  return apiError('InvalidSecurityGroupId.NotFound', { id });
 }
 
 /** A security group id has the form `sg-…`; `param` names it in the message. */
 export function checkGroupIdForm(id: string, param = 'SecurityGroupId'): void {
   if (!/^sg-[a-z0-9]{1,64}$/.test(id)) {
-    throw new DomainError('InvalidSecurityGroupId.Malformed', 400, `The specified ${param} \`${id.length > 64 ? id.slice(0, 64) + '…' : id}\` is malformed.`);
+    throw apiError('InvalidSecurityGroupId.Malformed', { param, id: id.length > 64 ? id.slice(0, 64) + '…' : id });
   }
 }
 
@@ -75,14 +75,14 @@ export async function createSecurityGroup(ctx: CallContext, p: {
   requireRegion(p.regionId);
   const type = (p.securityGroupType ?? 'normal') || 'normal';
   if (type !== 'normal' && type !== 'enterprise') {
-    throw new DomainError('InvalidSecurityGroupType.Malformed', 400, `The specified \`SecurityGroupType\` \`${type}\` is invalid: use \`normal\` or \`enterprise\`.`);
+    throw apiError('InvalidSecurityGroupType.Malformed', { type });
   }
   checkName(p.securityGroupName, GROUP_NAME);
   checkDescription(p.description, 2);
   const tags = validateTags(p.tags);
   const vpcId = p.vpcId ?? '';
   if (type === 'enterprise' && vpcId === '') {
-    throw new DomainError('InvalidNetworkType.Conflict', 403, 'An advanced (enterprise) security group belongs to a VPC: `VpcId` is required.');
+    throw apiError('InvalidNetworkType.Conflict');
   }
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
@@ -112,7 +112,7 @@ export async function insertGroup(ctx: CallContext, tx: Tx, g: {
   const count = await tx.selectFrom('security_groups').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId).where('region_id', '=', g.regionId).executeTakeFirstOrThrow();
   if (Number(count.n) >= ctx.limits.securityGroupsPerRegion) {
-    throw new DomainError('QuotaExceed.SecurityGroup', 403, `The number of security groups in region \`${g.regionId}\` has reached the quota of ${ctx.limits.securityGroupsPerRegion}.`);
+    throw apiError('QuotaExceed.SecurityGroup', { regionId: g.regionId, quota: ctx.limits.securityGroupsPerRegion });
   }
   const id = ctx.ids.resource('sg');
   await tx.insertInto('security_groups').values({
@@ -200,7 +200,7 @@ export async function describeSecurityGroups(ctx: CallContext, q: GroupQuery): P
 }> {
   requireRegion(q.regionId);
   if (q.securityGroupIds !== undefined && q.securityGroupIds.length > 100) {
-    throw errors.invalidParameter('SecurityGroupIds', `(${q.securityGroupIds.length} ids)`, 'At most 100 ids may be given.');
+    throw apiError('InvalidParameter', { name: 'SecurityGroupIds', value: `(${q.securityGroupIds.length} ids)`, why: 'At most 100 ids may be given.' });
   }
   const ids = q.securityGroupIds !== undefined ? new Set(q.securityGroupIds) : undefined;
   const filter = validateTags(q.tags);
@@ -216,11 +216,11 @@ export async function describeSecurityGroups(ctx: CallContext, q: GroupQuery): P
     (filter.length === 0 || matchesTags(g.tags, filter)));
   if (q.maxResults !== undefined || q.nextToken !== undefined) {
     const size = q.maxResults ?? 10;
-    if (!Number.isInteger(size) || size < 1 || size > 100) throw errors.invalidParameter('MaxResults', String(q.maxResults), 'It must be between 1 and 100.');
+    if (!Number.isInteger(size) || size < 1 || size > 100) throw apiError('InvalidParameter', { name: 'MaxResults', value: String(q.maxResults), why: 'It must be between 1 and 100.' });
     let start = 0;
     if (given(q.nextToken)) {
       start = q.nextToken.startsWith('o') ? Number(q.nextToken.slice(1)) : NaN;
-      if (!Number.isInteger(start) || start < 0) throw new DomainError('InvalidNextToken.Malformed', 400, `The specified \`NextToken\` \`${q.nextToken}\` is invalid.`);
+      if (!Number.isInteger(start) || start < 0) throw apiError('InvalidNextToken.Malformed', { token: q.nextToken });
     }
     const items = matched.slice(start, start + size);
     const next = start + size < matched.length ? 'o' + (start + size) : undefined;
@@ -232,7 +232,7 @@ export async function describeSecurityGroups(ctx: CallContext, q: GroupQuery): P
 export async function describeSecurityGroup(ctx: CallContext, regionId: string, securityGroupId: string): Promise<SecurityGroup> {
   requireRegion(regionId);
   if (!/^sg-[a-z0-9]{1,64}$/.test(securityGroupId)) {
-    throw new DomainError('InvalidSecurityGroupId.Malformed', 400, `The specified SecurityGroupId \`${securityGroupId}\` is malformed.`);
+    throw apiError('InvalidSecurityGroupId.Malformed', { param: 'SecurityGroupId', id: securityGroupId });
   }
   const g = (await groupsOf(ctx, regionId)).find((x) => x.securityGroupId === securityGroupId);
   if (g === undefined) throw notFound(securityGroupId);
@@ -256,12 +256,12 @@ export async function modifySecurityGroupPolicy(ctx: CallContext, p: { regionId:
   requireRegion(p.regionId);
   const policy = p.innerAccessPolicy.toLowerCase() === 'accept' ? 'Accept' : p.innerAccessPolicy.toLowerCase() === 'drop' ? 'Drop' : undefined;
   if (policy === undefined) {
-    throw new DomainError('InvalidInnerAccessPolicy.Malformed', 400, `The specified \`InnerAccessPolicy\` \`${p.innerAccessPolicy}\` is invalid: use \`Accept\` or \`Drop\`.`);
+    throw apiError('InvalidInnerAccessPolicy.Malformed', { value: p.innerAccessPolicy });
   }
   await ctx.write(async (tx) => {
     const row = await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId);
     if (row.type === 'enterprise') {
-      throw new DomainError('OperationDenied', 400, 'An advanced (enterprise) security group has no intra-group policy: its members are isolated unless rules allow.');
+      throw apiError('OperationDenied', 'innerAccessPolicy');
     }
     await tx.updateTable('security_groups').set({ inner_access_policy: policy }).where('id', '=', row.id).execute();
   });
@@ -278,7 +278,7 @@ async function referencing(db: Db | Tx, groupId: string): Promise<Array<{ securi
 export async function describeSecurityGroupReferences(ctx: CallContext, p: { regionId: string; securityGroupIds: string[] }): Promise<Array<{ securityGroupId: string; referencing: Array<{ securityGroupId: string; accountId: string }> }>> {
   requireRegion(p.regionId);
   if (p.securityGroupIds.length === 0 || p.securityGroupIds.length > 10) {
-    throw errors.invalidParameter('SecurityGroupId', `(${p.securityGroupIds.length} ids)`, 'Give 1 to 10 security group ids.');
+    throw apiError('InvalidParameter', { name: 'SecurityGroupId', value: `(${p.securityGroupIds.length} ids)`, why: 'Give 1 to 10 security group ids.' });
   }
   const out = [];
   for (const id of p.securityGroupIds) {
@@ -297,11 +297,11 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
     const member = await tx.selectFrom('eni_groups').innerJoin('enis', 'enis.id', 'eni_groups.eni_id')
       .select(['enis.id as eni', 'enis.instance_id as instance']).where('eni_groups.security_group_id', '=', row.id).executeTakeFirst();
     if (member !== undefined) {
-      throw new DomainError('DependencyViolation', 403, `There are still instance(s) in the specified security group \`${row.id}\` (${member.instance !== '' ? member.instance : member.eni}).`);
+      throw apiError('DependencyViolation', { groupId: row.id, member: member.instance !== '' ? member.instance : member.eni });
     }
     const refs = await referencing(tx, row.id);
     if (refs.length > 0) {
-      throw new DomainError('DependencyViolation', 403, `The security group \`${row.id}\` has been authorized in another one: ${refs.map((r) => r.securityGroupId).join(', ')}.`);
+      throw apiError('DependencyViolation', 'referenced', { groupId: row.id, referrers: refs.map((r) => r.securityGroupId).join(', ') });
     }
     await tx.deleteFrom('sg_rules').where('security_group_id', '=', row.id).execute();
     await tx.deleteFrom('security_groups').where('id', '=', row.id).execute();
@@ -315,8 +315,8 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
  */
 export async function authorize(ctx: CallContext, p: { regionId: string; securityGroupId: string; direction: Direction; permissions: Array<{ input: RuleInput; param: string }> }): Promise<{ added: number }> {
   requireRegion(p.regionId);
-  if (p.permissions.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `Permissions` that is mandatory for processing this request is not supplied.');
-  if (p.permissions.length > 100) throw errors.invalidParameter('Permissions', `(${p.permissions.length} rules)`, 'At most 100 rules may be given at once.');
+  if (p.permissions.length === 0) throw apiError('MissingParameter', { name: 'Permissions' });
+  if (p.permissions.length > 100) throw apiError('InvalidParameter', { name: 'Permissions', value: `(${p.permissions.length} rules)`, why: 'At most 100 rules may be given at once.' });
   return ctx.write(async (tx) => {
     const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
     const keys = new Set(g.rules.map((r) => r.key));
@@ -339,7 +339,7 @@ export async function revoke(ctx: CallContext, p: {
 }): Promise<{ removed: number }> {
   requireRegion(p.regionId);
   if (p.permissions.length === 0 && p.ruleIds.length === 0) {
-    throw new DomainError('MissingParameter', 400, 'Give the rules to revoke as `Permissions.N` or `SecurityGroupRuleId.N`.');
+    throw apiError('MissingParameter', 'rulesToRevoke');
   }
   return ctx.write(async (tx) => {
     const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
@@ -349,12 +349,12 @@ export async function revoke(ctx: CallContext, p: {
     for (const { input, param } of p.permissions) {
       const tuple = normalizeTuple(p.direction, input, g.target, { param });
       const hits = rules.filter((r) => ruleMatchesTuple(r.rule, tuple));
-      if (hits.length === 0) throw new DomainError('InvalidGroupAuthItem.NotFound', 403, `The rule given in \`${param || 'the request'}\` does not exist in security group \`${group.id}\`.`);
+      if (hits.length === 0) throw apiError('InvalidGroupAuthItem.NotFound', 'given', { param, groupId: group.id });
       for (const h of hits) doomed.add(h.id);
     }
     p.ruleIds.forEach((id, i) => {
       const hit = rules.find((r) => r.id === id && r.rule.direction === p.direction);
-      if (hit === undefined) throw new DomainError('InvalidSecurityGroupRuleId.NotFound', 404, `The specified \`SecurityGroupRuleId.${i + 1}\` \`${id}\` does not exist in security group \`${group.id}\` (${p.direction}).`);
+      if (hit === undefined) throw apiError('InvalidSecurityGroupRuleId.NotFound', 'listed', { index: i + 1, ruleId: id, groupId: group.id, direction: p.direction });
       doomed.add(hit.id);
     });
     await writeRules(ctx, tx, g, [], [...doomed]);
@@ -373,11 +373,11 @@ export async function modifyRule(ctx: CallContext, p: {
     let target: (typeof g.rules)[number] | undefined;
     if (p.ruleId !== undefined && p.ruleId !== '') {
       target = g.rules.find((r) => r.id === p.ruleId && r.rule.direction === p.direction);
-      if (target === undefined) throw new DomainError('InvalidSecurityGroupRuleId.NotFound', 404, `The specified \`SecurityGroupRuleId\` \`${p.ruleId}\` does not exist in security group \`${groupId}\`.`);
+      if (target === undefined) throw apiError('InvalidSecurityGroupRuleId.NotFound', { ruleId: p.ruleId, groupId });
     } else {
       const tuple = normalizeTuple(p.direction, p.input, g.target);
       target = g.rules.find((r) => ruleMatchesTuple(r.rule, { ...tuple, priority: undefined, policy: undefined }));
-      if (target === undefined) throw new DomainError('InvalidGroupAuthItem.NotFound', 403, `The rule given does not exist in security group \`${groupId}\`.`);
+      if (target === undefined) throw apiError('InvalidGroupAuthItem.NotFound', { groupId });
     }
     // fields not given keep their old values
     const merged: RuleInput = { ...inputOf(target.rule), ...Object.fromEntries(Object.entries(p.input).filter(([, v]) => v !== undefined)) };

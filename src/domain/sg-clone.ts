@@ -25,7 +25,7 @@
 //   classic never keeps its group rules, which name VPC groups), IPv6 and prefix-list rules on
 //   classic, drop / priority / group rules in an advanced group.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { apiError, itemError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { getVpcRow } from './vpc.ts';
 import { readTags, writeTags } from './tags.ts';
@@ -40,11 +40,11 @@ const TAG_TYPE = 'securitygroup';
 function parseNetworkType(value: string): NetworkType {
   const v = value.toLowerCase();
   if (v === 'vpc' || v === 'classic') return v;
-  throw errors.invalidParameter('NetworkType', value.slice(0, 64), 'Use `vpc` or `classic`.');
+  throw apiError('InvalidParameter', { name: 'NetworkType', value: value.slice(0, 64), why: 'Use `vpc` or `classic`.' });
 }
 
 function checkNewName(value: string): void {
-  if (value === '') throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupName` that is mandatory for processing this request is not supplied.');
+  if (value === '') throw apiError('MissingParameter', { name: 'SecurityGroupName' });
   checkName(value, GROUP_NAME);
 }
 
@@ -64,16 +64,16 @@ export async function cloneSecurityGroup(ctx: CallContext, p: {
   checkNewName(p.securityGroupName);
   const vpcId = p.destinationVpcId ?? '';
   if (networkType === 'vpc' && vpcId === '') {
-    throw new DomainError('MissingParameter', 400, 'The input parameter `DestinationVpcId` that is mandatory for `NetworkType` `vpc` is not supplied: a VPC group belongs to a VPC of the destination region.');
+    throw apiError('MissingParameter', 'destinationVpcId');
   }
   if (networkType === 'classic' && vpcId !== '') {
-    throw errors.invalidParameter('DestinationVpcId', vpcId.slice(0, 64), 'It is only for `NetworkType` `vpc`.');
+    throw apiError('InvalidParameter', { name: 'DestinationVpcId', value: vpcId.slice(0, 64), why: 'It is only for `NetworkType` `vpc`.' });
   }
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
     const source = await groupRow(tx, accountId, p.securityGroupId, p.regionId);
     if (source.type === 'enterprise' && networkType === 'classic') {
-      throw new DomainError('InvalidNetworkType.Conflict', 403, `The security group \`${source.id}\` is an advanced (enterprise) group, which belongs to a VPC: it can't be cloned to the classic network.`);
+      throw apiError('InvalidNetworkType.Conflict', 'clone', { groupId: source.id });
     }
     if (networkType === 'vpc') await getVpcRow(tx, accountId, vpcId, p.destinationRegionId);
     const id = await insertGroup(ctx, tx, {
@@ -94,7 +94,7 @@ export async function cloneSecurityGroup(ctx: CallContext, p: {
       if (!prepared.ok) {
         skipped.push({ code: prepared.error.code, message: prepared.error.message, permission: permissionOf(r.rule, r.id, r.createTime) });
       } else if (keys.has(prepared.key)) {
-        skipped.push({ code: 'InvalidParameter.Duplicate', message: 'The rule equals an earlier rule of the group once translated to the destination network type.', permission: permissionOf(r.rule, r.id, r.createTime) });
+        skipped.push({ ...itemError('InvalidParameter.Duplicate', 'translated'), permission: permissionOf(r.rule, r.id, r.createTime) });
       } else {
         keys.add(prepared.key);
         keep.push(prepared);

@@ -4,7 +4,7 @@
 // never overwrites a rule, and imports at most RULES_PER_IMPORT at once within the room the limits
 // leave; the preview and the import share one plan.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { DomainError, apiError, itemError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import type { Direction, Rule, RuleInput } from './sg-rules.ts';
 import { type NetworkType, type Permission, adaptNicType, permissionInput, permissionOf } from './sg-rule-wire.ts';
@@ -54,7 +54,7 @@ export function parseExportFormat(value: string | undefined, param: string): Exp
   if (value === undefined || value === '') return 'json';
   const v = value.toLowerCase();
   if (v === 'json' || v === 'csv') return v;
-  throw errors.invalidParameter(param, value.slice(0, 64), 'Use `json` or `csv`.');
+  throw apiError('InvalidParameter', { name: param, value: value.slice(0, 64), why: 'Use `json` or `csv`.' });
 }
 
 /**
@@ -87,7 +87,7 @@ export async function exportRules(ctx: CallContext, p: { regionId: string; secur
 // Import (SPEC §1.7)
 
 function malformed(why: string): DomainError {
-  return new DomainError('InvalidContent.Malformed', 400, `The specified \`Content\` is not a security group rule export: ${why}`);
+  return apiError('InvalidContent.Malformed', { why });
 }
 
 /**
@@ -119,7 +119,7 @@ function parseContent(content: string): { entries: unknown[]; from: NetworkType 
   }
   if (!Array.isArray(entries)) throw malformed('give the JSON of an export, with its rules in `Permissions.Permission`.');
   if (entries.length > MAX_IMPORT_ENTRIES) {
-    throw errors.invalidParameter('Content', `(${entries.length} rules)`, `At most ${MAX_IMPORT_ENTRIES} rules may be given; at most ${RULES_PER_IMPORT} are imported.`);
+    throw apiError('InvalidParameter', { name: 'Content', value: `(${entries.length} rules)`, why: `At most ${MAX_IMPORT_ENTRIES} rules may be given; at most ${RULES_PER_IMPORT} are imported.` });
   }
   return { entries, from };
 }
@@ -167,16 +167,14 @@ async function planImport(ctx: CallContext, db: Db | Tx, p: { regionId: string; 
       continue;
     }
     const permission = permissionOf(prepared.rule);
-    const fail = (code: string, message: string) => results.push({ index, success: false, code, message, permission });
+    const fail = (e: { code: string; message: string }) => results.push({ index, success: false, code: e.code, message: e.message, permission });
     const same = existing.get(prepared.key);
     const sameEntry = earlier.get(prepared.key);
-    if (same !== undefined) fail('InvalidParameter.Duplicate', `The rule already exists in security group \`${dest.securityGroupId}\` as \`${same}\`; an import never overwrites a rule.`);
-    else if (sameEntry !== undefined) fail('InvalidParameter.Duplicate', `The rule equals rule ${sameEntry} of the content.`);
-    else if (toInsert.length >= RULES_PER_IMPORT) fail('QuotaExceed.ImportRules', `At most ${RULES_PER_IMPORT} rules are imported at once; this one is not.`);
-    else if (toInsert.length >= room.free) {
-      const e = room.exceeded(toInsert.length + 1);
-      fail(e.code, e.message);
-    } else {
+    if (same !== undefined) fail(itemError('InvalidParameter.Duplicate', 'exists', { groupId: dest.securityGroupId, ruleId: same }));
+    else if (sameEntry !== undefined) fail(itemError('InvalidParameter.Duplicate', 'inContent', { index: sameEntry }));
+    else if (toInsert.length >= RULES_PER_IMPORT) fail(itemError('QuotaExceed.ImportRules', { limit: RULES_PER_IMPORT }));
+    else if (toInsert.length >= room.free) fail(room.exceeded(toInsert.length + 1));
+    else {
       earlier.set(prepared.key, index);
       toInsert.push({ rule: prepared.rule, key: prepared.key, index });
       results.push({ index, success: true, code: '', message: '', permission });

@@ -4,7 +4,7 @@
 // share one plan, so a preview shows exactly what the restore does, and the restore is one
 // transaction, all or none.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { apiError, itemError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { SYSTEM_PRIORITY, type Rule } from './sg-rules.ts';
 import { type SkippedRule, inputOf, permissionOf } from './sg-rule-wire.ts';
@@ -18,7 +18,7 @@ function parseMethod(value: string): RestoreMethod {
   const v = value.toLowerCase();
   if (v === 'complete') return 'Complete';
   if (v === 'partial') return 'Partial';
-  throw errors.invalidParameter('Method', value.slice(0, 64), 'Use `Complete` or `Partial`.');
+  throw apiError('InvalidParameter', { name: 'Method', value: value.slice(0, 64), why: 'Use `Complete` or `Partial`.' });
 }
 
 export interface RestorePlan {
@@ -57,15 +57,15 @@ async function planRestore(ctx: CallContext, db: Db | Tx, p: RestoreParams): Pro
   const row = await groupRow(db, accountId, p.securityGroupId, p.regionId);
   checkGroupIdForm(p.targetSecurityGroupId, 'TargetSecurityGroupId');
   if (p.targetSecurityGroupId === row.id) {
-    throw errors.invalidParameter('TargetSecurityGroupId', p.targetSecurityGroupId, 'It is the security group itself.');
+    throw apiError('InvalidParameter', { name: 'TargetSecurityGroupId', value: p.targetSecurityGroupId, why: 'It is the security group itself.' });
   }
   const target = await db.selectFrom('security_groups').selectAll().where('id', '=', p.targetSecurityGroupId).where('account_id', '=', accountId).executeTakeFirst();
   if (target === undefined) throw notFound(p.targetSecurityGroupId);
   if (target.region_id !== row.region_id) {
-    throw new DomainError('InvalidRegionId.Mismatch', 400, `The target security group \`${target.id}\` is in region \`${target.region_id}\`, not in \`${row.region_id}\`: rules are restored within one region.`);
+    throw apiError('InvalidRegionId.Mismatch', { targetId: target.id, targetRegion: target.region_id, region: row.region_id });
   }
   if (target.network_type !== row.network_type) {
-    throw new DomainError('InvalidNetworkType.Mismatch', 403, `The target security group \`${target.id}\` is a ${target.network_type} group; \`${row.id}\` is a ${row.network_type} group: rules are restored within one network type.`);
+    throw apiError('InvalidNetworkType.Mismatch', 'restore', { targetId: target.id, targetNetworkType: target.network_type, groupId: row.id, networkType: row.network_type });
   }
   const group = await openGroup(ctx, db, row);
   const own = group.rules;
@@ -77,7 +77,7 @@ async function planRestore(ctx: CallContext, db: Db | Tx, p: RestoreParams): Pro
   for (const r of theirs) {
     if (ownKeys.has(r.key)) continue;
     if (r.rule.priority === SYSTEM_PRIORITY) {
-      skipped.push({ code: 'OperationDenied.SystemRule', message: `The rule has priority ${SYSTEM_PRIORITY} (a system-level rule): restore never copies it.`, permission: permissionOf(r.rule, r.id, r.createTime) });
+      skipped.push({ ...itemError('OperationDenied.SystemRule', { priority: SYSTEM_PRIORITY }), permission: permissionOf(r.rule, r.id, r.createTime) });
       continue;
     }
     const direction = r.rule.direction;

@@ -9,7 +9,7 @@
 // changes hold the same key for every group of the ENI's new set (instances.ts), so the per-ENI
 // limit holds against concurrent writers too.
 import type { CallContext } from './context.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, apiError } from './errors.ts';
 import { type Direction, type Rule, type RuleGroup, type RuleInput, normalizeRule, ruleKey } from './sg-rules.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
@@ -73,20 +73,20 @@ export function newGroup(target: RuleTarget): GatedGroup {
 async function peerProblem(tx: Db | Tx, target: RuleTarget, rule: Rule, param: string): Promise<DomainError | undefined> {
   if (rule.peer.kind === 'prefixList') {
     // Parapet keeps no prefix lists yet, so none can be found
-    return new DomainError('InvalidPrefixListId.NotFound', 404, `The specified prefix list \`${rule.peer.prefixListId}\` does not exist.`);
+    return apiError('InvalidPrefixListId.NotFound', { id: rule.peer.prefixListId });
   }
   if (rule.peer.kind !== 'group') return undefined;
   const peer = rule.peer;
   const name = param + GROUP_PARAM[rule.direction];
   const row = await tx.selectFrom('security_groups').select(['account_id', 'region_id', 'network_type', 'vpc_id']).where('id', '=', peer.groupId).executeTakeFirst();
   if (row === undefined || row.account_id !== peer.ownerAccountId || row.region_id !== target.regionId) {
-    return new DomainError('InvalidSourceGroupId.NotFound', 404, `The specified \`${name}\` \`${peer.groupId}\` does not exist in region \`${target.regionId}\` of account \`${peer.ownerAccountId}\`.`);
+    return apiError('InvalidSourceGroupId.NotFound', { name, groupId: peer.groupId, regionId: target.regionId, accountId: peer.ownerAccountId });
   }
   if (row.network_type !== target.networkType) {
-    return new DomainError('InvalidNetworkType.Mismatch', 403, `The specified \`${name}\` \`${peer.groupId}\` is a ${row.network_type} group; \`${target.securityGroupId}\` is a ${target.networkType} group.`);
+    return apiError('InvalidNetworkType.Mismatch', { name, groupId: peer.groupId, networkType: row.network_type, targetId: target.securityGroupId, targetNetworkType: target.networkType });
   }
   if (target.networkType === 'vpc' && row.account_id === target.accountId && row.vpc_id !== target.vpcId) {
-    return new DomainError('InvalidSourceGroupId.Mismatch', 403, `The specified \`${name}\` \`${peer.groupId}\` is in VPC \`${row.vpc_id}\`, not in \`${target.vpcId}\`.`);
+    return apiError('InvalidSourceGroupId.Mismatch', 'otherVpc', { name, groupId: peer.groupId, vpcId: row.vpc_id, targetVpcId: target.vpcId });
   }
   return undefined;
 }
@@ -130,7 +130,7 @@ export async function capacity(ctx: CallContext, tx: Db | Tx, g: GatedGroup, rem
   const groupId = g.target.securityGroupId;
   const own = g.rules.length - removing;
   let free = ctx.limits.rulesPerGroup - own;
-  let exceeded = (adding: number) => new DomainError('AuthorizationLimitExceed', 403, `The security group \`${groupId}\` would have ${own + adding} rules; at most ${ctx.limits.rulesPerGroup} are allowed (ingress and egress together).`);
+  let exceeded = (adding: number) => apiError('AuthorizationLimitExceed', { groupId, rules: own + adding, limit: ctx.limits.rulesPerGroup });
   const members = await tx.selectFrom('eni_groups').select('eni_id').where('security_group_id', '=', groupId).execute();
   if (members.length > 0) {
     const perEni = await tx.selectFrom('eni_groups').innerJoin('sg_rules', 'sg_rules.security_group_id', 'eni_groups.security_group_id')
@@ -141,7 +141,7 @@ export async function capacity(ctx: CallContext, tx: Db | Tx, g: GatedGroup, rem
       const eniFree = ctx.limits.rulesPerEni - acting;
       if (eniFree < free) {
         free = eniFree;
-        exceeded = (adding: number) => new DomainError('AuthorizationLimitExceed', 403, `The network interface \`${row.eni}\` would have ${acting + adding} rules acting on it; at most ${ctx.limits.rulesPerEni} are allowed.`);
+        exceeded = (adding: number) => apiError('AuthorizationLimitExceed', 'eni', { eniId: row.eni, rules: acting + adding, limit: ctx.limits.rulesPerEni });
       }
     }
   }
@@ -178,7 +178,7 @@ export async function writeRules(ctx: CallContext, tx: Tx, g: GatedGroup, add: R
 /** Replaces one rule of the group in place (ModifySecurityGroupRule): same id, same position. */
 export async function replaceRule(tx: Tx, g: GatedGroup, id: string, next: { rule: Rule; key: string }): Promise<void> {
   if (g.rules.some((r) => r.key === next.key && r.id !== id)) {
-    throw new DomainError('InvalidParameter.Duplicate', 400, 'The modified rule would equal another rule of the group.');
+    throw apiError('InvalidParameter.Duplicate');
   }
   await tx.updateTable('sg_rules').set({ rule_key: next.key, body: JSON.stringify(next.rule), peer_group_id: next.rule.peer.kind === 'group' ? next.rule.peer.groupId : '' })
     .where('id', '=', id).where('security_group_id', '=', g.target.securityGroupId).execute();

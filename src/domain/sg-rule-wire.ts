@@ -3,7 +3,7 @@
 // one list of a permission's input fields (AuthorizeSecurityGroup's `Permissions.N.*`, an export's
 // entries), and the conversions between a normalized Rule and its input: back to the input that
 // normalizes to it, from a Permission-shaped object, and across network types (clone, import).
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 import { type Direction, type IpProtocol, type Rule, type RuleInput, SIDES, cidrParam } from './sg-rules.ts';
 
 export type NetworkType = 'vpc' | 'classic';
@@ -116,7 +116,7 @@ export const RULE_INPUT_FIELDS = [
  */
 export function permissionInput(entry: unknown): { direction: Direction; input: RuleInput } {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    throw new DomainError('InvalidContent.Malformed', 400, 'The rule is not a JSON object.');
+    throw apiError('InvalidContent.Malformed', 'notObject');
   }
   const obj = entry as Record<string, unknown>;
   const text = (name: string): string | undefined => {
@@ -125,14 +125,14 @@ export function permissionInput(entry: unknown): { direction: Direction; input: 
     if (v === null || v === undefined) return undefined;
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    throw new DomainError('InvalidContent.Malformed', 400, `The field \`${name}\` of the rule is not a string.`);
+    throw apiError('InvalidContent.Malformed', 'notString', { field: name });
   };
   const rawDirection = text('Direction');
   const direction = rawDirection?.toLowerCase();
   if (direction !== 'ingress' && direction !== 'egress') {
-    throw new DomainError('InvalidDirection.Malformed', 400, rawDirection === undefined || rawDirection === ''
-      ? 'The rule has no `Direction`: give `ingress` or `egress`.'
-      : `The specified \`Direction\` \`${rawDirection.slice(0, 64)}\` is invalid: use \`ingress\` or \`egress\`.`);
+    throw (rawDirection === undefined || rawDirection === ''
+      ? apiError('InvalidDirection.Malformed', 'absent')
+      : apiError('InvalidDirection.Malformed', { value: rawDirection.slice(0, 64) }));
   }
   const input: RuleInput = {};
   for (const f of RULE_INPUT_FIELDS) {

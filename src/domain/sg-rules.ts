@@ -9,7 +9,7 @@
 // (AlibabaCloudDocs/ecs `cn.zh-CN/API参考/安全组/AuthorizeSecurityGroup.md`,
 // `AuthorizeSecurityGroupEgress.md`, `DescribeSecurityGroupAttribute.md`).
 import ipaddr from 'ipaddr.js';
-import { DomainError, errors } from './errors.ts';
+import { type DomainError, apiError } from './errors.ts';
 import { formatCidr, parseCidr } from '../engine/cidr.ts';
 
 export type Direction = 'ingress' | 'egress';
@@ -110,14 +110,14 @@ export interface Side {
   otherCidr: 'SourceCidrIp' | 'DestCidrIp';
   otherCidr6: 'Ipv6SourceCidrIp' | 'Ipv6DestCidrIp';
   /** no authorization object: `MissingParameter.Source` (ingress) / `MissingParameter.Dest` (egress), both documented */
-  missing: string;
+  missing: 'MissingParameter.Source' | 'MissingParameter.Dest';
   /** group authorized with NicType internet: documented 403 `InvalidSourceGroupId.Mismatch` / `InvalidDestGroupId.Mismatch` */
-  groupMismatch: string;
+  groupMismatch: 'InvalidSourceGroupId.Mismatch' | 'InvalidDestGroupId.Mismatch';
   /**
    * the rule authorizes its own group: ingress documents 403 `InvalidParamter.Conflict` (sic); the
    * egress page documents 403 `InvalidSecurityGroup.IsSame` with a message naming `DestGroupId`.
    */
-  self: string;
+  self: 'InvalidParamter.Conflict' | 'InvalidSecurityGroup.IsSame';
 }
 
 export const SIDES: Record<Direction, Side> = {
@@ -149,7 +149,7 @@ function shown(v: string): string {
 }
 
 function missingParameter(name: string): DomainError {
-  return new DomainError('MissingParameter', 400, `The input parameter \`${name}\` that is mandatory for processing this request is not supplied.`);
+  return apiError('MissingParameter', { name });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,8 +160,7 @@ function parseProtocol(input: RuleInput, p: string): IpProtocol {
   if (!given(raw)) throw missingParameter(`${p}IpProtocol`);
   const v = raw.toLowerCase();
   if (!(IP_PROTOCOLS as readonly string[]).includes(v)) {
-    throw new DomainError('InvalidIpProtocol.ValueNotSupported', 400,
-      `The specified \`${p}IpProtocol\` \`${shown(raw)}\` is not supported: use TCP, UDP, ICMP, ICMPv6, GRE or ALL (case-insensitive).`);
+    throw apiError('InvalidIpProtocol.ValueNotSupported', { name: `${p}IpProtocol`, value: shown(raw) });
   }
   return v as IpProtocol;
 }
@@ -182,35 +181,31 @@ function parsePortRange(raw: string | undefined, protocol: IpProtocol, p: string
   const name = `${p}PortRange`;
   if (!given(raw)) {
     if (PORTLESS.has(protocol)) return ALL_PORTS;
-    throw new DomainError('InvalidIpPortRange.Malformed', 400,
-      `The parameter \`${name}\` is required for protocol \`${protocol}\`: give \`start/end\` with ports 1 to 65535.`);
+    throw apiError('InvalidIpPortRange.Malformed', 'required', { name, protocol });
   }
   const r = splitRange(raw);
   if (r === null) {
-    throw new DomainError('InvalidIpPortRange.Malformed', 400,
-      `The specified \`${name}\` \`${shown(raw)}\` is not valid: use \`start/end\` (e.g. \`22/22\`), or \`-1/-1\`.`);
+    throw apiError('InvalidIpPortRange.Malformed', { name, value: shown(raw) });
   }
   const [from, to] = r;
   const all = from === -1 && to === -1;
   if (PORTLESS.has(protocol)) {
     if (all) return ALL_PORTS;
-    throw new DomainError('OperationDenied', 400,
-      `The specified \`${name}\` \`${raw}\` does not match \`${p}IpProtocol\` \`${protocol}\`: ICMP, ICMPv6, GRE and ALL take \`-1/-1\` only.`);
+    throw apiError('OperationDenied', { name, value: raw, protocolName: `${p}IpProtocol`, protocol });
   }
   if (all) {
-    throw new DomainError('OperationDenied', 400,
-      `The specified \`${name}\` \`${raw}\` does not match \`${p}IpProtocol\` \`${protocol}\`: TCP and UDP take ports 1 to 65535.`);
+    throw apiError('OperationDenied', 'portedProtocol', { name, value: raw, protocolName: `${p}IpProtocol`, protocol });
   }
   checkPorts(from, to, raw, name, 'InvalidIpPortRange.Malformed');
   return `${from}/${to}`;
 }
 
-function checkPorts(from: number, to: number, raw: string, name: string, code: string): void {
+function checkPorts(from: number, to: number, raw: string, name: string, code: 'InvalidIpPortRange.Malformed' | 'InvalidSourcePortRange.Malformed'): void {
   if (from < 1 || to < 1 || from > 65535 || to > 65535) {
-    throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid: ports are 1 to 65535.`);
+    throw apiError(code, 'outOfRange', { name, value: raw });
   }
   if (from > to) {
-    throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid: the start port is greater than the end port.`);
+    throw apiError(code, 'reversed', { name, value: raw });
   }
 }
 
@@ -220,14 +215,14 @@ function parseSourcePortRange(raw: string | undefined, protocol: IpProtocol, p: 
   const name = `${p}SourcePortRange`;
   const code = 'InvalidSourcePortRange.Malformed'; // documented on every rule operation
   const r = splitRange(raw);
-  if (r === null) throw new DomainError(code, 400, `The specified \`${name}\` \`${shown(raw)}\` is not valid: use \`start/end\` (e.g. \`1024/65535\`), or \`-1/-1\`.`);
+  if (r === null) throw apiError(code, { name, value: shown(raw) });
   const [from, to] = r;
   const all = from === -1 && to === -1;
   if (PORTLESS.has(protocol)) {
     if (all) return ALL_PORTS;
-    throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid for \`${p}IpProtocol\` \`${protocol}\`: use \`-1/-1\`.`);
+    throw apiError(code, 'portless', { name, value: raw, protocolName: `${p}IpProtocol`, protocol });
   }
-  if (all) throw new DomainError(code, 400, `The specified \`${name}\` \`${raw}\` is not valid for \`${p}IpProtocol\` \`${protocol}\`: TCP and UDP take ports 1 to 65535.`);
+  if (all) throw apiError(code, 'ported', { name, value: raw, protocolName: `${p}IpProtocol`, protocol });
   checkPorts(from, to, raw, name, code);
   return `${from}/${to}`;
 }
@@ -236,31 +231,31 @@ function parsePolicy(raw: string | undefined, p: string): RulePolicy {
   if (!given(raw)) return 'accept';
   const v = raw.toLowerCase();
   if (v === 'accept' || v === 'drop') return v;
-  throw new DomainError('InvalidPolicy.Malformed', 400, `The specified \`${p}Policy\` \`${shown(raw)}\` is not valid: use \`accept\` or \`drop\`.`);
+  throw apiError('InvalidPolicy.Malformed', { name: `${p}Policy`, value: shown(raw) });
 }
 
 function parsePriority(raw: string | undefined, p: string, allowSystem: boolean): number {
   if (!given(raw)) return 1;
   const name = `${p}Priority`;
   if (!/^-?[0-9]{1,9}$/.test(raw)) {
-    throw new DomainError('InvalidPriority.Malformed', 400, `The specified \`${name}\` \`${shown(raw)}\` is not an integer.`);
+    throw apiError('InvalidPriority.Malformed', { name, value: shown(raw) });
   }
   const n = Number(raw);
   if ((n >= 1 && n <= MAX_PRIORITY) || (allowSystem && n === SYSTEM_PRIORITY)) return n;
-  throw new DomainError('InvalidPriority.ValueNotSupported', 400, `The specified \`${name}\` \`${raw}\` is not supported: use 1 to ${MAX_PRIORITY}.`);
+  throw apiError('InvalidPriority.ValueNotSupported', { name, value: raw, max: MAX_PRIORITY });
 }
 
 function parseNicTypeValue(raw: string, p: string): NicType {
   const v = raw.toLowerCase();
   if (v === 'intranet' || v === 'internet') return v;
-  throw new DomainError('InvalidNicType.ValueNotSupported', 400, `The specified \`${p}NicType\` \`${shown(raw)}\` is not supported: use \`intranet\` or \`internet\`.`);
+  throw apiError('InvalidNicType.ValueNotSupported', { name: `${p}NicType`, value: shown(raw) });
 }
 
 function parseDescription(raw: string | undefined, p: string): string {
   if (raw === undefined) return '';
   if (raw.length > MAX_RULE_DESCRIPTION) {
     // sic: the documented code is spelled `Discription`
-    throw new DomainError('InvalidSecurityGroupDiscription.Malformed', 400, `The specified \`${p}Description\` must be at most ${MAX_RULE_DESCRIPTION} characters.`);
+    throw apiError('InvalidSecurityGroupDiscription.Malformed', { name: `${p}Description`, max: MAX_RULE_DESCRIPTION });
   }
   return raw;
 }
@@ -295,16 +290,16 @@ function readCidrPair(input: RuleInput, v4: Side['cidr'], v6: Side['cidr6'], p: 
   const a = input[v4];
   const b = input[v6];
   if (given(a) && given(b)) {
-    throw errors.invalidParameter(`${p}${v6}`, shown(b), `\`${p}${v4}\` is given as well; a rule takes an IPv4 or an IPv6 block, not both.`);
+    throw apiError('InvalidParameter', { name: `${p}${v6}`, value: shown(b), why: `\`${p}${v4}\` is given as well; a rule takes an IPv4 or an IPv6 block, not both.` });
   }
   if (given(a)) {
     const c = normalizeIpv4Cidr(a);
-    if (c === null) throw new DomainError(`Invalid${v4}.Malformed`, 400, `The specified \`${p}${v4}\` \`${shown(a)}\` is not a valid IPv4 address or CIDR block.`);
+    if (c === null) throw apiError(`Invalid${v4}.Malformed`, { name: `${p}${v4}`, value: shown(a) });
     return c;
   }
   if (given(b)) {
     const c = normalizeIpv6Cidr(b);
-    if (c === null) throw new DomainError(`InvalidParam.${v6}`, 400, `The specified \`${p}${v6}\` \`${shown(b)}\` is not a valid IPv6 address or CIDR block.`);
+    if (c === null) throw apiError(`InvalidParam.${v6}`, { name: `${p}${v6}`, value: shown(b) });
     return c;
   }
   return '';
@@ -326,17 +321,16 @@ function parsePeer(direction: Direction, input: RuleInput, group: RuleGroup, p: 
   }
   const prefixListId = input[s.prefixList];
   if (given(prefixListId)) return { kind: 'prefixList', prefixListId };
-  throw new DomainError(s.missing, 400,
-    `One of \`${p}${s.cidr}\`, \`${p}${s.cidr6}\`, \`${p}${s.group}\` or \`${p}${s.prefixList}\` must be specified.`);
+  throw apiError(s.missing, { cidr: `${p}${s.cidr}`, cidr6: `${p}${s.cidr6}`, group: `${p}${s.group}`, prefixList: `${p}${s.prefixList}` });
 }
 
 /** The owner of an authorized group: `*OwnerId` (numeric) or `*OwnerAccount`; '' when neither. */
 function parseOwner(id: string | undefined, account: string | undefined, s: Side, p: string): string {
   if (given(id) && !/^[0-9]{1,20}$/.test(id)) {
-    throw errors.invalidParameter(`${p}${s.ownerId}`, shown(id), 'It must be an account id (digits).');
+    throw apiError('InvalidParameter', { name: `${p}${s.ownerId}`, value: shown(id), why: 'It must be an account id (digits).' });
   }
   if (given(id) && given(account) && id !== account) {
-    throw errors.invalidParameter(`${p}${s.ownerAccount}`, shown(account), `It names another account than \`${p}${s.ownerId}\` \`${id}\`.`);
+    throw apiError('InvalidParameter', { name: `${p}${s.ownerAccount}`, value: shown(account), why: `It names another account than \`${p}${s.ownerId}\` \`${id}\`.` });
   }
   return given(id) ? id : given(account) ? account : '';
 }
@@ -378,12 +372,10 @@ function parse(direction: Direction, input: RuleInput, group: RuleGroup, opts: N
   // group authorization only know `intranet`.
   const nicType: NicType = explicitNic ?? (group.networkType === 'vpc' || peer.kind === 'group' ? 'intranet' : 'internet');
   if (nicType === 'internet' && group.networkType === 'vpc') {
-    throw new DomainError('InvalidNicType.Mismatch', 400,
-      `The specified \`${p}NicType\` \`internet\` is not valid for a VPC security group: VPC groups take \`intranet\` only.`);
+    throw apiError('InvalidNicType.Mismatch', { name: `${p}NicType` });
   }
   if (nicType === 'internet' && peer.kind === 'group') {
-    throw new DomainError(s.groupMismatch, 403,
-      `The specified \`${p}NicType\` \`internet\` is not valid with \`${p}${s.group}\`: group authorization covers the internal network only, so NicType must be \`intranet\`.`);
+    throw apiError(s.groupMismatch, { nicType: `${p}NicType`, group: `${p}${s.group}` });
   }
 
   return {
@@ -400,31 +392,28 @@ function checkAddressFamilies(protocol: IpProtocol, peer: RulePeer, otherCidr: s
   for (const [which, cidr] of cidrs) {
     const name = `${p}${cidrParam(s, which, cidr)}`;
     if (protocol === 'icmp' && isIpv6Cidr(cidr)) {
-      throw new DomainError('InvalidParam.Ipv4ProtocolConflictWithIpv6Address', 400,
-        `The specified \`${name}\` \`${cidr}\` is an IPv6 block but \`${p}IpProtocol\` \`icmp\` is IPv4 only; use \`icmpv6\`.`);
+      throw apiError('InvalidParam.Ipv4ProtocolConflictWithIpv6Address', { name, cidr, protocolName: `${p}IpProtocol` });
     }
     if (protocol === 'icmpv6' && !isIpv6Cidr(cidr)) {
-      throw new DomainError('InvalidParam.Ipv6ProtocolConflictWithIpv4Address', 400,
-        `The specified \`${name}\` \`${cidr}\` is an IPv4 block but \`${p}IpProtocol\` \`icmpv6\` is IPv6 only; use \`icmp\`.`);
+      throw apiError('InvalidParam.Ipv6ProtocolConflictWithIpv4Address', { name, cidr, protocolName: `${p}IpProtocol` });
     }
   }
   const [a, b] = cidrs;
   if (a !== undefined && b !== undefined && isIpv6Cidr(a[1]) !== isIpv6Cidr(b[1])) {
     // [inference] not a documented code: a rule mixing families can never match a packet.
-    throw errors.invalidParameter(`${p}${cidrParam(s, 'other', b[1])}`, b[1], `It must be of the same address family as \`${p}${cidrParam(s, 'peer', a[1])}\` \`${a[1]}\`.`);
+    throw apiError('InvalidParameter', { name: `${p}${cidrParam(s, 'other', b[1])}`, value: b[1], why: `It must be of the same address family as \`${p}${cidrParam(s, 'peer', a[1])}\` \`${a[1]}\`.` });
   }
 }
 
 /** Classic groups: no IPv6 and no prefix lists (both documented as VPC only). */
 function checkClassicAddressing(peer: RulePeer, otherCidr: string, s: Side, p: string): void {
   if (peer.kind === 'prefixList') {
-    throw new DomainError('NotSupported.ClassicNetworkPrefixList', 400,
-      `The specified \`${p}${s.prefixList}\` \`${shown(peer.prefixListId)}\` is not supported: prefix lists are for VPC security groups only.`);
+    throw apiError('NotSupported.ClassicNetworkPrefixList', { name: `${p}${s.prefixList}`, value: shown(peer.prefixListId) });
   }
   for (const [which, cidr] of [['peer', peer.kind === 'cidr' ? peer.cidr : ''], ['other', otherCidr]] as const) {
     if (cidr !== '' && isIpv6Cidr(cidr)) {
-      const name = cidrParam(s, which, cidr);
-      throw new DomainError(`InvalidParam.${name}`, 400, `The specified \`${p}${name}\` \`${cidr}\` is not supported: IPv6 is for VPC security groups only.`);
+      const name = which === 'peer' ? s.cidr6 : s.otherCidr6;
+      throw apiError(`InvalidParam.${name}`, 'classic', { name: `${p}${name}`, value: cidr });
     }
   }
 }
@@ -440,19 +429,16 @@ export function normalizeRule(direction: Direction, input: RuleInput, group: Rul
   const { peer } = rule;
 
   if (peer.kind === 'group' && peer.groupId === group.securityGroupId) {
-    throw new DomainError(s.self, 403,
-      `The specified \`${p}${s.group}\` \`${peer.groupId}\` is the security group itself; a group can't authorize itself.`);
+    throw apiError(s.self, { name: `${p}${s.group}`, groupId: peer.groupId });
   }
   if (group.type === 'enterprise') checkAdvancedGroup(rule, priorityGiven, s, p);
   if (rule.otherCidr !== '' && peer.kind === 'cidr' && rule.otherCidr === peer.cidr) {
     // documented: 400 `InvalidParamter.Conflict` (sic) "The specified SourceCidrIp should be different from the DestCidrIp."
-    throw new DomainError('InvalidParamter.Conflict', 400,
-      `The specified \`${p}${cidrParam(s, 'other', rule.otherCidr)}\` \`${rule.otherCidr}\` should be different from \`${p}${cidrParam(s, 'peer', peer.cidr)}\`.`);
+    throw apiError('InvalidParamter.Conflict', 'sameCidr', { name: `${p}${cidrParam(s, 'other', rule.otherCidr)}`, value: rule.otherCidr, peerName: `${p}${cidrParam(s, 'peer', peer.cidr)}` });
   }
   // SPEC §1.2: in a classic group, an intranet ingress rule authorized by CIDR names one IPv4 address.
   if (group.networkType === 'classic' && direction === 'ingress' && rule.nicType === 'intranet' && peer.kind === 'cidr' && !peer.cidr.endsWith('/32')) {
-    throw new DomainError('InvalidSourceCidrIp.Malformed', 400,
-      `The specified \`${p}${s.cidr}\` \`${peer.cidr}\` is not valid: in a classic-network security group an intranet ingress rule authorized by CIDR must name a single IPv4 address (\`a.b.c.d/32\`).`);
+    throw apiError('InvalidSourceCidrIp.Malformed', 'classicIntranet', { name: `${p}${s.cidr}`, value: peer.cidr });
   }
   return rule;
 }
@@ -464,15 +450,14 @@ export function normalizeRule(direction: Direction, input: RuleInput, group: Rul
  * valid values the group can't take.
  */
 function checkAdvancedGroup(rule: Rule, priorityGiven: boolean, s: Side, p: string): void {
-  const why = 'advanced (enterprise) security groups take accept rules at priority 1 that authorize CIDR blocks or prefix lists only';
   if (rule.policy === 'drop') {
-    throw new DomainError('OperationDenied', 400, `The specified \`${p}Policy\` \`drop\` is not allowed: ${why}.`);
+    throw apiError('OperationDenied', 'advancedGroup', { name: `${p}Policy`, value: 'drop' });
   }
   if (priorityGiven && rule.priority !== 1) {
-    throw new DomainError('OperationDenied', 400, `The specified \`${p}Priority\` \`${rule.priority}\` is not allowed: ${why}.`);
+    throw apiError('OperationDenied', 'advancedGroup', { name: `${p}Priority`, value: String(rule.priority) });
   }
   if (rule.peer.kind === 'group') {
-    throw new DomainError('OperationDenied', 400, `The specified \`${p}${s.group}\` \`${rule.peer.groupId}\` is not allowed: ${why}.`);
+    throw apiError('OperationDenied', 'advancedGroup', { name: `${p}${s.group}`, value: rule.peer.groupId });
   }
 }
 

@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { mac, serverKey } from './server-key.ts';
 import type { CallContext, Principal } from './context.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, apiError } from './errors.ts';
 import { roleRow } from './ram/roles.ts';
 import { checkPolicyDocument, evaluateTrust } from './policy-check.ts';
 import { SESSION_POLICY_MAX_BYTES } from '../engine/policy/parse.ts';
@@ -31,25 +31,25 @@ export function callerArn(p: Principal): string {
 
 export async function assumeRole(ctx: CallContext, p: { roleArn: string; roleSessionName: string; durationSeconds?: number | undefined; policy?: string | undefined }) {
   const m = ARN.exec(p.roleArn);
-  if (m === null) throw new DomainError('InvalidParameter.RoleArn', 400, `The specified \`RoleArn\` \`${p.roleArn}\` is not a role ARN (\`acs:ram::<account>:role/<name>\`).`);
-  if (!SESSION_NAME.test(p.roleSessionName)) throw new DomainError('InvalidParameter.RoleSessionName', 400, `The specified \`RoleSessionName\` \`${p.roleSessionName}\` must be 2 to 64 letters, digits, \`.\`, \`@\`, \`-\` or \`_\`.`);
+  if (m === null) throw apiError('InvalidParameter.RoleArn', { value: p.roleArn });
+  if (!SESSION_NAME.test(p.roleSessionName)) throw apiError('InvalidParameter.RoleSessionName', { value: p.roleSessionName });
   const [, accountId, roleName] = m;
-  if (accountId !== ctx.principal.accountId) throw new DomainError('NoPermission', 403, 'Assuming a role of another account is not supported yet.');
+  if (accountId !== ctx.principal.accountId) throw apiError('NoPermission', 'otherAccount');
   if (p.policy !== undefined && p.policy !== '') {
-    if (Buffer.byteLength(p.policy) > SESSION_POLICY_MAX_BYTES) throw new DomainError('InvalidParameter.PolicySize', 400, `The session policy is longer than ${SESSION_POLICY_MAX_BYTES} bytes.`);
+    if (Buffer.byteLength(p.policy) > SESSION_POLICY_MAX_BYTES) throw apiError('InvalidParameter.PolicySize', { max: SESSION_POLICY_MAX_BYTES });
     try { checkPolicyDocument(p.policy, 'session'); } catch (e) {
-      throw new DomainError('InvalidParameter.PolicyGrammar', 400, e instanceof DomainError ? e.message : 'The session policy is malformed.');
+      throw e instanceof DomainError ? apiError('InvalidParameter.PolicyGrammar', 'checked', { message: e.message }) : apiError('InvalidParameter.PolicyGrammar');
     }
   }
   const role = await roleRow(ctx.store.db, accountId, roleName!).catch(() => {
-    throw new DomainError('EntityNotExist.Role', 404, `The role \`${p.roleArn}\` does not exist.`);
+    throw apiError('EntityNotExist.Role', { name: p.roleArn });
   });
   const duration = p.durationSeconds ?? 3600;
   if (!Number.isInteger(duration) || duration < 900 || duration > role.max_session_duration) {
-    throw new DomainError('InvalidParameter.DurationSeconds', 400, `The specified \`DurationSeconds\` \`${String(p.durationSeconds)}\` must be between 900 and the role's maximum, ${role.max_session_duration}.`);
+    throw apiError('InvalidParameter.DurationSeconds', { value: String(p.durationSeconds), max: role.max_session_duration });
   }
   const trust = evaluateTrust(role.trust_policy, { type: 'RAM', id: callerArn(ctx.principal) });
-  if (trust !== 'Allow') throw new DomainError('NoPermission', 403, `You are not authorized to assume role \`${p.roleArn}\`: its trust policy does not name \`${callerArn(ctx.principal)}\`.`);
+  if (trust !== 'Allow') throw apiError('NoPermission', 'notTrusted', { roleArn: p.roleArn, caller: callerArn(ctx.principal) });
   return issue(ctx, { accountId, roleName: role.name, roleId: role.id, sessionName: p.roleSessionName, durationSeconds: duration, sessionPolicy: p.policy });
 }
 
@@ -69,24 +69,24 @@ export async function issue(ctx: Pick<CallContext, 'store' | 'ids' | 'clock'>, s
 
 /** Verifies a SecurityToken for an `STS.` AccessKeyId; the session, or an Alibaba error. */
 export async function verifyToken(ctx: Pick<CallContext, 'store' | 'ids' | 'clock'>, accessKeyId: string, token: string | undefined): Promise<StsSession> {
-  if (token === undefined || token === '') throw new DomainError('MissingSecurityToken', 400, 'The input parameter `SecurityToken` that is mandatory for temporary credentials is not supplied.');
+  if (token === undefined || token === '') throw apiError('MissingSecurityToken');
   const key = await serverKey(ctx);
   const dot = token.indexOf('.');
   const body = dot < 0 ? '' : token.slice(0, dot);
   const given = Buffer.from(dot < 0 ? '' : token.slice(dot + 1));
   const expected = Buffer.from(mac(key, 'token:' + body));
   if (dot < 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new DomainError('InvalidSecurityToken.Malformed', 400, 'Specified SecurityToken is malformed.');
+    throw apiError('InvalidSecurityToken.Malformed');
   }
   // the cast: the body carries our own signature, so it is a payload we wrote
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload;
-  if (payload.v !== 2) throw new DomainError('InvalidSecurityToken.Expired', 400, 'Specified SecurityToken is expired: it was issued by an earlier version; assume the role again.');
-  if (payload.k !== accessKeyId) throw new DomainError('InvalidSecurityToken.MismatchWithAccessKey', 400, 'Specified SecurityToken mismatches the AccessKeyId.');
-  if (ctx.clock.now() >= payload.e) throw new DomainError('InvalidSecurityToken.Expired', 400, 'Specified SecurityToken is expired.');
+  if (payload.v !== 2) throw apiError('InvalidSecurityToken.Expired', 'earlierVersion');
+  if (payload.k !== accessKeyId) throw apiError('InvalidSecurityToken.MismatchWithAccessKey');
+  if (ctx.clock.now() >= payload.e) throw apiError('InvalidSecurityToken.Expired');
   // INVARIANT: a session lives only as long as the very role it was issued for
   const roleId = await ctx.store.memo(`role-id:${payload.a}:${payload.r}`, async () =>
     (await ctx.store.db.selectFrom('ram_roles').select('id').where('account_id', '=', payload.a).where('name', '=', payload.r).executeTakeFirst())?.id ?? '');
-  if (roleId !== payload.i) throw new DomainError('InvalidSecurityToken.Expired', 400, 'Specified SecurityToken is expired: the role of its session no longer exists.');
+  if (roleId !== payload.i) throw apiError('InvalidSecurityToken.Expired', 'roleGone');
   const session: StsSession = { accountId: payload.a, roleName: payload.r, roleId: payload.i, sessionName: payload.s, expiration: payload.e, accessKeyId, secret: mac(key, 'secret:' + body).slice(0, 32) };
   if (payload.p !== undefined) session.sessionPolicy = payload.p;
   return session;

@@ -2,12 +2,12 @@
 // (security groups and instances): at most 20 tags per resource, resources of the caller's
 // account in the given region only.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { type Tag, MAX_TAGS, validateTags, writeTags } from './tags.ts';
 import type { Tx } from '../store/store.ts';
 
-const TYPES: Record<string, { table: 'security_groups' | 'instances'; tagType: string; notFound: string }> = {
+const TYPES: Record<string, { table: 'security_groups' | 'instances'; tagType: string; notFound: 'InvalidSecurityGroupId.NotFound' | 'InvalidInstanceId.NotFound' }> = {
   securitygroup: { table: 'security_groups', tagType: 'securitygroup', notFound: 'InvalidSecurityGroupId.NotFound' },
   instance: { table: 'instances', tagType: 'instance', notFound: 'InvalidInstanceId.NotFound' },
 };
@@ -16,16 +16,16 @@ function typeOf(resourceType: string) {
   const name = resourceType.toLowerCase();
   // the name is untrusted: only the table's own entries count (`constructor` is not a type)
   const t = Object.hasOwn(TYPES, name) ? TYPES[name] : undefined;
-  if (t === undefined) throw new DomainError('InvalidResourceType.NotFound', 404, `The specified ResourceType \`${resourceType}\` is not supported: use \`securitygroup\` or \`instance\`.`);
+  if (t === undefined) throw apiError('InvalidResourceType.NotFound', { resourceType });
   return t;
 }
 
 async function checkResources(tx: Tx | CallContext['store']['db'], ctx: CallContext, type: ReturnType<typeof typeOf>, regionId: string, ids: string[]): Promise<void> {
-  if (ids.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `ResourceId` that is mandatory for processing this request is not supplied.');
-  if (ids.length > 50) throw errors.invalidParameter('ResourceId', `(${ids.length} ids)`, 'At most 50 resources may be given.');
+  if (ids.length === 0) throw apiError('MissingParameter', { name: 'ResourceId' });
+  if (ids.length > 50) throw apiError('InvalidParameter', { name: 'ResourceId', value: `(${ids.length} ids)`, why: 'At most 50 resources may be given.' });
   const found = await tx.selectFrom(type.table).select(['id', 'region_id']).where('id', 'in', ids).where('account_id', '=', ctx.principal.accountId).execute();
   for (const id of ids) {
-    if (!found.some((f) => f.id === id && f.region_id === regionId)) throw new DomainError(type.notFound, 404, `The specified resource \`${id}\` does not exist in region \`${regionId}\`.`);
+    if (!found.some((f) => f.id === id && f.region_id === regionId)) throw apiError(type.notFound, 'resource', { id, regionId });
   }
 }
 
@@ -33,7 +33,7 @@ export async function tagResources(ctx: CallContext, p: { regionId: string; reso
   requireRegion(p.regionId);
   const type = typeOf(p.resourceType);
   const tags = validateTags(p.tags);
-  if (tags.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `Tag` that is mandatory for processing this request is not supplied.');
+  if (tags.length === 0) throw apiError('MissingParameter', { name: 'Tag' });
   await ctx.write(async (tx) => {
     // the 20-tag limit holds only while nobody else tags these resources
     await ctx.store.lock(tx, ...p.resourceIds.map((id) => `tags:${type.tagType}:${id}`));
@@ -41,7 +41,7 @@ export async function tagResources(ctx: CallContext, p: { regionId: string; reso
     for (const id of p.resourceIds) {
       const have = await tx.selectFrom('tags').select('key').where('resource_type', '=', type.tagType).where('resource_id', '=', id).execute();
       const keys = new Set([...have.map((h) => h.key), ...tags.map((t) => t.key)]);
-      if (keys.size > MAX_TAGS) throw new DomainError('InvalidTagCount', 400, `The resource \`${id}\` would have ${keys.size} tags; at most ${MAX_TAGS} are allowed.`);
+      if (keys.size > MAX_TAGS) throw apiError('InvalidTagCount', 'resource', { id, count: keys.size, max: MAX_TAGS });
       await writeTags(tx, ctx.principal.accountId, type.tagType, id, tags);
     }
   });
@@ -50,7 +50,7 @@ export async function tagResources(ctx: CallContext, p: { regionId: string; reso
 export async function untagResources(ctx: CallContext, p: { regionId: string; resourceType: string; resourceIds: string[]; tagKeys: string[]; all: boolean }): Promise<void> {
   requireRegion(p.regionId);
   const type = typeOf(p.resourceType);
-  if (!p.all && p.tagKeys.length === 0) throw new DomainError('MissingParameter', 400, 'Give `TagKey.N`, or `All=true`.');
+  if (!p.all && p.tagKeys.length === 0) throw apiError('MissingParameter', 'tagKeys');
   await ctx.write(async (tx) => {
     await checkResources(tx, ctx, type, p.regionId, p.resourceIds);
     let q = tx.deleteFrom('tags').where('resource_type', '=', type.tagType).where('resource_id', 'in', p.resourceIds);
@@ -62,7 +62,7 @@ export async function untagResources(ctx: CallContext, p: { regionId: string; re
 export async function listTagResources(ctx: CallContext, p: { regionId: string; resourceType: string; resourceIds: string[]; tags: Tag[]; nextToken?: string | undefined }): Promise<{ items: Array<{ resourceId: string; resourceType: string; key: string; value: string }>; nextToken: string | undefined }> {
   requireRegion(p.regionId);
   const type = typeOf(p.resourceType);
-  if (p.resourceIds.length === 0 && p.tags.length === 0) throw new DomainError('MissingParameter', 400, 'Give `ResourceId.N` or `Tag.N`.');
+  if (p.resourceIds.length === 0 && p.tags.length === 0) throw apiError('MissingParameter', 'resourcesOrTags');
   const db = ctx.store.db;
   let ids = p.resourceIds;
   if (ids.length === 0) {
@@ -78,7 +78,7 @@ export async function listTagResources(ctx: CallContext, p: { regionId: string; 
   const matching = new Set(ids.filter((id) => wanted.every((w) => rows.some((r) => r.resource_id === id && r.key === w.key && (w.value === '' || r.value === w.value)))));
   const all = rows.filter((r) => matching.has(r.resource_id)).map((r) => ({ resourceId: r.resource_id, resourceType: p.resourceType.toLowerCase(), key: r.key, value: r.value }));
   const start = p.nextToken === undefined || p.nextToken === '' ? 0 : Number(p.nextToken);
-  if (!Number.isInteger(start) || start < 0) throw new DomainError('InvalidNextToken.Malformed', 400, `The specified \`NextToken\` \`${p.nextToken}\` is invalid.`);
+  if (!Number.isInteger(start) || start < 0) throw apiError('InvalidNextToken.Malformed', { token: p.nextToken });
   const items = all.slice(start, start + 50);
   return { items, nextToken: start + 50 < all.length ? String(start + 50) : undefined };
 }

@@ -1,7 +1,7 @@
 // Tags on resources: validation (20 per resource, key 1..128 chars not starting with `aliyun` or
 // `acs:`, value 0..128), storage, and the AND-filter the Describe operations share.
 import type { Tx, Db } from '../store/store.ts';
-import { DomainError } from './errors.ts';
+import { apiError } from './errors.ts';
 
 export interface Tag { key: string; value: string }
 
@@ -9,14 +9,14 @@ export const MAX_TAGS = 20;
 
 export function validateTags(tags: readonly Tag[] | undefined, param = 'Tag'): Tag[] {
   if (tags === undefined) return [];
-  if (tags.length > MAX_TAGS) throw new DomainError('InvalidTagCount', 400, `At most ${MAX_TAGS} tags may be given in \`${param}\`.`);
+  if (tags.length > MAX_TAGS) throw apiError('InvalidTagCount', { max: MAX_TAGS, param });
   const seen = new Set<string>();
   tags.forEach((t, i) => {
     const n = i + 1;
-    if (t.key.length < 1 || t.key.length > 128) throw new DomainError('InvalidTagKey.Malformed', 400, `The specified \`${param}.${n}.Key\` \`${t.key}\` must be 1 to 128 characters.`);
-    if (/^(aliyun|acs:)/i.test(t.key) || /^https?:\/\//.test(t.key)) throw new DomainError('InvalidTagKey.Malformed', 400, `The specified \`${param}.${n}.Key\` \`${t.key}\` may not start with \`aliyun\`, \`acs:\`, \`http://\` or \`https://\`.`);
-    if (t.value.length > 128) throw new DomainError('InvalidTagValue.Malformed', 400, `The specified \`${param}.${n}.Value\` must be at most 128 characters.`);
-    if (seen.has(t.key)) throw new DomainError('InvalidTagKey.Duplicate', 400, `The tag key \`${t.key}\` is given more than once.`);
+    if (t.key.length < 1 || t.key.length > 128) throw apiError('InvalidTagKey.Malformed', { name: `${param}.${n}.Key`, key: t.key });
+    if (/^(aliyun|acs:)/i.test(t.key) || /^https?:\/\//.test(t.key)) throw apiError('InvalidTagKey.Malformed', 'reserved', { name: `${param}.${n}.Key`, key: t.key });
+    if (t.value.length > 128) throw apiError('InvalidTagValue.Malformed', { name: `${param}.${n}.Value` });
+    if (seen.has(t.key)) throw apiError('InvalidTagKey.Duplicate', { key: t.key });
     seen.add(t.key);
   });
   return [...tags];

@@ -1,7 +1,7 @@
 // VPCs and vSwitches: private CIDRs, vSwitches inside their VPC and in a zone of its region,
 // no overlap between siblings, deletes refused while something depends on the resource.
 import type { CallContext } from './context.ts';
-import { DomainError, errors } from './errors.ts';
+import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { checkDescription, checkName } from './names.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
@@ -50,7 +50,7 @@ const DEFAULT_VPC_CIDR = '172.16.0.0/12';
 function parseVpcCidr(text: string): Cidr {
   const c = parseCidr(text, true);
   if (c === null || text.indexOf('/') < 0 || c.prefix < 8 || c.prefix > 28 || !PRIVATE_RANGES.some((r) => cidrContains(r, c))) {
-    throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${text}\` is invalid: use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a subnet of them with a mask of 8 to 28 bits.`);
+    throw apiError('InvalidCidrBlock.Malformed', { cidr: text });
   }
   return c;
 }
@@ -76,7 +76,7 @@ function toVSwitch(row: VSwitchTable, routeTableId: string, tags: Tag[]): VSwitc
 export async function getVpcRow(db: Db | Tx, accountId: string, vpcId: string, regionId?: string): Promise<VpcTable> {
   const row = await db.selectFrom('vpcs').selectAll().where('id', '=', vpcId).where('account_id', '=', accountId).executeTakeFirst();
   if (row === undefined || (regionId !== undefined && row.region_id !== regionId)) {
-    throw new DomainError('InvalidVpcId.NotFound', 404, `The specified VpcId \`${vpcId}\` is not found.`);
+    throw apiError('InvalidVpcId.NotFound', { vpcId });
   }
   return row;
 }
@@ -96,7 +96,7 @@ export async function createVpc(ctx: CallContext, p: {
     const count = await tx.selectFrom('vpcs').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId).where('region_id', '=', p.regionId).executeTakeFirstOrThrow();
     if (Number(count.n) >= ctx.limits.vpcsPerRegion) {
-      throw new DomainError('QuotaExceeded.Vpc', 400, `The number of VPCs in region \`${p.regionId}\` has reached the quota of ${ctx.limits.vpcsPerRegion}.`);
+      throw apiError('QuotaExceeded.Vpc', { regionId: p.regionId, quota: ctx.limits.vpcsPerRegion });
     }
     const vpcId = ctx.ids.resource('vpc');
     const row: VpcTable = {
@@ -134,7 +134,7 @@ export async function describeVpcs(ctx: CallContext, p: {
   requireRegion(p.regionId);
   checkPage(p.pageNumber, p.pageSize, 50);
   const ids = p.vpcId === undefined || p.vpcId === '' ? undefined : new Set(p.vpcId.split(',').map((s) => s.trim()).filter((s) => s !== ''));
-  if (ids !== undefined && ids.size > 20) throw errors.invalidParameter('VpcId', p.vpcId!, 'At most 20 VPC ids may be given.');
+  if (ids !== undefined && ids.size > 20) throw apiError('InvalidParameter', { name: 'VpcId', value: p.vpcId!, why: 'At most 20 VPC ids may be given.' });
   const filter = validateTags(p.tags);
   const matched = (await vpcsOf(ctx, p.regionId)).filter((v) =>
     (ids === undefined || ids.has(v.vpcId)) &&
@@ -161,7 +161,7 @@ export async function modifyVpcAttribute(ctx: CallContext, p: {
       const switches = await tx.selectFrom('vswitches').select(['id', 'cidr_block']).where('vpc_id', '=', row.id).execute();
       for (const s of switches) {
         if (!cidrContains(cidr, parseCidr(s.cidr_block)!)) {
-          throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` does not contain the CIDR block \`${s.cidr_block}\` of vSwitch \`${s.id}\`.`);
+          throw apiError('InvalidCidrBlock.Malformed', 'excludesVSwitch', { cidr: p.cidrBlock, vSwitchCidr: s.cidr_block, vSwitchId: s.id });
         }
       }
       set.cidr_block = formatCidr(cidr);
@@ -178,11 +178,11 @@ export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undef
     const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
     const child = await tx.selectFrom('vswitches').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
     if (child !== undefined) {
-      throw new DomainError('DependencyViolation.VSwitch', 400, `The VPC \`${row.id}\` still has vSwitch \`${child.id}\`; delete its vSwitches first.`);
+      throw apiError('DependencyViolation.VSwitch', { vpcId: row.id, vSwitchId: child.id });
     }
     const group = await tx.selectFrom('security_groups').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
     if (group !== undefined) {
-      throw new DomainError('DependencyViolation.SecurityGroup', 400, `The VPC \`${row.id}\` still has security group \`${group.id}\`; delete its security groups first.`);
+      throw apiError('DependencyViolation.SecurityGroup', { vpcId: row.id, groupId: group.id });
     }
     await tx.deleteFrom('vpcs').where('id', '=', row.id).execute();
     await deleteTags(tx, 'VPC', row.id);
@@ -199,7 +199,7 @@ export async function createVSwitch(ctx: CallContext, p: {
   const tags = validateTags(p.tags);
   const cidr = parseCidr(p.cidrBlock, true);
   if (cidr === null || p.cidrBlock.indexOf('/') < 0 || cidr.prefix < 16 || cidr.prefix > 29) {
-    throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` is invalid: a network address with a mask of 16 to 29 bits.`);
+    throw apiError('InvalidCidrBlock.Malformed', 'vSwitch', { cidr: p.cidrBlock });
   }
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
@@ -208,18 +208,18 @@ export async function createVSwitch(ctx: CallContext, p: {
     const vpc = await getVpcRow(tx, accountId, p.vpcId, p.regionId);
     const region = requireRegion(vpc.region_id);
     if (!region.zones.includes(p.zoneId)) {
-      throw new DomainError('InvalidZoneId.NotFound', 404, `The specified ZoneId \`${p.zoneId}\` is not a zone of region \`${region.id}\`.`);
+      throw apiError('InvalidZoneId.NotFound', { zoneId: p.zoneId, regionId: region.id });
     }
     if (!cidrContains(parseCidr(vpc.cidr_block)!, cidr)) {
-      throw new DomainError('InvalidCidrBlock.Malformed', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` is not inside the VPC CIDR block \`${vpc.cidr_block}\`.`);
+      throw apiError('InvalidCidrBlock.Malformed', 'outsideVpc', { cidr: p.cidrBlock, vpcCidr: vpc.cidr_block });
     }
     const siblings = await tx.selectFrom('vswitches').select(['id', 'cidr_block']).where('vpc_id', '=', vpc.id).execute();
     if (siblings.length >= ctx.limits.vswitchesPerVpc) {
-      throw new DomainError('QuotaExceeded.VSwitch', 400, `The VPC \`${vpc.id}\` already has ${siblings.length} vSwitches, the quota.`);
+      throw apiError('QuotaExceeded.VSwitch', { vpcId: vpc.id, count: siblings.length });
     }
     for (const s of siblings) {
       if (cidrOverlaps(parseCidr(s.cidr_block)!, cidr)) {
-        throw new DomainError('InvalidCidrBlock.Overlapped', 400, `The specified \`CidrBlock\` \`${p.cidrBlock}\` overlaps the CIDR block \`${s.cidr_block}\` of vSwitch \`${s.id}\`.`);
+        throw apiError('InvalidCidrBlock.Overlapped', { cidr: p.cidrBlock, vSwitchCidr: s.cidr_block, vSwitchId: s.id });
       }
     }
     const vSwitchId = ctx.ids.resource('vsw');
@@ -255,7 +255,7 @@ export async function describeVSwitches(ctx: CallContext, p: {
   if (p.regionId !== undefined) requireRegion(p.regionId);
   const given = (v: string | undefined): v is string => v !== undefined && v !== '';
   if (!given(p.regionId) && !given(p.vpcId) && !given(p.vSwitchId)) {
-    throw new DomainError('MissingParameter', 400, 'The input parameter `RegionId` that is mandatory for processing this request is not supplied.');
+    throw apiError('MissingParameter', { name: 'RegionId' });
   }
   checkPage(p.pageNumber, p.pageSize, 50);
   const ids = given(p.vSwitchId) ? new Set(p.vSwitchId.split(',').map((s) => s.trim()).filter((s) => s !== '')) : undefined;
@@ -276,12 +276,14 @@ export async function deleteVSwitch(ctx: CallContext, p: { regionId?: string | u
     const row = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId)
       .where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
     if (row === undefined || (p.regionId !== undefined && row.region_id !== p.regionId)) {
-      throw new DomainError('InvalidVSwitchId.NotFound', 404, `The specified VSwitchId \`${p.vSwitchId}\` is not found.`);
+      throw apiError('InvalidVSwitchId.NotFound', 'vpc', { vSwitchId: p.vSwitchId });
     }
     // INVARIANT: a vSwitch with network interfaces in it is never deleted.
     const eni = await tx.selectFrom('enis').select(['id', 'instance_id']).where('vswitch_id', '=', row.id).executeTakeFirst();
     if (eni !== undefined) {
-      throw new DomainError('DependencyViolation.Instance', 400, `The vSwitch \`${row.id}\` is still used by ${eni.instance_id !== '' ? `instance \`${eni.instance_id}\`` : `network interface \`${eni.id}\``}.`);
+      throw (eni.instance_id !== ''
+        ? apiError('DependencyViolation.Instance', { vSwitchId: row.id, instanceId: eni.instance_id })
+        : apiError('DependencyViolation.Instance', 'eni', { vSwitchId: row.id, eniId: eni.id }));
     }
     await tx.deleteFrom('vswitches').where('id', '=', row.id).execute();
     await deleteTags(tx, 'VSWITCH', row.id);

@@ -5,7 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import { parseUrlEncoded } from './encode.ts';
 import { parseV3Authorization } from './signature.ts';
-import { WireError, wireErrors } from './errors.ts';
+import { wireError } from './errors.ts';
 
 export type ResponseFormat = 'json' | 'xml';
 
@@ -97,17 +97,17 @@ function parseQuery(rawQuery: string): Array<[string, string]> | null {
 
 export function decodeRequest(raw: RawRequest): DecodedRequest {
   const method = raw.method.toUpperCase();
-  if (method !== 'GET' && method !== 'POST') throw wireErrors.unsupportedHttpMethod(method);
+  if (method !== 'GET' && method !== 'POST') throw wireError('UnsupportedHTTPMethod', { method });
   const q = raw.url.indexOf('?');
   const path = q < 0 ? raw.url : raw.url.slice(0, q);
   const rawQuery = q < 0 ? '' : raw.url.slice(q + 1);
   const query = parseQuery(rawQuery);
-  if (query === null) throw new WireError('InvalidParameter', 400, 'The request URL contains a malformed percent-encoding.');
+  if (query === null) throw wireError('InvalidParameter', 'urlEncoding');
   let form: Array<[string, string]> = [];
   const contentType = header(raw.headers, 'content-type') ?? '';
   if (raw.body.length > 0 && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     const parsed = parseUrlEncoded(raw.body.toString('utf8'));
-    if (parsed === null) throw new WireError('InvalidParameter', 400, 'The request body contains a malformed percent-encoding.');
+    if (parsed === null) throw wireError('InvalidParameter', 'bodyEncoding');
     form = parsed;
   }
   const allParams = form.length > 0 ? query.concat(form) : query;
@@ -117,7 +117,7 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     if (!SYSTEM_PARAMS.has(k)) continue;
     systemCount++;
     seenSystem ??= new Set<string>();
-    if (seenSystem.has(k)) throw new WireError('InvalidParameter', 400, `The parameter \`${k}\` is given more than once.`);
+    if (seenSystem.has(k)) throw wireError('InvalidParameter', 'givenTwice', { name: k });
     seenSystem.add(k);
   }
 
@@ -127,17 +127,17 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
   let version: string | undefined;
   if (authorization !== undefined && authorization.startsWith('ACS3-')) {
     const parsed = parseV3Authorization(authorization);
-    if (parsed === null) throw wireErrors.unsupportedSignature('The Authorization header is malformed.');
+    if (parsed === null) throw wireError('IncompleteSignature', { detail: 'The Authorization header is malformed.' });
     for (const required of V3_REQUIRED_SIGNED) {
       if (!parsed.signedHeaders.includes(required)) {
-        throw wireErrors.unsupportedSignature(`The header \`${required}\` must be signed.`);
+        throw wireError('IncompleteSignature', { detail: `The header \`${required}\` must be signed.` });
       }
     }
     action = header(raw.headers, 'x-acs-action');
     version = header(raw.headers, 'x-acs-version');
     const securityToken = header(raw.headers, 'x-acs-security-token');
     if (securityToken !== undefined && !parsed.signedHeaders.includes('x-acs-security-token')) {
-      throw wireErrors.unsupportedSignature('The header `x-acs-security-token` must be signed.');
+      throw wireError('IncompleteSignature', { detail: 'The header `x-acs-security-token` must be signed.' });
     }
     auth = {
       kind: 'v3',
@@ -149,23 +149,23 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     };
     if (securityToken !== undefined) auth.securityToken = securityToken;
   } else if (authorization !== undefined) {
-    throw wireErrors.unsupportedSignature('Only the ACS3-HMAC-SHA256 Authorization scheme is supported.');
+    throw wireError('IncompleteSignature', { detail: 'Only the ACS3-HMAC-SHA256 Authorization scheme is supported.' });
   } else {
     const signature = lookup(allParams, 'Signature');
     const accessKeyId = lookup(allParams, 'AccessKeyId');
     if (accessKeyId === undefined || accessKeyId === '') {
-      throw new WireError('MissingAccessKeyId', 400, 'The input parameter `AccessKeyId` that is mandatory for processing this request is not supplied.');
+      throw wireError('MissingAccessKeyId');
     }
     if (signature === undefined || signature === '') {
-      throw new WireError('MissingSignature', 400, 'The input parameter `Signature` that is mandatory for processing this request is not supplied.');
+      throw wireError('MissingSignature');
     }
     const signatureMethod = lookup(allParams, 'SignatureMethod');
     if (signatureMethod !== undefined && signatureMethod !== 'HMAC-SHA1') {
-      throw new WireError('InvalidSignatureMethod', 400, `Specified signature method \`${signatureMethod}\` is not supported.`);
+      throw wireError('InvalidSignatureMethod', { method: signatureMethod });
     }
     const signatureVersion = lookup(allParams, 'SignatureVersion');
     if (signatureVersion !== undefined && signatureVersion !== '1.0') {
-      throw new WireError('InvalidSignatureVersion', 400, `Specified signature version \`${signatureVersion}\` is not supported.`);
+      throw wireError('InvalidSignatureVersion', { version: signatureVersion });
     }
     // INVARIANT: a v1 call's operation comes from its signed parameters only, never from a header
     action = lookup(allParams, 'Action');
@@ -180,8 +180,8 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     };
     if (securityToken !== undefined) auth.securityToken = securityToken;
   }
-  if (version === undefined || version === '') throw wireErrors.missingVersion();
-  if (action === undefined || action === '') throw wireErrors.missingAction();
+  if (version === undefined || version === '') throw wireError('MissingVersion');
+  if (action === undefined || action === '') throw wireError('MissingAction');
   const formatParam = lookup(allParams, 'Format');
   const format: ResponseFormat = formatParam !== undefined && formatParam.toUpperCase() === 'XML' ? 'xml' : 'json';
   // `Format` is the protocol's response format when it says json or xml; any other value belongs
@@ -190,7 +190,7 @@ export function decodeRequest(raw: RawRequest): DecodedRequest {
     : allParams.filter(([k, v]) => !SYSTEM_PARAMS.has(k) || (k === 'Format' && !RESPONSE_FORMATS.has(v.toLowerCase())));
   // a NUL is no character of any name or text the API takes (and PostgreSQL can't store one)
   for (const [k, v] of params) {
-    if (k.includes('\u0000') || v.includes('\u0000')) throw wireErrors.invalidParameter(k.replaceAll('\u0000', '\\0').slice(0, 64), v.replaceAll('\u0000', '\\0').slice(0, 64), 'It contains a NUL character.');
+    if (k.includes('\u0000') || v.includes('\u0000')) throw wireError('InvalidParameter', { name: k.replaceAll('\u0000', '\\0').slice(0, 64), value: v.replaceAll('\u0000', '\\0').slice(0, 64), why: 'It contains a NUL character.' });
   }
   return { method, path, action, version, format, auth, rawQuery, query, allParams, params };
 }

@@ -4,7 +4,7 @@
 // INVARIANT: parameter names are untrusted: every object of the tree has a null prototype and is
 // read by own property only, so `toString.x` or `constructor.prototype.x` build ordinary branches
 // of the tree and never reach a built-in.
-import { WireError, wireErrors } from './errors.ts';
+import { type WireError, wireError } from './errors.ts';
 
 export type ParamTree = { [key: string]: ParamValue };
 export type ParamValue = string | ParamTree | ParamValue[];
@@ -13,7 +13,7 @@ export const MAX_LIST_INDEX = 1000;
 const INDEX = /^[1-9][0-9]*$/;
 
 function conflict(key: string): WireError {
-  return new WireError('InvalidParameter', 400, `The parameter \`${key}\` is given both as a value and as a list or object.`);
+  return wireError('InvalidParameter', 'valueAndList', { name: key });
 }
 
 /** An object that inherits nothing: no parameter name can find a built-in through it. */
@@ -25,9 +25,9 @@ export function unflatten(pairs: ReadonlyArray<readonly [string, string]>): Para
   const root: ParamTree = branch();
   const seen = new Set<string>();
   for (const [key, value] of pairs) {
-    if (seen.has(key)) throw wireErrors.invalidParameter(key, value, 'The parameter is given more than once.');
+    if (seen.has(key)) throw wireError('InvalidParameter', { name: key, value, why: 'The parameter is given more than once.' });
     seen.add(key);
-    if (key.length === 0 || key.length > 256) throw wireErrors.invalidParameter(key.slice(0, 64), value.slice(0, 64), 'The parameter name is not valid.');
+    if (key.length === 0 || key.length > 256) throw wireError('InvalidParameter', { name: key.slice(0, 64), value: value.slice(0, 64), why: 'The parameter name is not valid.' });
     const segments = key.split('.');
     // containers along the path: objects keyed by name, or arrays keyed by index
     let node: ParamTree | ParamValue[] = root;
@@ -38,11 +38,11 @@ export function unflatten(pairs: ReadonlyArray<readonly [string, string]>): Para
       if (Array.isArray(node)) {
         if (!INDEX.test(seg)) throw conflict(segments.slice(0, i).join('.'));
         const idx = Number(seg);
-        if (idx > MAX_LIST_INDEX) throw wireErrors.invalidParameter(key, value, `A list index may not exceed ${MAX_LIST_INDEX}.`);
+        if (idx > MAX_LIST_INDEX) throw wireError('InvalidParameter', { name: key, value, why: `A list index may not exceed ${MAX_LIST_INDEX}.` });
         node = descend(node, idx - 1, last, nextIsIndex, value, key) as ParamTree | ParamValue[];
       } else {
         if (seg.length === 0 || /^[0-9]+$/.test(seg) || seg === '__proto__' || seg === 'constructor' || seg === 'prototype') {
-          throw wireErrors.invalidParameter(key, value, 'The parameter name is not valid.');
+          throw wireError('InvalidParameter', { name: key, value, why: 'The parameter name is not valid.' });
         }
         node = descend(node, seg, last, nextIsIndex, value, key) as ParamTree | ParamValue[];
       }

@@ -6,7 +6,7 @@
 // window, future-dated requests included (a request dated 14 min ahead stays fresh for 29 min).
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { wireErrors } from './errors.ts';
+import { wireError } from './errors.ts';
 
 export const FRESHNESS_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_NONCE_LENGTH = 256;
@@ -32,11 +32,11 @@ export function checkTimestamp(ts: string, nowMs: number): number {
   let when = parsedTimestamps.get(ts);
   if (when === undefined) {
     const parsed = parseTimestamp(ts);
-    if (parsed === null) throw wireErrors.timestampFormat(ts);
+    if (parsed === null) throw wireError('InvalidTimeStamp.Format', { timestamp: ts });
     when = parsed;
     parsedTimestamps.set(ts, when);
   }
-  if (Math.abs(nowMs - when) > FRESHNESS_WINDOW_MS) throw wireErrors.timestampExpired(ts);
+  if (Math.abs(nowMs - when) > FRESHNESS_WINDOW_MS) throw wireError('InvalidTimeStamp.Expired', { timestamp: ts });
   return when;
 }
 
@@ -49,8 +49,8 @@ export interface NonceClaim {
 
 /** What to remember of a request's nonce, and until when; throws for a missing or oversized nonce. */
 export function nonceClaim(accessKeyId: string, nonce: string, requestTimeMs: number): NonceClaim {
-  if (nonce === '') throw wireErrors.missingNonce();
-  if (nonce.length > MAX_NONCE_LENGTH) throw wireErrors.invalidParameter('SignatureNonce', nonce.slice(0, 32) + '…', `It is longer than ${MAX_NONCE_LENGTH} characters.`);
+  if (nonce === '') throw wireError('MissingSignatureNonce');
+  if (nonce.length > MAX_NONCE_LENGTH) throw wireError('InvalidParameter', { name: 'SignatureNonce', value: nonce.slice(0, 32) + '…', why: `It is longer than ${MAX_NONCE_LENGTH} characters.` });
   const key = createHash('sha256').update(accessKeyId).update('\u0000').update(nonce).digest('hex').slice(0, 32);
   return { key, expiresAt: requestTimeMs + FRESHNESS_WINDOW_MS };
 }

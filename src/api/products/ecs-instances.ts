@@ -7,7 +7,7 @@ import * as inst from '../../domain/instances.ts';
 import * as tagging from '../../domain/tagging.ts';
 import { IMAGES, INSTANCE_TYPES } from '../../domain/catalogs.ts';
 import { requireRegion } from '../../domain/regions.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { apiError } from '../../domain/errors.ts';
 import { pageOf } from '../../domain/paging.ts';
 
 const wireTags = (tags: Array<{ key: string; value: string }>) => ({ Tag: tags.map((x) => ({ TagKey: x.key, TagValue: x.value })) });
@@ -208,7 +208,7 @@ export const instanceOperations = [
     resources: (p, account) => [eniArn(p.RegionId, account, '*'), ...named((id) => vSwitchArn(p.RegionId, account, id), p.VSwitchId), ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId, p.SecurityGroupIds)],
     handler: async (ctx, p) => {
       const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
-      if (groups.length === 0) throw new DomainError('MissingParameter', 400, 'The input parameter `SecurityGroupId` that is mandatory for processing this request is not supplied.');
+      if (groups.length === 0) throw apiError('MissingParameter', { name: 'SecurityGroupId' });
       const e = await inst.createNetworkInterface(ctx, { regionId: p.RegionId, vSwitchId: p.VSwitchId, securityGroupIds: groups, name: p.NetworkInterfaceName, description: p.Description, primaryIpAddress: p.PrimaryIpAddress });
       return { ...wireEni(e, p.RegionId), OwnerId: ctx.principal.accountId };
     },

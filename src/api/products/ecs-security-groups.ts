@@ -6,7 +6,7 @@ import { t } from '../params.ts';
 import * as sg from '../../domain/security-groups.ts';
 import type { Direction, RuleInput } from '../../domain/sg-rules.ts';
 import { RULE_INPUT_FIELDS, toPermission } from '../../domain/sg-rule-wire.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { apiError } from '../../domain/errors.ts';
 import { RawJson, rawJsonOf } from '../../wire/render.ts';
 
 const RULE_FIELDS = RULE_INPUT_FIELDS;
@@ -128,10 +128,10 @@ export const securityGroupOperations = [
     handler: async (ctx, p) => {
       const direction = p.Direction ?? 'all';
       if (direction !== 'all' && direction !== 'ingress' && direction !== 'egress') {
-        throw new DomainError('InvalidDirection.Malformed', 400, `The specified \`Direction\` \`${direction}\` is invalid: use \`ingress\`, \`egress\` or \`all\`.`);
+        throw apiError('InvalidDirection.Malformed', 'orAll', { value: direction });
       }
       if (p.NicType !== undefined && p.NicType !== 'intranet' && p.NicType !== 'internet') {
-        throw new DomainError('InvalidNicType.ValueNotSupported', 400, `The specified \`NicType\` \`${p.NicType}\` is invalid: use \`intranet\` or \`internet\`.`);
+        throw apiError('InvalidNicType.ValueNotSupported', 'describe', { value: p.NicType });
       }
       const g = await sg.describeSecurityGroup(ctx, p.RegionId, p.SecurityGroupId);
       const nicType = p.NicType ?? 'intranet';

@@ -11,7 +11,7 @@ import * as policies from '../../domain/ram/policies.ts';
 import * as policyVersions from '../../domain/ram/policy-versions.ts';
 import * as attachments from '../../domain/ram/attachments.ts';
 import * as roles from '../../domain/ram/roles.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { apiError } from '../../domain/errors.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
 const wireUser = (u: users.RamUser) => ({ UserId: u.userId, UserName: u.userName, DisplayName: u.displayName, Comments: u.comments, Email: u.email, MobilePhone: u.mobilePhone, CreateDate: u.createDate, UpdateDate: u.updateDate });
@@ -28,7 +28,7 @@ const NAME = t.str(128);
 function paged<T>(items: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const start = marker === undefined || marker === '' ? 0 : Number(marker);
   const size = maxItems ?? 100;
-  if (!Number.isInteger(start) || start < 0) throw new DomainError('InvalidParameter.Marker', 400, `The specified \`Marker\` \`${marker}\` is invalid.`);
+  if (!Number.isInteger(start) || start < 0) throw apiError('InvalidParameter.Marker', { marker });
   const page = items.slice(start, start + size);
   return start + size < items.length ? { items: page, IsTruncated: true, Marker: String(start + size) } : { items: page, IsTruncated: false };
 }
@@ -41,7 +41,7 @@ function attachOp(action: string, principalType: attachments.PrincipalType, atta
     resources: (p, account) => [ramArn(account, `${principalType.toLowerCase()}/${p[key] ?? ''}`), ramArn(account, `policy/${p.PolicyName}`)],
     handler: async (ctx, p) => {
       const name = p[key];
-      if (name === undefined || name === '') throw new DomainError('MissingParameter', 400, `The input parameter \`${key}\` that is mandatory for processing this request is not supplied.`);
+      if (name === undefined || name === '') throw apiError('MissingParameter', { name: key });
       await attachments.attachPolicy(ctx, { policyType: p.PolicyType, policyName: p.PolicyName, principalType, principalName: name, attach });
       return {};
     },

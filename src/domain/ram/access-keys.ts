@@ -1,7 +1,7 @@
 // RAM users' AccessKeys (SPEC §3): at most 2 per user, the secret shown once (at creation),
 // Active or Inactive. The keys of the account's root and STS's temporary keys are not these.
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { userRow } from './users.ts';
@@ -19,7 +19,7 @@ export async function createAccessKey(ctx: CallContext, userName: string): Promi
   return ramWrite(ctx, async (tx) => {
     await userRow(tx, account, userName);
     const n = await tx.selectFrom('access_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirstOrThrow();
-    if (Number(n.n) >= RAM_LIMITS.accessKeysPerUser) throw new DomainError('LimitExceeded.User.AccessKey', 409, `The user \`${userName}\` already has ${RAM_LIMITS.accessKeysPerUser} AccessKeys.`);
+    if (Number(n.n) >= RAM_LIMITS.accessKeysPerUser) throw apiError('LimitExceeded.User.AccessKey', { name: userName, limit: RAM_LIMITS.accessKeysPerUser });
     const now = isoSeconds(ctx.clock.now());
     const id = ctx.ids.accessKeyId();
     const secret = ctx.ids.accessKeySecret();
@@ -37,11 +37,11 @@ export async function listAccessKeys(ctx: CallContext, userName: string): Promis
 async function userKey(tx: Tx, account: string, userName: string, keyId: string): Promise<void> {
   await userRow(tx, account, userName);
   const k = await tx.selectFrom('access_keys').select('id').where('id', '=', keyId).where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst();
-  if (k === undefined) throw new DomainError('EntityNotExist.User.AccessKey', 404, `The AccessKey \`${keyId}\` of user \`${userName}\` does not exist.`);
+  if (k === undefined) throw apiError('EntityNotExist.User.AccessKey', { keyId, name: userName });
 }
 
 export async function updateAccessKey(ctx: CallContext, p: { userName: string; accessKeyId: string; status: string }): Promise<void> {
-  if (p.status !== 'Active' && p.status !== 'Inactive') throw new DomainError('InvalidParameter.Status', 400, `The specified \`Status\` \`${p.status}\` is invalid: use \`Active\` or \`Inactive\`.`);
+  if (p.status !== 'Active' && p.status !== 'Inactive') throw apiError('InvalidParameter.Status', { value: p.status });
   await ramWrite(ctx, async (tx) => {
     await userKey(tx, ctx.principal.accountId, p.userName, p.accessKeyId);
     await tx.updateTable('access_keys').set({ status: p.status }).where('id', '=', p.accessKeyId).execute();

@@ -2,7 +2,7 @@
 // attachment per policy and principal; the lists of a principal's policies and of a policy's
 // principals.
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { findSystemPolicy } from './system-policies.ts';
@@ -32,10 +32,10 @@ export async function attachPolicy(ctx: CallContext, p: { policyType: string; po
     const existing = await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', account).where('policy_type', '=', type)
       .where('policy_name', '=', p.policyName).where('principal_type', '=', p.principalType).where('principal_name', '=', p.principalName).executeTakeFirst();
     if (p.attach) {
-      if (existing !== undefined) throw new DomainError(`EntityAlreadyExists.${p.principalType}.Policy`, 409, `The policy \`${p.policyName}\` is already attached to ${p.principalType.toLowerCase()} \`${p.principalName}\`.`);
+      if (existing !== undefined) throw apiError(`EntityAlreadyExists.${p.principalType}.Policy`, { policyName: p.policyName, principalType: p.principalType, principalName: p.principalName });
       await tx.insertInto('ram_attachments').values({ account_id: account, policy_type: type, policy_name: p.policyName, principal_type: p.principalType, principal_name: p.principalName, attached_at: isoSeconds(ctx.clock.now()) }).execute();
     } else {
-      if (existing === undefined) throw new DomainError(`EntityNotExist.${p.principalType}.Policy`, 404, `The policy \`${p.policyName}\` is not attached to ${p.principalType.toLowerCase()} \`${p.principalName}\`.`);
+      if (existing === undefined) throw apiError(`EntityNotExist.${p.principalType}.Policy`, { policyName: p.policyName, principalType: p.principalType, principalName: p.principalName });
       await tx.deleteFrom('ram_attachments').where('account_id', '=', account).where('policy_type', '=', type).where('policy_name', '=', p.policyName)
         .where('principal_type', '=', p.principalType).where('principal_name', '=', p.principalName).execute();
     }

@@ -2,7 +2,7 @@
 // groups per account and 5 groups per user; a group is deleted only once it has no members and no
 // policies attached.
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { checkName } from './names.ts';
@@ -16,7 +16,7 @@ export interface RamGroup { groupName: string; groupId: string; comments: string
 
 export const toGroup = (r: RamGroupTable): RamGroup => ({ groupName: r.name, groupId: r.id, comments: r.comments, createDate: r.created_at, updateDate: r.updated_at });
 
-const groupNotFound = (name: string) => new DomainError('EntityNotExist.Group', 404, `The group \`${name}\` does not exist.`);
+const groupNotFound = (name: string) => apiError('EntityNotExist.Group', { name });
 
 export async function groupRow(tx: Db | Tx, accountId: string, name: string): Promise<RamGroupTable> {
   const row = await tx.selectFrom('ram_groups').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
@@ -29,10 +29,10 @@ export async function createGroup(ctx: CallContext, p: { groupName: string; comm
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
     if (await tx.selectFrom('ram_groups').select('name').where('account_id', '=', account).where('name', '=', p.groupName).executeTakeFirst()) {
-      throw new DomainError('EntityAlreadyExists.Group', 409, `The group \`${p.groupName}\` already exists.`);
+      throw apiError('EntityAlreadyExists.Group', { name: p.groupName });
     }
     const n = await tx.selectFrom('ram_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
-    if (Number(n.n) >= RAM_LIMITS.groups) throw new DomainError('LimitExceeded.Group', 409, `The account has ${RAM_LIMITS.groups} groups, the quota.`);
+    if (Number(n.n) >= RAM_LIMITS.groups) throw apiError('LimitExceeded.Group', { quota: RAM_LIMITS.groups });
     const now = isoSeconds(ctx.clock.now());
     const row: RamGroupTable = { account_id: account, name: p.groupName, id: ctx.ids.accountId(), comments: p.comments ?? '', created_at: now, updated_at: now };
     await tx.insertInto('ram_groups').values(row).execute();
@@ -53,10 +53,10 @@ export async function deleteGroup(ctx: CallContext, groupName: string): Promise<
   await ramWrite(ctx, async (tx) => {
     await groupRow(tx, account, groupName);
     if (await tx.selectFrom('ram_group_members').select('user_name').where('account_id', '=', account).where('group_name', '=', groupName).executeTakeFirst()) {
-      throw new DomainError('DeleteConflict.Group.User', 409, `The group \`${groupName}\` still has users.`);
+      throw apiError('DeleteConflict.Group.User', { name: groupName });
     }
     if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', account).where('principal_type', '=', 'Group').where('principal_name', '=', groupName).executeTakeFirst()) {
-      throw new DomainError('DeleteConflict.Group.Policy', 409, `The group \`${groupName}\` still has policies attached.`);
+      throw apiError('DeleteConflict.Group.Policy', { name: groupName });
     }
     await tx.deleteFrom('ram_groups').where('account_id', '=', account).where('name', '=', groupName).execute();
   });
@@ -68,8 +68,8 @@ export async function addUserToGroup(ctx: CallContext, p: { userName: string; gr
     await userRow(tx, account, p.userName);
     await groupRow(tx, account, p.groupName);
     const mine = await tx.selectFrom('ram_group_members').select('group_name').where('account_id', '=', account).where('user_name', '=', p.userName).execute();
-    if (mine.some((m) => m.group_name === p.groupName)) throw new DomainError('EntityAlreadyExists.User.Group', 409, `The user \`${p.userName}\` is already in group \`${p.groupName}\`.`);
-    if (mine.length >= RAM_LIMITS.groupsPerUser) throw new DomainError('LimitExceeded.User.Group', 409, `The user \`${p.userName}\` is already in ${RAM_LIMITS.groupsPerUser} groups.`);
+    if (mine.some((m) => m.group_name === p.groupName)) throw apiError('EntityAlreadyExists.User.Group', { userName: p.userName, groupName: p.groupName });
+    if (mine.length >= RAM_LIMITS.groupsPerUser) throw apiError('LimitExceeded.User.Group', { userName: p.userName, limit: RAM_LIMITS.groupsPerUser });
     await tx.insertInto('ram_group_members').values({ account_id: account, group_name: p.groupName, user_name: p.userName, joined_at: isoSeconds(ctx.clock.now()) }).execute();
   });
 }
@@ -80,7 +80,7 @@ export async function removeUserFromGroup(ctx: CallContext, p: { userName: strin
     await userRow(tx, account, p.userName);
     await groupRow(tx, account, p.groupName);
     const r = await tx.deleteFrom('ram_group_members').where('account_id', '=', account).where('group_name', '=', p.groupName).where('user_name', '=', p.userName).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new DomainError('EntityNotExist.User.Group', 404, `The user \`${p.userName}\` is not in group \`${p.groupName}\`.`);
+    if (Number(r.numDeletedRows) === 0) throw apiError('EntityNotExist.User.Group', { userName: p.userName, groupName: p.groupName });
   });
 }
 

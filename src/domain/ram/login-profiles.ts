@@ -2,7 +2,7 @@
 // returned, with the must-reset and MFA flags; at most one per user.
 import { scryptSync } from 'node:crypto';
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { userRow } from './users.ts';
@@ -12,7 +12,7 @@ export interface LoginProfile { userName: string; passwordResetRequired: boolean
 
 function checkPassword(password: string): void {
   if (password.length < 8 || password.length > 32 || !/[a-z]/.test(password) || !/[A-Z]/.test(password) || !/[0-9]/.test(password)) {
-    throw new DomainError('InvalidParameter.Password', 400, 'The password must be 8 to 32 characters with upper- and lower-case letters and digits.');
+    throw apiError('InvalidParameter.Password');
   }
 }
 
@@ -30,7 +30,7 @@ export async function createLoginProfile(ctx: CallContext, p: { userName: string
   return ramWrite(ctx, async (tx) => {
     await userRow(tx, account, p.userName);
     if (await tx.selectFrom('ram_login_profiles').select('user_name').where('account_id', '=', account).where('user_name', '=', p.userName).executeTakeFirst()) {
-      throw new DomainError('EntityAlreadyExists.User.LoginProfile', 409, `The user \`${p.userName}\` already has a login profile.`);
+      throw apiError('EntityAlreadyExists.User.LoginProfile', { name: p.userName });
     }
     const row = { account_id: account, user_name: p.userName, password_hash: hashPassword(ctx, p.password), password_reset_required: p.passwordResetRequired === true ? 1 : 0, mfa_bind_required: p.mfaBindRequired === true ? 1 : 0, created_at: isoSeconds(ctx.clock.now()) };
     await tx.insertInto('ram_login_profiles').values(row).execute();
@@ -41,7 +41,7 @@ export async function createLoginProfile(ctx: CallContext, p: { userName: string
 async function profileRow(db: Db | Tx, account: string, userName: string) {
   await userRow(db, account, userName);
   const row = await db.selectFrom('ram_login_profiles').selectAll().where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst();
-  if (row === undefined) throw new DomainError('EntityNotExist.User.LoginProfile', 404, `The user \`${userName}\` has no login profile.`);
+  if (row === undefined) throw apiError('EntityNotExist.User.LoginProfile', { name: userName });
   return row;
 }
 

@@ -4,7 +4,7 @@
 // attached to nothing and has no version but its default. Checking a document is the policy
 // engine's (../policy-check.ts); versions are ./policy-versions.ts.
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { checkPolicyDocument } from '../policy-check.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
@@ -14,7 +14,7 @@ import type { RamPolicyTable } from '../../store/schema.ts';
 
 const POLICY_NAME = /^[a-zA-Z0-9-]{1,128}$/;
 
-export const policyNotFound = (type: string, name: string) => new DomainError('EntityNotExist.Policy', 404, `The policy \`${name}\` of type \`${type}\` does not exist.`);
+export const policyNotFound = (type: string, name: string) => apiError('EntityNotExist.Policy', { name, type });
 
 /** A RAM policy as the domain answers it; lists leave a custom policy's document and every attachment count out (`''`, 0). */
 export interface RamPolicy { policyName: string; policyType: 'System' | 'Custom'; description: string; defaultVersion: string; policyDocument: string; createDate: string; updateDate: string; attachmentCount: number }
@@ -29,15 +29,15 @@ const customView = (r: RamPolicyTable, policyDocument: string, attachmentCount: 
   ({ policyName: r.name, policyType: 'Custom', description: r.description, defaultVersion: r.default_version, policyDocument, createDate: r.created_at, updateDate: r.updated_at, attachmentCount });
 
 export async function createPolicy(ctx: CallContext, p: { policyName: string; policyDocument: string; description?: string | undefined }): Promise<RamPolicy> {
-  if (!POLICY_NAME.test(p.policyName)) throw new DomainError('InvalidParameter.PolicyName.InvalidChars', 400, `The specified \`PolicyName\` \`${p.policyName}\` must be 1 to 128 letters, digits or \`-\`.`);
+  if (!POLICY_NAME.test(p.policyName)) throw apiError('InvalidParameter.PolicyName.InvalidChars', { value: p.policyName });
   checkPolicyDocument(p.policyDocument);
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
     if (findSystemPolicy(p.policyName) !== undefined || await tx.selectFrom('ram_policies').select('name').where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst()) {
-      throw new DomainError('EntityAlreadyExists.Policy', 409, `The policy \`${p.policyName}\` already exists.`);
+      throw apiError('EntityAlreadyExists.Policy', { name: p.policyName });
     }
     const n = await tx.selectFrom('ram_policies').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
-    if (Number(n.n) >= RAM_LIMITS.customPolicies) throw new DomainError('LimitExceeded.Policy', 409, `The account has ${RAM_LIMITS.customPolicies} custom policies, the quota.`);
+    if (Number(n.n) >= RAM_LIMITS.customPolicies) throw apiError('LimitExceeded.Policy', { quota: RAM_LIMITS.customPolicies });
     const now = isoSeconds(ctx.clock.now());
     const row: RamPolicyTable = { account_id: account, name: p.policyName, description: p.description ?? '', default_version: 'v1', next_version: 2, created_at: now, updated_at: now };
     await tx.insertInto('ram_policies').values(row).execute();
@@ -47,7 +47,7 @@ export async function createPolicy(ctx: CallContext, p: { policyName: string; po
 }
 
 export function checkPolicyType(type: string): 'System' | 'Custom' {
-  if (type !== 'System' && type !== 'Custom') throw new DomainError('InvalidParameter.PolicyType', 400, `The specified \`PolicyType\` \`${type}\` is invalid: use \`System\` or \`Custom\`.`);
+  if (type !== 'System' && type !== 'Custom') throw apiError('InvalidParameter.PolicyType', { value: type });
   return type;
 }
 
@@ -84,9 +84,10 @@ export async function deletePolicy(ctx: CallContext, policyName: string): Promis
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', policyName);
     const att = await tx.selectFrom('ram_attachments').select('principal_type').where('account_id', '=', account).where('policy_type', '=', 'Custom').where('policy_name', '=', policyName).executeTakeFirst();
-    if (att !== undefined) throw new DomainError(`DeleteConflict.Policy.${att.principal_type}`, 409, `The policy \`${policyName}\` is still attached to a ${att.principal_type.toLowerCase()}.`);
+    // the cast: attachPolicy writes only User, Group or Role
+    if (att !== undefined) throw apiError(`DeleteConflict.Policy.${att.principal_type as 'User' | 'Group' | 'Role'}`, { policyName, principalType: att.principal_type });
     const versions = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name', '=', policyName).execute();
-    if (versions.length > 1) throw new DomainError('DeleteConflict.Policy.Version', 409, `The policy \`${policyName}\` still has non-default versions; delete them first.`);
+    if (versions.length > 1) throw apiError('DeleteConflict.Policy.Version', { name: policyName });
     await tx.deleteFrom('ram_policy_versions').where('account_id', '=', account).where('policy_name', '=', policyName).execute();
     await tx.deleteFrom('ram_policies').where('account_id', '=', account).where('name', '=', policyName).execute();
   });

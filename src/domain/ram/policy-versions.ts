@@ -2,7 +2,7 @@
 // them the default (the document the policy grants by); the default is never deleted. A system
 // policy has one version, `v1`.
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { checkPolicyDocument } from '../policy-check.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
@@ -19,7 +19,7 @@ export async function createPolicyVersion(ctx: CallContext, p: { policyName: str
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', p.policyName);
     const versions = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name', '=', p.policyName).execute();
-    if (versions.length >= RAM_LIMITS.versionsPerPolicy) throw new DomainError('LimitExceeded.Policy.Version', 409, `The policy \`${p.policyName}\` already has ${RAM_LIMITS.versionsPerPolicy} versions.`);
+    if (versions.length >= RAM_LIMITS.versionsPerPolicy) throw apiError('LimitExceeded.Policy.Version', { name: p.policyName, limit: RAM_LIMITS.versionsPerPolicy });
     const versionId = `v${row.next_version}`;
     const now = isoSeconds(ctx.clock.now());
     await tx.insertInto('ram_policy_versions').values({ account_id: account, policy_name: p.policyName, version_id: versionId, document: p.policyDocument, created_at: now }).execute();
@@ -41,7 +41,7 @@ export async function setDefaultPolicyVersion(ctx: CallContext, p: { policyName:
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', p.policyName);
     const v = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name', '=', p.policyName).where('version_id', '=', p.versionId).executeTakeFirst();
-    if (v === undefined) throw new DomainError('EntityNotExist.Policy.Version', 404, `The version \`${p.versionId}\` of policy \`${p.policyName}\` does not exist.`);
+    if (v === undefined) throw apiError('EntityNotExist.Policy.Version', { versionId: p.versionId, name: p.policyName });
     await tx.updateTable('ram_policies').set({ default_version: p.versionId, updated_at: isoSeconds(ctx.clock.now()) }).where('account_id', '=', account).where('name', '=', p.policyName).execute();
   });
 }
@@ -51,8 +51,8 @@ export async function deletePolicyVersion(ctx: CallContext, p: { policyName: str
   await ramWrite(ctx, async (tx) => {
     const row = await tx.selectFrom('ram_policies').selectAll().where('account_id', '=', account).where('name', '=', p.policyName).executeTakeFirst();
     if (row === undefined) throw policyNotFound('Custom', p.policyName);
-    if (row.default_version === p.versionId) throw new DomainError('DeleteConflict.Policy.Version.Default', 409, `The version \`${p.versionId}\` is the policy's default version.`);
+    if (row.default_version === p.versionId) throw apiError('DeleteConflict.Policy.Version.Default', { versionId: p.versionId });
     const r = await tx.deleteFrom('ram_policy_versions').where('account_id', '=', account).where('policy_name', '=', p.policyName).where('version_id', '=', p.versionId).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new DomainError('EntityNotExist.Policy.Version', 404, `The version \`${p.versionId}\` of policy \`${p.policyName}\` does not exist.`);
+    if (Number(r.numDeletedRows) === 0) throw apiError('EntityNotExist.Policy.Version', { versionId: p.versionId, name: p.policyName });
   });
 }

@@ -1,7 +1,7 @@
 // RAM roles (SPEC §4): a trust policy saying who may assume the role, attached policies like a
 // user's, and a maximum session duration (3600..43200 s, default 3600).
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { ramWrite } from './lock.ts';
 import { checkPolicyDocument } from '../policy-check.ts';
 import { roleArn } from '../arns.ts';
@@ -20,7 +20,7 @@ export const toRole = (r: RamRoleTable): RamRole => ({
   maxSessionDuration: r.max_session_duration, createDate: r.created_at, updateDate: r.updated_at,
 });
 
-const notFound = (name: string) => new DomainError('EntityNotExist.Role', 404, `The role \`${name}\` does not exist.`);
+const notFound = (name: string) => apiError('EntityNotExist.Role', { name });
 
 /** The stored role, for STS (its id, trust policy and session limit) and attachments; `EntityNotExist.Role` if there is none. */
 export async function roleRow(db: Db | Tx, accountId: string, name: string): Promise<RamRoleTable> {
@@ -31,21 +31,21 @@ export async function roleRow(db: Db | Tx, accountId: string, name: string): Pro
 
 function checkDuration(v: number | undefined): number {
   const d = v ?? 3600;
-  if (!Number.isInteger(d) || d < 3600 || d > 43200) throw new DomainError('InvalidParameter.MaxSessionDuration', 400, `The specified \`MaxSessionDuration\` \`${String(v)}\` must be between 3600 and 43200.`);
+  if (!Number.isInteger(d) || d < 3600 || d > 43200) throw apiError('InvalidParameter.MaxSessionDuration', { value: String(v) });
   return d;
 }
 
 export async function createRole(ctx: CallContext, p: { roleName: string; assumeRolePolicyDocument: string; description?: string | undefined; maxSessionDuration?: number | undefined }): Promise<RamRole> {
-  if (!NAME.test(p.roleName)) throw new DomainError('InvalidParameter.RoleName.InvalidChars', 400, `The specified \`RoleName\` \`${p.roleName}\` must be 1 to 64 letters, digits, \`.\` or \`-\`.`);
+  if (!NAME.test(p.roleName)) throw apiError('InvalidParameter.RoleName.InvalidChars', { value: p.roleName });
   checkPolicyDocument(p.assumeRolePolicyDocument, 'trust', 'trust');
   const duration = checkDuration(p.maxSessionDuration);
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
     if (await tx.selectFrom('ram_roles').select('name').where('account_id', '=', account).where('name', '=', p.roleName).executeTakeFirst()) {
-      throw new DomainError('EntityAlreadyExists.Role', 409, `The role \`${p.roleName}\` already exists.`);
+      throw apiError('EntityAlreadyExists.Role', { name: p.roleName });
     }
     const n = await tx.selectFrom('ram_roles').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
-    if (Number(n.n) >= ROLE_QUOTA) throw new DomainError('LimitExceeded.Role', 409, `The account has ${ROLE_QUOTA} roles, the quota.`);
+    if (Number(n.n) >= ROLE_QUOTA) throw apiError('LimitExceeded.Role', { quota: ROLE_QUOTA });
     const now = isoSeconds(ctx.clock.now());
     const row: RamRoleTable = { account_id: account, name: p.roleName, id: ctx.ids.accountId(), trust_policy: p.assumeRolePolicyDocument, description: p.description ?? '', max_session_duration: duration, created_at: now, updated_at: now };
     await tx.insertInto('ram_roles').values(row).execute();
@@ -68,7 +68,7 @@ export async function deleteRole(ctx: CallContext, roleName: string): Promise<vo
   await ramWrite(ctx, async (tx) => {
     const row = await roleRow(tx, ctx.principal.accountId, roleName);
     if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', row.account_id).where('principal_type', '=', 'Role').where('principal_name', '=', roleName).executeTakeFirst()) {
-      throw new DomainError('DeleteConflict.Role.Policy', 409, `The role \`${roleName}\` still has policies attached.`);
+      throw apiError('DeleteConflict.Role.Policy', { name: roleName });
     }
     await tx.deleteFrom('ram_roles').where('account_id', '=', row.account_id).where('name', '=', roleName).execute();
   });

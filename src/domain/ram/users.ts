@@ -2,7 +2,7 @@
 // rename carries the user's AccessKeys, group memberships and attachments along; a user is
 // deleted only once it has no AccessKeys, groups or policies left (its login profile goes with it).
 import type { CallContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
 import { ramWrite } from './lock.ts';
 import { checkName } from './names.ts';
@@ -17,7 +17,7 @@ export const toUser = (r: RamUserTable): RamUser => ({
   userName: r.name, userId: r.id, displayName: r.display_name, comments: r.comments, email: r.email, mobilePhone: r.mobile_phone, createDate: r.created_at, updateDate: r.updated_at,
 });
 
-const userNotFound = (name: string) => new DomainError('EntityNotExist.User', 404, `The user \`${name}\` does not exist.`);
+const userNotFound = (name: string) => apiError('EntityNotExist.User', { name });
 
 export async function userRow(tx: Db | Tx, accountId: string, name: string): Promise<RamUserTable> {
   const row = await tx.selectFrom('ram_users').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
@@ -32,9 +32,9 @@ export async function createUser(ctx: CallContext, p: UserInput): Promise<RamUse
   const account = ctx.principal.accountId;
   return ramWrite(ctx, async (tx) => {
     const exists = await tx.selectFrom('ram_users').select('name').where('account_id', '=', account).where('name', '=', p.userName).executeTakeFirst();
-    if (exists !== undefined) throw new DomainError('EntityAlreadyExists.User', 409, `The user \`${p.userName}\` already exists.`);
+    if (exists !== undefined) throw apiError('EntityAlreadyExists.User', { name: p.userName });
     const n = await tx.selectFrom('ram_users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
-    if (Number(n.n) >= RAM_LIMITS.users) throw new DomainError('LimitExceeded.User', 409, `The account has ${RAM_LIMITS.users} users, the quota.`);
+    if (Number(n.n) >= RAM_LIMITS.users) throw apiError('LimitExceeded.User', { quota: RAM_LIMITS.users });
     const now = isoSeconds(ctx.clock.now());
     const row: RamUserTable = {
       account_id: account, name: p.userName, id: ctx.ids.accountId(),
@@ -57,7 +57,7 @@ export async function updateUser(ctx: CallContext, p: { userName: string; newUse
     const name = p.newUserName ?? row.name;
     if (name !== row.name) {
       const taken = await tx.selectFrom('ram_users').select('name').where('account_id', '=', account).where('name', '=', name).executeTakeFirst();
-      if (taken !== undefined) throw new DomainError('EntityAlreadyExists.User', 409, `The user \`${name}\` already exists.`);
+      if (taken !== undefined) throw apiError('EntityAlreadyExists.User', { name });
     }
     const next = { ...row, name, display_name: p.newDisplayName ?? row.display_name, comments: p.newComments ?? row.comments, email: p.newEmail ?? row.email, mobile_phone: p.newMobilePhone ?? row.mobile_phone, updated_at: isoSeconds(ctx.clock.now()) };
     await tx.updateTable('ram_users').set(next).where('account_id', '=', account).where('name', '=', row.name).execute();
@@ -75,13 +75,13 @@ export async function deleteUser(ctx: CallContext, userName: string): Promise<vo
   await ramWrite(ctx, async (tx) => {
     await userRow(tx, account, userName);
     if (await tx.selectFrom('access_keys').select('id').where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst()) {
-      throw new DomainError('DeleteConflict.User.AccessKey', 409, `The user \`${userName}\` still has AccessKeys; delete them first.`);
+      throw apiError('DeleteConflict.User.AccessKey', { name: userName });
     }
     if (await tx.selectFrom('ram_group_members').select('group_name').where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst()) {
-      throw new DomainError('DeleteConflict.User.Group', 409, `The user \`${userName}\` is still in a group; remove it first.`);
+      throw apiError('DeleteConflict.User.Group', { name: userName });
     }
     if (await tx.selectFrom('ram_attachments').select('policy_name').where('account_id', '=', account).where('principal_type', '=', 'User').where('principal_name', '=', userName).executeTakeFirst()) {
-      throw new DomainError('DeleteConflict.User.Policy', 409, `The user \`${userName}\` still has policies attached; detach them first.`);
+      throw apiError('DeleteConflict.User.Policy', { name: userName });
     }
     await tx.deleteFrom('ram_login_profiles').where('account_id', '=', account).where('user_name', '=', userName).execute();
     await tx.deleteFrom('ram_users').where('account_id', '=', account).where('name', '=', userName).execute();
