@@ -10,7 +10,8 @@ import { DEFAULT_LIMITS } from '../src/domain/limits.ts';
 import type { CallContext } from '../src/domain/context.ts';
 import { ensureAccount } from '../src/domain/accounts.ts';
 import { createVpc, createVSwitch } from '../src/domain/vpc.ts';
-import { createSecurityGroup, authorize } from '../src/domain/security-groups.ts';
+import { createSecurityGroup } from '../src/domain/security-groups.ts';
+import { authorize } from '../src/domain/sg-permissions.ts';
 import { runInstances } from '../src/domain/instances.ts';
 import { describeExposure } from '../src/domain/exposure.ts';
 

@@ -8,7 +8,7 @@ import { renderError } from '../wire/render.ts';
 import { type WireError, wireError, withStatus } from '../wire/errors.ts';
 import { Catalog } from './catalog.ts';
 import { Pipeline } from './pipeline.ts';
-import { ecsRegionOperations } from './products/ecs-regions.ts';
+import { ecsCatalogueOperations } from './products/ecs-catalogues.ts';
 import { vpcOperations } from './products/vpc.ts';
 import { securityGroupOperations } from './products/ecs-security-groups.ts';
 import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
@@ -17,7 +17,9 @@ import { ramOperations } from './products/ram.ts';
 import { stsOperations } from './products/sts.ts';
 import { instanceRoleOperations } from './products/ecs-instance-roles.ts';
 import { keyPairOperations } from './products/ecs-keypairs.ts';
-import { instanceOperations, taggingOperations } from './products/ecs-instances.ts';
+import { instanceOperations } from './products/ecs-instances.ts';
+import { eniOperations } from './products/ecs-enis.ts';
+import { taggingOperations } from './products/ecs-tagging.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** The v3 clients put every parameter in the query: a batch of 100 rules is well over Node's 16 KiB default. */
@@ -25,7 +27,7 @@ export const MAX_HEADER_SIZE = 256 * 1024;
 const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
-  return new Catalog().add(ecsRegionOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
+  return new Catalog().add(ecsCatalogueOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(eniOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
     .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations);
 }
 

@@ -18,8 +18,6 @@ import { isoSeconds } from '../clock.ts';
 import { PUBLIC_IP_POOL } from './limits.ts';
 import type { InstanceTable } from '../store/schema.ts';
 
-export type { Eni } from './enis.ts';
-export { changeMembership, createNetworkInterface, attachNetworkInterface, detachNetworkInterface, modifyNetworkInterfaceAttribute, deleteNetworkInterface } from './enis.ts';
 
 export interface Instance {
   instanceId: string;

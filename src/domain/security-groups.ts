@@ -1,15 +1,15 @@
-// Security groups and their rules (SPEC §1): create (and the default group of §1.4), describe,
-// modify, delete, the intra-group policy, references, and authorize / revoke / modify of rules,
-// every invariant checked inside the one transaction that writes. Rule syntax and identity live in sg-rules.ts.
+// Security groups (SPEC §1): create (and the default group of §1.4), describe, modify, delete, the
+// intra-group policy and references, every invariant checked inside the one transaction that
+// writes. The operations on a group's rules are sg-permissions.ts; a rule's syntax and identity
+// sg-rules.ts.
 import type { CallContext } from './context.ts';
 import { type DomainError, apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { checkDescription, checkName } from './names.ts';
 import { getVpcRow } from './vpc.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
-import { type Direction, type Rule, type RuleInput, normalizeTuple, ruleMatchesTuple } from './sg-rules.ts';
-import { inputOf } from './sg-rule-wire.ts';
-import { groupLock, newGroup, openGroup, requireRule, writeRules, replaceRule } from './sg-rule-gate.ts';
+import type { Rule } from './sg-rules.ts';
+import { groupLock, newGroup, requireRule, writeRules } from './sg-rule-gate.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
@@ -306,81 +306,5 @@ export async function deleteSecurityGroup(ctx: CallContext, p: { regionId: strin
     await tx.deleteFrom('sg_rules').where('security_group_id', '=', row.id).execute();
     await tx.deleteFrom('security_groups').where('id', '=', row.id).execute();
     await deleteTags(tx, TAG_TYPE, row.id);
-  });
-}
-
-/**
- * Adds rules to a group, all or none. A rule equal (by identity) to an existing one, or to an
- * earlier one of the same batch, adds nothing: the call still succeeds.
- */
-export async function authorize(ctx: CallContext, p: { regionId: string; securityGroupId: string; direction: Direction; permissions: Array<{ input: RuleInput; param: string }> }): Promise<{ added: number }> {
-  requireRegion(p.regionId);
-  if (p.permissions.length === 0) throw apiError('MissingParameter', { name: 'Permissions' });
-  if (p.permissions.length > 100) throw apiError('InvalidParameter', { name: 'Permissions', value: `(${p.permissions.length} rules)`, why: 'At most 100 rules may be given at once.' });
-  return ctx.write(async (tx) => {
-    const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
-    const keys = new Set(g.rules.map((r) => r.key));
-    const fresh: Array<{ rule: Rule; key: string }> = [];
-    for (const { input, param } of p.permissions) {
-      const checked = await requireRule(tx, g.target, p.direction, input, { param });
-      if (keys.has(checked.key)) continue;
-      keys.add(checked.key);
-      fresh.push(checked);
-    }
-    await writeRules(ctx, tx, g, fresh);
-    return { added: fresh.length };
-  });
-}
-
-/** Removes rules named by tuple or by id, all or none; a tuple or id that names nothing is an error. */
-export async function revoke(ctx: CallContext, p: {
-  regionId: string; securityGroupId: string; direction: Direction;
-  permissions: Array<{ input: RuleInput; param: string }>; ruleIds: string[];
-}): Promise<{ removed: number }> {
-  requireRegion(p.regionId);
-  if (p.permissions.length === 0 && p.ruleIds.length === 0) {
-    throw apiError('MissingParameter', 'rulesToRevoke');
-  }
-  return ctx.write(async (tx) => {
-    const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
-    const group = { id: g.target.securityGroupId };
-    const rules = g.rules;
-    const doomed = new Set<string>();
-    for (const { input, param } of p.permissions) {
-      const tuple = normalizeTuple(p.direction, input, g.target, { param });
-      const hits = rules.filter((r) => ruleMatchesTuple(r.rule, tuple));
-      if (hits.length === 0) throw apiError('InvalidGroupAuthItem.NotFound', 'given', { param, groupId: group.id });
-      for (const h of hits) doomed.add(h.id);
-    }
-    p.ruleIds.forEach((id, i) => {
-      const hit = rules.find((r) => r.id === id && r.rule.direction === p.direction);
-      if (hit === undefined) throw apiError('InvalidSecurityGroupRuleId.NotFound', 'listed', { index: i + 1, ruleId: id, groupId: group.id, direction: p.direction });
-      doomed.add(hit.id);
-    });
-    await writeRules(ctx, tx, g, [], [...doomed]);
-    return { removed: doomed.size };
-  });
-}
-
-/** Changes one rule, named by id or by tuple: the new fields replace the old, identity re-checked. */
-export async function modifyRule(ctx: CallContext, p: {
-  regionId: string; securityGroupId: string; direction: Direction; ruleId?: string | undefined; input: RuleInput;
-}): Promise<void> {
-  requireRegion(p.regionId);
-  await ctx.write(async (tx) => {
-    const g = await openGroup(ctx, tx, await groupRow(tx, ctx.principal.accountId, p.securityGroupId, p.regionId));
-    const groupId = g.target.securityGroupId;
-    let target: (typeof g.rules)[number] | undefined;
-    if (p.ruleId !== undefined && p.ruleId !== '') {
-      target = g.rules.find((r) => r.id === p.ruleId && r.rule.direction === p.direction);
-      if (target === undefined) throw apiError('InvalidSecurityGroupRuleId.NotFound', { ruleId: p.ruleId, groupId });
-    } else {
-      const tuple = normalizeTuple(p.direction, p.input, g.target);
-      target = g.rules.find((r) => ruleMatchesTuple(r.rule, { ...tuple, priority: undefined, policy: undefined }));
-      if (target === undefined) throw apiError('InvalidGroupAuthItem.NotFound', { groupId });
-    }
-    // fields not given keep their old values
-    const merged: RuleInput = { ...inputOf(target.rule), ...Object.fromEntries(Object.entries(p.input).filter(([, v]) => v !== undefined)) };
-    await replaceRule(tx, g, target.id, await requireRule(tx, g.target, p.direction, merged));
   });
 }

@@ -9,7 +9,7 @@ import type { Store } from '../../src/store/store.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
 import * as vpc from '../../src/domain/vpc.ts';
 import * as sg from '../../src/domain/security-groups.ts';
-import * as inst from '../../src/domain/instances.ts';
+import * as enis from '../../src/domain/enis.ts';
 import { randomIds, type Ids } from '../../src/ids.ts';
 import { systemClock } from '../../src/clock.ts';
 import { DEFAULT_LIMITS } from '../../src/domain/limits.ts';
@@ -37,8 +37,8 @@ for (const engine of engines) {
       const v = (await vpc.createVpc(ctx, { regionId: R, cidrBlock: '10.0.0.0/16' })).vpcId;
       const vsw = (await vpc.createVSwitch(ctx, { regionId: R, vpcId: v, zoneId: 'cn-hangzhou-h', cidrBlock: '10.0.0.0/20' })).vSwitchId;
       const g = (await sg.createSecurityGroup(ctx, { regionId: R, vpcId: v })).securityGroupId;
-      const a = await inst.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g] });
-      const b = await inst.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g] });
+      const a = await enis.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g] });
+      const b = await enis.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g] });
       assert.equal(a.macAddress, '00:16:3e:ab:cd:ef');
       assert.notEqual(b.macAddress, a.macAddress);
       assert.ok(draws >= 3, 'the second ENI drew again');
@@ -50,7 +50,7 @@ for (const engine of engines) {
       const vsw = (await vpc.createVSwitch(ctx, { regionId: 'cn-shanghai', vpcId: v, zoneId: 'cn-shanghai-b', cidrBlock: '10.1.0.0/20' })).vSwitchId;
       const g = (await sg.createSecurityGroup(ctx, { regionId: 'cn-shanghai', vpcId: v })).securityGroupId;
       const macs: string[] = [];
-      for (let i = 0; i < 600; i++) macs.push((await inst.createNetworkInterface(ctx, { regionId: 'cn-shanghai', vSwitchId: vsw, securityGroupIds: [g] })).macAddress);
+      for (let i = 0; i < 600; i++) macs.push((await enis.createNetworkInterface(ctx, { regionId: 'cn-shanghai', vSwitchId: vsw, securityGroupIds: [g] })).macAddress);
       assert.equal(new Set(macs).size, macs.length);
       assert.ok(macs.every((m) => /^00:16:3e(:[0-9a-f]{2}){3}$/.test(m)));
       const bytes = new Set(macs.flatMap((m) => m.split(':').slice(3).map((h) => parseInt(h, 16))));

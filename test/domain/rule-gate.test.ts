@@ -12,11 +12,13 @@ import type { CallContext } from '../../src/domain/context.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
 import * as vpc from '../../src/domain/vpc.ts';
 import * as sg from '../../src/domain/security-groups.ts';
+import * as rules from '../../src/domain/sg-permissions.ts';
 import * as clone from '../../src/domain/sg-clone.ts';
 import * as restore from '../../src/domain/sg-restore.ts';
 import * as io from '../../src/domain/sg-export-import.ts';
 import * as wire from '../../src/domain/sg-rule-wire.ts';
 import * as inst from '../../src/domain/instances.ts';
+import * as enis from '../../src/domain/enis.ts';
 import { type RuleInput, type Rule, normalizeRule, ruleKey } from '../../src/domain/sg-rules.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -114,13 +116,13 @@ for (const engine of engines) {
       test(`${c.name}: refused by authorize, modify, import, restore and clone alike (${c.code})`, async () => {
         const g = await newGroup();
         const peer = await newGroup();
-        await sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: [{ input: { IpProtocol: 'tcp', PortRange: '443/443', SourceGroupId: peer }, param: 'Permissions.1.' }] });
+        await rules.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: [{ input: { IpProtocol: 'tcp', PortRange: '443/443', SourceGroupId: peer }, param: 'Permissions.1.' }] });
         const before = await ruleCount(g);
         const got: Record<string, string> = {};
-        got['authorize'] = await codeOf(sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: [{ input: c.input(g), param: 'Permissions.1.' }] }));
+        got['authorize'] = await codeOf(rules.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: [{ input: c.input(g), param: 'Permissions.1.' }] }));
         if (c.modify) {
           const ruleId = (await store.db.selectFrom('sg_rules').select('id').where('security_group_id', '=', g).executeTakeFirstOrThrow()).id;
-          got['modify'] = await codeOf(sg.modifyRule(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', ruleId, input: c.input(g) }));
+          got['modify'] = await codeOf(rules.modifyRule(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', ruleId, input: c.input(g) }));
         }
         const imported = await io.importRules(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify([{ Direction: 'ingress', ...c.input(g) }]) });
         got['import'] = imported.results[0]!.success ? 'accepted' : imported.results[0]!.code;
@@ -141,10 +143,10 @@ for (const engine of engines) {
     test('the limit of rules acting on one ENI holds on authorize, import and restore (limit 3)', async () => {
       const g = await newGroup();
       const h = await newGroup();
-      await sg.authorize(ctx, { regionId: R, securityGroupId: h, direction: 'ingress', permissions: [1, 2].map((i) => ({ input: { IpProtocol: 'tcp', PortRange: `${i}/${i}`, SourceCidrIp: '10.0.0.0/8' }, param: `Permissions.${i}.` })) });
-      const eni = await inst.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g, h] });
+      await rules.authorize(ctx, { regionId: R, securityGroupId: h, direction: 'ingress', permissions: [1, 2].map((i) => ({ input: { IpProtocol: 'tcp', PortRange: `${i}/${i}`, SourceCidrIp: '10.0.0.0/8' }, param: `Permissions.${i}.` })) });
+      const eni = await enis.createNetworkInterface(ctx, { regionId: R, vSwitchId: vsw, securityGroupIds: [g, h] });
       const two = [7, 8].map((p) => ({ IpProtocol: 'tcp', PortRange: `${p}/${p}`, SourceCidrIp: '10.0.0.0/8' }));
-      assert.equal(await codeOf(sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: two.map((input, i) => ({ input, param: `Permissions.${i + 1}.` })) })), 'AuthorizationLimitExceed');
+      assert.equal(await codeOf(rules.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: two.map((input, i) => ({ input, param: `Permissions.${i + 1}.` })) })), 'AuthorizationLimitExceed');
       const preview = await io.previewImport(ctx, { regionId: R, securityGroupId: g, content: JSON.stringify(two.map((x) => ({ Direction: 'ingress', ...x }))) });
       assert.equal(preview.importableCount, 1, 'the preview counts the ENI limit too');
       const source = await newGroup();
@@ -160,9 +162,9 @@ for (const engine of engines) {
     test('the limit of rules per group holds on authorize, import, restore and clone (limit 5)', async () => {
       const g = await newGroup();
       const four = [1, 2, 3, 4].map((p) => ({ input: { IpProtocol: 'udp', PortRange: `${p}/${p}`, SourceCidrIp: '10.0.0.0/8' }, param: `Permissions.${p}.` }));
-      await sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: four });
+      await rules.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: four });
       const more = [30, 31].map((p) => ({ IpProtocol: 'udp', PortRange: `${p}/${p}`, SourceCidrIp: '10.0.0.0/8' }));
-      assert.equal(await codeOf(sg.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: more.map((input, i) => ({ input, param: `Permissions.${i + 1}.` })) })), 'AuthorizationLimitExceed');
+      assert.equal(await codeOf(rules.authorize(ctx, { regionId: R, securityGroupId: g, direction: 'ingress', permissions: more.map((input, i) => ({ input, param: `Permissions.${i + 1}.` })) })), 'AuthorizationLimitExceed');
       const source = await newGroup();
       for (const p of [40, 41]) await plant(source, rawRule({ ipProtocol: 'udp', portRange: `${p}/${p}` }));
       assert.equal(await codeOf(restore.restore(ctx, { regionId: R, securityGroupId: g, targetSecurityGroupId: source, method: 'Partial' })), 'AuthorizationLimitExceed');

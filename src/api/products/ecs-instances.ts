@@ -1,27 +1,15 @@
-// ECS 2014-05-26: images, instance types, instances, network interfaces and group membership.
+// ECS 2014-05-26: instances: run, create, describe, modify, start, stop, reboot, delete, and their
+// public address. Network interfaces and group membership are ecs-enis.ts; images and instance types
+// ecs-catalogues.ts; tags ecs-tagging.ts.
 import { z } from 'zod';
-import { op, arn } from '../catalog.ts';
-import { instanceArn, eniArn, sgArn, keyPairArn, vSwitchArn, named } from '../../domain/arns.ts';
+import { op } from '../catalog.ts';
+import { instanceArn, sgArn, keyPairArn, vSwitchArn, named } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as inst from '../../domain/instances.ts';
-import * as tagging from '../../domain/tagging.ts';
-import { IMAGES, INSTANCE_TYPES } from '../../domain/catalogs.ts';
 import { requireRegion } from '../../domain/regions.ts';
-import { apiError } from '../../domain/errors.ts';
 import { pageOf } from '../../domain/paging.ts';
 
 const wireTags = (tags: Array<{ key: string; value: string }>) => ({ Tag: tags.map((x) => ({ TagKey: x.key, TagValue: x.value })) });
-
-function wireEni(e: inst.Eni, regionId: string) {
-  return {
-    NetworkInterfaceId: e.networkInterfaceId, NetworkInterfaceName: e.name, Description: e.description, Status: e.status, Type: e.type,
-    InstanceId: e.instanceId, VpcId: e.vpcId, VSwitchId: e.vSwitchId, ZoneId: e.zoneId, MacAddress: e.macAddress,
-    PrivateIpAddress: e.privateIpAddress, CreationTime: e.creationTime, SecurityGroupIds: { SecurityGroupId: e.securityGroupIds },
-    PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] },
-    Attachment: e.instanceId === '' ? undefined : { InstanceId: e.instanceId, DeviceIndex: e.type === 'Primary' ? 0 : 1 },
-    RegionId: regionId,
-  };
-}
 
 function wireInstance(i: inst.Instance) {
   return {
@@ -73,7 +61,6 @@ function runResources(p: { RegionId: string; SecurityGroupId?: string | undefine
   ];
 }
 
-
 const stateOp = (action: 'StartInstance' | 'StopInstance' | 'RebootInstance', verb: 'start' | 'stop' | 'reboot') => op({
   product: 'ecs', action, ramAction: `ecs:${action}`,
   params: z.object({ InstanceId: t.str(128), ForceStop: t.bool().optional(), DryRun: t.bool().optional(), StoppedMode: t.str(32).optional() }),
@@ -81,51 +68,7 @@ const stateOp = (action: 'StartInstance' | 'StopInstance' | 'RebootInstance', ve
   handler: async (ctx, p) => { await inst.changeState(ctx, p.InstanceId, verb); return {}; },
 });
 
-const membershipOp = (action: 'JoinSecurityGroup' | 'LeaveSecurityGroup') => op({
-  product: 'ecs', action, ramAction: `ecs:${action}`,
-  params: z.object({ SecurityGroupId: t.str(128), InstanceId: t.str(128).optional(), NetworkInterfaceId: t.str(128).optional(), RegionId: t.str(64).optional() }),
-  resources: (p, account) => [sgArn(p.RegionId ?? '*', account, p.SecurityGroupId), p.NetworkInterfaceId !== undefined ? eniArn(p.RegionId ?? '*', account, p.NetworkInterfaceId) : instanceArn(p.RegionId ?? '*', account, p.InstanceId ?? '*')],
-  handler: async (ctx, p) => {
-    await inst.changeMembership(ctx, { securityGroupId: p.SecurityGroupId, instanceId: p.InstanceId, networkInterfaceId: p.NetworkInterfaceId, join: action === 'JoinSecurityGroup' });
-    return {};
-  },
-});
-
 export const instanceOperations = [
-  op({
-    product: 'ecs', action: 'DescribeImages', ramAction: 'ecs:DescribeImages',
-    params: z.object({ RegionId: t.str(64), ImageId: t.str(2048).optional(), ImageName: t.str(256).optional(), OSType: t.str(16).optional(), ImageOwnerAlias: t.str(32).optional(), PageNumber: t.int().optional(), PageSize: t.int().optional(), Architecture: t.str(32).optional(), Status: t.str(64).optional() }),
-    resources: (p, account) => [arn('ecs', p.RegionId, account, 'image/*')],
-    handler: async (_ctx, p) => {
-      requireRegion(p.RegionId);
-      const ids = p.ImageId === undefined || p.ImageId === '' ? undefined : new Set(p.ImageId.split(','));
-      const matched = IMAGES.filter((i) => (ids === undefined || ids.has(i.imageId)) && (p.OSType === undefined || p.OSType === '' || i.osType === p.OSType.toLowerCase()) && (p.ImageName === undefined || p.ImageName === '' || i.imageName === p.ImageName));
-      const pg = pageOf(matched, p.PageNumber, p.PageSize, 100);
-      return {
-        RegionId: p.RegionId, TotalCount: pg.totalCount, PageNumber: pg.pageNumber, PageSize: pg.pageSize,
-        Images: { Image: pg.items.map((i) => ({ ImageId: i.imageId, ImageName: i.imageName, OSType: i.osType, OSName: i.osName, OSNameEn: i.osName, Platform: i.platform, Architecture: i.architecture, Size: i.size, Status: 'Available', ImageOwnerAlias: 'system', IsPublic: true, Usage: 'instance', CreationTime: '2024-01-01T00:00:00Z' })) },
-      };
-    },
-  }),
-  op({
-    product: 'ecs', action: 'DescribeInstanceTypes', ramAction: 'ecs:DescribeInstanceTypes',
-    params: z.object({ InstanceTypes: t.list(t.str(64), 100).optional(), InstanceTypeFamily: t.str(64).optional(), MaxResults: t.int().optional(), NextToken: t.str(64).optional() }),
-    resources: (_p, account) => [arn('ecs', '*', account, 'instancetype/*')],
-    handler: async (_ctx, p) => {
-      const wanted = p.InstanceTypes !== undefined && p.InstanceTypes.length > 0 ? new Set(p.InstanceTypes) : undefined;
-      const matched = INSTANCE_TYPES.filter((x) => (wanted === undefined || wanted.has(x.instanceTypeId)) && (p.InstanceTypeFamily === undefined || p.InstanceTypeFamily === '' || x.family === p.InstanceTypeFamily));
-      return {
-        InstanceTypes: {
-          InstanceType: matched.map((x) => ({
-            InstanceTypeId: x.instanceTypeId, InstanceTypeFamily: x.family, CpuCoreCount: x.cpuCoreCount, MemorySize: x.memorySize,
-            InstanceBandwidthRx: x.bandwidth * 1024, InstanceBandwidthTx: x.bandwidth * 1024, InstancePpsRx: x.pps, InstancePpsTx: x.pps,
-            EniQuantity: x.eniQuantity, InstanceFamilyLevel: x.phasedOut ? 'EntryLevel' : 'EnterpriseLevel',
-            Attributes: { Attribute: x.phasedOut ? [{ Name: 'PhasedOut', Value: 'true' }] : [] },
-          })),
-        },
-      };
-    },
-  }),
   op({
     product: 'ecs', action: 'RunInstances', ramAction: 'ecs:RunInstances', idempotent: true,
     params: z.object({ ...runShape, Amount: t.int().optional(), MinAmount: t.int().optional(), SecurityGroupIds: t.list(t.str(128), 10).optional() }),
@@ -198,88 +141,6 @@ export const instanceOperations = [
     handler: async (ctx, p) => {
       await inst.modifyInstanceAttribute(ctx, { instanceId: p.InstanceId, instanceName: p.InstanceName, description: p.Description, securityGroupIds: p.SecurityGroupIds, hostName: p.HostName });
       return {};
-    },
-  }),
-  membershipOp('JoinSecurityGroup'),
-  membershipOp('LeaveSecurityGroup'),
-  op({
-    product: 'ecs', action: 'CreateNetworkInterface', ramAction: 'ecs:CreateNetworkInterface', idempotent: true,
-    params: z.object({ RegionId: t.str(64), VSwitchId: t.str(128), SecurityGroupId: t.str(128).optional(), SecurityGroupIds: t.list(t.str(128), 10).optional(), NetworkInterfaceName: t.str(512).optional(), Description: t.str(1024).optional(), PrimaryIpAddress: t.str(64).optional(), ClientToken: t.str(64).optional() }),
-    resources: (p, account) => [eniArn(p.RegionId, account, '*'), ...named((id) => vSwitchArn(p.RegionId, account, id), p.VSwitchId), ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId, p.SecurityGroupIds)],
-    handler: async (ctx, p) => {
-      const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
-      if (groups.length === 0) throw apiError('MissingParameter', { name: 'SecurityGroupId' });
-      const e = await inst.createNetworkInterface(ctx, { regionId: p.RegionId, vSwitchId: p.VSwitchId, securityGroupIds: groups, name: p.NetworkInterfaceName, description: p.Description, primaryIpAddress: p.PrimaryIpAddress });
-      return { ...wireEni(e, p.RegionId), OwnerId: ctx.principal.accountId };
-    },
-  }),
-  op({
-    product: 'ecs', action: 'AttachNetworkInterface', ramAction: 'ecs:AttachNetworkInterface',
-    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128), InstanceId: t.str(128) }),
-    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId), instanceArn(p.RegionId, account, p.InstanceId)],
-    handler: async (ctx, p) => { await inst.attachNetworkInterface(ctx, { networkInterfaceId: p.NetworkInterfaceId, instanceId: p.InstanceId }); return {}; },
-  }),
-  op({
-    product: 'ecs', action: 'DetachNetworkInterface', ramAction: 'ecs:DetachNetworkInterface',
-    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128), InstanceId: t.str(128) }),
-    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId), instanceArn(p.RegionId, account, p.InstanceId)],
-    handler: async (ctx, p) => { await inst.detachNetworkInterface(ctx, { networkInterfaceId: p.NetworkInterfaceId, instanceId: p.InstanceId }); return {}; },
-  }),
-  op({
-    product: 'ecs', action: 'ModifyNetworkInterfaceAttribute', ramAction: 'ecs:ModifyNetworkInterfaceAttribute',
-    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128), SecurityGroupId: t.list(t.str(128), 10).optional(), NetworkInterfaceName: t.str(512).optional(), Description: t.str(1024).optional() }),
-    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId), ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId)],
-    handler: async (ctx, p) => {
-      await inst.modifyNetworkInterfaceAttribute(ctx, { networkInterfaceId: p.NetworkInterfaceId, securityGroupIds: p.SecurityGroupId, name: p.NetworkInterfaceName, description: p.Description });
-      return {};
-    },
-  }),
-  op({
-    product: 'ecs', action: 'DescribeNetworkInterfaces', ramAction: 'ecs:DescribeNetworkInterfaces',
-    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.list(t.str(128), 100).optional(), InstanceId: t.str(128).optional(), VpcId: t.str(128).optional(), VSwitchId: t.str(128).optional(), SecurityGroupId: t.str(128).optional(), Type: t.str(16).optional(), Status: t.str(16).optional(), PageNumber: t.int().optional(), PageSize: t.int().optional(), MaxResults: t.int().optional(), NextToken: t.str(64).optional() }),
-    resources: (p, account) => [eniArn(p.RegionId, account, '*')],
-    handler: async (ctx, p) => {
-      requireRegion(p.RegionId);
-      const ids = p.NetworkInterfaceId !== undefined && p.NetworkInterfaceId.length > 0 ? new Set(p.NetworkInterfaceId) : undefined;
-      const g = (v: string | undefined): v is string => v !== undefined && v !== '';
-      const matched = (await inst.inventoryOf(ctx, p.RegionId)).enis.filter((e) => (ids === undefined || ids.has(e.networkInterfaceId)) &&
-        (!g(p.InstanceId) || e.instanceId === p.InstanceId) && (!g(p.VpcId) || e.vpcId === p.VpcId) && (!g(p.VSwitchId) || e.vSwitchId === p.VSwitchId) &&
-        (!g(p.SecurityGroupId) || e.securityGroupIds.includes(p.SecurityGroupId)) && (!g(p.Type) || e.type === p.Type) && (!g(p.Status) || e.status === p.Status));
-      const pg = pageOf(matched, p.PageNumber, p.PageSize, 1000);
-      return { TotalCount: pg.totalCount, PageNumber: pg.pageNumber, PageSize: pg.pageSize, NetworkInterfaceSets: { NetworkInterfaceSet: pg.items.map((e) => wireEni(e, p.RegionId)) } };
-    },
-  }),
-  op({
-    product: 'ecs', action: 'DeleteNetworkInterface', ramAction: 'ecs:DeleteNetworkInterface',
-    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128) }),
-    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId)],
-    handler: async (ctx, p) => { await inst.deleteNetworkInterface(ctx, p.NetworkInterfaceId); return {}; },
-  }),
-];
-
-export const taggingOperations = [
-  op({
-    product: 'ecs', action: 'TagResources', ramAction: 'ecs:TagResources',
-    params: z.object({ RegionId: t.str(64), ResourceType: t.str(64), ResourceId: t.list(t.str(128), 100), Tag: t.tags() }),
-    resources: (p, account) => p.ResourceId.map((id) => arn('ecs', p.RegionId, account, `${p.ResourceType.toLowerCase()}/${id}`)),
-    handler: async (ctx, p) => { await tagging.tagResources(ctx, { regionId: p.RegionId, resourceType: p.ResourceType, resourceIds: p.ResourceId, tags: p.Tag }); return {}; },
-  }),
-  op({
-    product: 'ecs', action: 'UntagResources', ramAction: 'ecs:UntagResources',
-    params: z.object({ RegionId: t.str(64), ResourceType: t.str(64), ResourceId: t.list(t.str(128), 100), TagKey: t.list(t.str(128), 100).optional(), All: t.bool().optional() }),
-    resources: (p, account) => p.ResourceId.map((id) => arn('ecs', p.RegionId, account, `${p.ResourceType.toLowerCase()}/${id}`)),
-    handler: async (ctx, p) => { await tagging.untagResources(ctx, { regionId: p.RegionId, resourceType: p.ResourceType, resourceIds: p.ResourceId, tagKeys: p.TagKey ?? [], all: p.All === true }); return {}; },
-  }),
-  op({
-    product: 'ecs', action: 'ListTagResources', ramAction: 'ecs:ListTagResources',
-    params: z.object({ RegionId: t.str(64), ResourceType: t.str(64), ResourceId: t.list(t.str(128), 100).optional(), Tag: t.tags().optional(), NextToken: t.str(64).optional() }),
-    resources: (p, account) => [arn('ecs', p.RegionId, account, `${p.ResourceType.toLowerCase()}/*`)],
-    handler: async (ctx, p) => {
-      const r = await tagging.listTagResources(ctx, { regionId: p.RegionId, resourceType: p.ResourceType, resourceIds: p.ResourceId ?? [], tags: p.Tag ?? [], nextToken: p.NextToken });
-      return {
-        ...(r.nextToken !== undefined ? { NextToken: r.nextToken } : {}),
-        TagResources: { TagResource: r.items.map((x) => ({ ResourceId: x.resourceId, ResourceType: x.resourceType, TagKey: x.key, TagValue: x.value })) },
-      };
     },
   }),
 ];

@@ -4,6 +4,7 @@ import { op } from '../catalog.ts';
 import { sgArn, vpcArn, named, peerGroups } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as sg from '../../domain/security-groups.ts';
+import * as rules from '../../domain/sg-permissions.ts';
 import type { Direction, RuleInput } from '../../domain/sg-rules.ts';
 import { RULE_INPUT_FIELDS, toPermission } from '../../domain/sg-rule-wire.ts';
 import { apiError } from '../../domain/errors.ts';
@@ -46,7 +47,7 @@ function authorizeOp(action: 'AuthorizeSecurityGroup' | 'AuthorizeSecurityGroupE
     params: z.object({ RegionId: t.str(64), SecurityGroupId: t.str(128), ClientToken: t.str(64).optional(), Permissions: t.list(ruleObject, 100).optional(), ...ruleShape }),
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, permissionsOf(p).map((x) => x.input as Record<string, string | undefined>))],
     handler: async (ctx, p) => {
-      await sg.authorize(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), permissions: permissionsOf(p) });
+      await rules.authorize(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), permissions: permissionsOf(p) });
       return {};
     },
   });
@@ -61,7 +62,7 @@ function revokeOp(action: 'RevokeSecurityGroup' | 'RevokeSecurityGroupEgress') {
     }),
     resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId)],
     handler: async (ctx, p) => {
-      await sg.revoke(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), permissions: permissionsOf(p), ruleIds: p.SecurityGroupRuleId ?? [] });
+      await rules.revoke(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), permissions: permissionsOf(p), ruleIds: p.SecurityGroupRuleId ?? [] });
       return {};
     },
   });
@@ -75,7 +76,7 @@ function modifyRuleOp(action: 'ModifySecurityGroupRule' | 'ModifySecurityGroupEg
     handler: async (ctx, p) => {
       const input: RuleInput = {};
       for (const f of RULE_FIELDS) if (p[f] !== undefined) input[f] = p[f];
-      await sg.modifyRule(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), ruleId: p.SecurityGroupRuleId, input });
+      await rules.modifyRule(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), ruleId: p.SecurityGroupRuleId, input });
       return {};
     },
   });
