@@ -3,14 +3,14 @@
 // error past it; and every code docs/API-COVERAGE.md names is one of its entries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT_DIR, tsFiles } from '../helpers/tree.ts';
 import { ERROR_CATALOG, errorText, type ErrorCode } from '../../src/error-catalog.ts';
 import { DomainError, apiError, itemError } from '../../src/domain/errors.ts';
 import { WireError, wireError } from '../../src/wire/errors.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = ROOT_DIR;
 const CODES = new Set<string>(Object.keys(ERROR_CATALOG));
 
 type Template = string | ((values: never) => string);
@@ -56,15 +56,6 @@ test('an error built from the catalog carries its code, status and filled-in mes
 // ---------------------------------------------------------------------------------------------
 // The sources
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...sources(p));
-    else if (e.name.endsWith('.ts')) out.push(p);
-  }
-  return out.sort();
-}
 
 /** The modules that build the error classes from the catalog: the only ones that may call their constructors. */
 const BUILDERS = new Set(['src/domain/errors.ts', 'src/wire/errors.ts']);
@@ -111,7 +102,7 @@ test('the source check finds an inline code, an unknown one, a constructor and a
 });
 
 test('no file of src/ raises or reports a code outside the catalog, nor builds an error past it', () => {
-  const files = sources(join(root, 'src'));
+  const files = tsFiles(join(root, 'src'));
   assert.ok(files.length > 50, `the sources were read: ${files.length} files`);
   const found: string[] = [];
   for (const path of files) {

@@ -3,26 +3,17 @@
 // moved without the page saying what it owns fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT_DIR, tsFiles } from '../helpers/tree.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = ROOT_DIR;
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...sources(p));
-    else if (e.name.endsWith('.ts')) out.push(relative(root, p));
-  }
-  return out.sort();
-}
 
 test('docs/ARCHITECTURE.md names every file of src/ and every layer', () => {
   const doc = readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8');
   const missing: string[] = [];
-  for (const file of sources(join(root, 'src'))) {
+  for (const file of tsFiles(join(root, 'src')).map((f) => relative(root, f))) {
     // `ram/users.ts` and `products/` are named as they are written in the page: by the part of the
     // path below the layer's folder, or by the folder of a group of files (api/products)
     const parts = file.split('/');

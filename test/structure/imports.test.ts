@@ -4,21 +4,12 @@
 // layer from leaning on each other both ways.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT_DIR, tsFiles } from '../helpers/tree.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = ROOT_DIR;
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...sources(p));
-    else if (e.name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** every relative module a file imports or re-exports, resolved to a path */
 export function importsOf(file: string, text: string): string[] {
@@ -68,7 +59,7 @@ test('the cycle finder finds a cycle of two, of three and of one, and none in a 
 });
 
 test('no import cycle in src/ or bin/', () => {
-  const files = [...sources(join(root, 'src')), ...sources(join(root, 'bin'))];
+  const files = [...tsFiles(join(root, 'src')), ...tsFiles(join(root, 'bin'))];
   const graph = new Map(files.map((f) => [f, importsOf(f, readFileSync(f, 'utf8'))]));
   const found = cycles(graph).map((c) => c.map((f) => relative(root, f)).join(' → '));
   assert.deepEqual(found, [], `import cycles:\n${found.join('\n')}`);
