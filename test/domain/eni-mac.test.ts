@@ -3,7 +3,7 @@
 // repeats itself.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines } from '../helpers/stores.ts';
+import { probedEngines } from '../helpers/stores.ts';
 import { testContext } from '../helpers/context.ts';
 import type { Store } from '../../src/store/store.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
@@ -17,8 +17,9 @@ import { DEFAULT_LIMITS } from '../../src/domain/limits.ts';
 const A = '3333444455556666';
 const R = 'cn-hangzhou';
 
-for (const engine of engines) {
-  const skip = await engine.unavailable();
+// every engine probed before any suite is declared (test/helpers/stores.ts says why)
+const probed = await probedEngines();
+for (const { engine, skip } of probed) {
   describe(`ENI MAC addresses: ${engine.name}`, () => {
     if (skip !== undefined) { test(`skipped: ${skip}`, { skip }); return; }
     let store: Store;

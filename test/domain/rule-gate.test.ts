@@ -5,7 +5,7 @@
 // Runs on both store engines.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines } from '../helpers/stores.ts';
+import { probedEngines } from '../helpers/stores.ts';
 import { testContext } from '../helpers/context.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { CallContext } from '../../src/domain/context.ts';
@@ -38,8 +38,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'accepted';
 }
 
-for (const engine of engines) {
-  const skip = await engine.unavailable();
+// every engine probed before any suite is declared (test/helpers/stores.ts says why)
+const probed = await probedEngines();
+for (const { engine, skip } of probed) {
   describe(`one gate for every write of rules: ${engine.name}`, () => {
     if (skip !== undefined) {
       test(`skipped: ${skip}`, { skip });

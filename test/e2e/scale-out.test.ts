@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestServer, freshSchema, dropSchema, cleanups, ROOT, type TestServer } from '../helpers/server.ts';
 import { buildSigned, send, type BuiltRequest, type RawResponse } from '../helpers/sign.ts';
-import { engines, POSTGRES_URL } from '../helpers/stores.ts';
+import { POSTGRES_URL, probedEngines } from '../helpers/stores.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { ManualClock, isoSeconds } from '../../src/clock.ts';
 
@@ -28,8 +28,9 @@ async function until(what: string, deadlineMs: number, probe: () => Promise<bool
   }
 }
 
-for (const engine of engines) {
-  const skip = await engine.unavailable();
+// every engine probed before any suite is declared (test/helpers/stores.ts says why)
+const probed = await probedEngines();
+for (const { engine, skip } of probed) {
   describe(`a signed request is accepted once: ${engine.name}`, () => {
     if (skip !== undefined) {
       test(`skipped: ${skip}`, { skip });
@@ -80,7 +81,7 @@ for (const engine of engines) {
   });
 }
 
-const pgSkip = await engines.find((e) => e.name === 'postgres')!.unavailable();
+const pgSkip = probed.find((p) => p.engine.name === 'postgres')!.skip;
 describe('several servers on one PostgreSQL', () => {
   const skip = pgSkip;
   if (skip !== undefined) {

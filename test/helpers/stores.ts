@@ -65,3 +65,13 @@ export const engines: EngineFactory[] = [
     },
   },
 ];
+
+/**
+ * Every engine with why it can't run here (undefined: it can), probed before a test file declares
+ * any suite. A file must await this once at its top and declare its suites after: a suite declared
+ * after a later `await` may never run, since `node --test --test-force-exit` ends the file as soon
+ * as the tests it already has are done.
+ */
+export async function probedEngines(): Promise<Array<{ engine: EngineFactory; skip: string | undefined }>> {
+  return Promise.all(engines.map(async (engine) => ({ engine, skip: await engine.unavailable() })));
+}

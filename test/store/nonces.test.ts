@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engines } from '../helpers/stores.ts';
+import { probedEngines } from '../helpers/stores.ts';
 import type { Store } from '../../src/store/store.ts';
 import Database from 'better-sqlite3';
 import { SqliteNonceLedger } from '../../src/store/nonces.ts';
@@ -14,8 +14,9 @@ import { SqliteNonceLedger } from '../../src/store/nonces.ts';
 const T = Date.UTC(2026, 10, 30, 12, 0, 0);
 const WINDOW = 15 * 60_000;
 
-for (const engine of engines) {
-  const skip = await engine.unavailable();
+// every engine probed before any suite is declared (test/helpers/stores.ts says why)
+const probed = await probedEngines();
+for (const { engine, skip } of probed) {
   describe(`nonce ledger: ${engine.name}`, () => {
     if (skip !== undefined) { test(`skipped: ${skip}`, { skip }); return; }
     let store: Store;
