@@ -5,6 +5,7 @@
 // the instance reboots. Logons are driven by sshpass and OpenSSH's client, from another instance.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,7 @@ describe('data plane: root logs on to an instance with its own password in force
   const reboot = async (id: string) => { await me.ecs.rebootInstance(new $.RebootInstanceRequest({ instanceId: id })); await dp.settle(); };
 
   before(async () => {
+    try { execFileSync('sshpass', ['-V'], { stdio: 'ignore' }); } catch { throw new Error('this test logs on with sshpass: apt-get install sshpass'); }
     dp = await startDataplaneServer(PREFIX);
     const cl = dp.clients();
     me = new Tenant(cl.ecs, cl.vpc, R);
