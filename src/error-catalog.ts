@@ -205,6 +205,14 @@ export const ERROR_CATALOG = {
       punctuation: ({ value }: { value: string }) => `The specified \`HostName\` \`${value}\` is invalid: it may not start or end with \`.\` or \`-\`, nor hold two of them in a row.`,
     },
   },
+  // an instance's password (RunInstances, CreateInstance, ModifyInstanceAttribute): the message never holds the value
+  'InvalidPassword.Malformed': {
+    status: 400,
+    message: 'The specified parameter `Password` is not valid: 8 to 30 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ()`~!@#$%^&*-_+=|{}[]:;\'<>,.?/.',
+    variants: {
+      windowsSlash: 'The specified parameter `Password` is not valid: the password of a Windows instance may not start with `/`.',
+    },
+  },
   'InvalidParameter.Mismatch': {
     status: 400,
     message: ({ vSwitchId, vSwitchZone, zoneId }: { vSwitchId: string; vSwitchZone: string; zoneId: string | undefined }) =>

@@ -34,7 +34,8 @@ const FILES: ReadonlyArray<{ path: string; mode: number; text: string }> = [
   { path: 'etc/passwd', mode: 0o644, text: 'root:x:0:0:root:/root:/bin/bash\nsshd:x:100:65534::/run/sshd:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' },
   // sshd gives a logon's pty to the tty group
   { path: 'etc/group', mode: 0o644, text: 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' },
-  // `*`: no password can ever match (sshd refuses passwords anyway); `!` would lock root out of key logons too
+  // `*`: no password can ever match; `!` would lock root out of key logons too. Each boot rewrites root's
+  // line with the instance's password hash in force, or `*` again (sshd.ts)
   { path: 'etc/shadow', mode: 0o600, text: 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' },
   // glibc 2.34+ has the files service built in: no libnss_*.so to copy
   { path: 'etc/nsswitch.conf', mode: 0o644, text: 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' },

@@ -108,7 +108,7 @@ export class InstanceServices {
     try {
       this.image ??= ensureImage(this.opts.stateDir);
       const image = await this.image.catch((err: unknown) => { this.image = undefined; throw err; });
-      await applied.sshd.start({ image, hostName: inst.hostName, publicKey: inst.effectivePublicKey });
+      await applied.sshd.start({ image, hostName: inst.hostName, publicKey: inst.effectivePublicKey, passwordHash: inst.effectivePasswordHash });
     } catch (err) {
       this.opts.log.error({ instanceId: inst.instanceId, err: err instanceof Error ? err.stack : String(err) }, 'the sandbox (sshd) of an instance did not start');
     }

@@ -36,6 +36,8 @@ export interface DesiredInstance {
   osType: 'linux' | 'windows';
   /** the key in force (SPEC §2): authorized_keys; '' when none */
   effectivePublicKey: string;
+  /** root's password in force (SPEC §2) as a SHA-512 crypt hash for /etc/shadow; '' when password logon is off */
+  effectivePasswordHash: string;
   /** the host name its sandbox gets at each boot */
   hostName: string;
   /** starts and reboots so far: a change restarts the instance's processes (a reboot) */
@@ -73,7 +75,7 @@ function subnetOf(cidrText: string): { prefix: number; gateway: string } | undef
 /** Reads the desired state; `revision` is the store revision the caller saw before reading. */
 export async function readDesiredState(db: Db, revision: number): Promise<DesiredState> {
   const [instances, enis, vswitches, { groups }, memberships, existing] = await Promise.all([
-    db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key', 'host_name', 'boot_seq']).where('status', '=', 'Running').orderBy('id').execute(),
+    db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key', 'host_name', 'boot_seq', 'effective_password_hash']).where('status', '=', 'Running').orderBy('id').execute(),
     db.selectFrom('enis').select(['id', 'instance_id', 'vpc_id', 'vswitch_id', 'region_id', 'private_ip', 'type', 'mac']).where('instance_id', '!=', '').orderBy('id').execute(),
     db.selectFrom('vswitches').select(['id', 'cidr_block']).execute(),
     loadFwGroups(db),
@@ -122,7 +124,7 @@ export async function readDesiredState(db: Db, revision: number): Promise<Desire
     }
     out.push({
       instanceId: inst.id, accountId: inst.account_id, regionId: inst.region_id, network, publicIp: inst.public_ip,
-      osType: findImage(inst.image_id)?.osType ?? 'linux', effectivePublicKey: inst.effective_public_key, enis: desiredEnis,
+      osType: findImage(inst.image_id)?.osType ?? 'linux', effectivePublicKey: inst.effective_public_key, effectivePasswordHash: inst.effective_password_hash, enis: desiredEnis,
       // rows made before host names were kept have none: the default a new instance gets
       hostName: inst.host_name || defaultHostName(inst.id), bootSeq: inst.boot_seq,
     });

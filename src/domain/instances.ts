@@ -1,7 +1,7 @@
 // Instances (SPEC §1.4-§1.5, §2): their creation (with the default group of §1.4 for an account's
 // first instance in a region), the inventory of a region, the lifecycle (start, stop, reboot,
-// delete; a key bound or unbound meanwhile takes effect at the next start or reboot), their
-// attributes (name, description, host name, groups) and their public address. ENIs live in
+// delete; a key bound or unbound or a password set meanwhile takes effect at the next start or
+// reboot), their attributes (name, description, host name, groups, password) and their public address. ENIs live in
 // enis.ts, addresses in addresses.ts.
 import type { CallContext } from './context.ts';
 import { apiError } from './errors.ts';
@@ -11,6 +11,7 @@ import { type Tag, validateTags, writeTags, deleteTags, readTags } from './tags.
 import { createDefaultGroup, lockGroupQuota } from './security-groups.ts';
 import { checkInstanceRole } from './instance-roles.ts';
 import { publicKeyOf, refusal } from './keypairs.ts';
+import { hashInstancePassword } from './instance-passwords.ts';
 import { allocateIp, allocatePublicIp, randomMac } from './addresses.ts';
 import { type Eni, checkGroupSet, groupsByEni, setGroups, toEni } from './enis.ts';
 import { instanceRow, primaryEni } from './instance-rows.ts';
@@ -38,6 +39,10 @@ export interface Instance {
   keyPairName: string;
   /** the key in force since the last start or reboot */
   effectiveKeyPairName: string;
+  /** whether root (Administrator) may log on with a password now: one is in force since the last start or reboot */
+  passwordLogonEnabled: boolean;
+  /** whether a password set, or a key bound after one (which turns password logon off), waits for the next start or reboot */
+  passwordChangePending: boolean;
   hostName: string;
   /** metadata service: 'enabled' | 'disabled', and 'optional' | 'required' (hardened mode) */
   httpEndpoint: string;
@@ -105,6 +110,8 @@ export interface RunParams {
   ramRoleName?: string | undefined;
   httpTokens?: string | undefined;
   hostName?: string | undefined;
+  /** root's password (never stored as such: hashed here) */
+  password?: string | undefined;
 }
 
 export async function runInstances(ctx: CallContext, p: RunParams): Promise<string[]> {
@@ -121,6 +128,13 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
   }
   const tags = validateTags(p.tags);
   const hostName = p.hostName === undefined || p.hostName === '' ? undefined : checkHostName(p.hostName, findImage(p.imageId)?.osType ?? 'linux');
+  // one hash per instance (each its own salt), made before the transaction: hashing is deliberately slow.
+  // A key pair given too turns password logon off (SPEC §2): the password is checked, not kept.
+  const withPassword = p.password !== undefined && p.password !== '';
+  const passwordHashes = withPassword
+    ? Array.from({ length: amount }, () => hashInstancePassword(ctx, p.password!, findImage(p.imageId)?.osType ?? 'linux'))
+    : [];
+  const keepPassword = withPassword && (p.keyPairName === undefined || p.keyPairName === '');
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
     let vpcId = '';
@@ -167,6 +181,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
     const ids: string[] = [];
     for (let n = 0; n < amount; n++) {
       const id = ctx.ids.resource('i');
+      const passwordHash = keepPassword ? passwordHashes[n]! : '';
       const row: InstanceTable = {
         id, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, image_id: p.imageId,
         instance_type: p.instanceType, name: p.instanceName ?? id, description: p.description ?? '', status: p.start ? 'Running' : 'Stopped',
@@ -174,6 +189,7 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
         ram_role_name: p.ramRoleName ?? '', http_endpoint: 'enabled', http_tokens: p.httpTokens ?? 'optional',
         effective_key_name: p.keyPairName ?? '', effective_public_key: keyBody,
         host_name: hostName ?? defaultHostName(id), boot_seq: p.start ? 1 : 0,
+        password_hash: passwordHash, effective_password_hash: passwordHash,
       };
       await tx.insertInto('instances').values(row).execute();
       const eniId = ctx.ids.resource('eni');
@@ -208,6 +224,7 @@ export function inventoryOf(ctx: CallContext, regionId: string): Promise<{ insta
         networkType: r.vpc_id === '' ? 'classic' : 'vpc', imageId: r.image_id, osType: findImage(r.image_id)?.osType ?? 'linux',
         instanceType: r.instance_type, instanceName: r.name, description: r.description, status: r.status, publicIpAddress: r.public_ip,
         internetMaxBandwidthOut: r.bandwidth_out, keyPairName: r.key_pair_name, effectiveKeyPairName: r.effective_key_name, creationTime: r.created_at,
+        passwordLogonEnabled: r.effective_password_hash !== '', passwordChangePending: r.password_hash !== r.effective_password_hash,
         hostName: r.host_name || defaultHostName(r.id), httpEndpoint: r.http_endpoint, httpTokens: r.http_tokens,
         privateIpAddress: primary?.privateIpAddress ?? '', securityGroupIds: primary?.securityGroupIds ?? [], networkInterfaces: mine, tags: tags.get(r.id) ?? [],
       };
@@ -236,8 +253,11 @@ export async function changeState(ctx: CallContext, instanceId: string, action: 
     const row = await instanceRow(tx, ctx, instanceId);
     const t = TRANSITIONS[action];
     if (row.status !== t.from) throw apiError('IncorrectInstanceStatus', { id: instanceId, status: row.status, from: t.from, action });
-    // SPEC §2: a key bound or unbound meanwhile takes effect now
-    const effective = action === 'stop' ? {} : { effective_key_name: row.key_pair_name, effective_public_key: await publicKeyOf(tx, row.account_id, row.region_id, row.key_pair_name) };
+    // SPEC §2: a key bound or unbound, or a password set, meanwhile takes effect now
+    const effective = action === 'stop' ? {} : {
+      effective_key_name: row.key_pair_name, effective_public_key: await publicKeyOf(tx, row.account_id, row.region_id, row.key_pair_name),
+      effective_password_hash: row.password_hash,
+    };
     const boot = action === 'stop' ? {} : { boot_seq: row.boot_seq + 1 };
     await tx.updateTable('instances').set({ status: t.to, ...effective, ...boot }).where('id', '=', row.id).execute();
   });
@@ -261,7 +281,7 @@ export async function deleteInstance(ctx: CallContext, instanceId: string, force
   });
 }
 
-export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId: string; instanceName?: string | undefined; description?: string | undefined; securityGroupIds?: string[] | undefined; hostName?: string | undefined }): Promise<void> {
+export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId: string; instanceName?: string | undefined; description?: string | undefined; securityGroupIds?: string[] | undefined; hostName?: string | undefined; password?: string | undefined }): Promise<void> {
   await ctx.write(async (tx) => {
     const row = await instanceRow(tx, ctx, p.instanceId);
     const set: Partial<InstanceTable> = {};
@@ -269,6 +289,8 @@ export async function modifyInstanceAttribute(ctx: CallContext, p: { instanceId:
     if (p.description !== undefined) set.description = p.description;
     // a new host name takes effect at the next start or reboot, as on the real service
     if (p.hostName !== undefined && p.hostName !== '') set.host_name = checkHostName(p.hostName, findImage(row.image_id)?.osType ?? 'linux');
+    // a reset password takes effect at the next start or reboot, and turns password logon on again even with a key pair bound (SPEC §2)
+    if (p.password !== undefined && p.password !== '') set.password_hash = hashInstancePassword(ctx, p.password, findImage(row.image_id)?.osType ?? 'linux');
     if (Object.keys(set).length > 0) await tx.updateTable('instances').set(set).where('id', '=', row.id).execute();
     if (p.securityGroupIds !== undefined) {
       const eni = await primaryEni(tx, row.id);

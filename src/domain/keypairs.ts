@@ -159,7 +159,8 @@ export async function bindKeyPair(ctx: CallContext, p: { regionId: string; keyPa
       if (p.attach) {
         const no = refusal(inst);
         if (no !== undefined) { out.push({ instanceId: id, success: false, code: no.code, message: no.message }); continue; }
-        await tx.updateTable('instances').set({ key_pair_name: p.keyPairName }).where('id', '=', id).execute();
+        // binding turns password logon off (SPEC §2) from the next start or reboot, until the password is reset
+        await tx.updateTable('instances').set({ key_pair_name: p.keyPairName, password_hash: '' }).where('id', '=', id).execute();
       } else {
         if (inst.key_pair_name !== p.keyPairName) { out.push({ instanceId: id, success: false, ...itemError('InvalidKeyPairName.NotFound', 'notBound', { name: p.keyPairName }) }); continue; }
         await tx.updateTable('instances').set({ key_pair_name: '' }).where('id', '=', id).execute();

@@ -284,6 +284,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013_instance_passwords': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      // an instance's root password as a SHA-512 crypt hash (`$6$`), '' when none: the one asked for, and the one in force since the last start or reboot
+      await db.schema.alterTable('instances').addColumn('password_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('instances').addColumn('effective_password_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

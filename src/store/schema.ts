@@ -126,6 +126,13 @@ export interface InstanceTable {
   host_name: string;
   /** counts starts and reboots: the data plane restarts the instance's processes when it changes */
   boot_seq: number;
+  /**
+   * root's password as a SHA-512 crypt hash (`$6$…`, salted), '' when none or when a key pair was
+   * bound after it was set (SPEC §2: binding a key turns password logon off until a reset)
+   */
+  password_hash: string;
+  /** `password_hash` as of the last start or reboot: what the instance's /etc/shadow holds for root */
+  effective_password_hash: string;
 }
 
 export interface EniTable {

@@ -38,7 +38,7 @@ function network(key: string, third: number): DesiredNetwork {
 function instance(id: string, net: DesiredNetwork, ip: string, p: { publicIp?: string; osType?: 'linux' | 'windows'; mac: string }): DesiredInstance {
   return {
     instanceId: id, accountId: '1', regionId: net.regionId, network: net.key, publicIp: p.publicIp ?? '', osType: p.osType ?? 'windows',
-    effectivePublicKey: '', hostName: id, bootSeq: 1,
+    effectivePublicKey: '', effectivePasswordHash: '', hostName: id, bootSeq: 1,
     enis: [{ eniId: `eni-${id}`, instanceId: id, primary: true, ip: ipToInt(ip)!, ipText: ip, prefix: 24, gateway: net.gateways[0]!.address, mac: p.mac, groups: [open] }],
   };
 }

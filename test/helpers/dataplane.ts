@@ -61,12 +61,12 @@ export class Tenant {
   }
 
   /** A running instance; returns its id, private and public address. */
-  async instance(p: { vSwitchId?: string; groups: string[]; publicIp?: boolean; keyPairName?: string; ramRoleName?: string; hostName?: string }): Promise<{ id: string; ip: string; publicIp: string }> {
+  async instance(p: { vSwitchId?: string; groups: string[]; publicIp?: boolean; keyPairName?: string; ramRoleName?: string; hostName?: string; password?: string }): Promise<{ id: string; ip: string; publicIp: string }> {
     const id = (await this.ecs.runInstances(new $.RunInstancesRequest({
       regionId: this.region, imageId: LINUX, instanceType: 'ecs.g5.large', securityGroupIds: p.groups,
       ...(p.vSwitchId !== undefined ? { vSwitchId: p.vSwitchId } : {}), ...(p.publicIp === true ? { internetMaxBandwidthOut: 5 } : {}),
       ...(p.keyPairName !== undefined ? { keyPairName: p.keyPairName } : {}), ...(p.ramRoleName !== undefined ? { ramRoleName: p.ramRoleName } : {}),
-      ...(p.hostName !== undefined ? { hostName: p.hostName } : {}),
+      ...(p.hostName !== undefined ? { hostName: p.hostName } : {}), ...(p.password !== undefined ? { password: p.password } : {}),
     }))).body!.instanceIdSets!.instanceIdSet![0]!;
     const d = (await this.ecs.describeInstances(new $.DescribeInstancesRequest({ regionId: this.region, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!;
     const ip = d.vpcAttributes?.privateIpAddress?.ipAddress?.[0] || d.innerIpAddress?.ipAddress?.[0] || '';

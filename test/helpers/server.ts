@@ -65,7 +65,7 @@ export async function dropSchema(schema: string): Promise<void> {
 /** The schema a helper-made PostgreSQL server of each data dir uses: a restart on the dir finds its data again. */
 const schemaOfDataDir = new Map<string, string>();
 
-export async function startTestServer(opts: { dataDir?: string; store?: Store; clock?: Clock; env?: Record<string, string>; engine?: 'sqlite' | 'postgres'; schema?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; store?: Store; clock?: Clock; env?: Record<string, string>; engine?: 'sqlite' | 'postgres'; schema?: string; logger?: pino.Logger } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parapet-test-'));
   const engine = opts.store !== undefined ? opts.store.engine : opts.engine ?? (opts.env?.['PARAPET_DATABASE_URL'] !== undefined ? 'postgres' : TEST_STORE);
   // a schema made here (or by an earlier server of this data dir) is dropped at stop; one given by the caller is the caller's
@@ -81,7 +81,7 @@ export async function startTestServer(opts: { dataDir?: string; store?: Store; c
     ...opts.env,
   });
   const server = await startServer({
-    config, logger: pino({ level: process.env['PARAPET_TEST_LOG'] ?? 'silent' }),
+    config, logger: opts.logger ?? pino({ level: process.env['PARAPET_TEST_LOG'] ?? 'silent' }),
     ...(opts.store ? { store: opts.store } : {}), ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return {

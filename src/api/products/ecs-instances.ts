@@ -18,8 +18,10 @@ function wireInstance(i: inst.Instance) {
     InstanceNetworkType: i.networkType, CreationTime: i.creationTime, KeyPairName: i.keyPairName,
     // Parapet's own: the key in force and whether a bind or unbind waits for the next start or reboot (SPEC §2)
     EffectiveKeyPairName: i.effectiveKeyPairName, KeyPairChangePending: i.keyPairName !== i.effectiveKeyPairName,
-    // a key pair in force turns root password logon off (SPEC §2)
-    PasswordLogonEnabled: i.effectiveKeyPairName === '',
+    // Parapet's own: whether root may log on with a password now (one is in force: set, and not followed by a key
+    // pair's bind without a reset, SPEC §2), and whether a change of it waits for the next start or reboot.
+    // The password itself, or its hash, is never returned.
+    PasswordLogonEnabled: i.passwordLogonEnabled, PasswordChangePending: i.passwordChangePending,
     SecurityGroupIds: { SecurityGroupId: i.securityGroupIds },
     VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vSwitchId, PrivateIpAddress: { IpAddress: i.networkType === 'vpc' ? [i.privateIpAddress] : [] }, NatIpAddress: '' },
     InnerIpAddress: { IpAddress: i.networkType === 'classic' ? [i.privateIpAddress] : [] },
@@ -33,21 +35,27 @@ function wireInstance(i: inst.Instance) {
   };
 }
 
+/**
+ * `Password`: any string here, so that no schema error ever repeats it (a too-long value would be
+ * quoted); domain/instance-passwords.ts checks it and answers `InvalidPassword.Malformed`.
+ */
+const PASSWORD = z.string().optional();
+
 const runShape = {
   RegionId: t.str(64), ImageId: t.str(256), InstanceType: t.str(64), VSwitchId: t.str(128).optional(), ZoneId: t.str(64).optional(),
   SecurityGroupId: t.str(128).optional(), InstanceName: t.str(512).optional(), Description: t.str(1024).optional(), KeyPairName: t.str(256).optional(),
   InternetMaxBandwidthOut: t.int().optional(), InternetMaxBandwidthIn: t.int().optional(), PrivateIpAddress: t.str(64).optional(), ClientToken: t.str(64).optional(),
-  Tag: t.tags().optional(), DryRun: t.bool().optional(), Password: t.str(64).optional(), UserData: t.str(65536).optional(),
+  Tag: t.tags().optional(), DryRun: t.bool().optional(), Password: PASSWORD, UserData: t.str(65536).optional(),
   SecurityEnhancementStrategy: t.str(32).optional(), RamRoleName: t.str(128).optional(), HostName: t.str(128).optional(), HttpTokens: t.str(16).optional(), HttpEndpoint: t.str(16).optional(),
 };
 
-const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; InstanceType: string; VSwitchId?: string | undefined; ZoneId?: string | undefined; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; Amount?: number | undefined; InstanceName?: string | undefined; Description?: string | undefined; KeyPairName?: string | undefined; InternetMaxBandwidthOut?: number | undefined; PrivateIpAddress?: string | undefined; Tag?: Array<{ key: string; value: string }> | undefined; RamRoleName?: string | undefined; HttpTokens?: string | undefined; HostName?: string | undefined }): inst.RunParams => {
+const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; InstanceType: string; VSwitchId?: string | undefined; ZoneId?: string | undefined; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; Amount?: number | undefined; InstanceName?: string | undefined; Description?: string | undefined; KeyPairName?: string | undefined; InternetMaxBandwidthOut?: number | undefined; PrivateIpAddress?: string | undefined; Tag?: Array<{ key: string; value: string }> | undefined; RamRoleName?: string | undefined; HttpTokens?: string | undefined; HostName?: string | undefined; Password?: string | undefined }): inst.RunParams => {
   const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
   return {
     regionId: p.RegionId, imageId: p.ImageId, instanceType: p.InstanceType, vSwitchId: p.VSwitchId, zoneId: p.ZoneId, securityGroupIds: groups,
     amount: p.Amount, instanceName: p.InstanceName, description: p.Description, keyPairName: p.KeyPairName,
     internetMaxBandwidthOut: p.InternetMaxBandwidthOut, privateIpAddress: p.PrivateIpAddress, tags: p.Tag, start: ctxStart,
-    ramRoleName: p.RamRoleName, httpTokens: p.HttpTokens, hostName: p.HostName,
+    ramRoleName: p.RamRoleName, httpTokens: p.HttpTokens, hostName: p.HostName, password: p.Password,
   };
 };
 
@@ -136,10 +144,10 @@ export const instanceOperations = [
   }),
   op({
     product: 'ecs', action: 'ModifyInstanceAttribute', ramAction: 'ecs:ModifyInstanceAttribute',
-    params: z.object({ InstanceId: t.str(128), InstanceName: t.str(512).optional(), Description: t.str(1024).optional(), SecurityGroupIds: t.list(t.str(128), 20).optional(), HostName: t.str(128).optional(), Password: t.str(64).optional(), UserData: t.str(65536).optional() }),
+    params: z.object({ InstanceId: t.str(128), InstanceName: t.str(512).optional(), Description: t.str(1024).optional(), SecurityGroupIds: t.list(t.str(128), 20).optional(), HostName: t.str(128).optional(), Password: PASSWORD, UserData: t.str(65536).optional() }),
     resources: (p, account) => [instanceArn('*', account, p.InstanceId), ...named((id) => sgArn('*', account, id), p.SecurityGroupIds)],
     handler: async (ctx, p) => {
-      await inst.modifyInstanceAttribute(ctx, { instanceId: p.InstanceId, instanceName: p.InstanceName, description: p.Description, securityGroupIds: p.SecurityGroupIds, hostName: p.HostName });
+      await inst.modifyInstanceAttribute(ctx, { instanceId: p.InstanceId, instanceName: p.InstanceName, description: p.Description, securityGroupIds: p.SecurityGroupIds, hostName: p.HostName, password: p.Password });
       return {};
     },
   }),
