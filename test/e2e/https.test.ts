@@ -1,8 +1,8 @@
 // The TLS listener (PARAPET_TLS_PORT) end to end: its certificate, signed by the local CA made in
 // the data dir, verifies for the names clients use; the official ECS SDK over https; the clients
 // that speak https only (@alicloud/sts-sdk 1.0, the @alicloud/credentials ram_role_arn provider)
-// trusting the CA through NODE_EXTRA_CA_CERTS; the certificate kept across restarts; the CA key
-// 0600; plain http beside it.
+// trusting the CA through NODE_EXTRA_CA_CERTS; `acs:SecureTransport` true over TLS only; the
+// certificate kept across restarts; the CA key 0600; plain http beside it.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -115,6 +115,19 @@ describe('https: the TLS listener', () => {
     assert.match(String(r['accessKeyId']), /^STS\./);
     assert.equal(r['hasToken'], true);
     assert.ok(Number(r['regions']) > 0);
+  });
+
+  test('acs:SecureTransport is true over TLS only', async () => {
+    const ram = new RamModule.default(sdkConfig(server.endpoint));
+    await ram.createUser(new RamModule.CreateUserRequest({ userName: 'tls-only' }));
+    const doc = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeSecurityGroups', Resource: '*', Condition: { Bool: { 'acs:SecureTransport': 'true' } } }] });
+    await ram.createPolicy(new RamModule.CreatePolicyRequest({ policyName: 'tls-only', policyDocument: doc }));
+    await ram.attachPolicyToUser(new RamModule.AttachPolicyToUserRequest({ policyType: 'Custom', policyName: 'tls-only', userName: 'tls-only' }));
+    const k = (await ram.createAccessKey(new RamModule.CreateAccessKeyRequest({ userName: 'tls-only' }))).body!.accessKey!;
+    const creds = { accessKeyId: k.accessKeyId!, accessKeySecret: k.accessKeySecret! };
+    const req = () => new EcsModule.DescribeSecurityGroupsRequest({ regionId: 'cn-hangzhou' });
+    assert.equal((await ecsClient(server.tls!.endpoint, creds, { protocol: 'https', ca }).describeSecurityGroups(req())).statusCode, 200);
+    assert.equal((await sdkError(ecsClient(server.endpoint, creds).describeSecurityGroups(req()))).code, 'Forbidden.RAM');
   });
 
   test('a restart on the same data dir keeps the CA and the certificate', async () => {
