@@ -27,7 +27,12 @@ program.command('serve').description('run the API server (configuration from PAR
       `  root AccessKey secret: ${b.accessKeySecret}\n` +
       'Keep the secret now: it is not shown again.\n\n');
   }
-  process.stdout.write(`Parapet listening on ${server.url} (store: ${server.store.engine})\n`);
+  process.stdout.write(`Parapet listening on ${server.url}${server.tls !== undefined ? ` and ${server.tls.url}` : ''} (store: ${server.store.engine})\n`);
+  if (server.tls !== undefined) {
+    // once, on stderr, at every start: clients must trust this CA to reach the TLS listener
+    process.stderr.write(`Parapet's TLS certificates are signed by its local CA (${server.tls.made.ca ? 'made now' : 'kept from an earlier start'}): ${server.tls.caFile}\n` +
+      `  trust it with NODE_EXTRA_CA_CERTS=${server.tls.caFile} (Node), SSL_CERT_FILE (OpenSSL tools), curl --cacert\n`);
+  }
   stopping.with(() => server.close());
 });
 
@@ -46,7 +51,9 @@ program.command('agent')
     const store = await openStore(config);
     const services = { store, clock: systemClock, ids: randomIds, limits: config.limits, publicIpPool: config.publicIpPool };
     const api = config.apiUrl !== undefined ? apiTarget(config.apiUrl) : { host: '127.0.0.1', port: config.port };
-    const agent = await startAgent({ services, config, log, api });
+    // the server's TLS listener is on the same host as its plain one, at PARAPET_TLS_PORT
+    const apiTls = config.tlsPort !== undefined ? { host: api.host, port: config.tlsPort } : undefined;
+    const agent = await startAgent({ services, config, log, api, apiTls });
     process.stdout.write(`Parapet agent running (store: ${store.engine}, namespaces: ${config.dataplanePrefix}*)\n`);
     stopping.with(async () => {
       await agent.stop();

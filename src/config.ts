@@ -5,6 +5,8 @@ import { DEFAULT_LIMITS, PUBLIC_IP_POOL } from './domain/limits.ts';
 export interface Config {
   host: string;
   port: number;
+  /** the TLS listener's port (PARAPET_TLS_PORT), on the same host; undefined: no TLS listener */
+  tlsPort: number | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   /** PostgreSQL schema to use (created when missing); the connection's default when unset */
@@ -39,9 +41,12 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = intVar(env, 'PARAPET_PORT', 8080);
   if (port > 65535) throw new Error(`PARAPET_PORT must be at most 65535, got ${port}`);
+  const tlsPort = env['PARAPET_TLS_PORT'] === undefined || env['PARAPET_TLS_PORT'] === '' ? undefined : intVar(env, 'PARAPET_TLS_PORT', 0);
+  if (tlsPort !== undefined && tlsPort > 65535) throw new Error(`PARAPET_TLS_PORT must be at most 65535, got ${tlsPort}`);
   return {
     host: env['PARAPET_HOST'] || '127.0.0.1',
     port,
+    tlsPort,
     dataDir: env['PARAPET_DATA_DIR'] || './data',
     databaseUrl: env['PARAPET_DATABASE_URL'] || undefined,
     databaseSchema: env['PARAPET_DATABASE_SCHEMA'] || undefined,

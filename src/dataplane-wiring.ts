@@ -1,15 +1,17 @@
 // Builds a data-plane agent from configuration: the desired state comes from the store
 // (src/domain/dataplane-state.ts), the metadata tree from src/metadata, and 100.100.100.100 leads
-// to the API server. `parapet agent` runs one on its own; `PARAPET_DATAPLANE=1 parapet serve`
-// runs one inside the server. (The agent itself is src/dataplane/agent.ts; this is its wiring.)
+// to the API server (:80, and :443 to its TLS listener), under the endpoint names that instances
+// resolve there (src/domain/endpoints.ts). `parapet agent` runs one on its own;
+// `PARAPET_DATAPLANE=1 parapet serve` runs one inside the server. (The agent itself is src/dataplane/agent.ts; this is its wiring.)
 import type { Config } from './config.ts';
 import type { Services } from './domain/context.ts';
 import { readDesiredState } from './domain/dataplane-state.ts';
 import { handleInstanceMetadata } from './metadata/service.ts';
 import { Agent } from './dataplane/agent.ts';
 import type { AgentLog } from './dataplane/log.ts';
+import { endpointHostNames } from './domain/endpoints.ts';
 
-export async function startAgent(opts: { services: Services; config: Config; log: AgentLog; api?: { host: string; port: number } | undefined }): Promise<Agent> {
+export async function startAgent(opts: { services: Services; config: Config; log: AgentLog; api?: { host: string; port: number } | undefined; apiTls?: { host: string; port: number } | undefined }): Promise<Agent> {
   const { services, config } = opts;
   const store = services.store;
   const agent = new Agent({
@@ -28,6 +30,8 @@ export async function startAgent(opts: { services: Services; config: Config; log
     publicPool: config.publicIpPool,
     metadata: (instanceId, method, path, headers) => handleInstanceMetadata(services, instanceId, method, path, headers),
     ...(opts.api !== undefined ? { api: opts.api } : {}),
+    ...(opts.apiTls !== undefined ? { apiTls: opts.apiTls } : {}),
+    apiHostNames: endpointHostNames(),
     log: opts.log,
   });
   await agent.start();

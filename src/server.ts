@@ -16,6 +16,10 @@ import { keyPool } from './domain/keypair-pool.ts';
 import { parseCidr } from './engine/cidr.ts';
 import { startAgent, apiTarget } from './dataplane-wiring.ts';
 import type { Agent } from './dataplane/agent.ts';
+import { API_ADDRESS } from './dataplane/names.ts';
+import { certificateWildcards } from './domain/endpoints.ts';
+import { ensureTlsMaterial, listenerNames } from './tls.ts';
+import tls from 'node:tls';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -28,7 +32,21 @@ export interface RunningServer {
   bootstrap: CreatedAccount | undefined;
   /** the data-plane agent, when PARAPET_DATAPLANE is on */
   agent: Agent | undefined;
+  /** the TLS listener, when PARAPET_TLS_PORT is set */
+  tls: RunningTls | undefined;
   close(): Promise<void>;
+}
+
+export interface RunningTls {
+  /** `https://host:port` */
+  url: string;
+  /** host:port, the SDKs' `endpoint` with protocol https */
+  endpoint: string;
+  port: number;
+  /** the local CA's certificate, what clients trust (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, curl --cacert) */
+  caFile: string;
+  /** whether this start made the CA or the server certificate (false: reused from the data dir) */
+  made: { ca: boolean; server: boolean };
 }
 
 export interface StartOptions {
@@ -72,19 +90,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const endpoint = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   services.baseUrl = `http://${endpoint}`;
   let agent: Agent | undefined;
-  if (config.dataplane) {
-    try {
-      agent = await startAgent({ services, config, log, api: apiTarget(`http://${endpoint}`) });
-    } catch (err) {
-      await app.close();
-      if (opts.store === undefined) await store.close();
-      throw err;
+  let tlsListener: { server: tls.Server; info: RunningTls } | undefined;
+  try {
+    if (config.tlsPort !== undefined) tlsListener = await listenTls(app, config, services);
+    if (config.dataplane) {
+      const apiTls = tlsListener === undefined ? undefined : { host: apiTarget(`http://${endpoint}`).host, port: tlsListener.info.port };
+      agent = await startAgent({ services, config, log, api: apiTarget(`http://${endpoint}`), apiTls });
     }
+  } catch (err) {
+    tlsListener?.server.close();
+    await app.close();
+    if (opts.store === undefined) await store.close();
+    throw err;
   }
   return {
-    app, store, services, url: `http://${endpoint}`, endpoint, bootstrap, agent,
+    app, store, services, url: `http://${endpoint}`, endpoint, bootstrap, agent, tls: tlsListener?.info,
     close: async () => {
       await agent?.stop();
+      // no new TLS connections; the open ones are the app's (below), which ends them as it ends its own
+      tlsListener?.server.close();
       await app.close();
       if (opts.store === undefined) await store.close();
       const destination = (log as { destination?: BufferedLogDestination }).destination;
@@ -92,4 +116,28 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       try { destination?.flushSync(); } catch { /* see above */ }
     },
   };
+}
+
+/**
+ * The TLS listener: the same app and pipeline as the plain one, on PARAPET_TLS_PORT of the same
+ * host. Each connection's TLS is ended here and the decrypted socket handed to the app's own HTTP
+ * server, so requests over TLS get the same header limits, the same malformed-request answers, and
+ * are closed with the app's other connections.
+ */
+async function listenTls(app: FastifyInstance, config: Config, services: Services): Promise<{ server: tls.Server; info: RunningTls }> {
+  const names = listenerNames(config.host, certificateWildcards(), [API_ADDRESS]);
+  const material = await ensureTlsMaterial(config.dataDir, names, services.clock, services.ids);
+  const server = tls.createServer({ key: material.key, cert: material.certChain, ALPNProtocols: ['http/1.1'] }, (socket) => {
+    app.server.emit('connection', socket);
+  });
+  // a handshake that fails (a client that does not trust the CA) is that client's business
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: config.host, port: config.tlsPort }, () => { server.off('error', reject); resolve(); });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.tlsPort ?? 0;
+  const endpoint = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return { server, info: { url: `https://${endpoint}`, endpoint, port, caFile: material.caFile, made: material.made } };
 }

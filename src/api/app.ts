@@ -53,9 +53,10 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const handler = async (request: { method: string; raw: { url?: string; socket?: { remoteAddress?: string | undefined } }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
+  const handler = async (request: { method: string; raw: { url?: string; socket?: { remoteAddress?: string | undefined; encrypted?: boolean } }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
-    const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body, remoteAddress: request.raw.socket?.remoteAddress });
+    // `encrypted`: the socket is a TLSSocket handed over by the TLS listener (src/server.ts)
+    const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body, remoteAddress: request.raw.socket?.remoteAddress, secure: request.raw.socket?.encrypted === true });
     reply.code(result.status);
     reply.header('content-type', result.contentType);
     reply.header('x-acs-request-id', result.requestId);

@@ -16,6 +16,7 @@ import { Topology, shapeOf } from './topology.ts';
 import { FirewallSync } from './firewall-sync.ts';
 import { InstanceServices, type MetadataAnswer } from './instance-services.ts';
 import type { AgentLog } from './log.ts';
+import { instanceHosts } from './hosts.ts';
 
 export type { MetadataAnswer } from './instance-services.ts';
 
@@ -34,6 +35,10 @@ export interface AgentOptions {
   metadata?: (instanceId: string, method: string, path: string, headers: Record<string, string | string[] | undefined>) => Promise<MetadataAnswer>;
   /** where 100.100.100.100:80 inside instances leads: the API server */
   api?: { host: string; port: number };
+  /** where 100.100.100.100:443 leads: the API server's TLS listener */
+  apiTls?: { host: string; port: number };
+  /** the names instances resolve to 100.100.100.100 (their hosts file, hosts.ts) */
+  apiHostNames?: readonly string[];
   /** run an sshd in every Linux instance, in a sandbox of its own (default true) */
   sshd?: boolean;
   log: AgentLog;
@@ -59,9 +64,10 @@ export class Agent {
 
   constructor(private readonly opts: AgentOptions) {
     this.sshdEnabled = opts.sshd !== false;
-    this.topology = new Topology(opts.stateDir, opts.prefix);
+    const hosts = instanceHosts(opts.apiHostNames ?? []);
+    this.topology = new Topology(opts.stateDir, opts.prefix, hosts);
     this.firewall = new FirewallSync(this.topology.internetNs, opts.log);
-    this.services = new InstanceServices(opts);
+    this.services = new InstanceServices({ ...opts, hosts });
   }
 
   /** Checks the machine (root, tools, no overlap with the host's routes), then reconciles until stopped. */

@@ -39,7 +39,6 @@ const FILES: ReadonlyArray<{ path: string; mode: number; text: string }> = [
   { path: 'etc/shadow', mode: 0o600, text: 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' },
   // glibc 2.34+ has the files service built in: no libnss_*.so to copy
   { path: 'etc/nsswitch.conf', mode: 0o644, text: 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' },
-  { path: 'etc/hosts', mode: 0o644, text: '127.0.0.1\tlocalhost\n' },
   { path: 'etc/profile', mode: 0o644, text: 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nPS1=\'\\u@\\h:\\w\\$ \'\n' },
   { path: 'etc/os-release', mode: 0o644, text: 'NAME="Parapet instance"\nID=parapet\nPRETTY_NAME="Parapet instance (busybox, OpenSSH)"\n' },
   // a pty logon records itself here; sshd complains when they are missing
@@ -49,6 +48,9 @@ const FILES: ReadonlyArray<{ path: string; mode: number; text: string }> = [
   { path: 'var/log/lastlog', mode: 0o664, text: '' },
 ];
 
+/** /etc/hosts when the agent names no endpoints */
+const DEFAULT_HOSTS = '127.0.0.1\tlocalhost\n';
+
 const DIRS: ReadonlyArray<{ path: string; mode: number }> = [
   { path: 'dev', mode: 0o755 }, { path: 'proc', mode: 0o555 }, { path: 'sys', mode: 0o555 }, { path: 'mnt', mode: 0o755 },
   { path: 'root', mode: 0o700 }, { path: 'home', mode: 0o755 }, { path: 'tmp', mode: 0o1777 }, { path: 'var/tmp', mode: 0o1777 },
@@ -56,12 +58,15 @@ const DIRS: ReadonlyArray<{ path: string; mode: number }> = [
   { path: 'run/sshd', mode: 0o755 }, { path: 'etc/ssh', mode: 0o755 }, { path: 'var/log', mode: 0o755 },
 ];
 
-/** The image's directory under `stateDir`, built or rebuilt first when needed. */
-export async function ensureImage(stateDir: string): Promise<string> {
+/**
+ * The image's directory under `stateDir`, built or rebuilt first when needed. `hosts` is its
+ * /etc/hosts (hosts.ts: the endpoint names at the API address); a change rebuilds the image.
+ */
+export async function ensureImage(stateDir: string, hosts: string = DEFAULT_HOSTS): Promise<string> {
   const dir = join(stateDir, 'image');
   const idFile = join(stateDir, 'image.id');
   const inputs = await imageInputs();
-  const id = createHash('sha256').update(JSON.stringify([FORMAT, inputs.map((f) => [f, statSync(f).size, statSync(f).mtimeMs])])).digest('hex');
+  const id = createHash('sha256').update(JSON.stringify([FORMAT, inputs.map((f) => [f, statSync(f).size, statSync(f).mtimeMs]), hosts])).digest('hex');
   if (existsSync(dir) && existsSync(idFile) && readFileSync(idFile, 'utf8') === id) return dir;
 
   // build beside it, then swap: an image is never seen half-built. No sandbox runs at this point:
@@ -69,7 +74,7 @@ export async function ensureImage(stateDir: string): Promise<string> {
   for (const stale of readdirSync(stateDir)) if (stale.startsWith('image.new-')) rmSync(join(stateDir, stale), { recursive: true, force: true });
   const tmp = mkdtempSync(join(stateDir, 'image.new-'));
   try {
-    await build(tmp, inputs);
+    await build(tmp, inputs, hosts);
     const old = existsSync(dir) ? `${tmp}.old` : undefined;
     if (old !== undefined) renameSync(dir, old);
     renameSync(tmp, dir);
@@ -103,7 +108,7 @@ async function imageInputs(): Promise<string[]> {
   return [...files].sort();
 }
 
-async function build(root: string, inputs: readonly string[]): Promise<void> {
+async function build(root: string, inputs: readonly string[], hosts: string): Promise<void> {
   chmodSync(root, 0o755);
   for (const d of DIRS) {
     mkdirSync(join(root, d.path), { recursive: true, mode: 0o755 });
@@ -126,7 +131,7 @@ async function build(root: string, inputs: readonly string[]): Promise<void> {
     symlinkSync(BUSYBOX, dst);
   }
   symlinkSync('/run', join(root, 'var/run'));
-  for (const f of FILES) {
+  for (const f of [...FILES, { path: 'etc/hosts', mode: 0o644, text: hosts }]) {
     mkdirSync(dirname(join(root, f.path)), { recursive: true, mode: 0o755 });
     writeFileSync(join(root, f.path), f.text, { mode: f.mode });
     chmodSync(join(root, f.path), f.mode);

@@ -1,7 +1,8 @@
 // What instances reach besides each other: in every network namespace the metadata service
 // (100.100.100.200:80, answered for the instance that owns the source address) and the API
-// (100.100.100.100:80, a TCP proxy to the API server), both listening inside the namespace
-// (listeners.ts); and in every Linux instance an sshd in a sandbox of its own (sshd.ts,
+// (100.100.100.100:80, a TCP proxy to the API server, and :443, one to its TLS listener when it
+// has one: TLS ends at Parapet, whose certificate names the endpoints instances resolve there,
+// hosts.ts), all listening inside the namespace (listeners.ts); and in every Linux instance an sshd in a sandbox of its own (sshd.ts,
 // sandbox.ts), booted again at each start or reboot (a new bootSeq). The sandbox's writable layer
 // stays while the instance exists, stopped or not.
 import http from 'node:http';
@@ -24,6 +25,10 @@ export interface InstanceServicesOptions {
   metadata?: (instanceId: string, method: string, path: string, headers: Record<string, string | string[] | undefined>) => Promise<MetadataAnswer>;
   /** where 100.100.100.100:80 inside instances leads: the API server */
   api?: { host: string; port: number };
+  /** where 100.100.100.100:443 leads: the API server's TLS listener (none: nothing listens there) */
+  apiTls?: { host: string; port: number };
+  /** the instances' /etc/hosts (hosts.ts), in their image */
+  hosts?: string;
   log: AgentLog;
 }
 
@@ -47,8 +52,9 @@ export class InstanceServices {
 
   /** Starts the metadata and API listeners inside the network's namespace; they close with the network (topology.ts). */
   async startListeners(network: string, applied: AppliedNetwork): Promise<void> {
-    const addrs = [{ host: METADATA_ADDRESS, port: 80 }, { host: API_ADDRESS, port: 80 }];
-    const [metaServer, apiServer] = await listenInNamespace(applied.ns, addrs);
+    const apiTls = this.opts.apiTls;
+    const addrs = [{ host: METADATA_ADDRESS, port: 80 }, { host: API_ADDRESS, port: 80 }, ...(apiTls !== undefined ? [{ host: API_ADDRESS, port: 443 }] : [])];
+    const [metaServer, apiServer, apiTlsServer] = await listenInNamespace(applied.ns, addrs);
     const metadata = this.opts.metadata;
     const httpServer = http.createServer((req, res) => {
       const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
@@ -59,16 +65,9 @@ export class InstanceServices {
         .catch((err: unknown) => { this.opts.log.error({ err: String(err) }, 'metadata failed'); res.writeHead(500).end('Internal Error'); });
     });
     metaServer!.on('connection', (sock: net.Socket) => { httpServer.emit('connection', sock); sock.resume(); });
-    const api = this.opts.api;
-    apiServer!.on('connection', (sock: net.Socket) => {
-      if (api === undefined) { sock.destroy(); return; }
-      const upstream = net.connect(api.port, api.host);
-      sock.pipe(upstream).pipe(sock);
-      const end = () => { sock.destroy(); upstream.destroy(); };
-      sock.on('error', end); upstream.on('error', end);
-      sock.resume();
-    });
-    applied.servers.push(metaServer!, apiServer!);
+    apiServer!.on('connection', (sock: net.Socket) => { forward(sock, this.opts.api); });
+    apiTlsServer?.on('connection', (sock: net.Socket) => { forward(sock, apiTls); });
+    applied.servers.push(metaServer!, apiServer!, ...(apiTlsServer !== undefined ? [apiTlsServer] : []));
   }
 
   /**
@@ -106,11 +105,21 @@ export class InstanceServices {
     applied.sshd ??= new Sshd(this.opts.stateDir, inst.instanceId, this.opts.log);
     applied.bootSeq = inst.bootSeq;
     try {
-      this.image ??= ensureImage(this.opts.stateDir);
+      this.image ??= ensureImage(this.opts.stateDir, this.opts.hosts);
       const image = await this.image.catch((err: unknown) => { this.image = undefined; throw err; });
       await applied.sshd.start({ image, hostName: inst.hostName, publicKey: inst.effectivePublicKey, passwordHash: inst.effectivePasswordHash });
     } catch (err) {
       this.opts.log.error({ instanceId: inst.instanceId, err: err instanceof Error ? err.stack : String(err) }, 'the sandbox (sshd) of an instance did not start');
     }
   }
+}
+
+/** Pipes a connection accepted inside a namespace to `to` (the API server), bytes as they are. */
+function forward(sock: net.Socket, to: { host: string; port: number } | undefined): void {
+  if (to === undefined) { sock.destroy(); return; }
+  const upstream = net.connect(to.port, to.host);
+  sock.pipe(upstream).pipe(sock);
+  const end = () => { sock.destroy(); upstream.destroy(); };
+  sock.on('error', end); upstream.on('error', end);
+  sock.resume();
 }

@@ -3,11 +3,12 @@
 // before the namespace exists, so that the namespaces of an agent that died are found again;
 // `cleanupNamespaces` removes them (at every start, on stop, and for `parapet agent --cleanup`),
 // first ending whatever still runs in an instance's namespace (`endProcessesIn`, which a sandbox
-// that won't stop also falls back on).
+// that won't stop also falls back on), and their hosts files in /etc/netns (hosts.ts).
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './sh.ts';
 import { internetNamespace } from './names.ts';
+import { removeNamespaceHosts } from './hosts.ts';
 
 const REGISTRY = 'namespaces.json';
 
@@ -53,6 +54,8 @@ export async function cleanupNamespaces(stateDir: string, prefix: string): Promi
   // instances first (their veths go with them), then networks, then the internet
   const order = [...registered.filter((n) => !n.startsWith(prefix)), ...[...present].filter((n) => n.startsWith(prefix) && n !== internetNamespace(prefix)), internetNamespace(prefix)];
   for (const ns of new Set(order)) {
+    // an instance's hosts file (hosts.ts) goes with its namespace, and after a namespace that vanished
+    removeNamespaceHosts(ns);
     if (!present.has(ns)) continue;
     // a dead agent's sandboxes die with it (bwrap --die-with-parent); anything still running in its
     // instances' namespaces ends here, or an overlay could be mounted twice at the next boot

@@ -22,6 +22,7 @@ import {
 } from './names.ts';
 import { registerNamespace, unregisterNamespace } from './registry.ts';
 import type { Sshd } from './sshd.ts';
+import { removeNamespaceHosts, writeNamespaceHosts } from './hosts.ts';
 
 /** What this agent applied in one network namespace. */
 export interface AppliedNetwork {
@@ -47,7 +48,8 @@ export class Topology {
   readonly instances = new Map<string, AppliedInstance>();
   private internetReady = false;
 
-  constructor(private readonly stateDir: string, private readonly prefix: string) {}
+  /** `hosts`: each instance's /etc/hosts under `ip netns exec` (hosts.ts) */
+  constructor(private readonly stateDir: string, private readonly prefix: string, private readonly hosts?: string) {}
 
   get internetNs(): string { return internetNamespace(this.prefix); }
 
@@ -127,6 +129,7 @@ export class Topology {
     for (const inst of list) {
       await run('ip', ['netns', 'del', inst.instanceId]);
       await this.addNamespace(inst.instanceId);
+      if (this.hosts !== undefined) writeNamespaceHosts(inst.instanceId, this.hosts);
     }
     const byNetwork = new Map<string, string[]>();
     const stale = new Map<string, string[]>();
@@ -210,6 +213,7 @@ export class Topology {
 
   private async deleteNamespace(ns: string): Promise<void> {
     await run('ip', ['netns', 'del', ns]);
+    removeNamespaceHosts(ns);
     unregisterNamespace(this.stateDir, ns);
   }
 }
@@ -239,6 +243,7 @@ export function baseTables(): string {
     ct state established,related accept
     iifname "lo" accept
     ip daddr { ${METADATA_ADDRESS}, ${API_ADDRESS} } tcp dport 80 accept
+    ip daddr ${API_ADDRESS} tcp dport 443 accept
     icmp type echo-request accept
   }
 }

@@ -18,6 +18,8 @@ export interface RawRequest {
   body: Buffer;
   /** the client's address, for `acs:SourceIp` */
   remoteAddress?: string | undefined;
+  /** whether it came over TLS (the TLS listener), for `acs:SecureTransport` */
+  secure?: boolean;
 }
 
 export type Authentication =
