@@ -27,10 +27,10 @@ async function newPasswordColumns(ctx: CallContext, tx: Tx, account: string, pas
   const policy = await policyOf(tx, account);
   checkPasswordStrength(policy, password);
   const history = current !== undefined ? historyOf(current) : [];
-  checkReuse(policy, password, current?.password_hash, history);
+  await checkReuse(policy, password, current?.password_hash, history);
   const kept = current !== undefined ? [current.password_hash, ...history].slice(0, HISTORY_KEPT) : [];
   return {
-    password_hash: hashPassword(ctx, password), password_history: JSON.stringify(kept), password_changed_at: isoSeconds(ctx.clock.now()),
+    password_hash: await hashPassword(ctx, password), password_history: JSON.stringify(kept), password_changed_at: isoSeconds(ctx.clock.now()),
     failed_attempts: 0, failed_since: '', locked_until: '',
   };
 }
@@ -100,7 +100,7 @@ export async function changePassword(ctx: CallContext, p: { oldPassword: string;
   await ramWrite(ctx, async (tx) => {
     const row = await tx.selectFrom('ram_login_profiles').selectAll().where('account_id', '=', account).where('user_name', '=', userName).executeTakeFirst();
     if (row === undefined) throw apiError('EntityNotExist.User.LoginProfile', { name: userName });
-    if (!passwordMatches(row.password_hash, p.oldPassword)) throw apiError('InvalidParameter.OldPassword');
+    if (!await passwordMatches(row.password_hash, p.oldPassword)) throw apiError('InvalidParameter.OldPassword');
     await tx.updateTable('ram_login_profiles').set({ ...await newPasswordColumns(ctx, tx, account, p.newPassword, row), password_reset_required: 0 })
       .where('account_id', '=', account).where('user_name', '=', userName).execute();
   });

@@ -2,7 +2,8 @@
 // check every path that sets a console password passes: CreateLoginProfile, UpdateLoginProfile and
 // ChangePassword (./login-profiles.ts). The policy also says how old a password may get and how
 // many wrong passwords lock a user out (./signin.ts reads those).
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { CallContext } from '../context.ts';
 import { apiError } from '../errors.ts';
 import { ramWrite } from './lock.ts';
@@ -108,18 +109,21 @@ export function checkPasswordStrength(policy: PasswordPolicy, password: string):
   if (missing.length > 0) throw apiError('InvalidParameter.Password.Characters', { missing: missing.join(', ') });
 }
 
+// scrypt runs on libuv's thread pool: a sign-in or a password change never stalls the event loop
+const scrypt = promisify(scryptCallback) as (password: string, salt: string, length: number) => Promise<Buffer>;
+
 /** A salted scrypt hash of a password: `scrypt$<salt>$<hash>`. */
-export function hashPassword(ctx: Pick<CallContext, 'ids'>, password: string): string {
+export async function hashPassword(ctx: Pick<CallContext, 'ids'>, password: string): Promise<string> {
   const salt = ctx.ids.token(16);
-  return `scrypt$${salt}$${scryptSync(password, salt, 32).toString('base64url')}`;
+  return `scrypt$${salt}$${(await scrypt(password, salt, 32)).toString('base64url')}`;
 }
 
 /** Whether `password` is the one `stored` hashes, compared in constant time. */
-export function passwordMatches(stored: string, password: string): boolean {
+export async function passwordMatches(stored: string, password: string): Promise<boolean> {
   const [kind, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const given = scryptSync(password, salt, 32);
+  const given = await scrypt(password, salt, 32);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
@@ -130,9 +134,10 @@ export const HISTORY_KEPT = RANGES.PasswordReusePrevention[1];
  * Refuses `password` when it is one of the user's last `policy.passwordReusePrevention`
  * passwords: the current one (`currentHash`) and the earlier ones, newest first.
  */
-export function checkReuse(policy: PasswordPolicy, password: string, currentHash: string | undefined, history: readonly string[]): void {
+export async function checkReuse(policy: PasswordPolicy, password: string, currentHash: string | undefined, history: readonly string[]): Promise<void> {
   const n = policy.passwordReusePrevention;
   if (n === 0) return;
   const recent = [...(currentHash !== undefined ? [currentHash] : []), ...history].slice(0, n);
-  if (recent.some((h) => passwordMatches(h, password))) throw apiError('InvalidParameter.Password.Reused', { count: n });
+  const matches = await Promise.all(recent.map((h) => passwordMatches(h, password)));
+  if (matches.includes(true)) throw apiError('InvalidParameter.Password.Reused', { count: n });
 }

@@ -99,7 +99,7 @@ async function attempt(svc: Services, tx: Tx, key: Buffer, accountId: string, us
     }
     return { refused };
   };
-  if (!passwordMatches(profile.password_hash, input.password)) return failure('failed');
+  if (!await passwordMatches(profile.password_hash, input.password)) return failure('failed');
 
   const changedAt = profile.password_changed_at === '' ? undefined : Date.parse(profile.password_changed_at);
   const expired = policy.maxPasswordAge > 0 && changedAt !== undefined && now > changedAt + policy.maxPasswordAge * 86_400_000;
