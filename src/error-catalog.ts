@@ -679,6 +679,63 @@ export const ERROR_CATALOG = {
   'EntityNotExist.User.LoginProfile': { status: 404, message: ({ name }: { name: string }) => `The user \`${name}\` has no login profile.` },
   'InvalidParameter.Marker': { status: 400, message: ({ marker }: { marker: string | undefined }) => `The specified \`Marker\` \`${marker}\` is invalid.` },
 
+  // RAM passwords, the account alias, virtual MFA devices and sign-in (src/domain/ram/signin.ts)
+  'InvalidParameter.Password.Length': {
+    status: 400,
+    message: ({ min, max }: { min: number; max: number }) => `The password must be ${min} to ${max} characters, as the account's password policy requires.`,
+  },
+  'InvalidParameter.Password.Characters': {
+    status: 400,
+    message: ({ missing }: { missing: string }) => `The password must contain ${missing}, as the account's password policy requires.`,
+  },
+  'InvalidParameter.Password.Reused': {
+    status: 400,
+    message: ({ count }: { count: number }) => `The password must differ from the user's last ${count} passwords, as the account's password policy requires.`,
+  },
+  'InvalidParameter.OldPassword': { status: 400, message: 'The specified `OldPassword` is not the current password.' },
+  InvalidUserType: {
+    status: 400,
+    message: ({ kind }: { kind: string }) => `ChangePassword changes the password of the RAM user that calls it; the caller is ${kind}, not a RAM user with a login profile.`,
+  },
+  'InvalidParameter.AccountAlias': {
+    status: 400,
+    message: ({ value }: { value: string }) =>
+      `The specified \`AccountAlias\` \`${value}\` must be 3 to 32 lowercase letters, digits or \`-\`, not starting or ending with \`-\` nor holding \`--\`.`,
+  },
+  'EntityAlreadyExists.AccountAlias': { status: 409, message: ({ alias }: { alias: string }) => `The account alias \`${alias}\` is already used by another account.` },
+  'InvalidParameter.VirtualMFADeviceName': {
+    status: 400,
+    message: ({ value }: { value: string }) => `The specified \`VirtualMFADeviceName\` \`${value}\` must be 1 to 64 letters, digits or \`-\`.`,
+  },
+  'EntityAlreadyExists.VirtualMFADevice': { status: 409, message: ({ name }: { name: string }) => `The virtual MFA device \`${name}\` already exists.` },
+  'EntityNotExist.VirtualMFADevice': { status: 404, message: ({ serialNumber }: { serialNumber: string }) => `The virtual MFA device \`${serialNumber}\` does not exist.` },
+  'EntityAlreadyExists.VirtualMFADevice.User': {
+    status: 409,
+    message: ({ serialNumber, userName }: { serialNumber: string; userName: string }) => `The virtual MFA device \`${serialNumber}\` is already bound to user \`${userName}\`.`,
+  },
+  'DeleteConflict.VirtualMFADevice.User': {
+    status: 409,
+    message: ({ serialNumber, userName }: { serialNumber: string; userName: string }) => `The virtual MFA device \`${serialNumber}\` is bound to user \`${userName}\`; unbind it first.`,
+  },
+  'EntityAlreadyExists.User.MFADevice': { status: 409, message: ({ name }: { name: string }) => `The user \`${name}\` already has an MFA device; unbind it first.` },
+  'EntityNotExist.User.MFADevice': { status: 404, message: ({ name }: { name: string }) => `The user \`${name}\` has no MFA device.` },
+  'InvalidParameter.AuthenticationCode': {
+    status: 400,
+    message: 'The authentication codes are not two consecutive current codes of the MFA device.',
+  },
+  'SignIn.InvalidPrincipalName': {
+    status: 400,
+    message: ({ value }: { value: string }) => `The user principal name \`${value}\` is not of the form \`<user>@<account id or alias>.onaliyun.com\`.`,
+  },
+  'SignIn.Failed': { status: 401, message: 'The user principal name or the password is wrong.' },
+  'SignIn.Locked': {
+    status: 403,
+    message: ({ until }: { until: string }) => `Too many wrong passwords: signing in as this user is locked until ${until}.`,
+  },
+  'SignIn.PasswordExpired': { status: 403, message: 'The password has expired and the password policy forbids signing in with it; an administrator must reset it.' },
+  'SignIn.MFACodeInvalid': { status: 401, message: 'The MFA code is wrong, or was already used.' },
+  'SignIn.SessionExpired': { status: 401, message: 'The sign-in session has expired; sign in again.' },
+
   // ---------------------------------------------------------------------------------------------
   // STS and the instance metadata endpoint
 

@@ -1,7 +1,7 @@
 // The operation catalog: one entry per (API version, action) with its parameter schema, its RAM
 // action and resource ARNs, whether it honours ClientToken, and a thin handler.
 import type { z } from 'zod';
-import type { CallContext } from '../domain/context.ts';
+import type { CallContext, Principal } from '../domain/context.ts';
 
 export type Product = 'ecs' | 'vpc' | 'ram' | 'sts' | 'parapet';
 
@@ -29,9 +29,10 @@ export interface Operation<S extends z.ZodType = z.ZodType> {
   ramAction: string;
   /**
    * Every resource ARN the call touches (`*` for list operations): the resource it acts on and
-   * each group, vSwitch, VPC, key pair or instance it names. Each is authorized.
+   * each group, vSwitch, VPC, key pair or instance it names. Each is authorized. `caller` is for
+   * the operations that act on the caller itself (ChangePassword: the calling user's ARN).
    */
-  resources: (p: z.output<S>, accountId: string) => string[];
+  resources: (p: z.output<S>, accountId: string, caller?: Principal) => string[];
   /** the role the call hands to an instance, when it names one: the caller needs `ram:PassRole` on it */
   passRole?: (p: z.output<S>) => string | undefined;
   /** honours the `ClientToken` parameter */

@@ -60,7 +60,7 @@ export class Pipeline {
       if (operation === undefined) throw wireError('InvalidAction.NotFound', { action: req.action });
       const params = this.parse(operation, req);
       const rc: RequestContext = { sourceIp: raw.remoteAddress ?? '127.0.0.1', secureTransport: raw.secure === true, currentTime: isoSeconds(this.svc.clock.now()) };
-      await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId), rc);
+      await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId, principal), rc);
       const passed = operation.passRole?.(params);
       if (passed !== undefined && passed !== '') await authorizePassRole(this.svc, principal, passed, rc);
       if (params['DryRun'] === true) {

@@ -7,7 +7,8 @@
 // Principals: an account's root key may do everything in its own account and nothing in
 // another; a RAM user is judged by the policies attached to it and its groups; a role session by
 // its role's policies narrowed by the session policy. Any Deny wins, then any Allow (covering
-// every resource), else denied.
+// every resource), else denied. A RAM user's sign-in session carries `acs:MFAPresent` (true when it
+// gave an MFA code) and, while its password must be changed, may do nothing but ChangePassword.
 import type { Principal, RequestContext, Services } from './context.ts';
 import { documentsForRole, documentsForUser } from './ram/documents.ts';
 import { readTags } from './tags.ts';
@@ -48,12 +49,23 @@ async function tagContext(db: Db | Tx, resources: readonly string[]): Promise<Re
  * The one builder of authorization requests. `reader` is the handle to read tags with: the
  * store outside a transaction, the transaction inside one (SQLite has a single connection).
  */
-export async function authorizationRequest(reader: Db | Tx, action: string, resources: readonly string[], rc: RequestContext): Promise<PolicyRequest> {
+export async function authorizationRequest(reader: Db | Tx, action: string, resources: readonly string[], rc: RequestContext, mfaPresent = false): Promise<PolicyRequest> {
   const context: PolicyRequest['context'] = {
-    'acs:SourceIp': rc.sourceIp, 'acs:SecureTransport': rc.secureTransport, 'acs:CurrentTime': rc.currentTime, 'acs:MFAPresent': false,
+    'acs:SourceIp': rc.sourceIp, 'acs:SecureTransport': rc.secureTransport, 'acs:CurrentTime': rc.currentTime, 'acs:MFAPresent': mfaPresent,
   };
   if (action.startsWith('ecs:')) Object.assign(context, await tagContext(reader, resources));
   return { action, resources: [...resources], context };
+}
+
+const CHANGE_PASSWORD = 'ram:ChangePassword';
+
+/**
+ * A RAM user changes its own password without a grant (RAM's default security preference lets
+ * users manage their passwords); an explicit Deny still refuses it.
+ */
+function ownPasswordChange(principal: Principal, action: string, resources: readonly string[]): boolean {
+  return action === CHANGE_PASSWORD && principal.kind === 'user' && principal.userName !== undefined
+    && resources.length === 1 && resources[0] === `acs:ram::${principal.accountId}:user/${principal.userName}`;
 }
 
 function accountOf(arn: string): string | undefined {
@@ -72,9 +84,11 @@ export async function judge(svc: Pick<Services, 'store'>, principal: Principal, 
       return { allowed: false, explicit: false, resource };
     }
   }
+  // INVARIANT: a session that must change its password first does nothing else, whoever it is
+  if (principal.passwordChangeOnly === true && action !== CHANGE_PASSWORD) return { allowed: false, explicit: false, resource: resources.join(',') };
   if (principal.kind === 'root') return { allowed: true };
   const reader: Db | Tx = tx ?? svc.store.db;
-  const request = await authorizationRequest(reader, action, resources, rc);
+  const request = await authorizationRequest(reader, action, resources, rc, principal.mfaPresent === true);
   let decision;
   if (principal.kind === 'role') {
     const roleName = principal.roleName ?? '';
@@ -88,5 +102,6 @@ export async function judge(svc: Pick<Services, 'store'>, principal: Principal, 
     decision = evaluateDocuments(documents, request);
   }
   if (decision.decision === 'Allow') return { allowed: true };
+  if (decision.decision !== 'ExplicitDeny' && ownPasswordChange(principal, action, resources)) return { allowed: true };
   return { allowed: false, explicit: decision.decision === 'ExplicitDeny', resource: resources.join(',') };
 }

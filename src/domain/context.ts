@@ -28,6 +28,10 @@ export interface Principal {
   sessionName?: string;
   sessionExpiresAt?: number;
   sessionPolicy?: string;
+  /** a RAM user's sign-in session that gave a current MFA code (`acs:MFAPresent`; ram/signin.ts) */
+  mfaPresent?: boolean;
+  /** a RAM user's sign-in session whose password must be changed first: it may do nothing but ChangePassword */
+  passwordChangeOnly?: boolean;
 }
 
 export interface Services {

@@ -284,6 +284,44 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0012_ram_signin': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      // sign-in state of a login profile: when its password was set, the hashes of earlier ones
+      // (a JSON array, newest first), and the wrong passwords counted towards a lock-out
+      await db.schema.alterTable('ram_login_profiles').addColumn('password_changed_at', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('ram_login_profiles').addColumn('password_history', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable('ram_login_profiles').addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('ram_login_profiles').addColumn('failed_since', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('ram_login_profiles').addColumn('locked_until', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.createTable('ram_password_policies')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .addColumn('minimum_length', 'integer', (c) => c.notNull())
+        .addColumn('require_lowercase', 'integer', (c) => c.notNull())
+        .addColumn('require_uppercase', 'integer', (c) => c.notNull())
+        .addColumn('require_numbers', 'integer', (c) => c.notNull())
+        .addColumn('require_symbols', 'integer', (c) => c.notNull())
+        .addColumn('hard_expiry', 'integer', (c) => c.notNull())
+        .addColumn('max_password_age', 'integer', (c) => c.notNull())
+        .addColumn('reuse_prevention', 'integer', (c) => c.notNull())
+        .addColumn('max_login_attempts', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('ram_account_aliases')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .addColumn('alias', 'text', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createTable('ram_mfa_devices')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('seed', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('activated_at', 'text', (c) => c.notNull())
+        .addColumn('last_step', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_mfa_devices_pk', ['account_id', 'name'])
+        .execute();
+      await db.schema.createIndex('ram_mfa_devices_by_user').on('ram_mfa_devices').columns(['account_id', 'user_name']).execute();
+    },
+  },
   '0013_instance_passwords': {
     async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
       // an instance's root password as a SHA-512 crypt hash (`$6$`), '' when none: the one asked for, and the one in force since the last start or reboot

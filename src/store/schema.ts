@@ -181,11 +181,33 @@ export interface NonceTable { expires_at: number; key: string }
 /** PostgreSQL: the revision is `meta.revision` plus the sum of these counters (one per connection slot, so writers don't queue on one row). */
 export interface RevisionShardTable { shard: number; n: number }
 
+/** A login profile's sign-in state (0012): `password_history` is a JSON array of earlier hashes, newest first; times are ISO or '' */
+export interface RamLoginProfileSignInColumns { password_changed_at: string; password_history: string; failed_attempts: number; failed_since: string; locked_until: string }
+
+/** An account's RAM password policy; booleans are 0/1. No row: the defaults (src/domain/ram/password-policy.ts). */
+export interface RamPasswordPolicyTable {
+  account_id: string; minimum_length: number; require_lowercase: number; require_uppercase: number; require_numbers: number; require_symbols: number;
+  hard_expiry: number; max_password_age: number; reuse_prevention: number; max_login_attempts: number;
+}
+
+/** An account's alias, unique on the server (its users sign in as `name@<alias>.onaliyun.com`). */
+export interface RamAccountAliasTable { account_id: string; alias: string }
+
+/**
+ * A virtual MFA device: its TOTP seed encrypted under the server key, the user it is bound to
+ * ('' while unbound), when it was bound, and the last TOTP time step a code was accepted for (so a
+ * code is never accepted twice).
+ */
+export interface RamMfaDeviceTable { account_id: string; name: string; seed: string; user_name: string; activated_at: string; last_step: number; created_at: string }
+
 export interface Schema {
   nonces: NonceTable;
   revision_shards: RevisionShardTable;
   key_pairs: KeyPairTable;
-  ram_login_profiles: RamLoginProfileTable;
+  ram_login_profiles: RamLoginProfileTable & RamLoginProfileSignInColumns;
+  ram_password_policies: RamPasswordPolicyTable;
+  ram_account_aliases: RamAccountAliasTable;
+  ram_mfa_devices: RamMfaDeviceTable;
   ram_roles: RamRoleTable;
   ram_users: RamUserTable;
   ram_groups: RamGroupTable;

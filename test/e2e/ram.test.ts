@@ -44,7 +44,7 @@ describe('RAM end to end', () => {
 
   test('login profiles: console password (never returned), must-reset and MFA flags', async () => {
     await ram.createUser(new $.CreateUserRequest({ userName: 'frank' }));
-    assert.equal((await sdkError(ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'short' })))).code, 'InvalidParameter.Password');
+    assert.equal((await sdkError(ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'short' })))).code, 'InvalidParameter.Password.Length');
     const lp = await ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'Secret-Passw0rd', passwordResetRequired: true, MFABindRequired: false }));
     assert.equal(lp.body!.loginProfile!.passwordResetRequired, true);
     assert.equal((await sdkError(ram.createLoginProfile(new $.CreateLoginProfileRequest({ userName: 'frank', password: 'Secret-Passw0rd' })))).code, 'EntityAlreadyExists.User.LoginProfile');

@@ -1,5 +1,5 @@
 // RAM 2015-05-01: users, login profiles, AccessKeys, groups, policies and their versions, attachments
-// and roles. Handlers call src/domain/ram/ and map its views to the wire; nothing here reads a row.
+// and roles; the password policy, ChangePassword, the account alias and virtual MFA devices. Handlers call src/domain/ram/ and map its views to the wire; nothing here reads a row.
 import { z } from 'zod';
 import { op } from '../catalog.ts';
 import { t } from '../params.ts';
@@ -11,6 +11,9 @@ import * as policies from '../../domain/ram/policies.ts';
 import * as policyVersions from '../../domain/ram/policy-versions.ts';
 import * as attachments from '../../domain/ram/attachments.ts';
 import * as roles from '../../domain/ram/roles.ts';
+import * as passwordPolicy from '../../domain/ram/password-policy.ts';
+import * as accountAlias from '../../domain/ram/account-alias.ts';
+import * as mfa from '../../domain/ram/mfa-devices.ts';
 import { apiError } from '../../domain/errors.ts';
 
 const ramArn = (account: string, relative: string) => `acs:ram::${account.replace(/:/g, '%3A')}:${relative}`;
@@ -24,6 +27,16 @@ const wireRole = (r: roles.RamRole) => ({
   MaxSessionDuration: r.maxSessionDuration, CreateDate: r.createDate, UpdateDate: r.updateDate,
 });
 const NAME = t.str(128);
+const wirePasswordPolicy = (p: passwordPolicy.PasswordPolicy) => ({
+  MinimumPasswordLength: p.minimumPasswordLength, RequireLowercaseCharacters: p.requireLowercaseCharacters, RequireUppercaseCharacters: p.requireUppercaseCharacters,
+  RequireNumbers: p.requireNumbers, RequireSymbols: p.requireSymbols, HardExpiry: p.hardExpiry, MaxPasswordAge: p.maxPasswordAge,
+  PasswordReusePrevention: p.passwordReusePrevention, MaxLoginAttemps: p.maxLoginAttemps,
+});
+const wireMfaDevice = (d: mfa.MfaDevice) => ({
+  SerialNumber: d.serialNumber,
+  ...(d.activateDate !== undefined ? { ActivateDate: d.activateDate } : {}),
+  ...(d.user !== undefined ? { User: { UserName: d.user.userName, UserId: d.user.userId, DisplayName: d.user.displayName } } : {}),
+});
 
 function paged<T>(items: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const start = marker === undefined || marker === '' ? 0 : Number(marker);
@@ -295,5 +308,95 @@ export const ramOperations = [
     params: z.object({ GroupName: NAME }),
     resources: (p, account) => [ramArn(account, `group/${p.GroupName}`)],
     handler: async (ctx, p) => ({ Policies: { Policy: (await attachments.listPoliciesFor(ctx, 'Group', p.GroupName)).map((x) => ({ ...wirePolicy(x), AttachDate: x.attachDate })) } }),
+  }),
+  op({
+    product: 'ram', action: 'GetPasswordPolicy', ramAction: 'ram:GetPasswordPolicy',
+    params: z.object({}),
+    resources: (_p, account) => [ramArn(account, '*')],
+    handler: async (ctx) => ({ PasswordPolicy: wirePasswordPolicy(await passwordPolicy.getPasswordPolicy(ctx)) }),
+  }),
+  op({
+    product: 'ram', action: 'SetPasswordPolicy', ramAction: 'ram:SetPasswordPolicy',
+    params: z.object({
+      MinimumPasswordLength: t.int().optional(), RequireLowercaseCharacters: t.bool().optional(), RequireUppercaseCharacters: t.bool().optional(),
+      RequireNumbers: t.bool().optional(), RequireSymbols: t.bool().optional(), HardExpiry: t.bool().optional(), MaxPasswordAge: t.int().optional(),
+      PasswordReusePrevention: t.int().optional(), MaxLoginAttemps: t.int().optional(),
+    }),
+    resources: (_p, account) => [ramArn(account, '*')],
+    handler: async (ctx, p) => ({
+      PasswordPolicy: wirePasswordPolicy(await passwordPolicy.setPasswordPolicy(ctx, {
+        minimumPasswordLength: p.MinimumPasswordLength, requireLowercaseCharacters: p.RequireLowercaseCharacters, requireUppercaseCharacters: p.RequireUppercaseCharacters,
+        requireNumbers: p.RequireNumbers, requireSymbols: p.RequireSymbols, hardExpiry: p.HardExpiry, maxPasswordAge: p.MaxPasswordAge,
+        passwordReusePrevention: p.PasswordReusePrevention, maxLoginAttemps: p.MaxLoginAttemps,
+      })),
+    }),
+  }),
+  op({
+    // the calling RAM user's own password: its own ARN, which it may change unless a policy denies it
+    product: 'ram', action: 'ChangePassword', ramAction: 'ram:ChangePassword',
+    params: z.object({ OldPassword: t.str(128), NewPassword: t.str(128) }),
+    resources: (_p, account, caller) => [ramArn(account, `user/${caller?.userName ?? ''}`)],
+    handler: async (ctx, p) => { await loginProfiles.changePassword(ctx, { oldPassword: p.OldPassword, newPassword: p.NewPassword }); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'SetAccountAlias', ramAction: 'ram:SetAccountAlias',
+    params: z.object({ AccountAlias: t.str(64) }),
+    resources: (_p, account) => [ramArn(account, '*')],
+    handler: async (ctx, p) => { await accountAlias.setAccountAlias(ctx, p.AccountAlias); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'GetAccountAlias', ramAction: 'ram:GetAccountAlias',
+    params: z.object({}),
+    resources: (_p, account) => [ramArn(account, '*')],
+    handler: async (ctx) => ({ AccountAlias: await accountAlias.getAccountAlias(ctx) }),
+  }),
+  op({
+    product: 'ram', action: 'ClearAccountAlias', ramAction: 'ram:ClearAccountAlias',
+    params: z.object({}),
+    resources: (_p, account) => [ramArn(account, '*')],
+    handler: async (ctx) => { await accountAlias.clearAccountAlias(ctx); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'CreateVirtualMFADevice', ramAction: 'ram:CreateVirtualMFADevice',
+    params: z.object({ VirtualMFADeviceName: t.str(128) }),
+    resources: (p, account) => [ramArn(account, `mfa/${p.VirtualMFADeviceName}`)],
+    handler: async (ctx, p) => {
+      const d = await mfa.createVirtualMFADevice(ctx, p.VirtualMFADeviceName);
+      // the seed is shown here once; `OtpauthUri` (Parapet's) stands in for the QR code's PNG
+      return { VirtualMFADevice: { SerialNumber: d.serialNumber, Base32StringSeed: d.base32StringSeed, OtpauthUri: d.otpauthUri } };
+    },
+  }),
+  op({
+    product: 'ram', action: 'BindMFADevice', ramAction: 'ram:BindMFADevice',
+    params: z.object({ SerialNumber: t.str(256), UserName: NAME, AuthenticationCode1: t.str(16), AuthenticationCode2: t.str(16) }),
+    resources: (p, account) => [p.SerialNumber, ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => {
+      await mfa.bindMFADevice(ctx, { serialNumber: p.SerialNumber, userName: p.UserName, authenticationCode1: p.AuthenticationCode1, authenticationCode2: p.AuthenticationCode2 });
+      return {};
+    },
+  }),
+  op({
+    product: 'ram', action: 'UnbindMFADevice', ramAction: 'ram:UnbindMFADevice',
+    params: z.object({ UserName: NAME }),
+    resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => ({ MFADevice: { SerialNumber: await mfa.unbindMFADevice(ctx, p.UserName) } }),
+  }),
+  op({
+    product: 'ram', action: 'DeleteVirtualMFADevice', ramAction: 'ram:DeleteVirtualMFADevice',
+    params: z.object({ SerialNumber: t.str(256) }),
+    resources: (p) => [p.SerialNumber],
+    handler: async (ctx, p) => { await mfa.deleteVirtualMFADevice(ctx, p.SerialNumber); return {}; },
+  }),
+  op({
+    product: 'ram', action: 'ListVirtualMFADevices', ramAction: 'ram:ListVirtualMFADevices',
+    params: z.object({}),
+    resources: (_p, account) => [ramArn(account, 'mfa/*')],
+    handler: async (ctx) => ({ VirtualMFADevices: { VirtualMFADevice: (await mfa.listVirtualMFADevices(ctx)).map(wireMfaDevice) } }),
+  }),
+  op({
+    product: 'ram', action: 'GetUserMFAInfo', ramAction: 'ram:GetUserMFAInfo',
+    params: z.object({ UserName: NAME }),
+    resources: (p, account) => [ramArn(account, `user/${p.UserName}`)],
+    handler: async (ctx, p) => { const d = await mfa.getUserMFAInfo(ctx, p.UserName); return { MFADevice: { SerialNumber: d.serialNumber, Type: d.type } }; },
   }),
 ];

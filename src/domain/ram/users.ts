@@ -1,6 +1,7 @@
 // RAM users (SPEC §3): names unique in the account (./names.ts), at most 1,000 per account; a
-// rename carries the user's AccessKeys, group memberships and attachments along; a user is
-// deleted only once it has no AccessKeys, groups or policies left (its login profile goes with it).
+// rename carries the user's AccessKeys, group memberships, attachments, login profile and MFA device
+// along; a user is deleted only once it has no AccessKeys, groups or policies left (its login
+// profile goes with it, its MFA device is unbound).
 import type { CallContext } from '../context.ts';
 import { apiError } from '../errors.ts';
 import { isoSeconds } from '../../clock.ts';
@@ -65,6 +66,8 @@ export async function updateUser(ctx: CallContext, p: { userName: string; newUse
       await tx.updateTable('access_keys').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
       await tx.updateTable('ram_group_members').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
       await tx.updateTable('ram_attachments').set({ principal_name: name }).where('account_id', '=', account).where('principal_type', '=', 'User').where('principal_name', '=', row.name).execute();
+      await tx.updateTable('ram_login_profiles').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
+      await tx.updateTable('ram_mfa_devices').set({ user_name: name }).where('account_id', '=', account).where('user_name', '=', row.name).execute();
     }
     return toUser(next);
   });
@@ -84,6 +87,8 @@ export async function deleteUser(ctx: CallContext, userName: string): Promise<vo
       throw apiError('DeleteConflict.User.Policy', { name: userName });
     }
     await tx.deleteFrom('ram_login_profiles').where('account_id', '=', account).where('user_name', '=', userName).execute();
+    // its MFA device stays, unbound, for DeleteVirtualMFADevice
+    await tx.updateTable('ram_mfa_devices').set({ user_name: '', activated_at: '' }).where('account_id', '=', account).where('user_name', '=', userName).execute();
     await tx.deleteFrom('ram_users').where('account_id', '=', account).where('name', '=', userName).execute();
   });
 }
