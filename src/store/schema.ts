@@ -174,6 +174,9 @@ export interface NonceTable { expires_at: number; key: string }
 /** PostgreSQL: the revision is `meta.revision` plus the sum of these counters (one per connection slot, so writers don't queue on one row). */
 export interface RevisionShardTable { shard: number; n: number }
 
+/** An account's override of a configured quota (`name` is its DescribeAccountAttributes name) or one of its settings (`Port25Unblocked`, `DefaultGroupOpenHttp`). */
+export interface AccountSettingTable { account_id: string; name: string; value: string; updated_at: string }
+
 export interface Schema {
   nonces: NonceTable;
   revision_shards: RevisionShardTable;
@@ -198,4 +201,5 @@ export interface Schema {
   vswitches: VSwitchTable;
   tags: TagTable;
   client_tokens: ClientTokenTable;
+  account_settings: AccountSettingTable;
 }
