@@ -95,9 +95,10 @@ async function requireAccount(tx: Tx, accountId: string): Promise<void> {
 
 /**
  * An operator sets one quota of an account (`value` a whole number 0..MAX_QUOTA), or puts it back
- * to the configured default (`value` `default`). Answers the quota now in force.
+ * to the configured default (`value` `default`). Answers the override now in force (none after a
+ * reset: the default is each server's configuration).
  */
-export async function setQuota(svc: Services, accountId: string, name: string, value: string): Promise<{ name: string; value: number; overridden: boolean }> {
+export async function setQuota(svc: Services, accountId: string, name: string, value: string): Promise<{ name: string; value: number | undefined; overridden: boolean }> {
   const quota = QUOTAS.find((q) => q.name === name);
   if (quota === undefined) {
     throw apiError('InvalidParameter', { name: 'name', value: name, why: `Quotas: ${QUOTAS.map((q) => q.name).join(', ')}.` });
@@ -109,7 +110,7 @@ export async function setQuota(svc: Services, accountId: string, name: string, v
   return svc.store.write(async (tx) => {
     await requireAccount(tx, accountId);
     await put(tx, accountId, name, reset ? undefined : String(Number(value)), isoSeconds(svc.clock.now()));
-    return { name, value: reset ? svc.limits[quota.key] : Number(value), overridden: !reset };
+    return { name, value: reset ? undefined : Number(value), overridden: !reset };
   });
 }
 
