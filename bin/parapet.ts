@@ -11,6 +11,8 @@ import { ensureAccount } from '../src/domain/accounts.ts';
 import { systemClock } from '../src/clock.ts';
 import { randomIds } from '../src/ids.ts';
 import { explain } from '../src/cli/explain.ts';
+import { QUOTAS, MAX_QUOTA, setQuota, setPort25Unblocked } from '../src/domain/account-settings.ts';
+import type { Services } from '../src/domain/context.ts';
 
 const program = new Command('parapet').description('Parapet: the Alibaba Cloud ECS security plane, self-hosted');
 
@@ -79,6 +81,39 @@ admin.command('create-account')
       await store.close();
     }
   });
+
+admin.command('set-quota')
+  .description('set one quota of an account (a DescribeAccountAttributes name, e.g. max-security-groups); a running server honours it at once')
+  .requiredOption('--account <id>', '16-digit account id')
+  .requiredOption('--name <attribute>', `the quota: ${QUOTAS.map((q) => q.name).join(', ')}`)
+  .requiredOption('--value <n>', `a whole number from 0 to ${MAX_QUOTA}, or \`default\` for the configured value`)
+  .action(async (o: { account: string; name: string; value: string }) => {
+    await withStore(async (svc) => {
+      const r = await setQuota(svc, o.account, o.name, o.value);
+      process.stdout.write(JSON.stringify({ AccountId: o.account, AttributeName: r.name, Value: r.value, Overridden: r.overridden }) + '\n');
+    });
+  });
+admin.command('unblock-port25')
+  .description('lift the platform rule that drops outbound TCP 25 to the internet for one account (--block puts it back)')
+  .requiredOption('--account <id>', '16-digit account id')
+  .option('--block', 'put the block back')
+  .action(async (o: { account: string; block?: boolean }) => {
+    await withStore(async (svc) => {
+      await setPort25Unblocked(svc, o.account, o.block !== true);
+      process.stdout.write(JSON.stringify({ AccountId: o.account, Port25Blocked: o.block === true }) + '\n');
+    });
+  });
+
+/** Runs an admin command on the configured store, closed afterwards. */
+async function withStore(fn: (svc: Services) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore(config);
+  try {
+    await fn({ store, clock: systemClock, ids: randomIds, limits: config.limits });
+  } finally {
+    await store.close();
+  }
+}
 
 program.command('explain')
   .description('explain whether a flow reaches (or leaves) an instance, and why (CheckNetworkAccess)')

@@ -147,6 +147,7 @@ export const ERROR_CATALOG = {
     },
   },
   'InvalidAccountId.Malformed': { status: 400, message: ({ accountId }: { accountId: string }) => `The account id \`${accountId}\` must be 16 digits.` },
+  'InvalidAccountId.NotFound': { status: 404, message: ({ accountId }: { accountId: string }) => `The account \`${accountId}\` does not exist.` },
   'InvalidAccessKeyId.Malformed': { status: 400, message: 'The AccessKey id must be 8 to 128 letters, digits or dots.' },
   'InvalidAccessKeySecret.Malformed': { status: 400, message: 'The AccessKey secret must be 8 to 128 printable characters.' },
   'InvalidAccessKeyId.Conflict': { status: 409, message: ({ accessKeyId }: { accessKeyId: string }) => `The AccessKey id \`${accessKeyId}\` belongs to another identity.` },

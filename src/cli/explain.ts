@@ -16,7 +16,7 @@ export async function explain(cfg: ClientConfig, q: { regionId: string; instance
   if (q.port) params['Port'] = q.port;
   if (q.peerPort) params['PeerPort'] = q.peerPort;
   if (q.nicType) params['NicType'] = q.nicType;
-  const r = await call(cfg, '2026-11-01', 'CheckNetworkAccess', params) as { Verdict: string; Reason: string; DecidingRule?: Permission; MatchedRules: { Permission: Permission[] }; InstanceId: string; NetworkInterfaceId: string };
+  const r = await call(cfg, '2026-11-01', 'CheckNetworkAccess', params) as { Verdict: string; Reason: string; DecidingRule?: Permission; MatchedRules: { Permission: Permission[] }; InstanceId: string; NetworkInterfaceId: string; Port25Blocked?: boolean };
   const who = r.InstanceId || r.NetworkInterfaceId;
   const flow = q.direction === 'ingress'
     ? `${q.protocol} from ${q.peer}${q.peerPort ? ':' + q.peerPort : ''} to ${who}${q.port ? ' port ' + q.port : ''}`
@@ -27,7 +27,10 @@ export async function explain(cfg: ClientConfig, q: { regionId: string; instance
     lines.push('1. Platform rule: outbound TCP to port 25 on a non-private address is dropped by the platform, whatever the rules say.');
     return lines.join('\n');
   }
-  lines.push(q.direction === 'egress' && q.protocol === 'tcp' && q.port === '25' ? '1. Platform rule: port 25, but the address is private: not blocked.' : '1. Platform rule: does not apply.');
+  const port25 = q.direction === 'egress' && q.protocol === 'tcp' && q.port === '25';
+  lines.push(!port25 ? '1. Platform rule: does not apply.'
+    : r.Port25Blocked === false ? '1. Platform rule: port 25 is unblocked for this account: not blocked.'
+    : '1. Platform rule: port 25, but the address is private: not blocked.');
   if (r.Reason === 'IntraGroup') {
     lines.push(`2. Intra-group: ${q.peer} shares a basic security group with ${who} whose intra-group policy is Accept: allowed whatever the rules say.`);
     if (matched.length > 0) lines.push(`   (${matched.length} rule(s) would also match; they are not consulted.)`);

@@ -10,6 +10,7 @@ import { findRegion } from './regions.ts';
 import { findImage } from './catalogs.ts';
 import { loadFwGroups } from './fw-groups.ts';
 import { defaultHostName } from './instances.ts';
+import { port25UnblockedAccounts } from './account-settings.ts';
 
 export interface DesiredEni {
   eniId: string;
@@ -24,6 +25,8 @@ export interface DesiredEni {
   gateway: string;
   mac: string;
   groups: FwGroup[];
+  /** the platform's port-25 block applies (SPEC §1.3 step 1): false when the instance's account had it lifted */
+  port25Blocked: boolean;
 }
 
 export interface DesiredInstance {
@@ -74,13 +77,14 @@ function subnetOf(cidrText: string): { prefix: number; gateway: string } | undef
 
 /** Reads the desired state; `revision` is the store revision the caller saw before reading. */
 export async function readDesiredState(db: Db, revision: number): Promise<DesiredState> {
-  const [instances, enis, vswitches, { groups }, memberships, existing] = await Promise.all([
+  const [instances, enis, vswitches, { groups }, memberships, existing, unblocked] = await Promise.all([
     db.selectFrom('instances').select(['id', 'account_id', 'region_id', 'vpc_id', 'public_ip', 'image_id', 'effective_public_key', 'host_name', 'boot_seq', 'effective_password_hash']).where('status', '=', 'Running').orderBy('id').execute(),
     db.selectFrom('enis').select(['id', 'instance_id', 'vpc_id', 'vswitch_id', 'region_id', 'private_ip', 'type', 'mac']).where('instance_id', '!=', '').orderBy('id').execute(),
     db.selectFrom('vswitches').select(['id', 'cidr_block']).execute(),
     loadFwGroups(db),
     db.selectFrom('eni_groups').select(['eni_id', 'security_group_id', 'position']).orderBy('eni_id').orderBy('position').execute(),
     db.selectFrom('instances').select('id').execute(),
+    port25UnblockedAccounts(db),
   ]);
   const subnets = new Map(vswitches.map((v) => [v.id, subnetOf(v.cidr_block)]));
   const groupsOfEni = new Map<string, FwGroup[]>();
@@ -119,7 +123,7 @@ export async function readDesiredState(db: Db, revision: number): Promise<Desire
       if (!net.gateways.some((g) => g.address === subnet.gateway)) net.gateways.push({ address: subnet.gateway, prefix: subnet.prefix });
       desiredEnis.push({
         eniId: e.id, instanceId: inst.id, primary: e.type === 'Primary', ip, ipText: e.private_ip, prefix: subnet.prefix, gateway: subnet.gateway,
-        mac: e.mac, groups: groupsOfEni.get(e.id) ?? [],
+        mac: e.mac, groups: groupsOfEni.get(e.id) ?? [], port25Blocked: !unblocked.has(inst.account_id),
       });
     }
     out.push({

@@ -13,6 +13,7 @@ import { eniFor, instanceRow } from './instance-rows.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Tx } from '../store/store.ts';
 import type { EniTable, SecurityGroupTable } from '../store/schema.ts';
+import { accountLimits } from './account-settings.ts';
 
 export interface Eni {
   networkInterfaceId: string;
@@ -34,8 +35,9 @@ export interface Eni {
 export async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: string; vpcId: string; eniId?: string; adding?: number }, ids: readonly string[], param: string): Promise<SecurityGroupTable[]> {
   if (ids.length === 0) throw apiError('InstanceLastSecurityGroup');
   if (new Set(ids).size !== ids.length) throw apiError('InvalidParameter', { name: param, value: ids.join(','), why: 'A security group is given more than once.' });
-  if (ids.length > ctx.limits.groupsPerEni) {
-    throw apiError('InstanceSecurityGroupLimitExceeded', { limit: ctx.limits.groupsPerEni, given: ids.length });
+  const limits = await accountLimits(ctx, tx);
+  if (ids.length > limits.groupsPerEni) {
+    throw apiError('InstanceSecurityGroupLimitExceeded', { limit: limits.groupsPerEni, given: ids.length });
   }
   // the member and rule counts below hold only while nobody changes these groups or this ENI
   await ctx.store.lock(tx, ...ids.map(groupLock), ...(eni.eniId !== undefined ? [`eni:${eni.eniId}`] : []));
@@ -54,7 +56,7 @@ export async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: s
     throw apiError('InvalidSecurityGroup.TypeMismatch');
   }
   for (const row of rows) {
-    const limit = row.type === 'enterprise' ? ctx.limits.privateIpsPerAdvancedGroup : ctx.limits.privateIpsPerBasicGroup;
+    const limit = row.type === 'enterprise' ? limits.privateIpsPerAdvancedGroup : limits.privateIpsPerBasicGroup;
     let q = tx.selectFrom('eni_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('security_group_id', '=', row.id);
     if (eni.eniId !== undefined) q = q.where('eni_id', '!=', eni.eniId);
     const members = Number((await q.executeTakeFirstOrThrow()).n);
@@ -65,8 +67,8 @@ export async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: s
   const counts = await tx.selectFrom('sg_rules').select((eb) => ['security_group_id', eb.fn.countAll<number>().as('n')] as const)
     .where('security_group_id', 'in', [...ids]).groupBy('security_group_id').execute();
   const total = counts.reduce((a, c) => a + Number(c.n), 0);
-  if (total > ctx.limits.rulesPerEni) {
-    throw apiError('InvalidSecurityGroup.RuleLimitExceeded', { total, limit: ctx.limits.rulesPerEni });
+  if (total > limits.rulesPerEni) {
+    throw apiError('InvalidSecurityGroup.RuleLimitExceeded', { total, limit: limits.rulesPerEni });
   }
   return rows;
 }

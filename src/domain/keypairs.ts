@@ -14,6 +14,7 @@ import { type Tag, validateTags, writeTags, readTags, deleteTags, matchesTags } 
 import type { KeyPairTable } from '../store/schema.ts';
 import type { Db, Tx } from '../store/store.ts';
 import { findImage, findInstanceType } from './catalogs.ts';
+import { accountLimits } from './account-settings.ts';
 
 const NAME = /^[\p{L}][\p{L}0-9._:-]{1,127}$/u;
 const ACCEPTED = new Set(['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521',
@@ -57,7 +58,8 @@ async function insert(ctx: CallContext, regionId: string, name: string, publicKe
     const exists = await tx.selectFrom('key_pairs').select('name').where('account_id', '=', account).where('region_id', '=', regionId).where('name', '=', name).executeTakeFirst();
     if (exists !== undefined) throw apiError('KeyPair.AlreadyExist', { name });
     const n = await tx.selectFrom('key_pairs').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('region_id', '=', regionId).where('deleted', '=', 0).executeTakeFirstOrThrow();
-    if (Number(n.n) >= ctx.limits.keyPairsPerRegion) throw apiError('QuotaExceed.KeyPair', { quota: ctx.limits.keyPairsPerRegion });
+    const quota = (await accountLimits(ctx, tx)).keyPairsPerRegion;
+    if (Number(n.n) >= quota) throw apiError('QuotaExceed.KeyPair', { quota });
     const row: KeyPairTable = {
       account_id: account, region_id: regionId, name, id: ctx.ids.resource('kp'), fingerprint: fingerprintOf(publicKey), public_key: publicKey,
       resource_group_id: resourceGroupId ?? '', created_at: isoSeconds(ctx.clock.now()), deleted: 0,

@@ -10,6 +10,7 @@ import { loadFwGroups } from './fw-groups.ts';
 import { ipToInt } from '../engine/cidr.ts';
 import { type FwGroup, type Flow, type Decision, type FlowProtocol, explain } from '../engine/firewall/index.ts';
 import { compileFor } from './compiled-enis.ts';
+import { port25Blocked } from './account-settings.ts';
 import type { Db } from '../store/store.ts';
 
 export interface EniView {
@@ -21,6 +22,8 @@ export interface EniView {
   groups: FwGroup[];
   /** stored rules by id, to echo the deciding and matched rules */
   rules: Map<string, { groupId: string; rule: Rule; createTime: string }>;
+  /** the platform's port-25 block applies to the ENI's account (SPEC §1.3 step 1) */
+  port25Blocked: boolean;
 }
 
 async function groupsAsModel(db: Db, groupIds: readonly string[]): Promise<{ groups: FwGroup[]; rules: EniView['rules'] }> {
@@ -42,7 +45,9 @@ export async function loadEni(ctx: CallContext, p: { regionId: string; instanceI
   }
   const groupIds = (await db.selectFrom('eni_groups').select('security_group_id').where('eni_id', '=', eni.id).orderBy('position').execute()).map((r) => r.security_group_id);
   const { groups, rules } = await groupsAsModel(db, groupIds);
-  return { eniId: eni.id, instanceId: eni.instance_id, vpcId: eni.vpc_id, networkType: eni.vpc_id === '' ? 'classic' : 'vpc', privateIp: eni.private_ip, groups, rules };
+  // read afresh, not memoized: the operator's `unblock-port25` may come from another process
+  const blocked = await port25Blocked(db, eni.account_id);
+  return { eniId: eni.id, instanceId: eni.instance_id, vpcId: eni.vpc_id, networkType: eni.vpc_id === '' ? 'classic' : 'vpc', privateIp: eni.private_ip, groups, rules, port25Blocked: blocked };
 }
 
 /** The groups of the ENI that owns `ip` on the same internal network as `eni` (same VPC; or the region's classic network, any account). */
@@ -98,6 +103,6 @@ export async function checkNetworkAccess(ctx: CallContext, q: AccessQuery): Prom
     remoteIp, remotePort: q.direction === 'ingress' ? peerPort : port,
     nicType, peerGroups: nicType === 'internet' ? [] : await peerGroupsOf(ctx.store.db, q.regionId, eni, q.peerIpAddress),
   };
-  const compiled = compileFor(eni.groups);
+  const compiled = compileFor(eni.groups, { port25Blocked: eni.port25Blocked });
   return { eni, decision: explain(compiled, flow) };
 }

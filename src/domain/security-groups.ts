@@ -8,12 +8,13 @@ import { requireRegion } from './regions.ts';
 import { checkDescription, checkName } from './names.ts';
 import { getVpcRow } from './vpc.ts';
 import { type Tag, validateTags, writeTags, deleteTags, readTags, matchesTags } from './tags.ts';
-import type { Rule } from './sg-rules.ts';
+import type { Direction, Rule, RuleInput } from './sg-rules.ts';
 import { groupLock, newGroup, requireRule, writeRules } from './sg-rule-gate.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
 import { pageOf } from './paging.ts';
+import { accountLimits, defaultGroupOpenHttp } from './account-settings.ts';
 
 export type GroupType = 'normal' | 'enterprise';
 
@@ -68,10 +69,21 @@ export async function groupRow(db: Db | Tx, accountId: string, id: string, regio
   return row;
 }
 
-export async function createSecurityGroup(ctx: CallContext, p: {
+/** A rule a group is created with (a template's, the default group's). */
+export interface InitialRule { direction: Direction; input: RuleInput }
+
+export interface NewGroupParams {
   regionId: string; vpcId?: string | undefined; securityGroupType?: string | undefined; securityGroupName?: string | undefined;
   description?: string | undefined; resourceGroupId?: string | undefined; tags?: Tag[] | undefined;
-}): Promise<{ securityGroupId: string }> {
+}
+
+/**
+ * CreateSecurityGroup; `initialRules` (given the group's network and type) are the rules it starts
+ * with, written through the rule gate in the same transaction: the group is made with all of
+ * them or not at all.
+ */
+export async function createSecurityGroup(ctx: CallContext, p: NewGroupParams,
+  initialRules?: (g: { networkType: 'vpc' | 'classic'; type: GroupType }) => readonly InitialRule[]): Promise<{ securityGroupId: string; ruleCount: number }> {
   requireRegion(p.regionId);
   const type = (p.securityGroupType ?? 'normal') || 'normal';
   if (type !== 'normal' && type !== 'enterprise') {
@@ -91,7 +103,15 @@ export async function createSecurityGroup(ctx: CallContext, p: {
       regionId: p.regionId, vpcId, type, name: p.securityGroupName ?? '', description: p.description ?? '', innerAccessPolicy: 'Accept', resourceGroupId: p.resourceGroupId ?? '',
     });
     await writeTags(tx, accountId, TAG_TYPE, id, tags);
-    return { securityGroupId: id };
+    const networkType = vpcId === '' ? 'classic' : 'vpc';
+    const rules = initialRules?.({ networkType, type }) ?? [];
+    if (rules.length > 0) {
+      const group = newGroup({ type, networkType, securityGroupId: id, accountId, regionId: p.regionId, vpcId });
+      const checked = [];
+      for (const r of rules) checked.push(await requireRule(tx, group.target, r.direction, r.input));
+      await writeRules(ctx, tx, group, checked);
+    }
+    return { securityGroupId: id, ruleCount: rules.length };
   });
 }
 
@@ -111,8 +131,9 @@ export async function insertGroup(ctx: CallContext, tx: Tx, g: {
   await lockGroupQuota(ctx, tx, g.regionId);
   const count = await tx.selectFrom('security_groups').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId).where('region_id', '=', g.regionId).executeTakeFirstOrThrow();
-  if (Number(count.n) >= ctx.limits.securityGroupsPerRegion) {
-    throw apiError('QuotaExceed.SecurityGroup', { regionId: g.regionId, quota: ctx.limits.securityGroupsPerRegion });
+  const quota = (await accountLimits(ctx, tx)).securityGroupsPerRegion;
+  if (Number(count.n) >= quota) {
+    throw apiError('QuotaExceed.SecurityGroup', { regionId: g.regionId, quota });
   }
   const id = ctx.ids.resource('sg');
   await tx.insertInto('security_groups').values({
@@ -122,14 +143,19 @@ export async function insertGroup(ctx: CallContext, tx: Tx, g: {
   return id;
 }
 
-/** SPEC §1.4: the account's first group in a region, made for an instance created without one. */
+/**
+ * SPEC §1.4: the account's first group in a region, made for an instance created without one;
+ * with the account's `DefaultGroupOpenHttp` setting it also opens TCP 80 and 443.
+ */
 export async function createDefaultGroup(ctx: CallContext, tx: Tx, regionId: string, vpcId: string): Promise<string> {
   const id = await insertGroup(ctx, tx, {
     regionId, vpcId, type: 'normal', name: 'sg-default', description: 'System created security group.', innerAccessPolicy: 'Accept', resourceGroupId: '',
   });
   const group = newGroup({ type: 'normal', networkType: vpcId === '' ? 'classic' : 'vpc', securityGroupId: id, accountId: ctx.principal.accountId, regionId, vpcId });
   const rules = [];
-  for (const input of [{ IpProtocol: 'icmp', PortRange: '-1/-1' }, { IpProtocol: 'tcp', PortRange: '22/22' }, { IpProtocol: 'tcp', PortRange: '3389/3389' }]) {
+  const open = [{ IpProtocol: 'icmp', PortRange: '-1/-1' }, { IpProtocol: 'tcp', PortRange: '22/22' }, { IpProtocol: 'tcp', PortRange: '3389/3389' }];
+  if (await defaultGroupOpenHttp(tx, ctx.principal.accountId)) open.push({ IpProtocol: 'tcp', PortRange: '80/80' }, { IpProtocol: 'tcp', PortRange: '443/443' });
+  for (const input of open) {
     rules.push(await requireRule(tx, group.target, 'ingress', { ...input, SourceCidrIp: '0.0.0.0/0', Priority: '100', Policy: 'accept', NicType: vpcId === '' ? 'internet' : 'intranet' }));
   }
   await writeRules(ctx, tx, group, rules);

@@ -14,6 +14,7 @@ import { type Direction, type Rule, type RuleGroup, type RuleInput, normalizeRul
 import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { SecurityGroupTable } from '../store/schema.ts';
+import { accountLimits } from './account-settings.ts';
 
 /** What a group is, for validating a rule into it (the group may be new in this transaction). */
 export interface RuleTarget extends RuleGroup {
@@ -129,8 +130,9 @@ export interface Capacity {
 export async function capacity(ctx: CallContext, tx: Db | Tx, g: GatedGroup, removing = 0): Promise<Capacity> {
   const groupId = g.target.securityGroupId;
   const own = g.rules.length - removing;
-  let free = ctx.limits.rulesPerGroup - own;
-  let exceeded = (adding: number) => apiError('AuthorizationLimitExceed', { groupId, rules: own + adding, limit: ctx.limits.rulesPerGroup });
+  const limits = await accountLimits(ctx, tx);
+  let free = limits.rulesPerGroup - own;
+  let exceeded = (adding: number) => apiError('AuthorizationLimitExceed', { groupId, rules: own + adding, limit: limits.rulesPerGroup });
   const members = await tx.selectFrom('eni_groups').select('eni_id').where('security_group_id', '=', groupId).execute();
   if (members.length > 0) {
     const perEni = await tx.selectFrom('eni_groups').innerJoin('sg_rules', 'sg_rules.security_group_id', 'eni_groups.security_group_id')
@@ -138,10 +140,10 @@ export async function capacity(ctx: CallContext, tx: Db | Tx, g: GatedGroup, rem
       .where('eni_groups.eni_id', 'in', members.map((m) => m.eni_id)).groupBy('eni_groups.eni_id').execute();
     for (const row of perEni) {
       const acting = Number(row.n) - removing;
-      const eniFree = ctx.limits.rulesPerEni - acting;
+      const eniFree = limits.rulesPerEni - acting;
       if (eniFree < free) {
         free = eniFree;
-        exceeded = (adding: number) => apiError('AuthorizationLimitExceed', 'eni', { eniId: row.eni, rules: acting + adding, limit: ctx.limits.rulesPerEni });
+        exceeded = (adding: number) => apiError('AuthorizationLimitExceed', 'eni', { eniId: row.eni, rules: acting + adding, limit: limits.rulesPerEni });
       }
     }
   }

@@ -10,6 +10,7 @@ import { isoSeconds } from '../clock.ts';
 import type { Db, Tx } from '../store/store.ts';
 import type { VpcTable, VSwitchTable } from '../store/schema.ts';
 import { checkPage, pageOf, type Page } from './paging.ts';
+import { accountLimits } from './account-settings.ts';
 
 export interface Vpc {
   vpcId: string;
@@ -95,8 +96,9 @@ export async function createVpc(ctx: CallContext, p: {
     await ctx.store.lock(tx, `vpc-quota:${accountId}:${p.regionId}`);
     const count = await tx.selectFrom('vpcs').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId).where('region_id', '=', p.regionId).executeTakeFirstOrThrow();
-    if (Number(count.n) >= ctx.limits.vpcsPerRegion) {
-      throw apiError('QuotaExceeded.Vpc', { regionId: p.regionId, quota: ctx.limits.vpcsPerRegion });
+    const quota = (await accountLimits(ctx, tx)).vpcsPerRegion;
+    if (Number(count.n) >= quota) {
+      throw apiError('QuotaExceeded.Vpc', { regionId: p.regionId, quota });
     }
     const vpcId = ctx.ids.resource('vpc');
     const row: VpcTable = {
@@ -214,7 +216,7 @@ export async function createVSwitch(ctx: CallContext, p: {
       throw apiError('InvalidCidrBlock.Malformed', 'outsideVpc', { cidr: p.cidrBlock, vpcCidr: vpc.cidr_block });
     }
     const siblings = await tx.selectFrom('vswitches').select(['id', 'cidr_block']).where('vpc_id', '=', vpc.id).execute();
-    if (siblings.length >= ctx.limits.vswitchesPerVpc) {
+    if (siblings.length >= (await accountLimits(ctx, tx)).vswitchesPerVpc) {
       throw apiError('QuotaExceeded.VSwitch', { vpcId: vpc.id, count: siblings.length });
     }
     for (const s of siblings) {

@@ -329,6 +329,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('instances').addColumn('effective_password_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
     },
   },
+  '0014_account_settings': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      // per-account overrides of the configured quotas and the account's settings (src/domain/account-settings.ts)
+      await db.schema.createTable('account_settings')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('account_settings_pk', ['account_id', 'name'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -48,6 +48,8 @@ class Watch {
   private notifierPid = -1;
   private notifying = false;
   private notifyAgain = false;
+  /** the NOTIFY in flight (its connection may still be opening): stop() waits for it */
+  private notified: Promise<void> = Promise.resolve();
   private refreshing = false;
   private refreshAgain = false;
   store: Store | undefined;
@@ -69,14 +71,18 @@ class Watch {
     if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     await this.listener?.end().catch(() => undefined);
+    // a write just before stop (an admin command's only one) may still be opening the notifier:
+    // ended before it is set, it would stay open and keep the process alive
+    await this.notified;
     await this.notifier?.end().catch(() => undefined);
   }
 
   /** Tells the other servers that something was written (coalesced: one NOTIFY in flight). */
   notify(): void {
+    if (this.stopped) return;
     if (this.notifying) { this.notifyAgain = true; return; }
     this.notifying = true;
-    void (async () => {
+    this.notified = (async () => {
       do {
         this.notifyAgain = false;
         try {

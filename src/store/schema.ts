@@ -200,6 +200,9 @@ export interface RamAccountAliasTable { account_id: string; alias: string }
  */
 export interface RamMfaDeviceTable { account_id: string; name: string; seed: string; user_name: string; activated_at: string; last_step: number; created_at: string }
 
+/** An account's override of a configured quota (`name` is its DescribeAccountAttributes name) or one of its settings (`Port25Unblocked`, `DefaultGroupOpenHttp`). */
+export interface AccountSettingTable { account_id: string; name: string; value: string; updated_at: string }
+
 export interface Schema {
   nonces: NonceTable;
   revision_shards: RevisionShardTable;
@@ -227,4 +230,5 @@ export interface Schema {
   vswitches: VSwitchTable;
   tags: TagTable;
   client_tokens: ClientTokenTable;
+  account_settings: AccountSettingTable;
 }

@@ -39,7 +39,7 @@ function instance(id: string, net: DesiredNetwork, ip: string, p: { publicIp?: s
   return {
     instanceId: id, accountId: '1', regionId: net.regionId, network: net.key, publicIp: p.publicIp ?? '', osType: p.osType ?? 'windows',
     effectivePublicKey: '', effectivePasswordHash: '', hostName: id, bootSeq: 1,
-    enis: [{ eniId: `eni-${id}`, instanceId: id, primary: true, ip: ipToInt(ip)!, ipText: ip, prefix: 24, gateway: net.gateways[0]!.address, mac: p.mac, groups: [open] }],
+    enis: [{ eniId: `eni-${id}`, instanceId: id, primary: true, ip: ipToInt(ip)!, ipText: ip, prefix: 24, gateway: net.gateways[0]!.address, mac: p.mac, groups: [open], port25Blocked: true }],
   };
 }
 

@@ -9,6 +9,7 @@ import EcsModule from '@alicloud/ecs20140526';
 import { rootTestOptions, ping, run, nsExec } from '../helpers/netns.ts';
 import { startDataplaneServer, Tenant, Probers, addInternetAddresses, leftovers, LINUX, type DataplaneServer } from '../helpers/dataplane.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
+import { setPort25Unblocked } from '../../src/domain/account-settings.ts';
 import { ROOT } from '../helpers/server.ts';
 
 const $ = EcsModule;
@@ -155,6 +156,13 @@ describe('data plane: SPEC §9 with real packets', rootTestOptions(), () => {
     await me.egress(not, [{ ipProtocol: 'tcp', portRange: '25/25', destCidrIp: '0.0.0.0/0', policy: 'accept', priority: '1' }]);
     await dp.settle();
     assert.equal(await py.tcpConnect(ALLOWED, 25), 'timeout', 'port 25 to the internet');
+    // the platform lifts the block for the account (parapet admin unblock-port25): the kernel follows, and back
+    await setPort25Unblocked(dp.server.services, ROOT.accountId, true);
+    await dp.settle();
+    assert.equal(await py.tcpConnect(ALLOWED, 25), 'open', 'port 25 to the internet, unblocked for the account');
+    await setPort25Unblocked(dp.server.services, ROOT.accountId, false);
+    await dp.settle();
+    assert.equal(await py.tcpConnect(ALLOWED, 25), 'timeout', 'port 25 blocked again');
     const inside = await inst({ vSwitchId: net.vSwitchId, groups: [not] });
     await dp.settle();
     await (await probers.in(inside.id)).tcpListen(25);

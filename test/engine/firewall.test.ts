@@ -70,6 +70,22 @@ test('platform: tcp 25 to private addresses and other protocols/ports is left to
   expectDecision([], flow({ direction: 'egress', remote: '8.8.4.4', remotePort: 25 }), { verdict: 'drop', reason: 'Platform' });
 });
 
+test('platform: an account whose port 25 is unblocked has tcp 25 egress decided by its groups', () => {
+  const open = { port25Blocked: false };
+  const g = [group('sg-a', [{ direction: 'egress', protocol: 'all' }])];
+  const f = flow({ direction: 'egress', remote: '8.8.8.8', remotePort: 25 });
+  for (const d of [decideReference(g, f, open), decide(compileEni(g, open), f), explain(compileEni(g, open), f)]) {
+    assert.deepEqual([d.verdict, d.reason, d.decidingRule], ['accept', 'Rule', g[0]!.rules[0]]);
+  }
+  // a drop rule still drops it, and with no rules the default decides
+  const dropping = [group('sg-a', [{ direction: 'egress', protocol: 'tcp', portFrom: 25, portTo: 25, policy: 'drop' }])];
+  assert.deepEqual([decide(compileEni(dropping, open), f).verdict, decide(compileEni(dropping, open), f).reason], ['drop', 'Rule']);
+  assert.deepEqual([decideReference([], f, open).verdict, decideReference([], f, open).reason], ['accept', 'Default']);
+  // the default platform (and an explicit blocked one) still drops it
+  assert.equal(decide(compileEni(g, { port25Blocked: true }), f).reason, 'Platform');
+  assert.equal(decideReference(g, f).reason, 'Platform');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Step 2: intra-group
 

@@ -212,6 +212,21 @@ test('platform: egress tcp to port 25 of a public address is dropped before intr
   assert.equal(plan.egress.platform25, true);
 });
 
+test('platform: an ENI whose account has port 25 unblocked gets no port-25 drop in its plan or chains', () => {
+  const g = [group('sg-a', [{ direction: 'egress', protocol: 'all' }])];
+  const blocked = planEni(eni(g, { networkType: 'classic' }));
+  const open = planEni({ ...eni(g, { networkType: 'classic' }), platform: { port25Blocked: false } });
+  assert.deepEqual([open.egress.platform25, open.egressInternet?.platform25], [false, false]);
+  const smtp = packet({ direction: 'egress', peer: '8.8.8.8', dport: 25 });
+  assert.equal(evaluatePlan(blocked, smtp), 'drop');
+  assert.equal(evaluatePlan(open, smtp), 'accept');
+  assert.equal(evaluatePlan(open, { ...smtp, internet: true }), 'accept');
+  const smtpRule = (r: NftEniRender) => r.chains.flatMap((c) => c.rules).filter((line) => line.includes('dport 25'));
+  assert.equal(smtpRule(renderEni('e1', blocked, { internetIf: 'eth1' })).length, 2, 'eg_ and egi_ chains drop port 25');
+  assert.deepEqual(smtpRule(renderEni('e1', open, { internetIf: 'eth1' })), []);
+  assert.notEqual(planHash(open), planHash(blocked), 'the reconciler sees the change');
+});
+
 test('fallback: ingress drops; egress accepts unless a group is advanced', () => {
   assert.equal(planEni(eni([])).egress.fallback, 'accept');
   assert.equal(planEni(eni([])).ingress.fallback, 'drop');

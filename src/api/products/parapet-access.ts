@@ -1,7 +1,8 @@
 // Parapet API 2026-11-01: CheckNetworkAccess, the decision engine's verdict on one flow with its
 // explanation. Response: `Verdict` (Accept|Drop), `Reason` (Platform|IntraGroup|Rule|Default),
 // `DecidingRule` (the rule that decided, as a Permission plus `SecurityGroupId`; absent unless
-// Reason is Rule), `MatchedRules: { Permission: [...] }` (every rule that matched, strongest first).
+// Reason is Rule), `MatchedRules: { Permission: [...] }` (every rule that matched, strongest first),
+// `Port25Blocked` (whether the platform's port-25 block applies to the ENI's account).
 import { z } from 'zod';
 import { op, arn } from '../catalog.ts';
 import { t } from '../params.ts';
@@ -35,6 +36,7 @@ export const parapetAccessOperations = [
         Reason: decision.reason,
         ...(decision.decidingRule !== undefined ? { DecidingRule: wireRule(eni, decision.decidingRule) } : {}),
         MatchedRules: { Permission: decision.matchedRules.map((r) => wireRule(eni, r)) },
+        Port25Blocked: eni.port25Blocked,
       };
     },
   }),

@@ -15,6 +15,8 @@
 //   → `TotalCount`, `ImportedCount`, `Results` (Permission of an imported rule carries its new
 //   SecurityGroupRuleId). `Code`/`Message` are '' on success; `Permission` (the rule as written
 //   to the group) is absent when the entry does not validate as a rule for the group.
+// - CreateSecurityGroupFromTemplate → `SecurityGroupId`, `RuleCount` (the template's rules written);
+//   the parameters of CreateSecurityGroup plus `Template` (domain/sg-templates.ts).
 // Every `Permission` has the DescribeSecurityGroupAttribute shape (sg-rule-wire.ts toPermission).
 import { z } from 'zod';
 import { op } from '../catalog.ts';
@@ -24,6 +26,7 @@ import * as clone from '../../domain/sg-clone.ts';
 import * as restore from '../../domain/sg-restore.ts';
 import * as io from '../../domain/sg-export-import.ts';
 import * as wire from '../../domain/sg-rule-wire.ts';
+import { createSecurityGroupFromTemplate } from '../../domain/sg-templates.ts';
 
 const wireSkipped = (skipped: wire.SkippedRule[]) => ({
   SkippedRule: skipped.map((s) => ({ Code: s.code, Message: s.message, Permission: s.permission })),
@@ -103,6 +106,21 @@ export const parapetSecurityGroupOperations = [
     handler: async (ctx, p) => {
       const r = await io.importRules(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, content: p.Content });
       return { SecurityGroupId: p.SecurityGroupId, TotalCount: r.totalCount, ImportedCount: r.importedCount, Results: wireResults(r.results) };
+    },
+  }),
+  op({
+    product: 'parapet', action: 'CreateSecurityGroupFromTemplate', ramAction: 'ecs:CreateSecurityGroup', idempotent: true,
+    params: z.object({
+      RegionId: t.str(64), Template: t.str(64), VpcId: t.str(128).optional(), SecurityGroupType: t.str(32).optional(), SecurityGroupName: t.str(512).optional(),
+      Description: t.str(1024).optional(), ResourceGroupId: t.str(64).optional(), ClientToken: t.str(64).optional(), Tag: t.tags().optional(),
+    }),
+    resources: (p, account) => [sgArn(p.RegionId, account, '*'), ...named((id) => vpcArn(p.RegionId, account, id), p.VpcId)],
+    handler: async (ctx, p) => {
+      const r = await createSecurityGroupFromTemplate(ctx, {
+        regionId: p.RegionId, template: p.Template, vpcId: p.VpcId, securityGroupType: p.SecurityGroupType, securityGroupName: p.SecurityGroupName,
+        description: p.Description, resourceGroupId: p.ResourceGroupId, tags: p.Tag,
+      });
+      return { SecurityGroupId: r.securityGroupId, RuleCount: r.ruleCount };
     },
   }),
 ];

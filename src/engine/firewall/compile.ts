@@ -27,7 +27,7 @@
 // INVARIANT: ports are integers (an interval `a..b` is cut as [a, b+1)); addresses may be any
 // numbers, ranges are [base, base+size) exactly as the reference reads them.
 import { PRIVATE_RANGES } from '../cidr.ts';
-import type { Decision, Flow, FwGroup, FwRule } from './model.ts';
+import { type Decision, type Flow, type FwGroup, type FwRule, type Platform, DEFAULT_PLATFORM } from './model.ts';
 
 /** rank of "no match": larger than any rank */
 const NONE = 0x7fffffff;
@@ -107,6 +107,8 @@ export interface CompiledEni {
   readonly intraGroups: readonly string[];
   /** the default for egress: accept unless some group is advanced */
   readonly egressDefault: Decision;
+  /** the platform's port-25 block applies (the ENI's account has not had it lifted) */
+  readonly port25Blocked: boolean;
 }
 
 const PROTOCOL_INDEX: Readonly<Record<string, number>> = { tcp: 0, udp: 1, icmp: 2, gre: 3 };
@@ -326,8 +328,8 @@ function buildBucket(c: Columns, ranks: readonly number[], s: Scratch): Bucket {
   };
 }
 
-/** Compiles the groups of one ENI (the order of `groups` only breaks full ties, as in the reference). */
-export function compileEni(groups: readonly FwGroup[]): CompiledEni {
+/** Compiles the groups of one ENI with its account's platform rules (the order of `groups` only breaks full ties, as in the reference). */
+export function compileEni(groups: readonly FwGroup[], platform: Platform = DEFAULT_PLATFORM): CompiledEni {
   const rules: FwRule[] = [];
   for (const g of groups) for (const r of g.rules) rules.push(r);
   rules.sort(compareRules);
@@ -352,7 +354,7 @@ export function compileEni(groups: readonly FwGroup[]): CompiledEni {
 
   const intraGroups = groups.filter((g) => g.type === 'normal' && g.innerAccessPolicy === 'Accept').map((g) => g.groupId);
   const egressDefault = groups.every((g) => g.type === 'normal') ? DEFAULT_ACCEPT : DEFAULT_DROP;
-  return { rules, decisions, columns, buckets, intraGroups, egressDefault };
+  return { rules, decisions, columns, buckets, intraGroups, egressDefault, port25Blocked: platform.port25Blocked };
 }
 
 function sharesGroup(mine: readonly string[], peers: readonly string[]): boolean {
@@ -420,7 +422,7 @@ function firstMatch(c: CompiledEni, b: Bucket, flow: Flow): number {
  * list), and the returned object is shared and frozen.
  */
 export function decide(c: CompiledEni, flow: Flow): Decision {
-  if (flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivateIp(flow.remoteIp)) return PLATFORM;
+  if (c.port25Blocked && flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivateIp(flow.remoteIp)) return PLATFORM;
   if (c.intraGroups.length > 0 && sharesGroup(c.intraGroups, flow.peerGroups)) return INTRA_GROUP;
   const i = bucketIndex(flow.direction, flow.nicType, flow.protocol);
   const b = i < 0 ? undefined : c.buckets[i];
@@ -437,7 +439,7 @@ export function decide(c: CompiledEni, flow: Flow): Decision {
  * Returns a fresh object the caller owns.
  */
 export function explain(c: CompiledEni, flow: Flow): Decision {
-  if (flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivateIp(flow.remoteIp)) {
+  if (c.port25Blocked && flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivateIp(flow.remoteIp)) {
     return { verdict: 'drop', reason: 'Platform', matchedRules: [] };
   }
   const matchedRules: FwRule[] = [];

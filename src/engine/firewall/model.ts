@@ -64,6 +64,18 @@ export interface Flow {
 }
 
 /**
+ * The platform's rules, applied before any group (SPEC §1.3 step 1). They are per account: the
+ * platform lifts the port-25 block for an account on request.
+ */
+export interface Platform {
+  /** outbound TCP to port 25 of a non-private address is dropped (the default) */
+  port25Blocked: boolean;
+}
+
+/** What every account starts with. */
+export const DEFAULT_PLATFORM: Readonly<Platform> = Object.freeze({ port25Blocked: true });
+
+/**
  * Which step of SPEC §1.3 decided: the platform's port-25 block, the intra-group allowance of a
  * basic group, a rule, or the default of the direction.
  */

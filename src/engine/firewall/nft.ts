@@ -27,7 +27,7 @@
 import { createHash } from 'node:crypto';
 import { intToIp, isPrivate, PRIVATE_RANGES, formatCidr } from '../cidr.ts';
 import { compareRules } from './reference.ts';
-import type { AddressRange, FwGroup, FwRule } from './model.ts';
+import { type AddressRange, type FwGroup, type FwRule, type Platform, DEFAULT_PLATFORM } from './model.ts';
 
 export type NftProto = 'tcp' | 'udp' | 'icmp' | 'gre' | 'other';
 
@@ -57,6 +57,8 @@ export interface NftEniInput {
   groups: readonly FwGroup[];
   /** private IPs of the ENIs (of the same internal network) that are members of a group */
   members(groupId: string): readonly number[];
+  /** the ENI's account's platform rules (default: port 25 blocked) */
+  platform?: Platform;
 }
 
 export interface NftPacket {
@@ -265,7 +267,7 @@ function planDirection(
     ? sortedUnique(input.groups.filter((g) => g.type === 'normal' && g.innerAccessPolicy === 'Accept').flatMap((g) => input.members(g.groupId)))
     : [];
   return {
-    platform25: direction === 'egress',
+    platform25: direction === 'egress' && (input.platform ?? DEFAULT_PLATFORM).port25Blocked,
     intra,
     boxes: { tcp: lists.tcp.finish(fallback), udp: lists.udp.finish(fallback), icmp: lists.icmp.finish(fallback), gre: lists.gre.finish(fallback), other: lists.other.finish(fallback) },
     fallback,

@@ -3,7 +3,7 @@
 // (compile.ts) is tested against (test/engine/firewall.test.ts) and measured against
 // (bench/firewall.ts). Change the semantics here first, then make compile.ts agree.
 import { isPrivate } from '../cidr.ts';
-import type { Decision, Flow, FwGroup, FwRule, AddressRange } from './model.ts';
+import { type Decision, type Flow, type FwGroup, type FwRule, type AddressRange, type Platform, DEFAULT_PLATFORM } from './model.ts';
 
 function inRange(r: AddressRange, ip: number): boolean {
   return ip >= r.base && ip < r.base + r.size;
@@ -43,10 +43,10 @@ export function compareRules(a: FwRule, b: FwRule): number {
   return 0;
 }
 
-/** SPEC §1.3 for one ENI (its groups) and one flow. */
-export function decideReference(groups: readonly FwGroup[], flow: Flow): Decision {
-  // 1. Platform: outbound SMTP to the internet is blocked before any group is consulted.
-  if (flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivate(flow.remoteIp)) {
+/** SPEC §1.3 for one ENI (its groups), its account's platform rules, and one flow. */
+export function decideReference(groups: readonly FwGroup[], flow: Flow, platform: Platform = DEFAULT_PLATFORM): Decision {
+  // 1. Platform: outbound SMTP to the internet is blocked before any group is consulted (unless lifted for the account).
+  if (platform.port25Blocked && flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivate(flow.remoteIp)) {
     return { verdict: 'drop', reason: 'Platform', matchedRules: [] };
   }
 
