@@ -20,6 +20,7 @@ import { keyPairOperations } from './products/ecs-keypairs.ts';
 import { instanceOperations } from './products/ecs-instances.ts';
 import { eniOperations } from './products/ecs-enis.ts';
 import { taggingOperations } from './products/ecs-tagging.ts';
+import { ecsVpcOperations } from './products/ecs-vpcs.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** The v3 clients put every parameter in the query: a batch of 100 rules is well over Node's 16 KiB default. */
@@ -28,7 +29,8 @@ const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsCatalogueOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(eniOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
-    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations);
+    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations)
+    .add(ecsVpcOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {
