@@ -59,6 +59,25 @@ describe('RAM and STS compatibility', () => {
     assert.equal((await sdkError(get('Managed', 'versioned', 'v1'))).code, 'InvalidParameter.PolicyType');
   });
 
+  test('the ECS service roles\' system policies exist, with documents the policy engine takes', async () => {
+    const expected: Array<[string, string]> = [
+      ['AliyunECSImageImportDefaultRolePolicy', 'oss:GetObject'],
+      ['AliyunECSImageExportDefaultRolePolicy', 'oss:PutObject'],
+      ['AliyunECSDiskEncryptDefaultRolePolicy', 'kms:GenerateDataKey'],
+    ];
+    const listed = (await ram.listPolicies(new $.ListPoliciesRequest({ policyType: 'System', maxItems: 1000 }))).body!.policies!.policy!.map((p) => p.policyName);
+    for (const [name, action] of expected) {
+      assert.ok(listed.includes(name), `${name} is listed`);
+      const got = (await ram.getPolicy(new $.GetPolicyRequest({ policyType: 'System', policyName: name }))).body!;
+      const doc = JSON.parse(got.defaultPolicyVersion!.policyDocument!) as { Version: string; Statement: Array<{ Action: string[] }> };
+      assert.equal(doc.Version, '1');
+      assert.ok(doc.Statement.some((st) => st.Action.includes(action)), `${name} grants ${action}`);
+      // a role can be given it
+      await ram.createRole(new $.CreateRoleRequest({ roleName: name.replace('Policy', ''), assumeRolePolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['ecs.aliyuncs.com'] } }] }) }));
+      await ram.attachPolicyToRole(new $.AttachPolicyToRoleRequest({ policyType: 'System', policyName: name, roleName: name.replace('Policy', '') }));
+    }
+  });
+
   test('@alicloud/ram 1.0 (pop-core) reads GetPolicyVersion and ListPolicies', async () => {
     const old = new OldRam({ accessKeyId: ROOT.accessKeyId, accessKeySecret: ROOT.accessKeySecret, endpoint: `http://${server.endpoint}` });
     await ram.createPolicy(new $.CreatePolicyRequest({ policyName: 'for-old-client', policyDocument: DOC1 }));
