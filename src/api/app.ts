@@ -22,6 +22,8 @@ import { eniOperations } from './products/ecs-enis.ts';
 import { taggingOperations } from './products/ecs-tagging.ts';
 import { accountOperations } from './products/ecs-account.ts';
 import { parapetAccountOperations } from './products/parapet-account.ts';
+import { ecsVpcOperations } from './products/ecs-vpcs.ts';
+import { diskOperations } from './products/ecs-disks.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** The v3 clients put every parameter in the query: a batch of 100 rules is well over Node's 16 KiB default. */
@@ -31,7 +33,7 @@ const EMPTY_BODY = Buffer.alloc(0);
 export function buildCatalog(): Catalog {
   return new Catalog().add(ecsCatalogueOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(eniOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
     .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations)
-    .add(accountOperations).add(parapetAccountOperations);
+    .add(accountOperations).add(parapetAccountOperations).add(ecsVpcOperations).add(diskOperations);
 }
 
 export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {

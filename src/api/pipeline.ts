@@ -49,12 +49,14 @@ export class Pipeline {
       format = req.format;
       action = req.action;
       accessKeyId = req.auth.accessKeyId;
+      // the product the version names, known before authentication so that every error after
+      // decoding (a bad signature, an unknown key) carries that product's HostId
+      product = Object.hasOwn(VERSIONS, req.version) ? VERSIONS[req.version] : undefined;
       const { principal, claimed } = await this.authenticate(req, raw);
       // INVARIANT: a signed request is accepted once: its nonce's claim (in the store, which every
       // server on it and every restart sees) must succeed before anything is written for it and
       // before it is answered; a read's work overlaps the claim's round trip
       const accepted = async () => { if (!await claimed) throw wireError('SignatureNonceUsed'); };
-      product = Object.hasOwn(VERSIONS, req.version) ? VERSIONS[req.version] : undefined;
       if (product === undefined) throw wireError('InvalidVersion', { version: req.version });
       const operation = this.catalog.find(product, req.action);
       if (operation === undefined) throw wireError('InvalidAction.NotFound', { action: req.action });

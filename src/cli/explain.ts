@@ -2,7 +2,7 @@
 // words, in the engine's order (platform rule, intra-group, rules, default).
 import { call, type ClientConfig } from './client.ts';
 
-interface Permission { SecurityGroupId: string; SecurityGroupRuleId: string; Policy: string; Priority: string; IpProtocol: string; PortRange: string; SourceCidrIp?: string; DestCidrIp?: string; SourceGroupId?: string; DestGroupId?: string; Direction: string }
+interface Permission { SecurityGroupId: string; SecurityGroupRuleId: string; Policy: string; Priority: number | string; IpProtocol: string; PortRange: string; SourceCidrIp?: string; DestCidrIp?: string; SourceGroupId?: string; DestGroupId?: string; Direction: string }
 
 function describeRule(p: Permission): string {
   const peer = p.Direction === 'ingress' ? (p.SourceCidrIp || (p.SourceGroupId ? `members of ${p.SourceGroupId}` : '')) : (p.DestCidrIp || (p.DestGroupId ? `members of ${p.DestGroupId}` : ''));

@@ -71,7 +71,7 @@ export async function exportRules(ctx: CallContext, p: { regionId: string; secur
   const permissions = rules.map((r) => permissionOf(r.rule, r.id, r.createTime));
   const now = isoSeconds(ctx.clock.now());
   if (p.format === 'csv') {
-    const lines = [CSV_COLUMNS.join(','), ...permissions.map((perm) => CSV_COLUMNS.map((c) => csvField(perm[c])).join(','))];
+    const lines = [CSV_COLUMNS.join(','), ...permissions.map((perm) => CSV_COLUMNS.map((c) => csvField(String(perm[c]))).join(','))];
     return { fileName: `ecs_sgRule_${row.id}_${row.region_id}_${now.slice(0, 10)}.csv`, content: lines.map((l) => l + '\r\n').join('') };
   }
   const doc = {

@@ -10,7 +10,11 @@ export type NetworkType = 'vpc' | 'classic';
 
 const given = (v: string | undefined): v is string => v !== undefined && v !== '';
 
-/** One `Permissions.Permission[]` item, every field a string, absent ones '' as the real API returns them. */
+/**
+ * One `Permissions.Permission[]` item: every field a string, absent ones '' as the real API
+ * returns them, except `Priority`, a JSON number (typed clients such as aliyungo decode it into
+ * an int and refuse `"1"`).
+ */
 export interface Permission {
   CreateTime: string;
   Description: string;
@@ -29,7 +33,7 @@ export interface Permission {
   PortRange: string;
   PortRangeListId: string;
   PortRangeListName: string;
-  Priority: string;
+  Priority: number;
   SecurityGroupRuleId: string;
   SourceCidrIp: string;
   SourceGroupId: string;
@@ -53,9 +57,9 @@ export interface PermissionExtra {
 const WIRE_PROTOCOL: Record<IpProtocol, string> = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', gre: 'GRE', all: 'ALL', icmpv6: 'ICMPv6' };
 
 /**
- * The rule as DescribeSecurityGroupAttribute echoes it. Terraform matches these strings exactly
- * (lower-cased protocol and policy, `PortRange`, `Priority` as a string, the CIDR / group id), so
- * the shape is the real service's: `TCP`, `22/22`, `"1"`, `Accept`.
+ * The rule as DescribeSecurityGroupAttribute echoes it. Terraform matches these values exactly
+ * (lower-cased protocol and policy, `PortRange`, `Priority`, the CIDR / group id), so the shape is
+ * the real service's: `TCP`, `22/22`, `1` (a number), `Accept`.
  */
 export function toPermission(rule: Rule, extra: PermissionExtra): Permission {
   const perm: Permission = {
@@ -64,7 +68,7 @@ export function toPermission(rule: Rule, extra: PermissionExtra): Permission {
     Direction: rule.direction, IpProtocol: WIRE_PROTOCOL[rule.ipProtocol],
     Ipv6DestCidrIp: '', Ipv6SourceCidrIp: '', NicType: rule.nicType,
     Policy: rule.policy === 'accept' ? 'Accept' : 'Drop', PortRange: rule.portRange,
-    PortRangeListId: '', PortRangeListName: '', Priority: String(rule.priority),
+    PortRangeListId: '', PortRangeListName: '', Priority: rule.priority,
     SecurityGroupRuleId: extra.securityGroupRuleId,
     SourceCidrIp: '', SourceGroupId: '', SourceGroupName: '', SourceGroupOwnerAccount: '',
     SourcePortRange: rule.sourcePortRange, SourcePrefixListId: '', SourcePrefixListName: '',

@@ -1,4 +1,4 @@
-// TagResources / UntagResources / ListTagResources for the ECS resources Parapet keeps
+// TagResources / UntagResources / ListTagResources / DescribeTags for the ECS resources Parapet keeps
 // (security groups and instances): at most 20 tags per resource, resources of the caller's
 // account in the given region only.
 import type { CallContext } from './context.ts';
@@ -6,8 +6,9 @@ import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { type Tag, MAX_TAGS, validateTags, writeTags } from './tags.ts';
 import type { Tx } from '../store/store.ts';
+import { type Page, pageOf } from './paging.ts';
 
-const TYPES: Record<string, { table: 'security_groups' | 'instances'; tagType: string; notFound: 'InvalidSecurityGroupId.NotFound' | 'InvalidInstanceId.NotFound' }> = {
+const TYPES: Record<string, { table: 'security_groups' | 'instances'; tagType: 'securitygroup' | 'instance'; notFound: 'InvalidSecurityGroupId.NotFound' | 'InvalidInstanceId.NotFound' }> = {
   securitygroup: { table: 'security_groups', tagType: 'securitygroup', notFound: 'InvalidSecurityGroupId.NotFound' },
   instance: { table: 'instances', tagType: 'instance', notFound: 'InvalidInstanceId.NotFound' },
 };
@@ -81,4 +82,38 @@ export async function listTagResources(ctx: CallContext, p: { regionId: string; 
   if (!Number.isInteger(start) || start < 0) throw apiError('InvalidNextToken.Malformed', { token: p.nextToken });
   const items = all.slice(start, start + 50);
   return { items, nextToken: start + 50 < all.length ? String(start + 50) : undefined };
+}
+
+/** One tag (key and value) of DescribeTags with how many resources of each type carry it. */
+export interface TagCount { key: string; value: string; counts: { securitygroup: number; instance: number } }
+
+/**
+ * DescribeTags (the older tag query): the distinct tags of the account's resources in a region,
+ * each with how many resources of each type carry it, sorted by key then value. `ResourceType`
+ * narrows to one type, `ResourceId` (with or without a type) to one resource; `Tag.N` keeps the
+ * tags equal to one of the filters (a filter without a value matches its key with any value).
+ * PageNumber / PageSize (at most 100, default 50) over the tags.
+ */
+export async function describeTags(ctx: CallContext, p: { regionId: string; resourceType?: string | undefined; resourceId?: string | undefined; tags: Tag[]; pageNumber?: number | undefined; pageSize?: number | undefined }): Promise<Page<TagCount>> {
+  requireRegion(p.regionId);
+  const types = p.resourceType === undefined || p.resourceType === '' ? Object.values(TYPES) : [typeOf(p.resourceType)];
+  const db = ctx.store.db;
+  const account = ctx.principal.accountId;
+  const byKey = new Map<string, TagCount>();
+  for (const type of types) {
+    let q = db.selectFrom(type.table).select('id').where('account_id', '=', account).where('region_id', '=', p.regionId);
+    if (p.resourceId !== undefined && p.resourceId !== '') q = q.where('id', '=', p.resourceId);
+    const ids = (await q.execute()).map((r) => r.id);
+    if (ids.length === 0) continue;
+    const rows = await db.selectFrom('tags').select(['key', 'value']).where('account_id', '=', account).where('resource_type', '=', type.tagType).where('resource_id', 'in', ids).execute();
+    for (const r of rows) {
+      if (p.tags.length > 0 && !p.tags.some((f) => f.key === r.key && (f.value === '' || f.value === r.value))) continue;
+      const k = JSON.stringify([r.key, r.value]);
+      let c = byKey.get(k);
+      if (c === undefined) { c = { key: r.key, value: r.value, counts: { securitygroup: 0, instance: 0 } }; byKey.set(k, c); }
+      c.counts[type.tagType] += 1;
+    }
+  }
+  const all = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return pageOf(all, p.pageNumber, p.pageSize ?? 50, 100);
 }

@@ -71,7 +71,9 @@ async function treeOf(svc: Services, inst: InstanceTable, method: string, path: 
   const prefix = '/latest/meta-data/';
   if (path === prefix) return text(200, [...Object.keys(tree).filter((k) => !k.includes('/')), 'instance/', 'public-keys/', 'ram/'].sort().join('\n'));
   if (!path.startsWith(prefix)) return text(404, 'Not Found');
-  const key = path.slice(prefix.length);
+  // `Ram/…` (capital R) answers as `ram/…`: Alibaba's own documentation and images use both
+  const rawKey = path.slice(prefix.length);
+  const key = rawKey.startsWith('Ram/') ? 'ram/' + rawKey.slice('Ram/'.length) : rawKey;
   if (key === 'ram/security-credentials/' || key === 'ram/security-credentials') {
     return inst.ram_role_name === '' ? text(404, 'Not Found') : text(200, inst.ram_role_name);
   }

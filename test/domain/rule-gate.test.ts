@@ -183,7 +183,7 @@ for (const { engine, skip } of probed) {
       const stored = await store.db.selectFrom('sg_rules').select(['rule_key', 'body']).where('security_group_id', '=', dflt).execute();
       assert.equal(stored.length, 3);
       const target = { type: 'normal' as const, networkType: 'classic' as const, securityGroupId: dflt, accountId: A };
-      for (const r of stored) assert.equal(r.rule_key, ruleKey(normalizeRule('ingress', wire.permissionOf(JSON.parse(r.body) as Rule) as unknown as RuleInput, target, { allowSystemPriority: true })));
+      for (const r of stored) assert.equal(r.rule_key, ruleKey(normalizeRule('ingress', wire.permissionInput(wire.permissionOf(JSON.parse(r.body) as Rule)).input, target, { allowSystemPriority: true })));
     });
   });
 }

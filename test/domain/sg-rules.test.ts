@@ -325,7 +325,7 @@ test('toPermission: a CIDR rule, exactly as the real service echoes it', () => {
   assert.deepEqual(toPermission(rule, { securityGroupRuleId: 'sgr-1', createTime: '2018-12-12T07:28:38Z' }), {
     ...EMPTY,
     CreateTime: '2018-12-12T07:28:38Z', Description: 'ssh', Direction: 'ingress', IpProtocol: 'TCP', NicType: 'intranet',
-    Policy: 'Accept', PortRange: '22/22', Priority: '1', SecurityGroupRuleId: 'sgr-1', SourceCidrIp: '0.0.0.0/0',
+    Policy: 'Accept', PortRange: '22/22', Priority: 1, SecurityGroupRuleId: 'sgr-1', SourceCidrIp: '0.0.0.0/0',
   });
 });
 
@@ -335,7 +335,7 @@ test('toPermission: a group rule, with the group name and the owner only when na
   assert.deepEqual(toPermission(rule, { securityGroupRuleId: 'sgr-2', createTime: '2024-01-01T00:00:00Z', groupNames: names }), {
     ...EMPTY,
     CreateTime: '2024-01-01T00:00:00Z', Description: '', Direction: 'egress', IpProtocol: 'UDP', NicType: 'intranet',
-    Policy: 'Drop', PortRange: '53/53', Priority: '10', SecurityGroupRuleId: 'sgr-2',
+    Policy: 'Drop', PortRange: '53/53', Priority: 10, SecurityGroupRuleId: 'sgr-2',
     DestGroupId: 'sg-peer', DestGroupName: 'web', SourceCidrIp: '10.0.0.0/24',
   });
   const cross = ingress({ IpProtocol: 'all', SourceGroupId: 'sg-peer', SourceGroupOwnerAccount: OTHER_ACCOUNT });

@@ -71,6 +71,10 @@ describe('instance RAM roles and metadata', () => {
     const creds = JSON.parse(await (await get('/latest/meta-data/ram/security-credentials/EcsRole')).text()) as Record<string, string>;
     assert.equal(creds['Code'], 'Success');
     assert.match(creds['AccessKeyId']!, /^STS\./);
+    // the capital-R path answers as the lowercase one does
+    assert.equal(await (await get('/latest/meta-data/Ram/security-credentials/')).text(), 'EcsRole');
+    const capital = JSON.parse(await (await get('/latest/meta-data/Ram/security-credentials/EcsRole')).text()) as Record<string, string>;
+    assert.deepEqual([capital['Code'], capital['AccessKeyId']], ['Success', creds['AccessKeyId']]);
     const hours = (Date.parse(creds['Expiration']!) - Date.now()) / 3600000;
     assert.ok(hours > 0.5 && hours <= 6, `expires in ${hours} h`);
     // hardened mode

@@ -18,7 +18,7 @@ const perm = (p: Partial<InstanceType<typeof $.AuthorizeSecurityGroupRequestPerm
 const eperm = (p: Partial<InstanceType<typeof $.AuthorizeSecurityGroupEgressRequestPermissions>>) => new $.AuthorizeSecurityGroupEgressRequestPermissions(p);
 
 type Json = Record<string, unknown>;
-interface WirePermission { Direction: string; IpProtocol: string; PortRange: string; SourceCidrIp: string; DestCidrIp: string; SourceGroupId: string; Priority: string; Policy: string; NicType: string; Description: string; SecurityGroupRuleId: string; Ipv6SourceCidrIp: string }
+interface WirePermission { Direction: string; IpProtocol: string; PortRange: string; SourceCidrIp: string; DestCidrIp: string; SourceGroupId: string; Priority: number; Policy: string; NicType: string; Description: string; SecurityGroupRuleId: string; Ipv6SourceCidrIp: string }
 interface WireResult { Index: number; Success: boolean; Code: string; Message: string; Permission?: WirePermission }
 
 describe('security-group transfer: clone, restore, export, import', () => {
@@ -178,11 +178,11 @@ describe('security-group transfer: clone, restore, export, import', () => {
     const previewP = await rpc('PreviewRestoreSecurityGroupRules', q(partial, 'Partial'));
     const toAdd = (previewP['RulesToAdd'] as { Permission: WirePermission[] }).Permission;
     assert.deepEqual(toAdd.map((p) => p.PortRange), ['443/443']);
-    assert.equal(toAdd[0]!.Priority, '5');
+    assert.equal(toAdd[0]!.Priority, 5);
     assert.deepEqual((previewP['RulesToRemove'] as { Permission: WirePermission[] }).Permission, []);
     const skippedP = (previewP['SkippedRules'] as { SkippedRule: Array<{ Code: string; Permission: WirePermission }> }).SkippedRule;
     assert.deepEqual(skippedP.map((s) => [s.Code, s.Permission.PortRange, s.Permission.Priority]),
-      [['OperationDenied.SystemRule', '3389/3389', '110'], ['InvalidParamter.Conflict', '6379/6379', '1']]);
+      [['OperationDenied.SystemRule', '3389/3389', 110], ['InvalidParamter.Conflict', '6379/6379', 1]]);
     const doneP = await rpc('RestoreSecurityGroupRules', q(partial, 'Partial'));
     assert.equal(doneP['AddedCount'], 1);
     assert.equal(doneP['RemovedCount'], 0);

@@ -244,6 +244,12 @@ export const ramOperations = [
     handler: async (ctx, p) => ({ PolicyVersions: { PolicyVersion: (await policyVersions.listPolicyVersions(ctx, { policyName: p.PolicyName, policyType: p.PolicyType })).map(wireVersion) } }),
   }),
   op({
+    product: 'ram', action: 'GetPolicyVersion', ramAction: 'ram:GetPolicyVersion',
+    params: z.object({ PolicyName: NAME, PolicyType: t.str(16), VersionId: t.str(16) }),
+    resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],
+    handler: async (ctx, p) => ({ PolicyVersion: wireVersion(await policyVersions.getPolicyVersion(ctx, { policyName: p.PolicyName, policyType: p.PolicyType, versionId: p.VersionId })) }),
+  }),
+  op({
     product: 'ram', action: 'SetDefaultPolicyVersion', ramAction: 'ram:SetDefaultPolicyVersion',
     params: z.object({ PolicyName: NAME, VersionId: t.str(16) }),
     resources: (p, account) => [ramArn(account, `policy/${p.PolicyName}`)],

@@ -35,6 +35,13 @@ export async function listPolicyVersions(ctx: CallContext, p: { policyName: stri
   return rows.map((r) => ({ versionId: r.version_id, isDefaultVersion: r.version_id === policy.defaultVersion, policyDocument: r.document, createDate: r.created_at }));
 }
 
+/** One version of a policy (GetPolicyVersion); a system policy has only `v1`. */
+export async function getPolicyVersion(ctx: CallContext, p: { policyName: string; policyType: string; versionId: string }): Promise<PolicyVersion> {
+  const version = (await listPolicyVersions(ctx, p)).find((v) => v.versionId === p.versionId);
+  if (version === undefined) throw apiError('EntityNotExist.Policy.Version', { versionId: p.versionId, name: p.policyName });
+  return version;
+}
+
 export async function setDefaultPolicyVersion(ctx: CallContext, p: { policyName: string; versionId: string }): Promise<void> {
   const account = ctx.principal.accountId;
   await ramWrite(ctx, async (tx) => {

@@ -15,6 +15,12 @@ export const SYSTEM_POLICIES: readonly SystemPolicy[] = [
   { name: 'AliyunRAMReadOnlyAccess', description: 'Provides read-only access to Resource Access Management(RAM).', document: doc([{ Action: ['ram:Get*', 'ram:List*'], Resource: '*', Effect: 'Allow' }]) },
   { name: 'AliyunSTSAssumeRoleAccess', description: 'Provides access to call Security Token Service(STS) AssumeRole interface.', document: doc([{ Action: 'sts:AssumeRole', Resource: '*', Effect: 'Allow' }]) },
   { name: 'AliyunBSSOrderAccess', description: 'Provides access to order and pay via Billing and Cost Management.', document: doc([{ Action: ['bss:DescribeOrderList', 'bss:DescribeOrderDetail', 'bss:PayOrder', 'bss:CancelOrder'], Resource: '*', Effect: 'Allow' }]) },
+  // the service roles' policies ECS documents for importing and exporting images (OSS on the
+  // caller's behalf) and for encrypting disks with the caller's KMS keys; their actions are the
+  // permissions Alibaba's guides list for those roles
+  { name: 'AliyunECSImageImportDefaultRolePolicy', description: 'The default policy of the role ECS assumes to import images from OSS.', document: doc([{ Action: ['oss:GetObject', 'oss:GetBucketLocation', 'oss:GetBucketInfo', 'oss:ListObjects', 'oss:ListBuckets'], Resource: '*', Effect: 'Allow' }, { Action: ['ecs:CopySnapshot', 'ecs:CreateSnapshot', 'ecs:DeleteSnapshot', 'ecs:DescribeSnapshots', 'ecs:CreateImage', 'ecs:DescribeImages'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunECSImageExportDefaultRolePolicy', description: 'The default policy of the role ECS assumes to export images to OSS.', document: doc([{ Action: ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject', 'oss:GetBucketLocation', 'oss:GetBucketInfo', 'oss:AbortMultipartUpload', 'oss:ListMultipartUploads', 'oss:ListParts'], Resource: '*', Effect: 'Allow' }]) },
+  { name: 'AliyunECSDiskEncryptDefaultRolePolicy', description: 'The default policy of the role ECS assumes to encrypt disks, snapshots and images with KMS keys.', document: doc([{ Action: ['kms:List*', 'kms:DescribeKey', 'kms:TagResource', 'kms:UntagResource', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*', Effect: 'Allow' }]) },
 ];
 
 const BY_NAME = new Map(SYSTEM_POLICIES.map((p) => [p.name, p]));
