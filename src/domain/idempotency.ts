@@ -7,8 +7,16 @@ import type { Store, Tx } from '../store/store.ts';
 import { apiError } from './errors.ts';
 import { isoSeconds } from '../clock.ts';
 
+/**
+ * Parameters the fingerprint leaves out: the token itself, and secrets. The fingerprint is a fast,
+ * unsalted hash kept in `client_tokens`; with an instance's `Password` in it, a copy of the store
+ * would let anyone test guesses of the password at SHA-256 speed. A retry that changes only the
+ * password is therefore answered as the first call was.
+ */
+const UNFINGERPRINTED = new Set(['ClientToken', 'Password']);
+
 export function paramsFingerprint(params: ReadonlyArray<readonly [string, string]>): string {
-  const sorted = params.filter(([k]) => k !== 'ClientToken').map(([k, v]) => k + '=' + v).sort();
+  const sorted = params.filter(([k]) => !UNFINGERPRINTED.has(k)).map(([k, v]) => k + '=' + v).sort();
   return createHash('sha256').update(sorted.join('\n')).digest('hex');
 }
 
