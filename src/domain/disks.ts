@@ -1,8 +1,9 @@
 // Disks (DescribeDisks), read-only: Parapet keeps no disks of its own, so each instance has one
 // system disk derived from it: its id `d-…` is the instance's id with the other prefix (stable for
 // the instance's life, never another instance's), an ESSD of 40 GiB made from the instance's
-// image at its creation, attached as /dev/xvda, `In_use` while the instance runs and `Available`
-// while it is stopped (Parapet's choice: the disk's state follows the instance's).
+// image at its creation, attached as /dev/xvda and so `In_use` for the instance's whole life,
+// stopped or running, as a system disk is on the real service (`Available` is a disk attached to
+// nothing, which a system disk never is).
 import type { CallContext } from './context.ts';
 import { inventoryOf, type Instance } from './instances.ts';
 import { type Page, pageOf } from './paging.ts';
@@ -31,7 +32,7 @@ export function systemDiskOf(i: Instance): Disk {
   return {
     diskId: systemDiskId(i.instanceId), regionId: i.regionId, zoneId: i.zoneId, instanceId: i.instanceId, imageId: i.imageId,
     category: 'cloud_essd', type: 'system', size: SYSTEM_DISK_SIZE_GIB, device: '/dev/xvda',
-    status: i.status === 'Stopped' ? 'Available' : 'In_use', creationTime: i.creationTime,
+    status: 'In_use', creationTime: i.creationTime,
   };
 }
 

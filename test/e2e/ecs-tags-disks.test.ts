@@ -67,9 +67,11 @@ describe('DescribeTags and DescribeDisks', () => {
     assert.deepEqual((await disksOf({ diskIds: JSON.stringify([d.diskId]) })).disks!.disk!.map((x) => x.instanceId), [a]);
     assert.deepEqual((await disksOf({ diskType: 'data' })).disks!.disk, []);
     await ecs.stopInstance(new $.StopInstanceRequest({ instanceId: a }));
-    assert.equal((await disksOf({ instanceId: a })).disks!.disk![0]!.status, 'Available');
+    // a stopped instance's system disk stays attached
+    assert.equal((await disksOf({ instanceId: a })).disks!.disk![0]!.status, 'In_use');
     const inUse = (await disksOf({ status: 'In_use' })).disks!.disk!.map((x) => x.instanceId);
-    assert.ok(inUse.includes(b) && !inUse.includes(a));
+    assert.ok(inUse.includes(b) && inUse.includes(a));
+    assert.deepEqual((await disksOf({ status: 'Available' })).disks!.disk, []);
     // the earlier test's two instances are in the region too
     const paged = await disksOf({ pageSize: 3, pageNumber: 2 });
     assert.deepEqual([paged.totalCount, paged.pageNumber, paged.pageSize, paged.disks!.disk!.length], [4, 2, 3, 1]);
