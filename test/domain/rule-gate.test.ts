@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { probedEngines } from '../helpers/stores.ts';
-import { testContext } from '../helpers/context.ts';
+import { testContext, codeOf } from '../helpers/context.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { CallContext } from '../../src/domain/context.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
@@ -20,23 +20,12 @@ import * as wire from '../../src/domain/sg-rule-wire.ts';
 import * as inst from '../../src/domain/instances.ts';
 import * as enis from '../../src/domain/enis.ts';
 import { type RuleInput, type Rule, normalizeRule, ruleKey } from '../../src/domain/sg-rules.ts';
-import { DomainError } from '../../src/domain/errors.ts';
 import { systemClock } from '../../src/clock.ts';
 import { randomIds } from '../../src/ids.ts';
 import { DEFAULT_LIMITS } from '../../src/domain/limits.ts';
 
 const A = '2222333344445555';
 const R = 'cn-hangzhou';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  return 'accepted';
-}
 
 // every engine probed before any suite is declared (test/helpers/stores.ts says why)
 const probed = await probedEngines();

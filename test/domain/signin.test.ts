@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Secret, TOTP } from 'otpauth';
 import { engines } from '../helpers/stores.ts';
-import { testContext } from '../helpers/context.ts';
+import { testContext, codeOf } from '../helpers/context.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { CallContext, RequestContext, Services } from '../../src/domain/context.ts';
 import { ensureAccount } from '../../src/domain/accounts.ts';
@@ -28,16 +28,6 @@ import { signIn, sessionPrincipal, changePasswordInSession, LOCKOUT_MS, SESSION_
 
 const A = '3333444455556666';
 const PASSWORD = 'Right-Passw0rd';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  return 'accepted';
-}
 
 const stateOf = (r: SignInResult) => r.state;
 
