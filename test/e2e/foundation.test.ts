@@ -184,7 +184,7 @@ describe('foundation end to end', () => {
     const e = await sdkError(callRpc(server.endpoint, 'LaunchRockets', '2014-05-26', { RegionId: 'cn-hangzhou' }));
     assert.equal(e.code, 'InvalidAction.NotFound');
     assert.equal(e.statusCode, 404);
-    const notYet = await sdkError(callRpc(server.endpoint, 'DescribeDisks', '2014-05-26', { RegionId: 'cn-hangzhou' }));
+    const notYet = await sdkError(callRpc(server.endpoint, 'DescribeSnapshots', '2014-05-26', { RegionId: 'cn-hangzhou' }));
     assert.ok(notYet.statusCode >= 400 && notYet.statusCode < 500);
     const v = await sdkError(callRpc(server.endpoint, 'DescribeVpcs', '2099-01-01', { RegionId: 'cn-hangzhou' }));
     assert.equal(v.code, 'InvalidVersion');
