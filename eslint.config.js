@@ -49,8 +49,8 @@ const LAYERS = {
   cli: { values: ['wire/', 'clock.ts', 'ids.ts'] },
 };
 // src/clock.ts, src/ids.ts, src/logdest.ts and src/error-catalog.ts are leaves (node:* only);
-// src/config.ts, src/server.ts and src/dataplane-wiring.ts wire the layers together like bin/ and
-// may import anything in src/.
+// src/config.ts, src/server.ts, src/dataplane-wiring.ts and src/tls.ts (the local CA and the TLS
+// listener's certificate) wire the layers together like bin/ and may import anything in src/.
 const LEAVES = ['src/clock.ts', 'src/ids.ts', 'src/logdest.ts', 'src/error-catalog.ts'];
 const MAX_DEPTH = 4; // src/<layer>/a/b/c.ts
 
