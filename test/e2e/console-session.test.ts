@@ -6,8 +6,9 @@
 // traversal), `GET /` from a browser, and the RPC API on `/` as before.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
@@ -390,5 +391,39 @@ describe('the web console: the built files, GET /, and the RPC API on /', () => 
         assert.ok(Array.isArray((r.json!['Regions'] as Record<string, unknown>)['Region']));
       }
     }
+  });
+
+  test('over TLS the cookie is Secure, and the call sees acs:SecureTransport', async (t) => {
+    const defer = cleanups(t);
+    const server = await startTestServer({ env: { PARAPET_TLS_PORT: '0' } });
+    defer(() => server.stop());
+    const ca = readFileSync(server.tls!.caFile, 'utf8');
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) => new Promise<{ status: number; cookie: string; json: Record<string, unknown> }>((resolve, reject) => {
+      const text = JSON.stringify(body);
+      const req = httpsRequest({ host: 'localhost', port: server.tls!.port, method: 'POST', path, ca, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie']?.[0] ?? ''), json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      });
+      req.on('error', reject);
+      req.end(text);
+    });
+    const r = await post('/console/api/session', { kind: 'accessKey', accessKeyId: ROOT.accessKeyId, accessKeySecret: ROOT.accessKeySecret });
+    assert.equal(r.status, 200);
+    assert.match(r.cookie, /; HttpOnly; SameSite=Strict; Path=\/console; Secure$/);
+    // a policy that allows only over TLS: the root is not judged by policies, so a RAM user is
+    await callRpc(server.endpoint, 'CreateUser', RAM, { UserName: 'tina' });
+    const k = (await callRpc(server.endpoint, 'CreateAccessKey', RAM, { UserName: 'tina' }))['AccessKey'] as Record<string, string>;
+    await callRpc(server.endpoint, 'CreatePolicy', RAM, {
+      PolicyName: 'tls-only',
+      PolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeRegions', Resource: '*', Condition: { Bool: { 'acs:SecureTransport': 'true' } } }] }),
+    });
+    await callRpc(server.endpoint, 'AttachPolicyToUser', RAM, { PolicyType: 'Custom', PolicyName: 'tls-only', UserName: 'tina' });
+    const tina = await post('/console/api/session', { kind: 'accessKey', accessKeyId: k['AccessKeyId'], accessKeySecret: k['AccessKeySecret'] });
+    const cookie = tina.cookie.split(';')[0]!;
+    const overTls = await post('/console/api/call', { product: 'ecs', action: 'DescribeRegions', params: {} }, { cookie, 'x-csrf-token': String(tina.json['csrfToken']) });
+    assert.equal(overTls.status, 200);
+    const plain = await fetch(server.url + '/console/api/call', { method: 'POST', headers: { cookie, 'x-csrf-token': String(tina.json['csrfToken']), 'content-type': 'application/json' }, body: JSON.stringify({ product: 'ecs', action: 'DescribeRegions', params: {} }) });
+    assert.deepEqual([plain.status, ((await plain.json()) as Record<string, unknown>)['Code']], [403, 'Forbidden.RAM'], 'the same session over plain HTTP');
   });
 });
