@@ -18,8 +18,8 @@ export function TopBar() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const regions = useQuery({
-    queryKey: ['ecs', 'DescribeRegions'],
-    queryFn: () => call<Regions>('ecs', 'DescribeRegions', {}),
+    queryKey: ['ecs', 'DescribeRegions', lang],
+    queryFn: () => call<Regions>('ecs', 'DescribeRegions', { AcceptLanguage: lang === 'zh' ? 'zh-CN' : 'en-US' }),
     staleTime: Infinity,
   });
   const options = (regions.data?.Regions.Region ?? [{ RegionId: region }]).map((r) => ({

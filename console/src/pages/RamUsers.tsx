@@ -31,18 +31,24 @@ function CreateUserModal({ onClose, onCreated }: { onClose: () => void; onCreate
   const consoleLogon = Form.useWatch('console', form) ?? false;
   const passwordMode = Form.useWatch('passwordMode', form) ?? 'auto';
   const policy = useRam<{ PasswordPolicy?: PasswordPolicy }>('GetPasswordPolicy');
-  // each step in order; a failure stops there and says which step (the user may already exist)
+  // CreateUser, then its login profile and AccessKey; when a later step is refused (a password the
+  // policy rejects) the user is deleted again, so a failed Create User leaves nothing behind
   const create = useRamWrite(async (v: CreateForm): Promise<Created> => {
     await call('ram', 'CreateUser', { UserName: v.userName.trim(), DisplayName: v.displayName?.trim() || undefined });
     const out: Created = { userName: v.userName.trim() };
-    if (v.console) {
-      const password = v.passwordMode === 'custom' ? v.password ?? '' : generatePassword(policy.data?.PasswordPolicy);
-      await call('ram', 'CreateLoginProfile', { UserName: out.userName, Password: password, PasswordResetRequired: v.resetRequired, MFABindRequired: v.mfaRequired });
-      if (v.passwordMode === 'auto') out.password = password;
-    }
-    if (v.programmatic) {
-      const r = await call<{ AccessKey: AccessKey }>('ram', 'CreateAccessKey', { UserName: out.userName });
-      out.accessKey = r.AccessKey;
+    try {
+      if (v.console) {
+        const password = v.passwordMode === 'custom' ? v.password ?? '' : generatePassword(policy.data?.PasswordPolicy);
+        await call('ram', 'CreateLoginProfile', { UserName: out.userName, Password: password, PasswordResetRequired: v.resetRequired, MFABindRequired: v.mfaRequired });
+        if (v.passwordMode === 'auto') out.password = password;
+      }
+      if (v.programmatic) {
+        const r = await call<{ AccessKey: AccessKey }>('ram', 'CreateAccessKey', { UserName: out.userName });
+        out.accessKey = r.AccessKey;
+      }
+    } catch (e) {
+      await deleteUserCascade(out.userName).catch(() => undefined);
+      throw e;
     }
     return out;
   }, (r) => t('ram.users.created', { name: r.userName }));
