@@ -2,6 +2,8 @@
 // TanStack Query client for server state, the i18n provider and the router.
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+// antd's small reset (body margin, box sizing), which antd 5 leaves to the app
+import 'antd/dist/reset.css';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
