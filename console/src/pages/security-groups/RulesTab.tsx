@@ -21,6 +21,7 @@ import { QuickRuleModal } from './rules/QuickRuleModal.tsx';
 import { RestoreModal } from './rules/RestoreModal.tsx';
 import { ImportModal } from './rules/ImportModal.tsx';
 import { exportRules, type ExportFormat } from './rules/transfer.ts';
+import { DANGER_TEXT, GREEN_TAG, RED_ROW, RED_TAG } from './rules/styles.ts';
 
 type Dialog = { kind: 'add' } | { kind: 'modify'; rule: WirePermission } | { kind: 'quick' } | { kind: 'restore' } | { kind: 'import' } | undefined;
 
@@ -80,8 +81,8 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
     {
       title: t('sgRules.action'), key: 'policy', width: 90,
       render: (_: unknown, r: WirePermission) => (r.Policy.toLowerCase() === 'drop'
-        ? <Tag color="red" data-testid="policy-forbid">{t('sgRules.forbid')}</Tag>
-        : <Tag color="green">{t('sgRules.allow')}</Tag>),
+        ? <Tag style={{ ...RED_TAG, fontWeight: 600 }} data-testid="policy-forbid">{t('sgRules.forbid')}</Tag>
+        : <Tag style={GREEN_TAG}>{t('sgRules.allow')}</Tag>),
     },
     ...(advanced ? [] : [{ title: t('sgRules.priority'), key: 'priority', width: 80, render: (_: unknown, r: WirePermission) => String(r.Priority), sorter: (a: WirePermission, b: WirePermission) => Number(a.Priority) - Number(b.Priority) }]),
     { title: t('sgRules.protocol'), key: 'protocol', width: 90, render: (_: unknown, r: WirePermission) => r.IpProtocol },
@@ -109,7 +110,7 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
           <Popconfirm title={t('sgRules.deleteOneTitle')} description={<span><code>{r.SecurityGroupRuleId}</code> {ruleSummary(r)}</span>}
             okText={t('sgRules.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')}
             onConfirm={() => revoke.mutateAsync([r.SecurityGroupRuleId]).then(() => undefined, () => undefined)}>
-            <Button type="link" size="small" danger aria-label={t('sgRules.deleteRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.delete')}</Button>
+            <Button type="link" size="small" danger style={{ color: DANGER_TEXT }} aria-label={t('sgRules.deleteRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.delete')}</Button>
           </Popconfirm>
         </Space>
       ),
@@ -145,7 +146,7 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
         <Table<WirePermission> rowKey="SecurityGroupRuleId" size="middle" loading={rules.isPending} dataSource={shown} columns={columns}
           pagination={{ pageSize: 50, hideOnSinglePage: true }} data-testid="rules-table"
           rowClassName={(r) => (r.Policy.toLowerCase() === 'drop' ? 'sg-rule-forbid' : '')}
-          onRow={(r) => (r.Policy.toLowerCase() === 'drop' ? { style: { background: '#fff1f0' } } : {})}
+          onRow={(r) => (r.Policy.toLowerCase() === 'drop' ? { style: { background: RED_ROW } } : {})}
           rowSelection={{
             selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)),
             getCheckboxProps: (r) => ({ 'aria-label': t('sgRules.selectRule', { id: r.SecurityGroupRuleId }) }) as Partial<CheckboxProps>,

@@ -13,6 +13,7 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
 import type { SecurityGroupInfo } from '../types.ts';
 import { peerOf, type WirePermission } from './model.ts';
 import { useInvalidateRules, useSameNetworkGroups } from './queries.ts';
+import { GREEN_ROW, GREEN_TAG, RED_ROW, RED_TAG } from './styles.ts';
 
 type Method = 'Complete' | 'Partial';
 
@@ -68,8 +69,8 @@ export function RestoreModal({ group, open, onClose }: { group: SecurityGroupInf
   ];
 
   const status = (row: Row) => {
-    if (row.kind === 'add') return <Tag color="success">{t('sgRules.restoreAdded')}</Tag>;
-    if (row.kind === 'remove') return method === 'Complete' ? <Tag color="error">{t('sgRules.restoreDeleted')}</Tag> : <Tag color="error">{t('sgRules.restoreKept')}</Tag>;
+    if (row.kind === 'add') return <Tag style={GREEN_TAG}>{t('sgRules.restoreAdded')}</Tag>;
+    if (row.kind === 'remove') return method === 'Complete' ? <Tag style={RED_TAG}>{t('sgRules.restoreDeleted')}</Tag> : <Tag style={RED_TAG}>{t('sgRules.restoreKept')}</Tag>;
     return <Tooltip title={row.reason}><Tag tabIndex={0}>{t('sgRules.restoreNotRestorable')}</Tag></Tooltip>;
   };
 
@@ -95,7 +96,7 @@ export function RestoreModal({ group, open, onClose }: { group: SecurityGroupInf
           : (
             <Table<Row> size="small" rowKey="key" loading={preview.isPending} dataSource={rows} pagination={false} scroll={{ y: 320 }}
               data-testid="restore-preview" locale={{ emptyText: t('sgRules.restoreSame') }}
-              onRow={(row) => ({ 'data-kind': row.kind, style: { background: row.kind === 'add' ? '#f0fdf4' : row.kind === 'remove' ? '#fef2f2' : undefined } } as HTMLAttributes<HTMLElement>)}
+              onRow={(row) => ({ 'data-kind': row.kind, style: { background: row.kind === 'add' ? GREEN_ROW : row.kind === 'remove' ? RED_ROW : undefined } } as HTMLAttributes<HTMLElement>)}
               columns={[
                 { title: t('sgRules.restoreStatus'), key: 'status', render: (_, row) => status(row) },
                 { title: t('sgRules.direction'), key: 'dir', render: (_, row) => t(row.rule.Direction === 'ingress' ? 'sgRules.inbound' : 'sgRules.outbound') },

@@ -16,7 +16,8 @@ export function useRules(group: SecurityGroupInfo) {
   });
 }
 
-const PAGE = 100;
+/** DescribeSecurityGroups' largest page */
+const PAGE = 50;
 
 /** Every group of the region with the same network type as `group` (itself included), page by page. */
 export function useSameNetworkGroups(group: SecurityGroupInfo, enabled: boolean) {
@@ -25,7 +26,7 @@ export function useSameNetworkGroups(group: SecurityGroupInfo, enabled: boolean)
     enabled,
     queryFn: async () => {
       const all: WireGroup[] = [];
-      for (let page = 1; page <= 20; page++) {
+      for (let page = 1; page <= 40; page++) {
         const r = await call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: group.regionId, NetworkType: group.networkType, PageNumber: page, PageSize: PAGE });
         all.push(...r.SecurityGroups.SecurityGroup);
         if (all.length >= r.TotalCount || r.SecurityGroups.SecurityGroup.length === 0) break;
