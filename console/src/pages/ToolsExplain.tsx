@@ -33,6 +33,14 @@ interface Question {
 
 const PORTED = (p: string) => p === 'tcp' || p === 'udp';
 
+/**
+ * A Select that must be chosen. A validator rather than `required`: antd puts aria-required on the
+ * Select's outer div for a required rule, an attribute a div may not carry (axe aria-allowed-attr).
+ */
+function chosenRule(message: string) {
+  return { validator: (_r: unknown, v: string | undefined) => (v !== undefined && v !== '' ? Promise.resolve() : Promise.reject(new Error(message))) };
+}
+
 /** The question in the URL, or undefined while the form has not been sent. */
 function questionOf(q: URLSearchParams): Question | undefined {
   const instance = q.get('instance') ?? '';
@@ -55,9 +63,12 @@ function addressOfPeer(peer: string): string {
   return peer.trim().split('/')[0] ?? '';
 }
 
+/** Solid tags with white text: antd's light green preset fails AA contrast (axe color-contrast). */
+const VERDICT_COLOR = { accept: '#237804', drop: '#cf1322' } as const;
+
 function actionTag(t: T, policy: string | undefined) {
   const drop = (policy ?? '').toLowerCase() === 'drop';
-  return <Tag color={drop ? 'red' : 'green'}>{t(drop ? 'tools.forbid' : 'tools.allow')}</Tag>;
+  return <Tag color={drop ? VERDICT_COLOR.drop : VERDICT_COLOR.accept}>{t(drop ? 'tools.forbid' : 'tools.allow')}</Tag>;
 }
 
 function RuleTable({ rules, decidingId, direction }: { rules: WireRule[]; decidingId: string | undefined; direction: string }) {
@@ -82,7 +93,7 @@ function RuleTable({ rules, decidingId, direction }: { rules: WireRule[]; decidi
     {
       title: t('tools.explain.role'), key: 'role',
       render: (_, r) => (r.SecurityGroupRuleId === decidingId
-        ? <Tag color="blue">{t('tools.explain.deciding')}</Tag>
+        ? <Tag color="#0958d9">{t('tools.explain.deciding')}</Tag>
         : <Typography.Text type="secondary">{decidingId !== undefined ? t('tools.explain.outranked') : t('tools.explain.notReached')}</Typography.Text>),
     },
   ];
@@ -120,7 +131,7 @@ function Answer({ question, instances }: { question: Question; instances: WireIn
   const deciding = a.DecidingRule;
   const decidedEarlier = a.Reason === 'Platform' || a.Reason === 'IntraGroup';
   const verdictText = t(accept ? 'tools.accept' : 'tools.drop');
-  const here = <Tag color={accept ? 'green' : 'red'}>{t('tools.explain.decidedHere', { verdict: verdictText })}</Tag>;
+  const here = <Tag color={accept ? VERDICT_COLOR.accept : VERDICT_COLOR.drop}>{t('tools.explain.decidedHere', { verdict: verdictText })}</Tag>;
   const skipped = (key: Parameters<T>[0]) => <Typography.Text type="secondary">{t(key)}</Typography.Text>;
 
   const platformApplies = a.Reason === 'Platform';
@@ -198,7 +209,7 @@ function Answer({ question, instances }: { question: Question; instances: WireIn
 }
 
 interface FormValues {
-  instance: string;
+  instance?: string;
   direction: 'ingress' | 'egress';
   protocol: Protocol;
   port?: number | null;
@@ -228,7 +239,7 @@ export default function ToolsExplain() {
   const submit = (v: FormValues) => {
     const next = new URLSearchParams(search);
     for (const k of ['instance', 'direction', 'protocol', 'port', 'peerKind', 'peer', 'nic']) next.delete(k);
-    next.set('instance', v.instance);
+    next.set('instance', v.instance ?? '');
     next.set('direction', v.direction);
     next.set('protocol', v.protocol);
     if (PORTED(v.protocol) && v.port !== undefined && v.port !== null) next.set('port', String(v.port));
@@ -239,7 +250,7 @@ export default function ToolsExplain() {
   };
 
   const initial: FormValues = {
-    instance: question?.instance ?? '', direction: question?.direction ?? 'ingress', protocol: question?.protocol ?? 'tcp',
+    instance: question?.instance, direction: question?.direction ?? 'ingress', protocol: question?.protocol ?? 'tcp',
     port: question?.port ?? 22, peerKind: question?.peerKind ?? 'address',
     peerAddress: question?.peerKind === 'address' ? question.peer : '', peerInstance: question?.peerKind === 'instance' ? question.peer : undefined,
     nic: question?.nic ?? 'intranet',
@@ -252,9 +263,9 @@ export default function ToolsExplain() {
       <Card style={{ marginBottom: 16 }}>
         {instances.isError && <ApiErrorAlert error={instances.error} onRetry={() => void instances.refetch()} />}
         {instances.isSuccess && list.length === 0 && <Empty description={t('tools.explain.noInstances')} />}
-        <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} name="explain" requiredMark="optional">
+        <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} name="explain">
           <Space wrap align="start" size="middle">
-            <Form.Item name="instance" label={t('tools.instance')} rules={[{ required: true, message: t('tools.explain.instanceRequired') }]} style={{ minWidth: 360 }}>
+            <Form.Item name="instance" label={t('tools.instance')} rules={[chosenRule(t('tools.explain.instanceRequired'))]} style={{ minWidth: 360 }}>
               <Select showSearch optionFilterProp="label" loading={instances.isPending} options={options} placeholder={t('tools.explain.instancePlaceholder')} aria-label={t('tools.instance')} />
             </Form.Item>
             <Form.Item name="direction" label={t('tools.direction')}>
@@ -280,7 +291,7 @@ export default function ToolsExplain() {
             </Form.Item>
             {peerKind === 'instance'
               ? (
-                <Form.Item name="peerInstance" label={t('tools.explain.peerInstanceLabel')} rules={[{ required: true, message: t('tools.explain.instanceRequired') }]} style={{ minWidth: 360 }}>
+                <Form.Item name="peerInstance" label={t('tools.explain.peerInstanceLabel')} rules={[chosenRule(t('tools.explain.instanceRequired'))]} style={{ minWidth: 360 }}>
                   <Select showSearch optionFilterProp="label" options={options} aria-label={t('tools.explain.peerInstanceLabel')} />
                 </Form.Item>
               )
