@@ -222,6 +222,11 @@ describe('security group rules in a browser', () => {
     assert.equal(exported.SecurityGroupId, source);
     assert.equal(exported.Permissions.Permission.length, 2);
 
+    const csvDownloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Rules' }).hover();
+    await page.getByRole('menuitem', { name: 'CSV Format' }).click();
+    assert.match((await csvDownloading).suggestedFilename(), new RegExp(`^ecs_sgRule_${source}_${REGION}_\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+
     // import it into another group: preview, Start, result, Finish and close
     await openRules(c, other);
     await page.getByRole('tab', { name: 'Inbound (0)' }).waitFor();
@@ -247,6 +252,48 @@ describe('security group rules in a browser', () => {
     assert.ok(await imp.getByRole('button', { name: 'Start' }).isDisabled());
     await imp.getByRole('button', { name: 'Cancel' }).click();
     assert.equal((await rulesOf(c, other)).length, 2);
+  });
+
+  test('classic groups have four tabs and take only /32 for internal inbound by CIDR; advanced groups have no priority, Forbid or group authorization', async (t) => {
+    const c = await openConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    const classic = String((await callRpc(ep, 'CreateSecurityGroup', ECS, { RegionId: REGION, SecurityGroupName: 'classic' }))['SecurityGroupId']);
+    const { vpcId } = await setup(c);
+    const advanced = String((await callRpc(ep, 'CreateSecurityGroup', ECS, { RegionId: REGION, VpcId: vpcId, SecurityGroupType: 'enterprise', SecurityGroupName: 'adv' }))['SecurityGroupId']);
+    await signInWithAccessKey(c);
+
+    await openRules(c, classic);
+    for (const name of ['Internal Network Ingress', 'Internal Network Egress', 'Internet Ingress', 'Internet Egress']) await page.getByRole('tab', { name: new RegExp(`^${name}`) }).waitFor();
+    await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Port Range').fill('22/22');
+    await dialog.getByLabel('Authorization Object').fill('10.0.0.0/8');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByText('“10.0.0.0/8”: the subnet mask must be /32 here.').waitFor();
+    await dialog.getByLabel('Authorization Object').fill('10.0.0.5/32');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('tab', { name: 'Internal Network Ingress (1)' }).waitFor();
+    const [rule] = await rulesOf(c, classic);
+    assert.equal(rule?.SourceCidrIp, '10.0.0.5/32');
+    assert.equal((rule as unknown as { NicType: string }).NicType, 'intranet');
+    await expectAccessible(page, 'rules tab (classic)');
+
+    await openRules(c, advanced);
+    await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Port Range').waitFor();
+    assert.equal(await dialog.getByLabel('Priority').count(), 0);
+    assert.equal(await dialog.getByText('Forbid').count(), 0);
+    assert.equal(await dialog.getByText('Authorization Type').count(), 0);
+    await dialog.getByLabel('Port Range').fill('443/443');
+    await dialog.getByLabel('Authorization Object').fill('10.0.0.0/8');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('tab', { name: 'Inbound (1)' }).waitFor();
+    assert.equal((await rulesOf(c, advanced))[0]?.Policy, 'Accept');
   });
 
   test('a RAM user with AliyunECSReadOnlyAccess sees the rules and gets the RAM error naming the action when adding one', async (t) => {
