@@ -4,7 +4,7 @@
 // PageSize); Create (from a template), Modify, Clone, and multi-select Delete with the
 // dependencies that block it. The dialogs are in pages/security-groups/.
 import { useEffect, useState } from 'react';
-import { Button, Empty, type CheckboxProps, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, ConfigProvider, Empty, type CheckboxProps, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -18,6 +18,12 @@ import { CreateGroupModal } from './security-groups/CreateGroupModal.tsx';
 import { ModifyGroupModal } from './security-groups/ModifyGroupModal.tsx';
 import { CloneGroupModal } from './security-groups/CloneGroupModal.tsx';
 import { DeleteGroupsModal } from './security-groups/DeleteGroupsModal.tsx';
+
+/**
+ * antd's red (#ff4d4f) is below WCAG AA contrast (axe: color-contrast) as link text on white and
+ * behind a danger button's white text; this page's Delete buttons use a darker red.
+ */
+const DANGER_THEME = { token: { colorError: '#c9262b', colorErrorHover: '#a8071a', colorErrorActive: '#820014' } };
 
 type SearchField = 'name' | 'id' | 'vpc' | 'tag';
 interface Search { field: SearchField; text: string }
@@ -73,10 +79,10 @@ export default function SecurityGroups() {
 
   const columns: TableColumnsType<WireGroup> = [
     {
-      title: t('sgs.colIdName'), key: 'id', fixed: 'left', width: 220,
+      title: t('sgs.colIdName'), key: 'id',
       render: (_, g) => (
         <div>
-          <Link to={link(`security-groups/${g.SecurityGroupId}`)}>{g.SecurityGroupId}</Link>
+          <Link to={link(`security-groups/${g.SecurityGroupId}`)} data-testid="sg-id">{g.SecurityGroupId}</Link>
           <div><Typography.Text type="secondary">{g.SecurityGroupName || '—'}</Typography.Text></div>
         </div>
       ),
@@ -93,7 +99,7 @@ export default function SecurityGroups() {
     { title: t('sgs.colDescription'), key: 'description', ellipsis: true, render: (_, g) => g.Description || '—' },
     { title: t('sgs.colCreated'), key: 'created', render: (_, g) => formatDate(g.CreationTime, lang) },
     {
-      title: t('sgs.colActions'), key: 'actions', fixed: 'right',
+      title: t('sgs.colActions'), key: 'actions',
       render: (_, g) => (
         <Space size={4} wrap>
           <Link to={link(`security-groups/${g.SecurityGroupId}`)} aria-label={t('sgs.manageRulesOf', { id: g.SecurityGroupId })}>{t('sgs.manageRules')}</Link>
@@ -106,7 +112,7 @@ export default function SecurityGroups() {
   ];
 
   return (
-    <>
+    <ConfigProvider theme={DANGER_THEME}>
       <PageTitle title={t('nav.securityGroups')}
         extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('sgs.create')}</Button>} />
       <Space wrap style={{ marginBottom: 16 }}>
@@ -124,7 +130,7 @@ export default function SecurityGroups() {
         <Button icon={<ReloadOutlined />} aria-label={t('sgs.refresh')} onClick={() => void list.refetch()} />
       </Space>
       {list.isError && <div style={{ marginBottom: 16 }}><ApiErrorAlert error={list.error} onRetry={() => void list.refetch()} /></div>}
-      <Table<WireGroup> rowKey="SecurityGroupId" data-testid="sg-table" columns={columns} dataSource={rows} loading={list.isFetching} scroll={{ x: 1300 }} size="middle"
+      <Table<WireGroup> rowKey="SecurityGroupId" data-testid="sg-table" columns={columns} dataSource={rows} loading={list.isFetching} size="middle"
         rowSelection={{
           selectedRowKeys: selected.map((g) => g.SecurityGroupId), preserveSelectedRowKeys: true,
           onChange: (_, chosen) => setSelected(chosen.filter((g): g is WireGroup => g !== undefined)),
@@ -147,6 +153,6 @@ export default function SecurityGroups() {
       <CloneGroupModal region={region} group={cloning} onClose={() => setCloning(undefined)} />
       <DeleteGroupsModal region={region} groups={deleting} onClose={() => setDeleting([])}
         onDeleted={(ids) => setSelected((s) => s.filter((g) => !ids.includes(g.SecurityGroupId)))} />
-    </>
+    </ConfigProvider>
   );
 }

@@ -17,6 +17,12 @@ interface Values { destinationRegion: string; name: string; networkType: Network
 interface Skipped { Code: string; Message: string; Permission?: { IpProtocol?: string; PortRange?: string; Direction?: string; SourceCidrIp?: string; DestCidrIp?: string; SourceGroupId?: string; DestGroupId?: string } }
 interface CloneAnswer { SecurityGroupId: string; ClonedCount: number; SkippedRules?: { SkippedRule: Skipped[] } }
 
+/**
+ * A value is required. Written as a validator, not `required`: antd would put aria-required on the
+ * Select's outer div, which has no role that allows it (axe: aria-allowed-attr).
+ */
+const chosen = (message: string) => (_: unknown, value: unknown) => (value ? Promise.resolve() : Promise.reject(new Error(message)));
+
 export function CloneGroupModal({ region, group, onClose }: { region: string; group: WireGroup | undefined; onClose: () => void }) {
   const t = useT();
   const qc = useQueryClient();
@@ -78,7 +84,7 @@ export function CloneGroupModal({ region, group, onClose }: { region: string; gr
           <Form form={form} layout="vertical" preserve={false}
             initialValues={{ destinationRegion: region, name: `${group.SecurityGroupName || group.SecurityGroupId}-copy`.slice(0, 128), networkType: 'vpc' }}
             onValuesChange={(changed: Partial<Values>) => { if ('destinationRegion' in changed) form.setFieldValue('vpcId', undefined); }}>
-            <Form.Item name="destinationRegion" label={t('sgs.destinationRegion')} rules={[{ required: true }]}>
+            <Form.Item name="destinationRegion" label={t('sgs.destinationRegion')}>
               <Select aria-label={t('sgs.destinationRegion')} options={regionOptions} loading={regions.isPending} showSearch />
             </Form.Item>
             <Form.Item name="name" label={t('sgs.name')} extra={t('sgs.nameRule')} rules={[{ required: true, message: t('sgs.nameRequired') }, { max: 128, message: t('sgs.nameRule') }]}>
@@ -88,7 +94,7 @@ export function CloneGroupModal({ region, group, onClose }: { region: string; gr
               <Radio.Group options={[{ value: 'vpc', label: t('sgs.vpc') }, { value: 'classic', label: t('sgs.classic'), disabled: advanced }]} />
             </Form.Item>
             {networkType === 'vpc' && (
-              <Form.Item name="vpcId" label={t('sgs.vpcId')} rules={[{ required: true, message: t('sgs.vpcRequired') }]}
+              <Form.Item name="vpcId" label={t('sgs.vpcId')} rules={[{ validator: chosen(t('sgs.vpcRequired')) }]}
                 extra={vpcs.isSuccess && vpcOptions.length === 0 ? t('sgs.noVpcIn', { region: destination }) : undefined}>
                 <Select aria-label={t('sgs.vpcId')} options={vpcOptions} loading={vpcs.isPending} />
               </Form.Item>

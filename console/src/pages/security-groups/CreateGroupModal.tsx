@@ -3,7 +3,7 @@
 // or advanced on a VPC), tags; the rules the template writes are shown before OK. Parapet's
 // CreateSecurityGroupFromTemplate (product parapet) writes the group and its rules at once.
 import { useEffect } from 'react';
-import { App, Button, Form, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { call } from '../../api.ts';
@@ -131,7 +131,7 @@ function TemplateRulesTable({ rules }: { rules: TemplateRule[] }) {
       dataSource={rules} columns={[
         { title: t('sgs.ruleDirection'), render: (_, r) => (r.direction === 'ingress' ? t('sgs.inbound') : t('sgs.outbound')) },
         { title: t('sgs.ruleNic'), render: (_, r) => (r.nicType === undefined ? '—' : r.nicType === 'internet' ? t('sgs.nicInternet') : t('sgs.nicIntranet')) },
-        { title: t('sgs.ruleAction'), render: (_, r) => (r.policy === 'accept' ? <Tag color="green">{t('sgs.allow')}</Tag> : <Tag color="red">{t('sgs.forbid')}</Tag>) },
+        { title: t('sgs.ruleAction'), render: (_, r) => (r.policy === 'accept' ? t('sgs.allow') : <Typography.Text type="danger" strong>{t('sgs.forbid')}</Typography.Text>) },
         { title: t('sgs.rulePriority'), dataIndex: 'priority' },
         { title: t('sgs.ruleProtocol'), render: (_, r) => r.protocol.toUpperCase() },
         { title: t('sgs.rulePorts'), dataIndex: 'portRange' },

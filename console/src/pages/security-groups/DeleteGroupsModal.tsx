@@ -54,7 +54,8 @@ export function DeleteGroupsModal({ region, groups, onClose, onDeleted }: { regi
   const open = groups.length > 0;
   const ids = groups.map((g) => g.SecurityGroupId);
   const deps = useQuery({
-    queryKey: ['ecs', 'DescribeSecurityGroupReferences', region, 'delete-check', ids],
+    // not under ['ecs', …]: the invalidation after the deletes must not check groups just deleted
+    queryKey: ['sgs-delete-check', region, ids],
     queryFn: () => dependenciesOf(region, groups),
     enabled: open, staleTime: 0, gcTime: 0,
   });
