@@ -3,6 +3,9 @@
 // antd Table with rowKey="SecurityGroupRuleId" gives the row data-row-key=<id>), with a highlight
 // and aria-current, and scrolls it into view; it returns the rule id and direction so the page can
 // open the right tab. The mark is an attribute, not a class: antd re-renders the row's className.
+// Wiring (the rules page's): `const { ruleId, direction } = useRuleHighlight();` in the page, the
+// tab of `direction` (and nicType, for classic groups) active at first, and the table's page the
+// one holding `ruleId`, so the row exists for the hook to mark.
 import { useEffect } from 'react';
 import { useSearchParams } from 'react-router';
 
