@@ -3,8 +3,8 @@
 // restart mutation, reading every instance of a region (the API pages at 100), and the "Replace
 // Security Group for Instances" dialog (ModifyInstanceAttribute SecurityGroupIds.N for one or several
 // instances at once, guide §1.9).
-import { useState } from 'react';
-import { Alert, Form, Modal, Select, Tag, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { Alert, ConfigProvider, Form, Modal, Select, Tag, Typography, type SelectProps } from 'antd';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call } from '../api.ts';
 import { useT, type T } from '../i18n/index.tsx';
@@ -46,7 +46,10 @@ export interface BatchResult { InstanceId: string; Success: string | boolean; Co
 export const privateIp = (i: Instance): string => i.VpcAttributes.PrivateIpAddress.IpAddress[0] ?? i.InnerIpAddress.IpAddress[0] ?? '';
 export const publicIp = (i: Instance): string => i.PublicIpAddress.IpAddress[0] ?? '';
 
-const STATUS_COLOR: Record<string, string> = { Running: 'green', Stopped: 'default', Starting: 'blue', Stopping: 'orange', Pending: 'blue' };
+// solid dark tags: antd's light presets (green, gold) fail WCAG contrast for their text
+export const TAG_OK = '#237804';
+export const TAG_WARN = '#874d00';
+const STATUS_COLOR: Record<string, string> = { Running: TAG_OK, Starting: '#0958d9', Stopping: TAG_WARN, Pending: '#0958d9' };
 
 export function StatusTag({ status }: { status: string }) {
   const t = useT();
@@ -61,7 +64,7 @@ export function KeyPairCell({ i }: { i: Instance }) {
   return (
     <span>
       {i.EffectiveKeyPairName === '' ? '—' : i.EffectiveKeyPairName}{' '}
-      <Tag color="gold" data-testid="key-pending">{i.KeyPairName === '' ? t('inst.keyPendingUnbind') : t('inst.keyPending', { name: i.KeyPairName })}</Tag>
+      <Tag color={TAG_WARN} data-testid="key-pending">{i.KeyPairName === '' ? t('inst.keyPendingUnbind') : t('inst.keyPending', { name: i.KeyPairName })}</Tag>
     </span>
   );
 }
@@ -146,8 +149,8 @@ export function ReplaceGroupsModal({ region, instances, open, onClose }: { regio
       {!sameVpc && <Alert type="warning" showIcon message={t('inst.replaceSameVpc')} />}
       {groups.isError && <ApiErrorAlert error={groups.error} />}
       <Form layout="vertical">
-        <Form.Item label={t('inst.selectGroups')} help={mixed ? t('inst.groupsMixed') : t('inst.groupsMax')} validateStatus={mixed || chosen.length > 5 ? 'error' : undefined}>
-          <Select mode="multiple" aria-label={t('inst.selectGroups')} value={chosen} onChange={setChosen} loading={groups.isPending && sameVpc}
+        <Form.Item label={t('inst.selectGroups')} htmlFor="replace-groups" help={mixed ? t('inst.groupsMixed') : t('inst.groupsMax')} validateStatus={mixed || chosen.length > 5 ? 'error' : undefined}>
+          <Select id="replace-groups" mode="multiple" value={chosen} onChange={setChosen} loading={groups.isPending && sameVpc}
             options={(groups.data ?? []).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId}, ${g.SecurityGroupType === 'enterprise' ? t('inst.groupAdvanced') : t('inst.groupBasic')})` }))}
             optionFilterProp="label" />
         </Form.Item>
@@ -155,6 +158,34 @@ export function ReplaceGroupsModal({ region, instances, open, onClose }: { regio
       {replace.isError && <ApiErrorAlert error={replace.error} />}
     </Modal>
   );
+}
+
+/**
+ * A row checkbox's accessible name (antd passes it on to the input; its props type has no aria-*,
+ * hence the variable rather than a literal).
+ */
+export function rowCheckbox(label: string): { name: string } {
+  const props = { name: label, 'aria-label': label };
+  return props;
+}
+
+/**
+ * A Select for a required Form.Item: Form.Item hands `aria-required` to its control, and antd's Select
+ * puts it on its wrapper div too, where ARIA does not allow it (axe: aria-allowed-attr). The label's
+ * required mark stays.
+ */
+export function FormSelect(props: SelectProps & { 'aria-required'?: string }) {
+  const rest: SelectProps & { 'aria-required'?: string } = { ...props };
+  delete rest['aria-required'];
+  return <Select {...rest} />;
+}
+
+/**
+ * These pages' antd tokens for WCAG AA contrast: antd's default error red (#ff4d4f) and disabled
+ * text (25% black) are below 4.5:1 on white.
+ */
+export function ContrastTheme({ children }: { children: ReactNode }) {
+  return <ConfigProvider theme={{ token: { colorError: '#cf1322', colorTextDisabled: 'rgba(0, 0, 0, 0.56)' } }}>{children}</ConfigProvider>;
 }
 
 /** The failed entries of a batch answer, as lines `i-…: Code Message`. */

@@ -4,7 +4,7 @@
 // Security Groups tab: Add to Security Group (several at once, JoinSecurityGroup each), Remove
 // (LeaveSecurityGroup), Replace (ModifyInstanceAttribute SecurityGroupIds.N).
 import { useState } from 'react';
-import { App, Alert, Button, Descriptions, Empty, Form, Modal, Radio, Select, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Descriptions, Empty, Form, Modal, Radio, Select, Space, Spin, Table, Tabs, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { call } from '../api.ts';
@@ -13,7 +13,7 @@ import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import {
-  failedResults, groupsOf, invalidateInstances, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
+  ContrastTheme, failedResults, groupsOf, invalidateInstances, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
   type BatchResult, type Instance, type RamRoleSets, type SecurityGroup, type StateVerb,
 } from '../components/InstanceParts.tsx';
 
@@ -36,8 +36,8 @@ function AddGroupsModal({ instance, region, open, onClose }: { instance: Instanc
       <Typography.Paragraph>{t('inst.addToGroupText')}</Typography.Paragraph>
       {groups.isError && <ApiErrorAlert error={groups.error} />}
       <Form layout="vertical">
-        <Form.Item label={t('inst.selectGroups')}>
-          <Select mode="multiple" aria-label={t('inst.selectGroups')} value={chosen} onChange={setChosen} loading={groups.isPending} optionFilterProp="label"
+        <Form.Item label={t('inst.selectGroups')} htmlFor="add-groups">
+          <Select id="add-groups" mode="multiple" value={chosen} onChange={setChosen} loading={groups.isPending} optionFilterProp="label"
             options={candidates.map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))} />
         </Form.Item>
       </Form>
@@ -67,8 +67,8 @@ function KeyPairModal({ instance, region, open, onClose }: { instance: Instance;
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Paragraph>{t('inst.keyPairRestartNote')}</Typography.Paragraph>
           <Form layout="vertical">
-            <Form.Item label={t('inst.keyPair')}>
-              <Select aria-label={t('inst.keyPair')} value={name} onChange={setName} loading={keys.isPending}
+            <Form.Item label={t('inst.keyPair')} htmlFor="bind-key-pair">
+              <Select id="bind-key-pair" value={name} onChange={setName} loading={keys.isPending}
                 options={(keys.data?.KeyPairs.KeyPair ?? []).map((k) => ({ value: k.KeyPairName, label: k.KeyPairName }))} />
             </Form.Item>
           </Form>
@@ -126,8 +126,8 @@ function RamRoleModal({ instance, region, current, open, onClose }: { instance: 
           </Radio.Group>
         </Form.Item>
         {action === 'bind' ? (
-          <Form.Item label={t('inst.ramRole')}>
-            <Select aria-label={t('inst.ramRole')} value={role} onChange={setRole} loading={roles.isPending}
+          <Form.Item label={t('inst.ramRole')} htmlFor="bind-ram-role">
+            <Select id="bind-ram-role" value={role} onChange={setRole} loading={roles.isPending}
               options={(roles.data?.Roles.Role ?? []).map((r) => ({ value: r.RoleName, label: r.RoleName }))} />
           </Form.Item>
         ) : <Typography.Paragraph>{t('inst.ramRoleUnbindText', { name: current })}</Typography.Paragraph>}
@@ -218,7 +218,7 @@ export default function InstanceDetail() {
 
   const errors = [state, leave, allocate].filter((m) => m.isError).map((m) => m.error);
   return (
-    <>
+    <ContrastTheme>
       <PageTitle title={`${t('route.instanceDetail')}: ${i.InstanceName || i.InstanceId}`} extra={
         <Space>
           <Link to={link('instances')}>{t('inst.backToList')}</Link>
@@ -247,7 +247,9 @@ export default function InstanceDetail() {
         <Descriptions.Item label={t('inst.publicIp')}>
           <Space>
             <span data-testid="public-ip">{publicIp(i) || '—'}</span>
-            {publicIp(i) === '' && <Button size="small" loading={allocate.isPending} onClick={() => allocate.mutate()}>{t('inst.allocatePublicIp')}</Button>}
+            {publicIp(i) === '' && (i.InternetMaxBandwidthOut > 0
+              ? <Button size="small" loading={allocate.isPending} onClick={() => allocate.mutate()}>{t('inst.allocatePublicIp')}</Button>
+              : <Typography.Text type="secondary">{t('inst.publicIpNeedsBandwidth')}</Typography.Text>)}
           </Space>
         </Descriptions.Item>
         <Descriptions.Item label={t('inst.bandwidth')}>{i.InternetMaxBandwidthOut} Mbit/s</Descriptions.Item>
@@ -259,7 +261,7 @@ export default function InstanceDetail() {
         </Descriptions.Item>
         <Descriptions.Item label={t('inst.metadata')}>
           <Space>
-            <span data-testid="metadata-mode">{i.MetadataOptions.HttpTokens === 'required' ? <Tag color="green">{t('inst.metadataHardened')}</Tag> : <Tag>{t('inst.metadataNormal')}</Tag>}</span>
+            <span data-testid="metadata-mode">{i.MetadataOptions.HttpTokens === 'required' ? <Typography.Text strong>{t('inst.metadataHardened')}</Typography.Text> : t('inst.metadataNormal')}</span>
             <Button size="small" onClick={() => setDialog('metadata')}>{t('inst.metadataManage')}</Button>
           </Space>
         </Descriptions.Item>
@@ -282,7 +284,7 @@ export default function InstanceDetail() {
                 { title: t('inst.groupType'), key: 'type', render: (_: unknown, g) => (g.SecurityGroupType === 'enterprise' ? t('inst.groupAdvanced') : t('inst.groupBasic')) },
                 {
                   title: t('inst.actions'), key: 'actions', render: (_: unknown, g) => (
-                    <Button size="small" type="link" danger aria-label={t('inst.removeFrom', { id: g.SecurityGroupId })} onClick={() => removeGroup(g)}>{t('inst.remove')}</Button>
+                    <Button size="small" type="link" aria-label={t('inst.removeFrom', { id: g.SecurityGroupId })} onClick={() => removeGroup(g)}>{t('inst.remove')}</Button>
                   ),
                 },
               ]} />
@@ -294,6 +296,6 @@ export default function InstanceDetail() {
       <KeyPairModal instance={i} region={region} open={dialog === 'keyPair'} onClose={() => setDialog(undefined)} />
       <RamRoleModal instance={i} region={region} current={currentRole} open={dialog === 'ramRole'} onClose={() => setDialog(undefined)} />
       {dialog === 'metadata' && <MetadataModal instance={i} region={region} open onClose={() => setDialog(undefined)} />}
-    </>
+    </ContrastTheme>
   );
 }

@@ -3,7 +3,7 @@
 // stop, restart and Replace Security Group for one or several selected instances; Create Instance
 // (network, vSwitch, groups, key pair or password, RAM role, Security Hardening, public bandwidth).
 import { useState } from 'react';
-import { App, Alert, Button, Checkbox, Empty, Form, Input, InputNumber, Modal, Radio, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Alert, Button, Checkbox, Empty, Form, Input, InputNumber, Modal, Radio, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { call } from '../api.ts';
@@ -12,7 +12,7 @@ import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import {
-  groupsOf, invalidateInstances, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
+  ContrastTheme, FormSelect, groupsOf, invalidateInstances, rowCheckbox, TAG_OK, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
   type Instance, type InstancesPage, type RamRoleSets, type StateVerb,
 } from '../components/InstanceParts.tsx';
 
@@ -70,31 +70,31 @@ function CreateInstanceModal({ region, open, onClose }: { region: string; open: 
         initialValues={{ logon: 'keyPair', hardening: true, bandwidth: 0, hardenedMetadata: false, groups: [] }}>
         <Form.Item name="name" label={t('inst.name')}><Input /></Form.Item>
         <Form.Item name="imageId" label={t('inst.image')} rules={[{ required: true, message: t('inst.required', { field: t('inst.image') }) }]}>
-          <Select aria-label={t('inst.image')} loading={images.isPending} options={(images.data?.Images.Image ?? []).map((i) => ({ value: i.ImageId, label: i.OSName }))} />
+          <FormSelect loading={images.isPending} options={(images.data?.Images.Image ?? []).map((i) => ({ value: i.ImageId, label: i.OSName }))} />
         </Form.Item>
         <Form.Item name="hardening" valuePropName="checked" extra={t('inst.hardeningHelp')}>
           <Checkbox>{t('inst.hardening')}</Checkbox>
         </Form.Item>
         <Form.Item name="instanceType" label={t('inst.type')} rules={[{ required: true, message: t('inst.required', { field: t('inst.type') }) }]}>
-          <Select aria-label={t('inst.type')} loading={types.isPending} showSearch
+          <FormSelect loading={types.isPending} showSearch
             options={(types.data?.InstanceTypes.InstanceType ?? []).map((x) => ({ value: x.InstanceTypeId, label: `${x.InstanceTypeId} (${x.CpuCoreCount} vCPU, ${x.MemorySize} GiB)` }))} />
         </Form.Item>
         <Form.Item name="vpcId" label={t('inst.vpc')} rules={[{ required: true, message: t('inst.required', { field: t('inst.vpc') }) }]}
           extra={vpcs.data?.Vpcs.Vpc.length === 0 ? t('inst.noVpc') : undefined}>
-          <Select aria-label={t('inst.vpc')} loading={vpcs.isPending} onChange={() => form.setFieldsValue({ vSwitchId: undefined, groups: [] })}
+          <FormSelect loading={vpcs.isPending} onChange={() => form.setFieldsValue({ vSwitchId: undefined, groups: [] })}
             options={(vpcs.data?.Vpcs.Vpc ?? []).map((v) => ({ value: v.VpcId, label: `${v.VpcName || v.VpcId} (${v.VpcId}, ${v.CidrBlock})` }))} />
         </Form.Item>
         <Form.Item name="vSwitchId" label={t('inst.vswitch')} rules={[{ required: true, message: t('inst.required', { field: t('inst.vswitch') }) }]}>
-          <Select aria-label={t('inst.vswitch')} loading={vswitches.isFetching} disabled={!vpcId}
+          <FormSelect loading={vswitches.isFetching} disabled={!vpcId}
             options={(vswitches.data?.VSwitches.VSwitch ?? []).map((s) => ({ value: s.VSwitchId, label: `${s.VSwitchName || s.VSwitchId} (${s.ZoneId}, ${s.CidrBlock})` }))} />
         </Form.Item>
         <Form.Item name="groups" label={t('inst.groups')} extra={t('inst.groupsMax')}
           rules={[{ required: true, type: 'array', min: 1, max: 5, message: t('inst.groupsMax') }]}>
-          <Select mode="multiple" aria-label={t('inst.groups')} disabled={!vpcId} loading={groups.isFetching} optionFilterProp="label"
+          <FormSelect mode="multiple" disabled={!vpcId} loading={groups.isFetching} optionFilterProp="label"
             options={(groups.data ?? []).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))} />
         </Form.Item>
         <Form.Item name="bandwidth" label={t('inst.bandwidth')} extra={t('inst.bandwidthHelp')}>
-          <InputNumber aria-label={t('inst.bandwidth')} min={0} max={200} addonAfter="Mbit/s" />
+          <InputNumber min={0} max={200} addonAfter="Mbit/s" />
         </Form.Item>
         <Form.Item name="logon" label={t('inst.logon')}>
           <Radio.Group>
@@ -105,7 +105,7 @@ function CreateInstanceModal({ region, open, onClose }: { region: string; open: 
         </Form.Item>
         {logon === 'keyPair' && (
           <Form.Item name="keyPairName" label={t('inst.keyPair')} rules={[{ required: true, message: t('inst.required', { field: t('inst.keyPair') }) }]}>
-            <Select aria-label={t('inst.keyPair')} loading={keyPairs.isPending} options={(keyPairs.data?.KeyPairs.KeyPair ?? []).map((k) => ({ value: k.KeyPairName, label: k.KeyPairName }))} />
+            <FormSelect loading={keyPairs.isPending} options={(keyPairs.data?.KeyPairs.KeyPair ?? []).map((k) => ({ value: k.KeyPairName, label: k.KeyPairName }))} />
           </Form.Item>
         )}
         {logon === 'password' && (
@@ -114,7 +114,7 @@ function CreateInstanceModal({ region, open, onClose }: { region: string; open: 
           </Form.Item>
         )}
         <Form.Item name="ramRole" label={t('inst.ramRole')} extra={roles.isError ? t('inst.rolesUnavailable') : undefined}>
-          <Select aria-label={t('inst.ramRole')} allowClear loading={roles.isPending && !roles.isError} options={(roles.data?.Roles.Role ?? []).map((r) => ({ value: r.RoleName, label: r.RoleName }))} />
+          <FormSelect allowClear loading={roles.isPending && !roles.isError} options={(roles.data?.Roles.Role ?? []).map((r) => ({ value: r.RoleName, label: r.RoleName }))} />
         </Form.Item>
         <Form.Item name="hardenedMetadata" valuePropName="checked">
           <Checkbox>{t('inst.metadataHardenedCreate')}</Checkbox>
@@ -193,7 +193,7 @@ export default function Instances() {
     { title: t('inst.ramRole'), key: 'role', render: (_: unknown, i: Instance) => roleOf(i.InstanceId) || '—' },
     {
       title: t('inst.metadata'), key: 'metadata', render: (_: unknown, i: Instance) => (
-        i.MetadataOptions.HttpTokens === 'required' ? <Tag color="green">{t('inst.metadataHardened')}</Tag> : <Tag>{t('inst.metadataNormal')}</Tag>
+        i.MetadataOptions.HttpTokens === 'required' ? <Tag color={TAG_OK}>{t('inst.metadataHardened')}</Tag> : <Tag>{t('inst.metadataNormal')}</Tag>
       ),
     },
     {
@@ -210,7 +210,7 @@ export default function Instances() {
   ];
 
   return (
-    <>
+    <ContrastTheme>
       <PageTitle title={t('nav.instances')} extra={<Button type="primary" onClick={() => setCreating(true)}>{t('inst.create')}</Button>} />
       <Space style={{ marginBottom: 12 }} wrap>
         <Input.Search aria-label={t('inst.searchName')} placeholder={t('inst.searchName')} allowClear style={{ width: 260 }}
@@ -227,7 +227,7 @@ export default function Instances() {
       {state.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={state.error} /></div>}
       {list.isError ? <ApiErrorAlert error={list.error} onRetry={() => void list.refetch()} /> : (
         <Table<Instance> rowKey="InstanceId" size="middle" loading={list.isPending} dataSource={rows} columns={columns}
-          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)) }}
+          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (i) => rowCheckbox(t('inst.selectRow', { id: i.InstanceId })) }}
           locale={{ emptyText: <Empty description={nameFilter ? t('inst.emptyFiltered') : t('inst.empty', { region })} /> }}
           pagination={{ current: page.number, pageSize: page.size, total: list.data?.TotalCount ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100],
             showTotal: (n) => t('inst.total', { n }), onChange: (number, size) => setPage({ number, size }) }} />
@@ -235,6 +235,6 @@ export default function Instances() {
       {roles.isError && <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t('inst.rolesUnavailable')} />}
       <ReplaceGroupsModal region={region} instances={replaceFor ?? []} open={replaceFor !== undefined} onClose={() => { setReplaceFor(undefined); setSelected([]); }} />
       <CreateInstanceModal region={region} open={creating} onClose={(id) => { setCreating(false); if (id !== undefined) void message.success(t('inst.created', { id })); }} />
-    </>
+    </ContrastTheme>
   );
 }

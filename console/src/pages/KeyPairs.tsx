@@ -4,7 +4,7 @@
 // before OK, ImportKeyPair's own refusal shown at OK. Bind / Unbind to instances (Windows instances
 // shown disabled with the reason; in force at the next restart). Delete one or several, naming them.
 import { useState } from 'react';
-import { App, Alert, Button, Empty, Form, Input, Modal, Radio, Space, Table, Transfer, Typography, Upload } from 'antd';
+import { App, Alert, Button, Empty, Form, Input, Modal, Radio, Space, Table, Typography, Upload } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { call } from '../api.ts';
@@ -12,7 +12,7 @@ import { useT, type T } from '../i18n/index.tsx';
 import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { allInstances, failedResults, invalidateInstances, type BatchResult, type Instance, type InstancesPage } from '../components/InstanceParts.tsx';
+import { allInstances, ContrastTheme, failedResults, KeyPairCell, rowCheckbox, StatusTag, invalidateInstances, type BatchResult, type Instance, type InstancesPage } from '../components/InstanceParts.tsx';
 
 interface KeyPair { KeyPairName: string; KeyPairFingerPrint: string; CreationTime: string }
 interface KeyPairsPage { TotalCount: number; KeyPairs: { KeyPair: KeyPair[] } }
@@ -20,7 +20,10 @@ interface KeyPairsPage { TotalCount: number; KeyPairs: { KeyPair: KeyPair[] } }
 /** The guide's name rule: 2 to 128 characters, letters, digits, `.`, `_`, `-`, `:`, starting with a letter. */
 const NAME_RE = /^[A-Za-z][A-Za-z0-9._:-]{1,127}$/;
 
-const KEY_TYPES = ['ssh-rsa', 'ssh-ed25519', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521'];
+/** The types ECS imports (the guide's list; ImportKeyPair refuses any other, ssh-ed25519 included). */
+const KEY_TYPES = ['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521',
+  'ssh-rsa-cert-v00@openssh.com', 'ssh-dss-cert-v00@openssh.com', 'ssh-rsa-cert-v01@openssh.com', 'ssh-dss-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp521-cert-v01@openssh.com'];
 
 /**
  * The page's own check of an OpenSSH public key line (`type base64 [comment]`): a known type, valid
@@ -91,7 +94,7 @@ function CreateKeyPairModal({ region, open, initialType, onClose }: { region: st
           <>
             <Form.Item name="publicKey" label={t('kp.publicKey')} extra={t('kp.publicKeyHelp')} validateFirst
               rules={[{ validator: (_r, v: string | undefined) => { const e = checkPublicKey(v ?? '', t); return e === undefined ? Promise.resolve() : Promise.reject(new Error(e)); } }]}>
-              <Input.TextArea rows={5} spellCheck={false} placeholder="ssh-ed25519 AAAA… user@host" style={{ fontFamily: 'monospace' }} />
+              <Input.TextArea rows={5} spellCheck={false} placeholder="ssh-rsa AAAA… user@host" style={{ fontFamily: 'monospace' }} />
             </Form.Item>
             <Upload accept=".pub,text/plain" maxCount={1} showUploadList={false}
               beforeUpload={(file) => { void file.text().then((text) => { form.setFieldsValue({ publicKey: text.trim() }); void form.validateFields(['publicKey']); }); return false; }}>
@@ -129,16 +132,18 @@ function BindModal({ region, keyPair, mode, onClose }: { region: string; keyPair
       okButtonProps={{ disabled: target.length === 0 }}>
       <Typography.Paragraph>{t('kp.bindText')}</Typography.Paragraph>
       {instances.isError && <ApiErrorAlert error={instances.error} />}
-      <Transfer<Instance & { key: string; disabled: boolean }>
-        dataSource={shown.map((i) => ({ ...i, key: i.InstanceId, disabled: mode === 'bind' && i.OSType === 'windows' }))}
-        targetKeys={target} onChange={(keys) => setTarget(keys.map(String))} oneWay listStyle={{ width: 320, height: 320 }}
-        titles={[t('kp.selectInstance'), t('kp.selected')]}
-        locale={{ notFoundContent: instances.isPending ? t('common.loading') : t('kp.noInstances') }}
-        render={(i) => (
-          <span title={i.disabled === true ? t('kp.windowsReason') : undefined} data-testid={`transfer-${i.InstanceId}`}>
-            {i.InstanceId} {i.InstanceName ? `(${i.InstanceName})` : ''}{i.disabled === true ? ` — ${t('kp.windowsShort')}` : ''}
-          </span>
-        )} />
+      <Table<Instance> rowKey="InstanceId" size="small" dataSource={shown} loading={instances.isPending} pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        locale={{ emptyText: <Empty description={t('kp.noInstances')} /> }}
+        rowSelection={{
+          selectedRowKeys: target, onChange: (k) => setTarget(k.map(String)),
+          getCheckboxProps: (i) => ({ ...rowCheckbox(t('inst.selectRow', { id: i.InstanceId })), disabled: mode === 'bind' && i.OSType === 'windows' }),
+        }}
+        columns={[
+          { title: t('inst.idName'), key: 'id', render: (_: unknown, i) => <span data-testid={`pick-${i.InstanceId}`}>{i.InstanceId}{i.InstanceName ? ` (${i.InstanceName})` : ''}</span> },
+          { title: t('inst.status'), key: 'status', render: (_: unknown, i) => <StatusTag status={i.Status} /> },
+          { title: t('inst.keyPair'), key: 'key', render: (_: unknown, i) => <KeyPairCell i={i} /> },
+          { title: t('kp.note'), key: 'note', render: (_: unknown, i) => (mode === 'bind' && i.OSType === 'windows' ? t('kp.windowsShort') : '') },
+        ]} />
       {mode === 'bind' && shown.some((i) => i.OSType === 'windows') && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('kp.windowsReason')}</Typography.Paragraph>}
       {apply.isError && <div style={{ marginTop: 12 }}><ApiErrorAlert error={apply.error} /></div>}
     </Modal>
@@ -186,17 +191,17 @@ export default function KeyPairs() {
   });
 
   return (
-    <>
+    <ContrastTheme>
       <PageTitle title={t('nav.keyPairs')} extra={<Space><Button type="primary" onClick={() => setCreating('create')}>{t('kp.create')}</Button><Button onClick={() => setCreating('import')}>{t('kp.importButton')}</Button></Space>} />
       <Space style={{ marginBottom: 12 }} wrap>
         <Input.Search aria-label={t('kp.searchName')} placeholder={t('kp.searchName')} allowClear style={{ width: 260 }}
           onSearch={(v) => { setNameFilter(v.trim()); setPage((p) => ({ ...p, number: 1 })); }} />
-        <Button danger disabled={selected.length === 0} onClick={() => confirmDelete(selected)}>{t('kp.deleteSelected', { n: selected.length })}</Button>
+        <Button disabled={selected.length === 0} onClick={() => confirmDelete(selected)}>{t('kp.deleteSelected', { n: selected.length })}</Button>
       </Space>
       {remove.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={remove.error} /></div>}
       {list.isError ? <ApiErrorAlert error={list.error} onRetry={() => void list.refetch()} /> : (
         <Table<KeyPair> rowKey="KeyPairName" size="middle" loading={list.isPending} dataSource={list.data?.KeyPairs.KeyPair ?? []}
-          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)) }}
+          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (k) => rowCheckbox(t('kp.selectRow', { name: k.KeyPairName })) }}
           locale={{ emptyText: <Empty description={nameFilter ? t('kp.emptyFiltered') : t('kp.empty', { region })} /> }}
           pagination={{ current: page.number, pageSize: page.size, total: list.data?.TotalCount ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50],
             showTotal: (n) => t('kp.total', { n }), onChange: (number, size) => setPage({ number, size }) }}
@@ -210,7 +215,7 @@ export default function KeyPairs() {
                 <Space size={4}>
                   <Button size="small" type="link" aria-label={t('kp.bindNamed', { name: k.KeyPairName })} onClick={() => setBinding({ name: k.KeyPairName, mode: 'bind' })}>{t('kp.bind')}</Button>
                   <Button size="small" type="link" aria-label={t('kp.unbindNamed', { name: k.KeyPairName })} onClick={() => setBinding({ name: k.KeyPairName, mode: 'unbind' })}>{t('kp.unbind')}</Button>
-                  <Button size="small" type="link" danger aria-label={t('kp.deleteNamed', { name: k.KeyPairName })} onClick={() => confirmDelete([k.KeyPairName])}>{t('kp.delete')}</Button>
+                  <Button size="small" type="link" aria-label={t('kp.deleteNamed', { name: k.KeyPairName })} onClick={() => confirmDelete([k.KeyPairName])}>{t('kp.delete')}</Button>
                 </Space>
               ),
             },
@@ -219,6 +224,6 @@ export default function KeyPairs() {
       <CreateKeyPairModal key={creating ?? 'closed'} region={region} open={creating !== undefined} initialType={creating ?? 'create'} onClose={(done) => { setCreating(undefined); if (done !== undefined) void message.success(done); }} />
       {binding !== undefined && <BindModal region={region} keyPair={binding.name} mode={binding.mode}
         onClose={(done) => { setBinding(undefined); if (done !== undefined) modal.info({ title: t('kp.bindResult'), content: done, okText: t('common.ok') }); }} />}
-    </>
+    </ContrastTheme>
   );
 }
