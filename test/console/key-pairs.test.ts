@@ -78,6 +78,7 @@ describe('console: key pairs', () => {
     await row.getByText(listed.KeyPairFingerPrint).waitFor();
     const html = await page.content();
     assert.ok(!html.includes('PRIVATE KEY') && !html.includes(pem.split('\n')[1]!), 'the private key is not in the page');
+    await settled(page);
     await expectAccessible(page, 'key pairs');
   });
 
@@ -204,6 +205,7 @@ describe('console: key pairs', () => {
     await page.getByRole('dialog').filter({ hasText: 'Delete 1 SSH key pair(s)' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alert').filter({ hasText: 'You are not authorized' }).getByText('Denied action: ecs:DeleteKeyPairs').waitFor();
     assert.deepEqual((await keyPairs(ep)).map((x) => x.KeyPairName), ['kept'], 'nothing deleted');
+    await settled(page);
     await expectAccessible(page, 'key pairs with a RAM refusal');
   });
 });
