@@ -5,7 +5,7 @@
 // batch of port ranges × objects), Quick Rule Creation, modify and delete per rule, batch delete
 // (RevokeSecurityGroup(Egress) by SecurityGroupRuleId.N), Restore Rules, Export Rules (JSON/CSV)
 // and Import Rules. Every write goes through call(), so a RAM refusal shows the denied action.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { App, Button, Dropdown, Empty, Popconfirm, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { DownOutlined } from '@ant-design/icons';
 import type { CheckboxProps } from 'antd';
@@ -22,6 +22,10 @@ import { RestoreModal } from './rules/RestoreModal.tsx';
 import { ImportModal } from './rules/ImportModal.tsx';
 import { exportRules, type ExportFormat } from './rules/transfer.ts';
 import { DANGER_TEXT, GREEN_TAG, RED_ROW, RED_TAG } from './rules/styles.ts';
+import { useRuleHighlight } from '../tools/useRuleHighlight.ts';
+
+/** rows per page of a rules table */
+const RULES_PER_PAGE = 50;
 
 type Dialog = { kind: 'add' } | { kind: 'modify'; rule: WirePermission } | { kind: 'quick' } | { kind: 'restore' } | { kind: 'import' } | undefined;
 
@@ -45,6 +49,23 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
 
   const all = rules.data?.Permissions.Permission ?? [];
   const shown = rulesOfTab(all, tab, group);
+  const [page, setPage] = useState(1);
+
+  // a link that names a rule (?rule=, from Explain a flow and the exposure map) opens the tab and
+  // the table page that hold it, once the rules are loaded; the hook marks the row
+  const { ruleId } = useRuleHighlight();
+  const opened = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (ruleId === undefined || opened.current === ruleId || rules.data === undefined) return;
+    opened.current = ruleId;
+    for (const x of tabs) {
+      const index = rulesOfTab(all, x, group).findIndex((r) => r.SecurityGroupRuleId === ruleId);
+      if (index < 0) continue;
+      setTabKey(x.key);
+      setPage(Math.floor(index / RULES_PER_PAGE) + 1);
+      return;
+    }
+  }, [ruleId, rules.data, all, tabs, group]);
 
   const revoke = useMutation({
     mutationFn: (ids: string[]) => call('ecs', revokeAction(tab.direction), {
@@ -140,11 +161,11 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
       {toolbar}
       {revoke.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={revoke.error} /></div>}
       {exporting.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={exporting.error} /></div>}
-      <Tabs activeKey={tab.key} onChange={(k) => { setTabKey(k); setSelected([]); revoke.reset(); }}
+      <Tabs activeKey={tab.key} onChange={(k) => { setTabKey(k); setPage(1); setSelected([]); revoke.reset(); }}
         items={tabs.map((x) => ({ key: x.key, label: `${t(x.label)} (${rulesOfTab(all, x, group).length})` }))} />
       {rules.isError ? <ApiErrorAlert error={rules.error} onRetry={() => void rules.refetch()} /> : (
         <Table<WirePermission> rowKey="SecurityGroupRuleId" size="middle" loading={rules.isPending} dataSource={shown} columns={columns}
-          pagination={{ pageSize: 50, hideOnSinglePage: true }} data-testid="rules-table"
+          pagination={{ pageSize: RULES_PER_PAGE, current: page, onChange: setPage, hideOnSinglePage: true }} data-testid="rules-table"
           rowClassName={(r) => (r.Policy.toLowerCase() === 'drop' ? 'sg-rule-forbid' : '')}
           onRow={(r) => (r.Policy.toLowerCase() === 'drop' ? { style: { background: RED_ROW } } : {})}
           rowSelection={{
