@@ -8,7 +8,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies } from '../ram/components.tsx';
-import { formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamGroup, type RamUser } from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamGroup, type RamUser } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -34,7 +34,7 @@ function Members({ group }: { group: string }) {
       {add.isError && <ApiErrorAlert error={add.error} />}
       {remove.isError && <ApiErrorAlert error={remove.error} />}
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
-        <Table<RamUser> size="small" rowKey="UserName" loading={q.isPending} dataSource={rows} pagination={false} locale={{ emptyText: t('ram.groups.noMembers') }}
+        <Table<RamUser> size="small" rowKey="UserName" loading={q.isPending} dataSource={rows} pagination={false} locale={{ emptyText: emptyText(t('ram.groups.noMembers')) }}
           columns={[
             { title: t('ram.users.logonName'), dataIndex: 'UserName' },
             { title: t('ram.users.displayName'), dataIndex: 'DisplayName', render: (v?: string) => v || '—' },
@@ -42,7 +42,7 @@ function Members({ group }: { group: string }) {
             { title: t('ram.actions'), key: 'a', render: (_v, u) => (
               <Popconfirm title={t('ram.groups.leaveConfirm', { name: u.UserName, group })} okText={t('ram.groups.remove')} okButtonProps={{ danger: true }}
                 cancelText={t('common.cancel')} onConfirm={() => remove.mutateAsync(u.UserName)}>
-                <Button type="link" danger size="small">{t('ram.groups.remove')}</Button>
+                <Button type="link" danger size="small" style={DANGER}>{t('ram.groups.remove')}</Button>
               </Popconfirm>
             ) },
           ]} />
@@ -80,7 +80,7 @@ export default function RamGroups() {
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <>
           <Table<RamGroup> rowKey="GroupName" loading={q.isPending} dataSource={listOf<RamGroup>(q.data?.Groups, 'Group')} pagination={false}
-            locale={{ emptyText: t('ram.groups.empty') }}
+            locale={{ emptyText: emptyText(t('ram.groups.empty')) }}
             columns={[
               { title: t('ram.groups.name'), dataIndex: 'GroupName', render: (v: string) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(v)}>{v}</Button> },
               { title: t('ram.groups.comments'), dataIndex: 'Comments', render: (v?: string) => v || '—' },
@@ -90,7 +90,7 @@ export default function RamGroups() {
                   <Button type="link" size="small" onClick={() => setOpen(g.GroupName)}>{t('ram.groups.manage')}</Button>
                   <Popconfirm title={t('ram.groups.deleteConfirm', { name: g.GroupName })} description={t('ram.groups.deleteWhat')} okText={t('ram.delete')}
                     okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(g.GroupName)}>
-                    <Button type="link" danger size="small">{t('ram.delete')}</Button>
+                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
                   </Popconfirm>
                 </Space>
               ) },

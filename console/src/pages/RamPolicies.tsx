@@ -10,7 +10,7 @@ import { useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { PolicyField } from '../ram/components.tsx';
-import { formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamPolicy } from '../ram/shared.tsx';
+import { DANGER, WARN_TAG, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamPolicy } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -81,10 +81,10 @@ export default function RamPolicies() {
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <>
           <Table<RamPolicy> rowKey={(p) => `${p.PolicyType}:${p.PolicyName}`} loading={q.isPending} dataSource={rows} pagination={false}
-            locale={{ emptyText: filter === 'Custom' ? t('ram.policies.emptyCustom') : t('ram.policies.empty') }}
+            locale={{ emptyText: emptyText(filter === 'Custom' ? t('ram.policies.emptyCustom') : t('ram.policies.empty')) }}
             columns={[
               { title: t('ram.policies.name'), dataIndex: 'PolicyName', render: (v: string, p) => <Link to={link(`ram/policies/${p.PolicyType}/${encodeURIComponent(v)}`)}>{v}</Link> },
-              { title: t('ram.policies.type'), dataIndex: 'PolicyType', render: (v: string) => <Tag color={v === 'System' ? 'blue' : 'orange'}>{v === 'System' ? t('ram.policies.system') : t('ram.policies.custom')}</Tag> },
+              { title: t('ram.policies.type'), dataIndex: 'PolicyType', render: (v: string) => <Tag color={v === 'System' ? 'blue' : undefined} style={v === 'System' ? undefined : WARN_TAG}>{v === 'System' ? t('ram.policies.system') : t('ram.policies.custom')}</Tag> },
               { title: t('ram.policies.description'), dataIndex: 'Description', render: (v?: string) => v || '—' },
               { title: t('ram.policies.references'), dataIndex: 'AttachmentCount', render: (v?: number) => v ?? 0 },
               { title: t('ram.policies.defaultVersion'), dataIndex: 'DefaultVersion' },
@@ -95,7 +95,7 @@ export default function RamPolicies() {
                   {p.PolicyType === 'Custom' && (
                     <Popconfirm title={t('ram.policies.deleteConfirm', { name: p.PolicyName })} description={t('ram.policies.deleteWhat')} okText={t('ram.delete')}
                       okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(p.PolicyName)}>
-                      <Button type="link" danger size="small">{t('ram.delete')}</Button>
+                      <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
                     </Popconfirm>
                   )}
                 </Space>

@@ -11,7 +11,7 @@ import { useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { PolicyField } from '../ram/components.tsx';
-import { formatDate, listOf, useRam, useRamWrite, type PolicyVersion, type RamPolicy } from '../ram/shared.tsx';
+import { DANGER, GOOD_TAG, emptyText, formatDate, listOf, useRam, useRamWrite, type PolicyVersion, type RamPolicy } from '../ram/shared.tsx';
 
 /** A stored document, indented for reading (as stored when it is not JSON, which the engine never stores). */
 function pretty(doc: string | undefined): string {
@@ -49,7 +49,7 @@ function Versions({ name, type }: { name: string; type: string }) {
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <Table<PolicyVersion> size="small" rowKey="VersionId" loading={q.isPending} dataSource={listOf<PolicyVersion>(q.data?.PolicyVersions, 'PolicyVersion')} pagination={false}
           columns={[
-            { title: t('ram.versions.id'), dataIndex: 'VersionId', render: (v: string, r) => <Space>{v}{r.IsDefaultVersion && <Tag color="green">{t('ram.versions.default')}</Tag>}</Space> },
+            { title: t('ram.versions.id'), dataIndex: 'VersionId', render: (v: string, r) => <Space>{v}{r.IsDefaultVersion && <Tag style={GOOD_TAG}>{t('ram.versions.default')}</Tag>}</Space> },
             { title: t('ram.created'), dataIndex: 'CreateDate', render: (v: string) => formatDate(v, lang) },
             { title: t('ram.actions'), key: 'a', render: (_v, r) => (
               <Space>
@@ -63,7 +63,7 @@ function Versions({ name, type }: { name: string; type: string }) {
                 {custom && !r.IsDefaultVersion && (
                   <Popconfirm title={t('ram.versions.deleteConfirm', { version: r.VersionId, name })} okText={t('ram.delete')} okButtonProps={{ danger: true }}
                     cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(r.VersionId)}>
-                    <Button type="link" danger size="small">{t('ram.delete')}</Button>
+                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
                   </Popconfirm>
                 )}
               </Space>
@@ -98,7 +98,7 @@ function References({ name, type }: { name: string; type: string }) {
     ...listOf<{ RoleName: string; AttachDate?: string }>(q.data?.Roles, 'Role').map((r) => ({ key: `r:${r.RoleName}`, kind: t('ram.refs.role'), name: r.RoleName, date: r.AttachDate, to: 'ram/roles' })),
   ];
   return (
-    <Table size="small" rowKey="key" loading={q.isPending} dataSource={rows} pagination={false} locale={{ emptyText: t('ram.refs.none') }}
+    <Table size="small" rowKey="key" loading={q.isPending} dataSource={rows} pagination={false} locale={{ emptyText: emptyText(t('ram.refs.none')) }}
       columns={[
         { title: t('ram.refs.principal'), dataIndex: 'name', render: (v: string, r) => <Link to={link(r.to)}>{v}</Link> },
         { title: t('ram.refs.kind'), dataIndex: 'kind' },

@@ -10,7 +10,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies, PolicyField } from '../ram/components.tsx';
-import { formatDate, listOf, MarkerPager, useAccountId, useMarkers, useRam, useRamWrite, type RamRole } from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, listOf, MarkerPager, useAccountId, useMarkers, useRam, useRamWrite, type RamRole } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -132,7 +132,7 @@ export default function RamRoles() {
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <>
           <Table<RamRole> rowKey="RoleName" loading={q.isPending} dataSource={listOf<RamRole>(q.data?.Roles, 'Role')} pagination={false}
-            locale={{ emptyText: t('ram.roles.empty') }}
+            locale={{ emptyText: emptyText(t('ram.roles.empty')) }}
             columns={[
               { title: t('ram.roles.name'), dataIndex: 'RoleName', render: (v: string) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(v)}>{v}</Button> },
               { title: t('ram.roles.note'), dataIndex: 'Description', render: (v?: string) => v || '—' },
@@ -143,7 +143,7 @@ export default function RamRoles() {
                   <Button type="link" size="small" onClick={() => setOpen(r.RoleName)}>{t('ram.roles.manage')}</Button>
                   <Popconfirm title={t('ram.roles.deleteConfirm', { name: r.RoleName })} description={t('ram.roles.deleteWhat')} okText={t('ram.delete')}
                     okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(r.RoleName)}>
-                    <Button type="link" danger size="small">{t('ram.delete')}</Button>
+                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
                   </Popconfirm>
                 </Space>
               ) },

@@ -7,7 +7,7 @@ import { call } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { useAccountId, useRam, useRamWrite, type PasswordPolicy } from '../ram/shared.tsx';
+import { DANGER, useAccountId, useRam, useRamWrite, type PasswordPolicy } from '../ram/shared.tsx';
 
 function PasswordPolicyCard() {
   const t = useT();
@@ -70,7 +70,7 @@ function AliasCard() {
               <Form.Item>
                 <Popconfirm title={t('ram.settings.clearConfirm', { alias })} description={t('ram.settings.clearWhat', { account: accountId, alias })} okText={t('ram.settings.clear')}
                   okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => clear.mutateAsync(undefined)}>
-                  <Button danger>{t('ram.settings.clear')}</Button>
+                  <Button danger style={DANGER}>{t('ram.settings.clear')}</Button>
                 </Popconfirm>
               </Form.Item>
             )}

@@ -11,7 +11,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies, OneTimeCredential } from '../ram/components.tsx';
-import { formatDate, listOf, principalName, useAccountId, useRam, useRamWrite, type AccessKey, type LoginProfile, type RamGroup, type RamUser } from '../ram/shared.tsx';
+import { DANGER, GOOD_TAG, emptyText, formatDate, listOf, principalName, useAccountId, useRam, useRamWrite, type AccessKey, type LoginProfile, type RamGroup, type RamUser } from '../ram/shared.tsx';
 
 function BasicInfo({ name }: { name: string }) {
   const t = useT();
@@ -36,11 +36,11 @@ function BasicInfo({ name }: { name: string }) {
         extra={p !== undefined ? (
           <Popconfirm title={t('ram.users.disableLogonConfirm', { name })} okText={t('ram.users.disableLogon')} okButtonProps={{ danger: true }}
             cancelText={t('common.cancel')} onConfirm={() => disable.mutateAsync(undefined)}>
-            <Button danger size="small">{t('ram.users.disableLogon')}</Button>
+            <Button danger size="small" style={DANGER}>{t('ram.users.disableLogon')}</Button>
           </Popconfirm>
         ) : undefined}
         items={profile.isError && !noProfile ? [{ key: 'e', label: t('ram.users.consoleLogon'), children: <ApiErrorAlert error={profile.error} /> }] : [
-          { key: 'st', label: t('ram.users.consoleLogon'), children: noProfile ? <Tag>{t('ram.users.logonOff')}</Tag> : p ? <Tag color="green">{t('ram.users.logonOn')}</Tag> : t('common.loading') },
+          { key: 'st', label: t('ram.users.consoleLogon'), children: noProfile ? <Tag>{t('ram.users.logonOff')}</Tag> : p ? <Tag style={GOOD_TAG}>{t('ram.users.logonOn')}</Tag> : t('common.loading') },
           ...(p ? [
             { key: 'r', label: t('ram.users.resetRequired'), children: p.PasswordResetRequired ? t('ram.users.resetYes') : t('ram.users.resetNo') },
             { key: 'm', label: t('ram.users.mfaRequired'), children: p.MFABindRequired ? t('ram.users.mfaYes') : t('ram.users.mfaNo') },
@@ -73,7 +73,7 @@ function UserGroups({ name }: { name: string }) {
       {join.isError && <ApiErrorAlert error={join.error} />}
       {leave.isError && <ApiErrorAlert error={leave.error} />}
       {mine.isError ? <ApiErrorAlert error={mine.error} onRetry={() => void mine.refetch()} /> : (
-        <Table<RamGroup> size="small" rowKey="GroupName" loading={mine.isPending} dataSource={rows} pagination={false} locale={{ emptyText: t('ram.groups.userInNone') }}
+        <Table<RamGroup> size="small" rowKey="GroupName" loading={mine.isPending} dataSource={rows} pagination={false} locale={{ emptyText: emptyText(t('ram.groups.userInNone')) }}
           columns={[
             { title: t('ram.groups.name'), dataIndex: 'GroupName' },
             { title: t('ram.groups.comments'), dataIndex: 'Comments', render: (v?: string) => v || '—' },
@@ -81,7 +81,7 @@ function UserGroups({ name }: { name: string }) {
             { title: t('ram.actions'), key: 'a', render: (_v, g) => (
               <Popconfirm title={t('ram.groups.leaveConfirm', { name, group: g.GroupName })} okText={t('ram.groups.remove')} okButtonProps={{ danger: true }}
                 cancelText={t('common.cancel')} onConfirm={() => leave.mutateAsync(g.GroupName)}>
-                <Button type="link" danger size="small">{t('ram.groups.remove')}</Button>
+                <Button type="link" danger size="small" style={DANGER}>{t('ram.groups.remove')}</Button>
               </Popconfirm>
             ) },
           ]} />
@@ -106,10 +106,10 @@ function AccessKeys({ name }: { name: string }) {
       {[create, update, del].map((m, i) => (m.isError ? <ApiErrorAlert key={i} error={m.error} /> : null))}
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <Table<AccessKey> size="small" rowKey="AccessKeyId" loading={q.isPending} dataSource={listOf<AccessKey>(q.data?.AccessKeys, 'AccessKey')} pagination={false}
-          locale={{ emptyText: t('ram.keys.empty') }}
+          locale={{ emptyText: emptyText(t('ram.keys.empty')) }}
           columns={[
             { title: t('ram.keys.id'), dataIndex: 'AccessKeyId', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-            { title: t('ram.keys.status'), dataIndex: 'Status', render: (v: string) => (v === 'Active' ? <Tag color="green">{t('ram.keys.active')}</Tag> : <Tag>{t('ram.keys.inactive')}</Tag>) },
+            { title: t('ram.keys.status'), dataIndex: 'Status', render: (v: string) => (v === 'Active' ? <Tag style={GOOD_TAG}>{t('ram.keys.active')}</Tag> : <Tag>{t('ram.keys.inactive')}</Tag>) },
             { title: t('ram.created'), dataIndex: 'CreateDate', render: (v: string) => formatDate(v, lang) },
             { title: t('ram.actions'), key: 'a', render: (_v, k) => (
               <Space>
@@ -119,7 +119,7 @@ function AccessKeys({ name }: { name: string }) {
                   : <Button type="link" size="small" onClick={() => void update.mutateAsync({ id: k.AccessKeyId, status: 'Active' }).catch(() => undefined)}>{t('ram.keys.enable')}</Button>}
                 <Popconfirm title={t('ram.keys.deleteConfirm', { id: k.AccessKeyId })} description={t('ram.keys.deleteWhat')} okText={t('ram.delete')} okButtonProps={{ danger: true }}
                   cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(k.AccessKeyId)}>
-                  <Button type="link" danger size="small">{t('ram.delete')}</Button>
+                  <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
                 </Popconfirm>
               </Space>
             ) },
@@ -210,7 +210,7 @@ function MfaDevice({ name }: { name: string }) {
         <Descriptions bordered size="small" column={1} title={t('ram.mfa.device')}
           extra={<Popconfirm title={t('ram.mfa.unbindConfirm', { name })} description={t('ram.mfa.unbindWhat')} okText={t('ram.mfa.unbind')} okButtonProps={{ danger: true }}
             cancelText={t('common.cancel')} onConfirm={() => unbind.mutateAsync(mine.SerialNumber)}>
-            <Button danger size="small">{t('ram.mfa.unbind')}</Button>
+            <Button danger size="small" style={DANGER}>{t('ram.mfa.unbind')}</Button>
           </Popconfirm>}
           items={[
             { key: 's', label: t('ram.mfa.serial'), children: <Typography.Text code>{mine.SerialNumber}</Typography.Text> },

@@ -11,10 +11,7 @@ import { useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { OneTimeCredential } from '../ram/components.tsx';
-import {
-  formatDate, generatePassword, listOf, MarkerPager, principalName, useAccountId, useMarkers, useRam, useRamWrite,
-  type AccessKey, type PasswordPolicy, type RamUser,
-} from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, generatePassword, listOf, MarkerPager, principalName, useAccountId, useMarkers, useRam, useRamWrite, type AccessKey, type PasswordPolicy, type RamUser } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -138,7 +135,7 @@ export default function RamUsers() {
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <>
           <Table<RamUser> rowKey="UserName" loading={q.isPending} dataSource={rows} pagination={false}
-            locale={{ emptyText: t('ram.users.empty') }}
+            locale={{ emptyText: emptyText(t('ram.users.empty')) }}
             columns={[
               { title: t('ram.users.logonDisplay'), key: 'name', render: (_v, u) => (
                 <Space direction="vertical" size={0}>
@@ -153,7 +150,7 @@ export default function RamUsers() {
                   <Link to={link(`ram/users/${encodeURIComponent(u.UserName)}`)}>{t('ram.users.manage')}</Link>
                   <Popconfirm title={t('ram.users.deleteConfirm', { name: u.UserName })} description={t('ram.users.deleteWhat')}
                     okText={t('ram.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(u.UserName)}>
-                    <Button type="link" danger size="small">{t('ram.delete')}</Button>
+                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
                   </Popconfirm>
                 </Space>
               ) },

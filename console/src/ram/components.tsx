@@ -10,7 +10,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { useRegionLink } from '../region.ts';
 import { useQuery } from '@tanstack/react-query';
-import { downloadCsv, formatDate, RAM_KEY, listOf, policyProblems, useRam, useRamWrite, type PolicyProblem, type PrincipalType, type RamPolicy } from './shared.tsx';
+import { DANGER, emptyText, downloadCsv, formatDate, RAM_KEY, listOf, policyProblems, useRam, useRamWrite, type PolicyProblem, type PrincipalType, type RamPolicy } from './shared.tsx';
 
 const LazyPolicyEditor = lazy(() => import('./PolicyEditor.tsx'));
 
@@ -65,7 +65,7 @@ export function AttachedPolicies({ principalType, name }: { principalType: Princ
       {detach.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={detach.error} /></div>}
       {q.isError ? <ApiErrorAlert error={q.error} onRetry={() => void q.refetch()} /> : (
         <Table<RamPolicy> size="small" rowKey={(p) => `${p.PolicyType}:${p.PolicyName}`} loading={q.isPending} dataSource={rows} pagination={false}
-          locale={{ emptyText: t('ram.policies.noneAttached') }}
+          locale={{ emptyText: emptyText(t('ram.policies.noneAttached')) }}
           columns={[
             { title: t('ram.policies.name'), dataIndex: 'PolicyName', render: (v: string, p) => <Link to={link(`ram/policies/${p.PolicyType}/${encodeURIComponent(v)}`)}>{v}</Link> },
             { title: t('ram.policies.type'), dataIndex: 'PolicyType', render: (v: string) => <Tag>{v === 'System' ? t('ram.policies.system') : t('ram.policies.custom')}</Tag> },
@@ -74,7 +74,7 @@ export function AttachedPolicies({ principalType, name }: { principalType: Princ
             { title: t('ram.actions'), key: 'a', render: (_v, p) => (
               <Popconfirm title={t('ram.policies.detachConfirm', { policy: p.PolicyName, principal: name })} okText={t('ram.policies.detach')} okButtonProps={{ danger: true }}
                 cancelText={t('common.cancel')} onConfirm={() => detach.mutateAsync(p)}>
-                <Button type="link" danger size="small">{t('ram.policies.detach')}</Button>
+                <Button type="link" danger size="small" style={DANGER}>{t('ram.policies.detach')}</Button>
               </Popconfirm>
             ) },
           ]} />
