@@ -7,6 +7,7 @@
 import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 /**
  * What each folder of src/ may import from the rest of src/, besides itself.
@@ -106,7 +107,7 @@ function layerBlocks() {
 }
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'data/', 'dist/', '.bench/', 'scratch/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'console/dist/', '.bench/', 'scratch/', 'console-tour/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   {
     files: ['src/**/*.{ts,mts}', 'bin/**/*.{ts,mts}', 'bench/**/*.{ts,mts}', 'test/**/*.{ts,mts}'],
@@ -126,6 +127,24 @@ export default defineConfig(
       // Left out of the recommended set: an `async` function without `await` is how a handler, a
       // Store hook or a test helper meets a Promise-returning interface, and it turns a synchronous
       // throw into a rejection (which the pipeline relies on); dropping `async` would change that.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // The web console (console/): browser code with its own tsconfig (console/tsconfig.json, which
+    // the project service finds), so the Node layers' import rules do not apply; the same
+    // type-aware promise rules do. React's own lint plugins are not used (no new lint packages).
+    files: ['console/**/*.{ts,tsx}'],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/require-await': 'off',
     },
   },

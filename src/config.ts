@@ -1,4 +1,6 @@
 // Configuration from the environment (README lists every variable).
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Limits } from './domain/limits.ts';
 import { DEFAULT_LIMITS, PUBLIC_IP_POOL } from './domain/limits.ts';
 
@@ -28,6 +30,8 @@ export interface Config {
   apiUrl: string | undefined;
   /** RSA keys generated ahead of CreateKeyPair (0: none) */
   keyPairPool: number;
+  /** the built web console served under /console/ (PARAPET_CONSOLE_DIR; default the package's console/dist) */
+  consoleDir: string;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -60,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataplanePrefix: env['PARAPET_DATAPLANE_PREFIX'] || 'parapet-',
     apiUrl: env['PARAPET_API_URL'] || undefined,
     keyPairPool: intVar(env, 'PARAPET_KEYPAIR_POOL', 4),
+    consoleDir: resolve(env['PARAPET_CONSOLE_DIR'] || fileURLToPath(new URL('../console/dist', import.meta.url))),
     limits: {
       vpcsPerRegion: intVar(env, 'PARAPET_LIMIT_VPCS_PER_REGION', DEFAULT_LIMITS.vpcsPerRegion),
       vswitchesPerVpc: intVar(env, 'PARAPET_LIMIT_VSWITCHES_PER_VPC', DEFAULT_LIMITS.vswitchesPerVpc),

@@ -728,7 +728,11 @@ export const ERROR_CATALOG = {
     status: 400,
     message: ({ value }: { value: string }) => `The user principal name \`${value}\` is not of the form \`<user>@<account id or alias>.onaliyun.com\`.`,
   },
-  'SignIn.Failed': { status: 401, message: 'The user principal name or the password is wrong.' },
+  'SignIn.Failed': {
+    status: 401,
+    message: 'The user principal name or the password is wrong.',
+    variants: { accessKey: 'The AccessKey ID or the AccessKey secret is wrong.' },
+  },
   'SignIn.Locked': {
     status: 403,
     message: ({ until }: { until: string }) => `Too many wrong passwords: signing in as this user is locked until ${until}.`,
@@ -736,6 +740,14 @@ export const ERROR_CATALOG = {
   'SignIn.PasswordExpired': { status: 403, message: 'The password has expired and the password policy forbids signing in with it; an administrator must reset it.' },
   'SignIn.MFACodeInvalid': { status: 401, message: 'The MFA code is wrong, or was already used.' },
   'SignIn.SessionExpired': { status: 401, message: 'The sign-in session has expired; sign in again.' },
+  // the web console's sessions (src/domain/console-sessions.ts)
+  'ConsoleSession.Missing': { status: 401, message: 'There is no console session (or it was signed out): sign in.' },
+  'ConsoleSession.Expired': {
+    status: 401,
+    message: 'The console session has expired; sign in again.',
+    variants: { keyRevoked: 'The AccessKey the console session signed in with was deleted or disabled; sign in again.' },
+  },
+  'ConsoleSession.CsrfTokenInvalid': { status: 403, message: 'The `x-csrf-token` header is missing or is not the console session\'s CSRF token.' },
 
   // ---------------------------------------------------------------------------------------------
   // STS and the instance metadata endpoint

@@ -80,7 +80,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   } else if (await countAccounts(services) === 0) {
     bootstrap = await ensureAccount(services);
   }
-  const { app } = buildApp(services, log);
+  const { app } = buildApp(services, log, undefined, { consoleDir: config.consoleDir });
   registerMetadata(app, services);
   keyPool.resize(config.keyPairPool);
   keyPool.fill();

@@ -1,5 +1,6 @@
-// The HTTP application: fastify with the RPC endpoint at `/` (GET and POST), `/healthz`, and
-// Alibaba-style errors for everything fastify itself refuses (unknown paths, oversized bodies).
+// The HTTP application: fastify with the RPC endpoint at `/` (GET and POST), `/healthz`, the web
+// console under `/console/` when it is given a folder (console-session.ts), and Alibaba-style
+// errors for everything fastify itself refuses (unknown paths, oversized bodies).
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -24,6 +25,7 @@ import { accountOperations } from './products/ecs-account.ts';
 import { parapetAccountOperations } from './products/parapet-account.ts';
 import { ecsVpcOperations } from './products/ecs-vpcs.ts';
 import { diskOperations } from './products/ecs-disks.ts';
+import { registerConsole, wantsConsole } from './console-session.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** The v3 clients put every parameter in the query: a batch of 100 rules is well over Node's 16 KiB default. */
@@ -36,7 +38,12 @@ export function buildCatalog(): Catalog {
     .add(accountOperations).add(parapetAccountOperations).add(ecsVpcOperations).add(diskOperations);
 }
 
-export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog()): { app: FastifyInstance; pipeline: Pipeline } {
+export interface AppOptions {
+  /** the built web console's folder (console/dist): served under /console/ with its session endpoints; unset, no console */
+  consoleDir?: string | undefined;
+}
+
+export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCatalog(), opts: AppOptions = {}): { app: FastifyInstance; pipeline: Pipeline } {
   // No logger for fastify itself: it would build a child logger per request; the pipeline writes
   // the one line per request, and the handlers below log fastify's own errors.
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true,
@@ -58,7 +65,13 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const handler = async (request: { method: string; raw: { url?: string; socket?: { remoteAddress?: string | undefined; encrypted?: boolean } }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }) => {
+  const handler = async (request: { method: string; raw: { url?: string; socket?: { remoteAddress?: string | undefined; encrypted?: boolean } }; headers: Record<string, string | string[] | undefined>; body?: unknown }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b?: string): unknown }) => {
+    // a browser opening the server's address gets the console; an RPC request always has a query or a body
+    if (opts.consoleDir !== undefined && wantsConsole(request.method, request.raw.url ?? '/', request.headers['accept'])) {
+      reply.code(302);
+      reply.header('location', '/console/');
+      return reply.send();
+    }
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
     // `encrypted`: the socket is a TLSSocket handed over by the TLS listener (src/server.ts)
     const result = await pipeline.handle({ method: request.method, url: request.raw.url ?? '/', headers: request.headers, body, remoteAddress: request.raw.socket?.remoteAddress, secure: request.raw.socket?.encrypted === true });
@@ -70,6 +83,7 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
   app.get('/', handler);
   app.post('/', handler);
   // ready or not, nothing more: the revision and the engine are nobody's business
+  if (opts.consoleDir !== undefined) registerConsole(app, svc, pipeline, log, opts.consoleDir);
   app.get('/healthz', async (_req, reply) => (svc.store.healthy() ? reply.code(200).send({ status: 'ready' }) : reply.code(503).send({ status: 'not ready' })));
 
   app.setNotFoundHandler((request, reply) => {

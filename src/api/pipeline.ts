@@ -58,36 +58,11 @@ export class Pipeline {
       // before it is answered; a read's work overlaps the claim's round trip
       const accepted = async () => { if (!await claimed) throw wireError('SignatureNonceUsed'); };
       if (product === undefined) throw wireError('InvalidVersion', { version: req.version });
-      const operation = this.catalog.find(product, req.action);
-      if (operation === undefined) throw wireError('InvalidAction.NotFound', { action: req.action });
-      const params = this.parse(operation, req);
-      const rc: RequestContext = { sourceIp: raw.remoteAddress ?? '127.0.0.1', secureTransport: raw.secure === true, currentTime: isoSeconds(this.svc.clock.now()) };
-      await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId, principal), rc);
-      const passed = operation.passRole?.(params);
-      if (passed !== undefined && passed !== '') await authorizePassRole(this.svc, principal, passed, rc);
-      if (params['DryRun'] === true) {
-        throw apiError('DryRunOperation');
-      }
-      const ctx = this.context(principal, requestId, operation, req, params, rc, accepted);
-      const body = await operation.handler(ctx, params);
+      const body = await this.execute(principal, product, req.action, req.params, this.requestContext(raw), requestId, accepted, this.parseCacheKey(req));
       await accepted();
       rendered = renderSuccess(req.action, requestId, body, format);
     } catch (e) {
-      let error: ErrorShape;
-      if (isErrorShape(e)) {
-        error = e;
-      } else if (isStoreDataError(e)) {
-        // the database refused a value of the request: the client's input, not our failure
-        error = apiError('InvalidParameter', 'storeRefused');
-        this.log.warn({ requestId, err: e }, 'store refused a value');
-      } else if (isStoreUnavailable(e)) {
-        // the database is unreachable for now: nothing was done, the client may retry
-        error = apiError('ServiceUnavailable');
-        this.log.warn({ requestId, err: e }, 'store unavailable');
-      } else {
-        error = wireError('InternalError');
-        this.log.error({ requestId, err: e }, 'unhandled error');
-      }
+      const error = this.errorOf(e, requestId);
       code = error.code;
       rendered = renderError(error, requestId, HOST_IDS[product ?? 'ecs'], format);
     }
@@ -99,19 +74,94 @@ export class Pipeline {
   }
 
   /**
+   * A call from an authenticated web console session (src/api/console-session.ts): the stages
+   * after authentication, the same as a signed request's, with the session's principal. There is
+   * no signature, so no nonce or timestamp; the session and its CSRF token stand for them. The
+   * answer is JSON, as the console asks for it; the log line is a signed request's plus `console`.
+   */
+  async call(c: { principal: Principal; product: string; version?: string | undefined; action: string; params: ReadonlyArray<readonly [string, string]>; remoteAddress: string | undefined; secure: boolean }): Promise<PipelineResult> {
+    const started = performance.now();
+    const requestId = this.svc.ids.requestId();
+    let product: Product | undefined;
+    let rendered: Rendered;
+    let code: string | undefined;
+    try {
+      product = Object.hasOwn(HOST_IDS, c.product) ? c.product as Product : undefined;
+      if (product === undefined) throw wireError('InvalidParameter', { name: 'product', value: c.product.slice(0, 64), why: `It is one of ${Object.keys(HOST_IDS).join(', ')}.` });
+      // a version, when given, must be one of the product's: the ECS version also serves the VPC operations
+      if (c.version !== undefined && (!Object.hasOwn(VERSIONS, c.version) || VERSIONS[c.version] !== product)) throw wireError('InvalidVersion', { version: c.version });
+      const body = await this.execute(c.principal, product, c.action, c.params, this.requestContext(c), requestId, () => Promise.resolve(), '');
+      rendered = renderSuccess(c.action, requestId, body, 'json');
+    } catch (e) {
+      const error = this.errorOf(e, requestId);
+      code = error.code;
+      rendered = renderError(error, requestId, HOST_IDS[product ?? 'ecs'], 'json');
+    }
+    this.log.info({
+      requestId, product, action: c.action, accessKeyId: c.principal.accessKeyId === '' ? undefined : c.principal.accessKeyId, console: c.principal.userName ?? 'root',
+      status: rendered.status, code, ms: Math.round((performance.now() - started) * 1000) / 1000,
+    }, 'request');
+    return { ...rendered, requestId };
+  }
+
+  /**
+   * The stages after authentication: resolve the operation, parse its parameters, authorize the
+   * principal, dispatch. `accepted` is awaited before any write (a signed request's nonce claim).
+   */
+  private async execute(principal: Principal, product: Product, action: string, flat: ReadonlyArray<readonly [string, string]>, rc: RequestContext, requestId: string, accepted: () => Promise<void>, cacheKey: string): Promise<Record<string, unknown>> {
+    const operation = this.catalog.find(product, action);
+    if (operation === undefined) throw wireError('InvalidAction.NotFound', { action });
+    const params = this.parse(operation, flat, cacheKey);
+    await authorize(this.svc, principal, operation, operation.resources(params, principal.accountId, principal), rc);
+    const passed = operation.passRole?.(params);
+    if (passed !== undefined && passed !== '') await authorizePassRole(this.svc, principal, passed, rc);
+    if (params['DryRun'] === true) {
+      throw apiError('DryRunOperation');
+    }
+    const ctx = this.context(principal, requestId, operation, flat, params, rc, accepted);
+    return operation.handler(ctx, params);
+  }
+
+  private requestContext(t: { remoteAddress?: string | undefined; secure?: boolean | undefined }): RequestContext {
+    return { sourceIp: t.remoteAddress ?? '127.0.0.1', secureTransport: t.secure === true, currentTime: isoSeconds(this.svc.clock.now()) };
+  }
+
+  /** Any failure as the error to answer; anything that is not an API error is logged. */
+  errorOf(e: unknown, requestId: string): ErrorShape {
+    if (isErrorShape(e)) return e;
+    if (isStoreDataError(e)) {
+      // the database refused a value of the request: the client's input, not our failure
+      this.log.warn({ requestId, err: e }, 'store refused a value');
+      return apiError('InvalidParameter', 'storeRefused');
+    }
+    if (isStoreUnavailable(e)) {
+      // the database is unreachable for now: nothing was done, the client may retry
+      this.log.warn({ requestId, err: e }, 'store unavailable');
+      return apiError('ServiceUnavailable');
+    }
+    this.log.error({ requestId, err: e }, 'unhandled error');
+    return wireError('InternalError');
+  }
+
+  /** A v3 read's cache key for its parsed parameters (its query string), '' when not cacheable. */
+  private parseCacheKey(req: DecodedRequest): string {
+    const cacheable = req.auth.kind === 'v3' && req.allParams === req.query && req.rawQuery.length <= 2048;
+    return cacheable ? '?' + req.rawQuery : '';
+  }
+
+  /**
    * Parameters through the operation's schema. A v3 read repeats the same query string, so the
    * parsed parameters of the 1,000 (operation, query) pairs used last are kept.
    * INVARIANT: handlers never mutate their parameters.
    */
-  private parse(operation: Operation, req: DecodedRequest): Record<string, unknown> {
-    const cacheable = req.auth.kind === 'v3' && req.allParams === req.query && req.rawQuery.length <= 2048;
-    const key = cacheable ? operation.product + ':' + operation.action + '?' + req.rawQuery : '';
-    if (cacheable) {
+  private parse(operation: Operation, flat: ReadonlyArray<readonly [string, string]>, cacheKey: string): Record<string, unknown> {
+    const key = cacheKey === '' ? '' : operation.product + ':' + operation.action + cacheKey;
+    if (key !== '') {
       const hit = this.parsed.get(key);
       if (hit !== undefined) return hit;
     }
-    const params = parseParams(operation.params, unflatten(req.params)) as Record<string, unknown>;
-    if (cacheable) this.parsed.set(key, params);
+    const params = parseParams(operation.params, unflatten(flat)) as Record<string, unknown>;
+    if (key !== '') this.parsed.set(key, params);
     return params;
   }
 
@@ -164,14 +214,14 @@ export class Pipeline {
     return { accountId: key.accountId, kind: 'root', accessKeyId: key.id };
   }
 
-  private context(principal: Principal, requestId: string, operation: Operation, req: DecodedRequest, params: Record<string, unknown>, request: RequestContext, accepted: () => Promise<void>): CallContext {
+  private context(principal: Principal, requestId: string, operation: Operation, flat: ReadonlyArray<readonly [string, string]>, params: Record<string, unknown>, request: RequestContext, accepted: () => Promise<void>): CallContext {
     const svc = this.svc;
     const token = operation.idempotent === true && typeof params['ClientToken'] === 'string' && params['ClientToken'] !== '' ? params['ClientToken'] : undefined;
     const inner = token === undefined
       ? this.plainWrite
       : idempotentWrite(svc.store, {
           accountId: principal.accountId, action: operation.product + ':' + operation.action, token,
-          fingerprint: paramsFingerprint(req.params), nowMs: svc.clock.now(),
+          fingerprint: paramsFingerprint(flat), nowMs: svc.clock.now(),
         });
     // nothing is written for a request whose nonce was used before
     const write: CallContext['write'] = async (fn) => { await accepted(); return inner(fn); };

@@ -8,7 +8,7 @@ import { requireRegion } from './regions.ts';
 import { apiError } from './errors.ts';
 import { inventoryOf } from './instances.ts';
 import { loadFwGroups } from './fw-groups.ts';
-import { compileEni, decide, type FwGroup, type FlowProtocol, type Flow } from '../engine/firewall/index.ts';
+import { compileEni, decide, type FwGroup, type FwRule, type FlowProtocol, type Flow } from '../engine/firewall/index.ts';
 import { intToIp, ipToInt, PRIVATE_RANGES } from '../engine/cidr.ts';
 
 export type RiskLevel = 'high' | 'medium' | 'low';
@@ -23,10 +23,12 @@ export interface Exposure {
   openToInternet: boolean;
   risk: RiskLevel;
   services: string[];
+  /** the accept rules that open this exposure (each accepted cell's deciding rule), in the engine's decision order */
+  rules: Array<{ groupId: string; ruleId: string }>;
 }
 
-/** SPEC §8: services whose exposure to everyone is high risk. */
-const RISKY: ReadonlyArray<{ name: string; protocol: FlowProtocol; from: number; to: number }> = [
+/** SPEC §8: services whose exposure to everyone is high risk (the console mirrors this list: console/src/pages/security-groups/rules/risk.ts). */
+export const RISKY: ReadonlyArray<{ name: string; protocol: FlowProtocol; from: number; to: number }> = [
   { name: 'SSH', protocol: 'tcp', from: 22, to: 22 }, { name: 'Telnet', protocol: 'tcp', from: 23, to: 23 },
   { name: 'RDP', protocol: 'tcp', from: 3389, to: 3389 }, { name: 'SQL Server', protocol: 'tcp', from: 1433, to: 1433 },
   { name: 'SQL Server', protocol: 'udp', from: 1434, to: 1434 }, { name: 'Oracle', protocol: 'tcp', from: 1521, to: 1521 },
@@ -37,6 +39,14 @@ const RISKY: ReadonlyArray<{ name: string; protocol: FlowProtocol; from: number;
 ];
 
 const MAX_IP = 0xffffffff;
+
+/** The engine's order of matches (model.ts, Decision.decidingRule): priority, drop first, group, rule. */
+function decisionOrder(a: FwRule, b: FwRule): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.policy !== b.policy) return a.policy === 'drop' ? -1 : 1;
+  if (a.groupId !== b.groupId) return a.groupId < b.groupId ? -1 : 1;
+  return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}
 
 /** Minimal CIDR blocks covering [from, to] (inclusive, unsigned). */
 function toCidrs(from: number, to: number): string[] {
@@ -97,7 +107,7 @@ function exposureOfGroups(groups: readonly FwGroup[], networkType: 'vpc' | 'clas
   const cells = addressCells(groups);
   const out: Array<Omit<Exposure, 'instanceId' | 'publicIpAddress'>> = [];
   for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
-    let prev: { from: number; to: number; key: string; intervals: Array<[number, number]> } | undefined;
+    let prev: { from: number; to: number; key: string; intervals: Array<[number, number]>; rules: Map<string, FwRule> } | undefined;
     const flush = () => {
       if (prev === undefined || prev.intervals.length === 0) return;
       const covered = prev.intervals.reduce((a, [f, t]) => a + (t - f + 1), 0);
@@ -105,21 +115,30 @@ function exposureOfGroups(groups: readonly FwGroup[], networkType: 'vpc' | 'clas
       const services = RISKY.filter((s) => s.protocol === protocol && s.from <= prev!.to && s.to >= prev!.from).map((s) => s.name);
       const risk: RiskLevel = open && services.length > 0 ? 'high' : open || services.length > 0 ? 'medium' : 'low';
       const cidrs = open ? ['0.0.0.0/0'] : prev.intervals.flatMap(([f, t]) => toCidrs(f, t));
-      out.push({ protocol, portFrom: protocol === 'icmp' ? -1 : prev.from, portTo: protocol === 'icmp' ? -1 : prev.to, cidrs, openToInternet: open, risk, services: [...new Set(services)] });
+      const rules = [...prev.rules.values()].sort(decisionOrder).map((r) => ({ groupId: r.groupId, ruleId: r.ruleId }));
+      out.push({ protocol, portFrom: protocol === 'icmp' ? -1 : prev.from, portTo: protocol === 'icmp' ? -1 : prev.to, cidrs, openToInternet: open, risk, services: [...new Set(services)], rules });
     };
     for (const [pFrom, pTo] of portCells(groups, protocol)) {
       const accepted: Array<[number, number]> = [];
+      const opening = new Map<string, FwRule>();
       for (const [aFrom, aTo] of cells) {
         const flow: Flow = { direction: 'ingress', protocol, localIp, localPort: pFrom, remoteIp: aFrom, remotePort: 40000, nicType, peerGroups: [] };
-        if (decide(compiled, flow).verdict === 'accept') {
+        const d = decide(compiled, flow);
+        if (d.verdict === 'accept') {
+          // no peer groups: an ingress accept is always a rule's (no intra-group, the default drops)
+          if (d.decidingRule !== undefined) opening.set(`${d.decidingRule.groupId}/${d.decidingRule.ruleId}`, d.decidingRule);
           const last = accepted[accepted.length - 1];
           if (last !== undefined && last[1] + 1 >= aFrom) last[1] = aTo; else accepted.push([aFrom, aTo]);
         }
       }
       const key = accepted.map(([f, t]) => `${f}-${t}`).join(',');
-      if (prev !== undefined && prev.key === key && prev.to + 1 === pFrom) { prev.to = pTo; continue; }
+      if (prev !== undefined && prev.key === key && prev.to + 1 === pFrom) {
+        prev.to = pTo;
+        for (const [k, r] of opening) prev.rules.set(k, r);
+        continue;
+      }
       flush();
-      prev = { from: pFrom, to: pTo, key, intervals: accepted };
+      prev = { from: pFrom, to: pTo, key, intervals: accepted, rules: opening };
     }
     flush();
   }

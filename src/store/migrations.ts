@@ -341,6 +341,25 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0015_console_sessions': {
+    async up(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- see 0001
+      // the web console's sessions (src/domain/console-sessions.ts): the SHA-256 of the cookie's id,
+      // never the id itself; times are ISO
+      await db.schema.createTable('console_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('mfa_present', 'integer', (c) => c.notNull())
+        .addColumn('password_change_required', 'integer', (c) => c.notNull())
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('console_sessions_by_expiry').on('console_sessions').column('expires_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

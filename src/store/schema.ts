@@ -203,6 +203,15 @@ export interface RamMfaDeviceTable { account_id: string; name: string; seed: str
 /** An account's override of a configured quota (`name` is its DescribeAccountAttributes name) or one of its settings (`Port25Unblocked`, `DefaultGroupOpenHttp`). */
 export interface AccountSettingTable { account_id: string; name: string; value: string; updated_at: string }
 
+/**
+ * A web console session: the SHA-256 (hex) of its random id, its CSRF token, who it signed in as
+ * (`user_name` and `user_id` '' for the root; `access_key_id` '' for a password sign-in), 0/1 flags, ISO times.
+ */
+export interface ConsoleSessionTable {
+  id_hash: string; csrf_token: string; account_id: string; user_name: string; user_id: string; access_key_id: string;
+  mfa_present: number; password_change_required: number; issued_at: string; expires_at: string;
+}
+
 export interface Schema {
   nonces: NonceTable;
   revision_shards: RevisionShardTable;
@@ -231,4 +240,5 @@ export interface Schema {
   tags: TagTable;
   client_tokens: ClientTokenTable;
   account_settings: AccountSettingTable;
+  console_sessions: ConsoleSessionTable;
 }

@@ -136,6 +136,13 @@ describe('CheckNetworkAccess: SPEC §9 scenarios', () => {
       ['TCP', '8000/8001', '0.0.0.0/0', true, 'medium'],
     ]);
     assert.deepEqual(r.Exposures.Exposure[0]!.Services.Service, ['SSH']);
+    // each exposure names the accept rules that open it (the web console links them): never the
+    // drop that hides 3306, and the 22 and 80 rows their own rule
+    const stored = (await ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: g, direction: 'ingress' }))).body!.permissions!.permission!;
+    const idOf = (portRange: string, policy = 'Accept') => stored.find((p) => p.portRange === portRange && p.policy?.toLowerCase() === policy.toLowerCase())!.securityGroupRuleId!;
+    const opening = (r as unknown as { Exposures: { Exposure: Array<{ SecurityGroupRules: { SecurityGroupRule: Array<{ SecurityGroupId: string; SecurityGroupRuleId: string }> } }> } }).Exposures.Exposure
+      .map((e) => e.SecurityGroupRules.SecurityGroupRule.map((x) => `${x.SecurityGroupId}/${x.SecurityGroupRuleId}`));
+    assert.deepEqual(opening, [[`${g}/${idOf('22/22')}`], [`${g}/${idOf('80/80')}`], [`${g}/${idOf('8000/8001')}`]]);
     const all = await callRpc(server.endpoint, 'DescribeExposure', '2026-11-01', { RegionId: R }) as { Exposures: { Exposure: Array<{ InstanceId: string }> } };
     assert.ok(all.Exposures.Exposure.every((e) => e.InstanceId !== undefined));
     assert.ok(all.Exposures.Exposure.some((e) => e.InstanceId === pub.id));

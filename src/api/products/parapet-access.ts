@@ -56,6 +56,7 @@ export const parapetExposureOperations = [
             InstanceId: e.instanceId, PublicIpAddress: e.publicIpAddress, IpProtocol: e.protocol.toUpperCase(),
             PortRange: `${e.portFrom}/${e.portTo}`, SourceCidrIps: { SourceCidrIp: e.cidrs }, OpenToInternet: e.openToInternet,
             RiskLevel: e.risk, Services: { Service: e.services },
+            SecurityGroupRules: { SecurityGroupRule: e.rules.map((r) => ({ SecurityGroupId: r.groupId, SecurityGroupRuleId: r.ruleId })) },
           })),
         },
       };

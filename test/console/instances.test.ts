@@ -1,0 +1,287 @@
+// The Instances pages in a browser (CONSOLE.md "Instances"): create an instance through the Create
+// Instance dialog; Replace Security Group for two selected instances at once (§1.9); on the details
+// page Add to Security Group (two at once) and Remove, bind a key pair (KeyPairChangePending until
+// the restart the page offers), RAM role bind / replace / unbind, metadata hardened mode, allocate a
+// public IP; a RAM user with AliyunECSReadOnlyAccess sees the list and is refused a stop with the
+// action named; axe on the list and the details page. Every result is checked through the API.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { callRpc, ROOT, type Creds } from '../helpers/server.ts';
+import { expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
+
+const ECS = '2014-05-26';
+const RAM = '2015-05-01';
+const REGION = 'cn-hangzhou';
+const LINUX = 'ubuntu_22_04_x64_20G_alibase_20240101.vhd';
+
+interface Net { vpc: string; vsw: string; web: string; db: string; ops: string }
+
+async function network(ep: string): Promise<Net> {
+  const vpc = String((await callRpc(ep, 'CreateVpc', ECS, { RegionId: REGION, CidrBlock: '172.16.0.0/16', VpcName: 'inst-vpc' }))['VpcId']);
+  const vsw = String((await callRpc(ep, 'CreateVSwitch', ECS, { RegionId: REGION, VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '172.16.1.0/24', VSwitchName: 'inst-vsw' }))['VSwitchId']);
+  const group = async (name: string) => String((await callRpc(ep, 'CreateSecurityGroup', ECS, { RegionId: REGION, VpcId: vpc, SecurityGroupName: name }))['SecurityGroupId']);
+  return { vpc, vsw, web: await group('web'), db: await group('db'), ops: await group('ops') };
+}
+
+async function runInstance(ep: string, net: Net, name: string, extra: Record<string, string> = {}): Promise<string> {
+  const r = await callRpc(ep, 'RunInstances', ECS, { RegionId: REGION, ImageId: LINUX, InstanceType: 'ecs.c6.large', VSwitchId: net.vsw, SecurityGroupId: net.web, InstanceName: name, ...extra });
+  return ((r['InstanceIdSets'] as { InstanceIdSet: string[] }).InstanceIdSet)[0]!;
+}
+
+async function describe1(ep: string, id: string, creds: Creds = ROOT): Promise<Record<string, unknown>> {
+  return callRpc(ep, 'DescribeInstanceAttribute', ECS, { InstanceId: id, RegionId: REGION }, creds);
+}
+
+const groupsOf = (i: Record<string, unknown>) => [...(i['SecurityGroupIds'] as { SecurityGroupId: string[] }).SecurityGroupId].sort();
+
+/**
+ * Opens the antd Select named `label` and clicks the option whose text contains `text` (a required
+ * field's name starts with antd's `*` mark).
+ */
+async function pick(page: Page, label: string, text: string, scope = page.locator('body')): Promise<void> {
+  await scope.getByRole('combobox', { name: new RegExp(`^(\\* )?${label}$`) }).click();
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
+}
+
+/** Closes an open Select dropdown by clicking the dialog's title (Escape would close the dialog too) and waits until it is gone. */
+async function closeDropdown(page: Page): Promise<void> {
+  if (await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count() > 0) await page.locator('.ant-modal-title').last().click();
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
+  // the modal's own animations finish before axe judges colours
+  await page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-select-dropdown-slide-up-leave').waitFor({ state: 'detached' });
+}
+
+/** Waits for antd's modal and dropdown animations to end (axe judges colours of fading elements wrongly). */
+async function settled(page: Page): Promise<void> {
+  const moving = page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-leave, .ant-fade-appear, .ant-fade-enter');
+  for (let n = 0; n < 100 && await moving.count() > 0; n++) await page.waitForTimeout(50);
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let n = 0; n < 50; n++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting: ${what}`);
+}
+
+async function rootConsole(t: Parameters<typeof openConsole>[0]): Promise<ConsoleSession | undefined> {
+  const c = await openConsole(t);
+  if (c === undefined) return undefined;
+  await signInWithAccessKey(c);
+  return c;
+}
+
+describe('console: instances', () => {
+  test('Create Instance through the dialog; the instance is there through the API; axe on the list', async (t) => {
+    const c = await rootConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    const net = await network(ep);
+    await callRpc(ep, 'CreateKeyPair', ECS, { RegionId: REGION, KeyPairName: 'deploy' });
+
+    await page.goto(c.url(`/instances?region=${REGION}`));
+    await page.getByRole('heading', { level: 1, name: 'Instances' }).waitFor();
+    await page.getByText(`No instances in ${REGION}`).waitFor();
+    await settled(page);
+    await expectAccessible(page, 'instances list (empty)');
+
+    await page.getByRole('button', { name: 'Create Instance' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create Instance' });
+    await dialog.getByLabel('Instance name').fill('ui-web');
+    await pick(page, 'Image', 'Ubuntu 22.04', dialog);
+    await pick(page, 'Instance type', 'ecs.c6.large', dialog);
+    await pick(page, 'VPC', net.vpc, dialog);
+    await pick(page, 'vSwitch', 'inst-vsw', dialog);
+    await pick(page, 'Security groups', net.web, dialog);
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: net.db }).click();
+    await closeDropdown(page);
+    await dialog.getByLabel('Public bandwidth').fill('5');
+    await pick(page, 'Key pair', 'deploy', dialog);
+    await closeDropdown(page);
+    await settled(page);
+    await expectAccessible(page, 'Create Instance dialog');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const list = await callRpc(ep, 'DescribeInstances', ECS, { RegionId: REGION });
+    const made = (list['Instances'] as { Instance: Array<Record<string, unknown>> }).Instance;
+    assert.equal(made.length, 1);
+    const i = made[0]!;
+    assert.equal(i['InstanceName'], 'ui-web');
+    assert.equal(i['Status'], 'Running');
+    assert.equal(i['ImageId'], LINUX);
+    assert.equal(i['KeyPairName'], 'deploy');
+    assert.equal(i['InternetMaxBandwidthOut'], 5);
+    assert.deepEqual(groupsOf(i), [net.web, net.db].sort());
+    assert.equal((i['VpcAttributes'] as { VSwitchId: string }).VSwitchId, net.vsw);
+    assert.equal((i['PublicIpAddress'] as { IpAddress: string[] }).IpAddress.length, 1, 'a public IP with bandwidth > 0');
+
+    const row = page.getByRole('row', { name: new RegExp(String(i['InstanceId'])) });
+    await row.getByText('ui-web').waitFor();
+    await row.getByText('Running').waitFor();
+    await row.getByText('deploy').waitFor();
+    await settled(page);
+    await expectAccessible(page, 'instances list');
+
+    // stop from the row, confirmed, and seen through the API
+    await row.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+    await row.getByText('Stopped').waitFor();
+    assert.equal((await describe1(ep, String(i['InstanceId'])))['Status'], 'Stopped');
+  });
+
+  test('Replace Security Group for two selected instances at once', async (t) => {
+    const c = await rootConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    const net = await network(ep);
+    const a = await runInstance(ep, net, 'a');
+    const b = await runInstance(ep, net, 'b');
+    const other = await runInstance(ep, net, 'other');
+
+    await page.goto(c.url(`/instances?region=${REGION}`));
+    for (const id of [a, b]) await page.getByRole('row', { name: new RegExp(id) }).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Replace Security Group (2)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replace Security Group for Instances' });
+    for (const id of [a, b]) await dialog.getByText(id, { exact: false }).waitFor();
+    await pick(page, 'Select security groups', net.db, dialog);
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: net.ops }).click();
+    await closeDropdown(page);
+    await settled(page);
+    await expectAccessible(page, 'Replace Security Group dialog');
+    await dialog.getByRole('button', { name: 'Replace Security Group' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    for (const id of [a, b]) assert.deepEqual(groupsOf(await describe1(ep, id)), [net.db, net.ops].sort(), id);
+    assert.deepEqual(groupsOf(await describe1(ep, other)), [net.web], 'the instance not selected keeps its group');
+    await page.getByRole('row', { name: new RegExp(a) }).getByText(net.ops).waitFor();
+  });
+
+  test('details: groups add/remove, key pair bind pending until restart, RAM role, metadata, public IP; axe', async (t) => {
+    const c = await rootConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    const net = await network(ep);
+    // created, not started, with public bandwidth: no public IP yet
+    const id = String((await callRpc(ep, 'CreateInstance', ECS, { RegionId: REGION, ImageId: LINUX, InstanceType: 'ecs.c6.large', VSwitchId: net.vsw, SecurityGroupId: net.web, InstanceName: 'detail', InternetMaxBandwidthOut: '10' }))['InstanceId']);
+    await callRpc(ep, 'CreateKeyPair', ECS, { RegionId: REGION, KeyPairName: 'ops-key' });
+    const trust = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } }] });
+    for (const role of ['EcsReader', 'EcsWriter']) await callRpc(ep, 'CreateRole', RAM, { RoleName: role, AssumeRolePolicyDocument: trust });
+
+    await page.goto(c.url(`/instances/${id}?region=${REGION}`));
+    await page.getByRole('heading', { level: 1, name: /Instance details: detail/ }).waitFor();
+    await page.getByRole('cell', { name: 'web', exact: true }).waitFor();
+    await settled(page);
+    await expectAccessible(page, 'instance details');
+
+    // public IP, then start
+    await page.getByRole('button', { name: 'Allocate Public IP Address' }).click();
+    await until(async () => ((await describe1(ep, id))['PublicIpAddress'] as { IpAddress: string[] }).IpAddress.length === 1, 'a public IP');
+    const ip = ((await describe1(ep, id))['PublicIpAddress'] as { IpAddress: string[] }).IpAddress[0]!;
+    await page.getByTestId('public-ip').getByText(ip).waitFor();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('dialog').filter({ hasText: 'Start instances' }).getByRole('button', { name: 'Start' }).click();
+    await page.getByText('Running', { exact: true }).first().waitFor();
+    assert.equal((await describe1(ep, id))['Status'], 'Running');
+
+    // Add to Security Group: two at once
+    await page.getByRole('button', { name: 'Add to Security Group' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Add to Security Group' });
+    await pick(page, 'Select security groups', net.db, dialog);
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: net.ops }).click();
+    await closeDropdown(page);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(groupsOf(await describe1(ep, id)), [net.web, net.db, net.ops].sort());
+
+    // Remove, confirmed with the group named
+    await page.getByRole('button', { name: `Remove from ${net.web}` }).click();
+    const confirm = page.getByRole('dialog').filter({ hasText: 'Remove from Security Group' });
+    await confirm.getByText(net.web).waitFor();
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: `Remove from ${net.web}` }).waitFor({ state: 'detached' });
+    assert.deepEqual(groupsOf(await describe1(ep, id)), [net.db, net.ops].sort());
+
+    // key pair: bound, pending until the restart the page offers
+    await page.getByRole('button', { name: 'Bind/Unbind Key Pair' }).click();
+    dialog = page.getByRole('dialog', { name: 'Bind/Unbind SSH Key Pair' });
+    await pick(page, 'Key pair', 'ops-key', dialog);
+    await dialog.getByRole('button', { name: 'Bind', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    let i = await describe1(ep, id);
+    assert.equal(i['KeyPairName'], 'ops-key');
+    assert.equal(i['KeyPairChangePending'], true);
+    assert.equal(i['EffectiveKeyPairName'], '');
+    const pending = page.getByTestId('key-pending-alert');
+    await pending.getByText('Key pair ops-key is bound but not in force yet.').waitFor();
+    await pending.getByRole('button', { name: 'Restart now' }).click();
+    await page.getByRole('dialog').filter({ hasText: 'Restart instances' }).getByRole('button', { name: 'Restart' }).click();
+    await pending.waitFor({ state: 'detached' });
+    i = await describe1(ep, id);
+    assert.equal(i['KeyPairChangePending'], false);
+    assert.equal(i['EffectiveKeyPairName'], 'ops-key');
+
+    // RAM role: bind, replace, unbind
+    const roleNow = async () => {
+      const r = await callRpc(ep, 'DescribeInstanceRamRole', ECS, { RegionId: REGION, InstanceIds: JSON.stringify([id]) });
+      return (r['InstanceRamRoleSets'] as { InstanceRamRoleSet: Array<{ RamRoleName: string }> }).InstanceRamRoleSet[0]?.RamRoleName ?? '';
+    };
+    for (const role of ['EcsReader', 'EcsWriter']) {
+      await page.getByRole('button', { name: 'Bind/Unbind RAM Role' }).click();
+      dialog = page.getByRole('dialog', { name: 'Bind/Unbind RAM Role' });
+      await pick(page, 'RAM role', role, dialog);
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(await roleNow(), role);
+      await page.getByTestId('ram-role').getByText(role).waitFor();
+    }
+    await page.getByRole('button', { name: 'Bind/Unbind RAM Role' }).click();
+    dialog = page.getByRole('dialog', { name: 'Bind/Unbind RAM Role' });
+    await dialog.getByRole('radio', { name: 'Unbind' }).check();
+    await dialog.getByText('RAM role EcsWriter will be unbound').waitFor();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await roleNow(), '');
+
+    // metadata: hardened mode
+    await page.getByRole('button', { name: 'Modify' }).click();
+    dialog = page.getByRole('dialog', { name: 'Modify Instance Metadata Access Mode' });
+    await dialog.getByText('Hardened mode').click();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(((await describe1(ep, id))['MetadataOptions'] as { HttpTokens: string }).HttpTokens, 'required');
+    await page.getByTestId('metadata-mode').getByText('Hardened mode').waitFor();
+    await settled(page);
+    await expectAccessible(page, 'instance details after the changes');
+  });
+
+  test('a RAM user with AliyunECSReadOnlyAccess sees the list and is refused a stop, with the action named', async (t) => {
+    const c = await openConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    const net = await network(ep);
+    const id = await runInstance(ep, net, 'guarded');
+    await callRpc(ep, 'CreateUser', RAM, { UserName: 'rita' });
+    await callRpc(ep, 'AttachPolicyToUser', RAM, { PolicyType: 'System', PolicyName: 'AliyunECSReadOnlyAccess', UserName: 'rita' });
+    const k = (await callRpc(ep, 'CreateAccessKey', RAM, { UserName: 'rita' }))['AccessKey'] as Record<string, string>;
+    c.expectFailure({ method: 'POST', path: /^\/console\/api\/call$/, status: 403 });
+    await signInWithAccessKey(c, { accessKeyId: k['AccessKeyId']!, accessKeySecret: k['AccessKeySecret']! });
+
+    await page.goto(c.url(`/instances?region=${REGION}`));
+    const row = page.getByRole('row', { name: new RegExp(id) });
+    await row.getByText('guarded').waitFor();
+    await row.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'You are not authorized' });
+    await alert.getByText('Denied action: ecs:StopInstance').waitFor();
+    assert.equal((await describe1(ep, id))['Status'], 'Running', 'nothing changed');
+    await settled(page);
+    await expectAccessible(page, 'instances list with a RAM refusal');
+  });
+});
