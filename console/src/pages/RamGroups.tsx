@@ -8,7 +8,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies } from '../ram/components.tsx';
-import { DANGER, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamGroup, type RamUser } from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamGroup, type RamUser, detachAllPolicies } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -55,10 +55,7 @@ function Members({ group }: { group: string }) {
 async function deleteGroupCascade(name: string): Promise<void> {
   const members = await call<{ Users?: { User?: RamUser[] } }>('ram', 'ListUsersForGroup', { GroupName: name });
   for (const u of listOf<RamUser>(members.Users, 'User')) await call('ram', 'RemoveUserFromGroup', { UserName: u.UserName, GroupName: name });
-  const policies = await call<{ Policies?: { Policy?: Array<{ PolicyName: string; PolicyType: string }> } }>('ram', 'ListPoliciesForGroup', { GroupName: name });
-  for (const p of listOf<{ PolicyName: string; PolicyType: string }>(policies.Policies, 'Policy')) {
-    await call('ram', 'DetachPolicyFromGroup', { GroupName: name, PolicyName: p.PolicyName, PolicyType: p.PolicyType });
-  }
+  await detachAllPolicies('Group', name);
   await call('ram', 'DeleteGroup', { GroupName: name });
 }
 

@@ -10,7 +10,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies, PolicyField } from '../ram/components.tsx';
-import { DANGER, emptyText, formatDate, listOf, MarkerPager, useAccountId, useMarkers, useRam, useRamWrite, type RamRole } from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, listOf, MarkerPager, useAccountId, useMarkers, useRam, useRamWrite, type RamRole, detachAllPolicies } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -110,10 +110,7 @@ function RoleDrawer({ name, onClose }: { name: string; onClose: () => void }) {
 }
 
 async function deleteRoleCascade(name: string): Promise<void> {
-  const policies = await call<{ Policies?: { Policy?: Array<{ PolicyName: string; PolicyType: string }> } }>('ram', 'ListPoliciesForRole', { RoleName: name });
-  for (const p of listOf<{ PolicyName: string; PolicyType: string }>(policies.Policies, 'Policy')) {
-    await call('ram', 'DetachPolicyFromRole', { RoleName: name, PolicyName: p.PolicyName, PolicyType: p.PolicyType });
-  }
+  await detachAllPolicies('Role', name);
   await call('ram', 'DeleteRole', { RoleName: name });
 }
 

@@ -11,7 +11,7 @@ import { useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { OneTimeCredential } from '../ram/components.tsx';
-import { DANGER, emptyText, formatDate, generatePassword, listOf, MarkerPager, principalName, useAccountId, useMarkers, useRam, useRamWrite, type AccessKey, type PasswordPolicy, type RamUser } from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, generatePassword, listOf, MarkerPager, principalName, useAccountId, useMarkers, useRam, useRamWrite, type AccessKey, type PasswordPolicy, type RamUser, detachAllPolicies } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -103,10 +103,7 @@ async function deleteUserCascade(name: string): Promise<void> {
   for (const k of listOf<AccessKey>(keys.AccessKeys, 'AccessKey')) await call('ram', 'DeleteAccessKey', { UserName: name, UserAccessKeyId: k.AccessKeyId });
   const groups = await call<{ Groups?: { Group?: Array<{ GroupName: string }> } }>('ram', 'ListGroupsForUser', { UserName: name });
   for (const g of listOf<{ GroupName: string }>(groups.Groups, 'Group')) await call('ram', 'RemoveUserFromGroup', { UserName: name, GroupName: g.GroupName });
-  const policies = await call<{ Policies?: { Policy?: Array<{ PolicyName: string; PolicyType: string }> } }>('ram', 'ListPoliciesForUser', { UserName: name });
-  for (const p of listOf<{ PolicyName: string; PolicyType: string }>(policies.Policies, 'Policy')) {
-    await call('ram', 'DetachPolicyFromUser', { UserName: name, PolicyName: p.PolicyName, PolicyType: p.PolicyType });
-  }
+  await detachAllPolicies('User', name);
   await call('ram', 'DeleteUser', { UserName: name });
 }
 

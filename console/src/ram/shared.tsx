@@ -87,6 +87,15 @@ export function listOf<T>(outer: unknown, inner: string): T[] {
  * A table's empty state: the text in the secondary color the theme makes readable (antd's own empty
  * text is 25% black, below WCAG AA contrast).
  */
+/** Detaches every policy from a user, group or role (RAM refuses to delete one that still has any). */
+export async function detachAllPolicies(kind: PrincipalType, name: string): Promise<void> {
+  const key = `${kind}Name`;
+  const attached = await call<{ Policies?: { Policy?: Array<{ PolicyName: string; PolicyType: string }> } }>('ram', `ListPoliciesFor${kind}`, { [key]: name });
+  for (const p of listOf<{ PolicyName: string; PolicyType: string }>(attached.Policies, 'Policy')) {
+    await call('ram', `DetachPolicyFrom${kind}`, { [key]: name, PolicyName: p.PolicyName, PolicyType: p.PolicyType });
+  }
+}
+
 export function emptyText(text: string) {
   return <span style={{ color: 'rgba(0, 0, 0, 0.65)' }}>{text}</span>;
 }
