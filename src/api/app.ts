@@ -59,6 +59,15 @@ export function buildApp(svc: Services, log: Logger, catalog: Catalog = buildCat
     // the wire layer decodes the raw URL itself (it must, to re-canonicalize); fastify's parse would be wasted work
     // metadata capability URLs carry their grant in the path (src/domain/metadata-endpoint.ts)
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 },
+    // what fastify's router refuses itself (a path it can't decode, a bad content type) gets an
+    // Alibaba error body too, with fastify's status
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const r = renderError(withStatus(wireError('InvalidParameter', 'requestMalformed', { why: error.message }), status), svc.ids.requestId(), 'parapet', 'json');
+      // the cast: the reply's type is generic over route schemas, and a request the router refused has none
+      const plain = reply as unknown as { code(n: number): { header(k: string, v: string): { send(b: string): unknown } } };
+      void plain.code(r.status).header('content-type', r.contentType).send(r.body);
+    },
   });
   const pipeline = new Pipeline(svc, catalog, log);
   // Keep bodies raw: v3 hashes the exact bytes; the wire layer parses form bodies itself.

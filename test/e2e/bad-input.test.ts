@@ -70,6 +70,9 @@ function wireBreakers(endpoint: string): BuiltRequest[] {
   const good = buildSigned({ endpoint, ...ROOT, version: '2016-04-28', action: 'DescribeVpcs', params: { RegionId: 'cn-hangzhou' } });
   return [
     { ...good, path: '/?RegionId=%E0%A4%A' },
+    // paths the router itself can't decode
+    { ...good, path: '/%E0%A4%A' },
+    { ...good, path: '/console/%E0%A4%A' },
     { ...good, headers: { ...good.headers, authorization: 'ACS3-HMAC-SHA256 garbage' } },
     { ...good, headers: { ...good.headers, authorization: 'ACS3-HMAC-SHA256 Credential=,SignedHeaders=,Signature=' } },
     { ...good, headers: { ...good.headers, authorization: 'Bearer abc' } },
