@@ -233,4 +233,19 @@ describe('restart on the same data dir', () => {
       (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
     }
   });
+  test('DescribeRegions names the regions in the language asked for: Chinese by default, English for en-US', async (t) => {
+    const s = await startTestServer();
+    t.after(() => s.stop());
+    const ecs = ecsClient(s.endpoint);
+    const names = async (acceptLanguage?: string): Promise<Record<string, string>> => {
+      const r = await ecs.describeRegions(new EcsModule.DescribeRegionsRequest(acceptLanguage !== undefined ? { acceptLanguage } : {}));
+      return Object.fromEntries((r.body?.regions?.region ?? []).map((x): [string, string] => [x.regionId ?? '', x.localName ?? '']));
+    };
+    assert.equal((await names())['cn-hangzhou'], '华东1（杭州）');
+    assert.equal((await names('zh-CN'))['cn-hangzhou'], '华东1（杭州）');
+    const english = await names('en-US');
+    assert.equal(english['cn-hangzhou'], 'China (Hangzhou)');
+    assert.equal(english['eu-central-1'], 'Germany (Frankfurt)');
+    assert.equal(Object.values(english).filter((n) => /[\u4e00-\u9fff]/.test(String(n))).length, 0, 'no Chinese name in English');
+  });
 });

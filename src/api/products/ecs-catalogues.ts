@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { op, arn } from '../catalog.ts';
 import { t } from '../params.ts';
-import { REGIONS, requireRegion } from '../../domain/regions.ts';
+import { REGIONS, regionName, requireRegion } from '../../domain/regions.ts';
 import { IMAGES, INSTANCE_TYPES } from '../../domain/catalogs.ts';
 import { pageOf } from '../../domain/paging.ts';
 
@@ -12,9 +12,9 @@ export const ecsCatalogueOperations = [
     product: 'ecs', action: 'DescribeRegions', ramAction: 'ecs:DescribeRegions',
     params: z.object({ AcceptLanguage: t.str(32).optional(), InstanceChargeType: t.str(64).optional(), ResourceType: t.str(64).optional() }),
     resources: () => ['*'],
-    handler: async () => ({
+    handler: async (_ctx, p) => ({
       Regions: {
-        Region: REGIONS.map((r) => ({ RegionId: r.id, LocalName: r.localName, RegionEndpoint: 'ecs.aliyuncs.com', Status: 'available' })),
+        Region: REGIONS.map((r) => ({ RegionId: r.id, LocalName: regionName(r, p.AcceptLanguage), RegionEndpoint: 'ecs.aliyuncs.com', Status: 'available' })),
       },
     }),
   }),
