@@ -220,11 +220,14 @@ describe('console: instances', () => {
     const pending = page.getByTestId('key-pending-alert');
     await pending.getByText('Key pair ops-key is bound but not in force yet.').waitFor();
     await pending.getByRole('button', { name: 'Restart now' }).click();
-    await page.getByRole('dialog').filter({ hasText: 'Restart instances' }).getByRole('button', { name: 'Restart' }).click();
-    await pending.waitFor({ state: 'detached' });
+    const restart = page.getByRole('dialog').filter({ hasText: 'Restart instances' });
+    await restart.getByRole('button', { name: 'Restart' }).click();
+    // the confirmation closes once the restart answered; then the instance and the page agree
+    await restart.waitFor({ state: 'detached' });
     i = await describe1(ep, id);
-    assert.equal(i['KeyPairChangePending'], false);
+    assert.equal(i['KeyPairChangePending'], false, `after the restart: ${JSON.stringify(i)}`);
     assert.equal(i['EffectiveKeyPairName'], 'ops-key');
+    await pending.waitFor({ state: 'detached' });
 
     // RAM role: bind, replace, unbind
     const roleNow = async () => {

@@ -215,6 +215,7 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** axe-core on the page as it is: fails on any serious or critical violation, naming each and where. */
 export async function expectAccessible(page: Page, label = page.url()): Promise<void> {
+  await settled(page);
   await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
     // axe is the global the injected script defines
@@ -224,6 +225,24 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.targets.join(', ')}`), [], `accessibility of ${label}`);
+}
+
+/**
+ * Waits until the page is still: no finite CSS animation or transition running (antd's dialogs fade
+ * and zoom, drop-downs slide closed, messages fade out; axe measuring colours or reading a closing
+ * drop-down's options mid-motion reports what no user sees at rest), then one more frame.
+ * Infinite animations (spinners) are not waited for. At most 3 s.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const deadline = performance.now() + 3000;
+    while (performance.now() < deadline) {
+      const running = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity);
+      if (running.length === 0) break;
+      await Promise.race([Promise.allSettled(running.map((a) => a.finished)), new Promise((r) => setTimeout(r, 250))]);
+    }
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+  });
 }
 
 /**
