@@ -8,7 +8,7 @@ import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies } from '../ram/components.tsx';
-import { DANGER, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamGroup, type RamUser, detachAllPolicies } from '../ram/shared.tsx';
+import { DANGER, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamGroup, type RamUser, detachAllPolicies, DeleteButton } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -85,10 +85,7 @@ export default function RamGroups() {
               { title: t('ram.actions'), key: 'a', render: (_v, g) => (
                 <Space>
                   <Button type="link" size="small" onClick={() => setOpen(g.GroupName)}>{t('ram.groups.manage')}</Button>
-                  <Popconfirm title={t('ram.groups.deleteConfirm', { name: g.GroupName })} description={t('ram.groups.deleteWhat')} okText={t('ram.delete')}
-                    okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(g.GroupName)}>
-                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
-                  </Popconfirm>
+                  <DeleteButton title={t('ram.groups.deleteConfirm', { name: g.GroupName })} description={t('ram.groups.deleteWhat')} onConfirm={() => del.mutateAsync(g.GroupName)} />
                 </Space>
               ) },
             ]} />

@@ -2,7 +2,7 @@
 // Create Policy (name, note, the JSON document in the policy editor; the engine's problems shown at
 // their line and column) and delete a custom policy.
 import { useState } from 'react';
-import { Button, Form, Input, Modal, Popconfirm, Radio, Space, Table, Tag } from 'antd';
+import { Button, Form, Input, Modal, Radio, Space, Table, Tag } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { call } from '../api.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
@@ -10,7 +10,7 @@ import { useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { PolicyField } from '../ram/components.tsx';
-import { DANGER, WARN_TAG, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamPolicy } from '../ram/shared.tsx';
+import { WARN_TAG, emptyText, formatDate, listOf, MarkerPager, useMarkers, useRam, useRamWrite, type RamPolicy, DeleteButton } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -93,10 +93,7 @@ export default function RamPolicies() {
                 <Space>
                   <Link to={link(`ram/policies/${p.PolicyType}/${encodeURIComponent(p.PolicyName)}`)}>{t('ram.policies.view')}</Link>
                   {p.PolicyType === 'Custom' && (
-                    <Popconfirm title={t('ram.policies.deleteConfirm', { name: p.PolicyName })} description={t('ram.policies.deleteWhat')} okText={t('ram.delete')}
-                      okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(p.PolicyName)}>
-                      <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
-                    </Popconfirm>
+                    <DeleteButton title={t('ram.policies.deleteConfirm', { name: p.PolicyName })} description={t('ram.policies.deleteWhat')} onConfirm={() => del.mutateAsync(p.PolicyName)} />
                   )}
                 </Space>
               ) },

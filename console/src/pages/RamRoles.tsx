@@ -4,13 +4,13 @@
 // role's drawer: basic information with the maximum session duration, the trust policy (edited with
 // the engine's problems at their line and column) and its permissions.
 import { useState } from 'react';
-import { Button, Descriptions, Drawer, Form, Input, InputNumber, Modal, Popconfirm, Radio, Space, Table, Tabs, Typography } from 'antd';
+import { Button, Descriptions, Drawer, Form, Input, InputNumber, Modal, Radio, Space, Table, Tabs, Typography } from 'antd';
 import { call } from '../api.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { AttachedPolicies, PolicyField } from '../ram/components.tsx';
-import { DANGER, emptyText, formatDate, listOf, MarkerPager, useAccountId, useMarkers, useRam, useRamWrite, type RamRole, detachAllPolicies } from '../ram/shared.tsx';
+import { emptyText, formatDate, listOf, MarkerPager, useAccountId, useMarkers, useRam, useRamWrite, type RamRole, detachAllPolicies, DeleteButton } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -138,10 +138,7 @@ export default function RamRoles() {
               { title: t('ram.actions'), key: 'a', render: (_v, r) => (
                 <Space>
                   <Button type="link" size="small" onClick={() => setOpen(r.RoleName)}>{t('ram.roles.manage')}</Button>
-                  <Popconfirm title={t('ram.roles.deleteConfirm', { name: r.RoleName })} description={t('ram.roles.deleteWhat')} okText={t('ram.delete')}
-                    okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(r.RoleName)}>
-                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
-                  </Popconfirm>
+                  <DeleteButton title={t('ram.roles.deleteConfirm', { name: r.RoleName })} description={t('ram.roles.deleteWhat')} onConfirm={() => del.mutateAsync(r.RoleName)} />
                 </Space>
               ) },
             ]} />

@@ -3,7 +3,7 @@
 // MFA required; Programmatic Access: an AccessKey pair). The new password and AccessKey secret are
 // shown once with a CSV download. Delete names the user and what goes with it.
 import { useState } from 'react';
-import { Button, Checkbox, Form, Input, Modal, Popconfirm, Radio, Space, Table, Typography } from 'antd';
+import { Button, Checkbox, Form, Input, Modal, Radio, Space, Table, Typography } from 'antd';
 import { Link } from 'react-router';
 import { call } from '../api.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
@@ -11,7 +11,7 @@ import { useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { OneTimeCredential } from '../ram/components.tsx';
-import { DANGER, emptyText, formatDate, generatePassword, listOf, MarkerPager, principalName, useAccountId, useMarkers, useRam, useRamWrite, type AccessKey, type PasswordPolicy, type RamUser, detachAllPolicies } from '../ram/shared.tsx';
+import { emptyText, formatDate, generatePassword, listOf, MarkerPager, principalName, useAccountId, useMarkers, useRam, useRamWrite, type AccessKey, type PasswordPolicy, type RamUser, detachAllPolicies, DeleteButton } from '../ram/shared.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -145,10 +145,7 @@ export default function RamUsers() {
               { title: t('ram.actions'), key: 'a', render: (_v, u) => (
                 <Space>
                   <Link to={link(`ram/users/${encodeURIComponent(u.UserName)}`)}>{t('ram.users.manage')}</Link>
-                  <Popconfirm title={t('ram.users.deleteConfirm', { name: u.UserName })} description={t('ram.users.deleteWhat')}
-                    okText={t('ram.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => del.mutateAsync(u.UserName)}>
-                    <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
-                  </Popconfirm>
+                  <DeleteButton title={t('ram.users.deleteConfirm', { name: u.UserName })} description={t('ram.users.deleteWhat')} onConfirm={() => del.mutateAsync(u.UserName)} />
                 </Space>
               ) },
             ]} />

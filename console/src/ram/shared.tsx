@@ -4,7 +4,7 @@
 // engine's error positions read from a MalformedPolicyDocument message, passwords generated to the
 // account's password policy, and the CSV download of a new credential.
 import { useCallback, useState } from 'react';
-import { App, Button, Space } from 'antd';
+import { App, Button, Popconfirm, Space } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call, type Params } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
@@ -94,6 +94,16 @@ export async function detachAllPolicies(kind: PrincipalType, name: string): Prom
   for (const p of listOf<{ PolicyName: string; PolicyType: string }>(attached.Policies, 'Policy')) {
     await call('ram', `DetachPolicyFrom${kind}`, { [key]: name, PolicyName: p.PolicyName, PolicyType: p.PolicyType });
   }
+}
+
+/** A list row's Delete: a danger link that asks first, naming what goes and what goes with it. */
+export function DeleteButton({ title, description, onConfirm }: { title: string; description: string; onConfirm: () => Promise<unknown> }) {
+  const t = useT();
+  return (
+    <Popconfirm title={title} description={description} okText={t('ram.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={onConfirm}>
+      <Button type="link" danger size="small" style={DANGER}>{t('ram.delete')}</Button>
+    </Popconfirm>
+  );
 }
 
 export function emptyText(text: string) {
