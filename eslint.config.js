@@ -44,14 +44,17 @@ const LAYERS = {
   // the metadata service: domain calls; instance rows (store types) it reads fields of
   metadata: { values: ['domain/', 'clock.ts', 'ids.ts'], types: ['store/'] },
   // The agent: engine (nft compiler) and store (read). It consumes the desired state whose shape
-  // domain/dataplane-state.ts defines (src/dataplane-wiring.ts reads it and hands it over): types only.
-  dataplane: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts'], types: ['domain/dataplane-state.ts'] },
+  // domain/dataplane-state.ts defines (src/dataplane-wiring.ts reads it and hands it over), and the
+  // Anti-DDoS and Security Center shapes it shares with the domain (domain/antiddos/model.ts,
+  // domain/security-center/watch-model.ts): types only.
+  dataplane: { values: ['engine/', 'store/', 'clock.ts', 'ids.ts'], types: ['domain/dataplane-state.ts', 'domain/antiddos/model.ts', 'domain/security-center/watch-model.ts'] },
   // the `parapet` command: an API client over the wire signer
   cli: { values: ['wire/', 'clock.ts', 'ids.ts'] },
 };
 // src/clock.ts, src/ids.ts, src/logdest.ts and src/error-catalog.ts are leaves (node:* only);
-// src/config.ts, src/server.ts, src/dataplane-wiring.ts and src/tls.ts (the local CA and the TLS
-// listener's certificate) wire the layers together like bin/ and may import anything in src/.
+// src/config.ts, src/server.ts, src/dataplane-wiring.ts, src/tls.ts (the local CA and the TLS
+// listener's certificate) and src/notifier.ts (Security Center's notification sender loop) wire the
+// layers together like bin/ and may import anything in src/.
 const LEAVES = ['src/clock.ts', 'src/ids.ts', 'src/logdest.ts', 'src/error-catalog.ts'];
 const MAX_DEPTH = 4; // src/<layer>/a/b/c.ts
 

@@ -6,21 +6,24 @@
 //     and rendering before it, and a rule changed in one group; once with every ENI in the same
 //     groups (maps shared) and once with a rule set of its own per ENI (nothing shared);
 //  3. TCP connections per second between two instances with no rules (the intra-group allowance)
-//     and with 1,000 rules acting on the receiver (decided by its verdict maps), alternating rounds.
-// Goals: p99 propagation < 500 ms; 1,000-rule connection rate >= 0.9 of no rules.
+//     and with 1,000 rules acting on the receiver (decided by its verdict maps), alternating rounds;
+//     over IPv4, and over IPv6 (the instances' IPv6 addresses in a dual-stack VPC, 1,000 IPv6 rules:
+//     bench/lib/rules.ts's IPv6 mix, decided by the ip6 verdict maps).
+// Goals: p99 propagation < 500 ms; 1,000-rule connection rate >= 0.9 of no rules, for IPv4 and IPv6.
 //   sudo npx tsx bench/dataplane.ts        (BENCH_SECONDS=N per connection-rate round, default 5;
-//                                            BENCH_ONLY=nft: part 2 alone)
+//                                            BENCH_ONLY=nft: part 2 alone; BENCH_ONLY=network: 1 and 3)
 import EcsModule from '@alicloud/ecs20140526';
 import { prng } from '../test/helpers/prng.ts';
 import { ruleGenerator } from './lib/rules.ts';
 import { dataplaneAvailability, run } from '../test/helpers/netns.ts';
-import { startDataplaneServer, Tenant, Probers, type Perm } from '../test/helpers/dataplane.ts';
+import { startDataplaneServer, Tenant, Probers, LINUX, type Perm } from '../test/helpers/dataplane.ts';
+import { callRpc } from '../test/helpers/server.ts';
 import { renderEni } from '../src/engine/firewall/nft.ts';
 import { PlanCache } from '../src/dataplane/plans.ts';
 import { baseTables } from '../src/dataplane/topology.ts';
 import { NftTableState, shareRender } from '../src/dataplane/nft-state.ts';
 import { nftApply } from '../src/dataplane/sh.ts';
-import { intToIp } from '../src/engine/cidr.ts';
+import { intToIp, formatCidr6 } from '../src/engine/cidr.ts';
 import type { FwRule } from '../src/engine/firewall/index.ts';
 
 const $ = EcsModule;
@@ -90,6 +93,16 @@ function asPermission(r: FwRule): Perm {
   return p;
 }
 
+/** The same for an IPv6 rule (group peers become a /48 of nobody's). */
+function asPermission6(r: FwRule): Perm {
+  const ported = r.protocol === 'tcp' || r.protocol === 'udp';
+  const cidr = r.peer.kind === 'cidr6' ? formatCidr6({ base: r.peer.range.base, size: r.peer.range.size, prefix: 128 - (r.peer.range.size.toString(2).length - 1) }) : '2001:db8:ffff::/48';
+  const p: Perm = { ipProtocol: r.protocol, portRange: ported ? `${r.portFrom}/${r.portTo}` : '-1/-1', policy: r.policy, priority: String(Math.min(100, r.priority)) };
+  p[r.direction === 'ingress' ? 'ipv6SourceCidrIp' : 'ipv6DestCidrIp'] = cidr;
+  if (ported && !(r.srcPortFrom === 1 && r.srcPortTo === 65535)) p['sourcePortRange'] = `${r.srcPortFrom}/${r.srcPortTo}`;
+  return p;
+}
+
 /**
  * For each port: `authorize` opens it (or, with `closes`, drops it) through the API, then a TCP
  * connect is fired every 5 ms until one gets through (is dropped); the delay is from the API
@@ -121,7 +134,7 @@ async function propagation(ports: readonly number[], authorize: (port: number) =
 }
 
 async function main(): Promise<void> {
-  await nftApplyTimes();
+  if (process.env['BENCH_ONLY'] !== 'network') await nftApplyTimes();
   if (process.env['BENCH_ONLY'] === 'nft') return;
 
   const dp = await startDataplaneServer(`pbench${process.pid % 1000}-`, { PARAPET_LIMIT_SECURITY_GROUPS_PER_REGION: '100' });
@@ -129,7 +142,18 @@ async function main(): Promise<void> {
   try {
     const c = dp.clients();
     const me = new Tenant(c.ecs, c.vpc, R);
-    const { vpcId, vSwitchId } = await me.network('10.40.0.0/16', '10.40.1.0/24', 'cn-beijing-a');
+    // a dual-stack VPC: the connection rates are measured over IPv4 and IPv6
+    const V = (action: string, q: Record<string, string>) => callRpc(dp.server.endpoint, action, '2016-04-28', { RegionId: R, ...q });
+    const E = (action: string, q: Record<string, string>) => callRpc(dp.server.endpoint, action, '2014-05-26', { RegionId: R, ...q });
+    const vpcId = (await V('CreateVpc', { CidrBlock: '10.40.0.0/16', EnableIpv6: 'true' }))['VpcId'] as string;
+    const vSwitchId = (await V('CreateVSwitch', { VpcId: vpcId, ZoneId: 'cn-beijing-a', CidrBlock: '10.40.1.0/24', Ipv6CidrBlock: '1' }))['VSwitchId'] as string;
+    /** an instance with one IPv6 address beside its IPv4 one */
+    const dualInstance = async (group: string): Promise<{ id: string; ip: string; ip6: string }> => {
+      const id = ((await E('RunInstances', { ImageId: LINUX, InstanceType: 'ecs.g5.large', VSwitchId: vSwitchId, SecurityGroupId: group, Ipv6AddressCount: '1' }))['InstanceIdSets'] as { InstanceIdSet: string[] }).InstanceIdSet[0]!;
+      const d = (await me.ecs.describeInstances(new $.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!;
+      const row = ((await V('DescribeIpv6Addresses', { VpcId: vpcId, AssociatedInstanceId: id }))['Ipv6Addresses'] as { Ipv6Address: Array<Record<string, unknown>> }).Ipv6Address[0]!;
+      return { id, ip: d.vpcAttributes!.privateIpAddress!.ipAddress![0]!, ip6: row['Ipv6Address'] as string };
+    };
 
     // 1. propagation
     const target = await me.group(vpcId);
@@ -146,8 +170,8 @@ async function main(): Promise<void> {
 
     // 3. connection rate: no rules (a shared empty group) vs 1,000 rules on the receiver
     const empty = await me.group(vpcId);
-    const a = await me.instance({ vSwitchId, groups: [empty] });
-    const b = await me.instance({ vSwitchId, groups: [empty] });
+    const a = await dualInstance(empty);
+    const b = await dualInstance(empty);
     const gen = ruleGenerator(prng(11));
     const loaded: string[] = [];
     for (let g = 0; g < 5; g++) {
@@ -168,32 +192,64 @@ async function main(): Promise<void> {
       for (let i = 0; i < ingress.length; i += 100) await me.ingress(id, ingress.slice(i, i + 100));
       for (let i = 0; i < egress.length; i += 100) await me.egress(id, egress.slice(i, i + 100));
     }
-    let ruleCount = 0;
-    for (const id of loaded) ruleCount += (await me.ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: id }))).body!.permissions!.permission!.length;
+    // the same over IPv6: 1,000 IPv6 rules of the IPv6 mix, one accept for the client's IPv6 address
+    const gen6 = ruleGenerator(prng(12));
+    const loaded6: string[] = [];
+    const mix6 = gen6.eni6(5, 400);
+    for (let g = 0; g < 5; g++) {
+      const id = await me.group(vpcId);
+      loaded6.push(id);
+      const byKey = new Map<string, Perm>();
+      for (const r of mix6[g]!.rules) {
+        if (byKey.size >= (g === 4 ? 199 : 200)) break;
+        const p = asPermission6(r.policy === 'drop' ? { ...r, priority: Math.max(2, r.priority) } : r);
+        byKey.set(JSON.stringify({ ...p, policy: undefined, priority: undefined }), p);
+      }
+      const perms = [...byKey.values()];
+      if (g === 4) perms.push({ ipProtocol: 'tcp', portRange: '8080/8080', ipv6SourceCidrIp: `${a.ip6}/128`, priority: '1' });
+      const ingress = perms.filter((p) => 'ipv6SourceCidrIp' in p);
+      const egress = perms.filter((p) => 'ipv6DestCidrIp' in p);
+      for (let i = 0; i < ingress.length; i += 100) await me.ingress(id, ingress.slice(i, i + 100));
+      for (let i = 0; i < egress.length; i += 100) await me.egress(id, egress.slice(i, i + 100));
+    }
+    const countRules = async (ids: readonly string[]) => {
+      let n = 0;
+      for (const id of ids) n += (await me.ecs.describeSecurityGroupAttribute(new $.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: id }))).body!.permissions!.permission!.length;
+      return n;
+    };
+    const ruleCount = await countRules(loaded);
+    const ruleCount6 = await countRules(loaded6);
     await dp.settle();
     const pa = await probers.in(a.id);
-    await (await probers.in(b.id)).tcpListen(8080);
+    const pbListen = await probers.in(b.id);
+    await pbListen.tcpListen(8080);
+    await pbListen.tcpListen(8080, '::');
     await pa.tcpConnectRate(b.ip, 8080, 1000, 4); // warm-up (JIT)
-    const setRules = async (on: boolean) => {
-      await me.ecs.modifyInstanceAttribute(new $.ModifyInstanceAttributeRequest({ instanceId: b.id, securityGroupIds: on ? loaded : [empty] }));
+    const setRules = async (groups: readonly string[], ip: string) => {
+      await me.ecs.modifyInstanceAttribute(new $.ModifyInstanceAttributeRequest({ instanceId: b.id, securityGroupIds: [...groups] }));
       await dp.settle();
-      if (await pa.tcpConnect(b.ip, 8080, 1000) !== 'open') throw new Error('the port should be open');
+      if (await pa.tcpConnect(ip, 8080, 1000) !== 'open') throw new Error(`the port should be open (${ip})`);
     };
-    const rates: Record<'none' | 'loaded', number[]> = { none: [], loaded: [] };
-    for (let round = 1; round <= 3; round++) {
-      for (const mode of ['none', 'loaded'] as const) {
-        await setRules(mode === 'loaded');
-        const r = await pa.tcpConnectRate(b.ip, 8080, SECONDS * 1000, 4);
-        rates[mode].push(r.connections / r.seconds);
-        console.log(`round ${round}: ${mode === 'none' ? 'no rules        ' : `${ruleCount} rules      `} ${Math.round(r.connections / r.seconds)} connections/s (${r.failures} failed)`);
-      }
-    }
     const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-    console.log(`TCP connections/s between two instances: no rules ${Math.round(mean(rates.none))}, ${ruleCount} rules ${Math.round(mean(rates.loaded))}; ratio ${(mean(rates.loaded) / mean(rates.none)).toFixed(3)} (goal >= 0.9)`);
+    for (const family of ['IPv4', 'IPv6'] as const) {
+      const ip = family === 'IPv4' ? b.ip : b.ip6;
+      const heavy = family === 'IPv4' ? loaded : loaded6;
+      const count = family === 'IPv4' ? ruleCount : ruleCount6;
+      const rates: Record<'none' | 'loaded', number[]> = { none: [], loaded: [] };
+      for (let round = 1; round <= 3; round++) {
+        for (const mode of ['none', 'loaded'] as const) {
+          await setRules(mode === 'loaded' ? heavy : [empty], ip);
+          const r = await pa.tcpConnectRate(ip, 8080, SECONDS * 1000, 4);
+          rates[mode].push(r.connections / r.seconds);
+          console.log(`${family} round ${round}: ${mode === 'none' ? 'no rules        ' : `${count} rules      `} ${Math.round(r.connections / r.seconds)} connections/s (${r.failures} failed)`);
+        }
+      }
+      console.log(`${family} TCP connections/s between two instances: no rules ${Math.round(mean(rates.none))}, ${count} ${family} rules ${Math.round(mean(rates.loaded))}; ratio ${(mean(rates.loaded) / mean(rates.none)).toFixed(3)} (goal >= 0.9)`);
+    }
 
     // propagation again, to the ENI with 1,000 rules: a drop for the client on a port it reaches
     // (the random rules open nearly everything); each new rule replaces one of the group's 200
-    await setRules(true);
+    await setRules(loaded, b.ip);
     const pb = await probers.in(b.id);
     const heavyPorts: number[] = [];
     for (let port = 11001; port < 11400 && heavyPorts.length < 20; port++) {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Limits } from './domain/limits.ts';
 import { DEFAULT_LIMITS, PUBLIC_IP_POOL } from './domain/limits.ts';
+import { DEFAULT_DDOS_SETTINGS, type DdosSettings } from './domain/antiddos/model.ts';
 
 export interface Config {
   host: string;
@@ -32,6 +33,10 @@ export interface Config {
   keyPairPool: number;
   /** the built web console served under /console/ (PARAPET_CONSOLE_DIR; default the package's console/dist) */
   consoleDir: string;
+  /** Anti-DDoS Basic: black-hole threshold and duration, sampling, hold time, penalties (PARAPET_ANTIDDOS_*, PARAPET_PENALTY_*) */
+  antiddos: DdosSettings;
+  /** Security Center's e-mail notifications: the operator's SMTP server (PARAPET_SMTP_*; none without PARAPET_SMTP_HOST) */
+  smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string } | undefined;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -40,6 +45,25 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got \`${raw}\``);
   return n;
+}
+
+/** An integer variable within `[min, max]`. */
+function boundedVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const n = intVar(env, name, fallback);
+  if (n < min || n > max) throw new Error(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function ddosSettings(env: NodeJS.ProcessEnv): DdosSettings {
+  const d = DEFAULT_DDOS_SETTINGS;
+  return {
+    blackholeBps: boundedVar(env, 'PARAPET_ANTIDDOS_BLACKHOLE_BPS', d.blackholeBps, 1, Number.MAX_SAFE_INTEGER),
+    blackholeSeconds: boundedVar(env, 'PARAPET_ANTIDDOS_BLACKHOLE_SECONDS', d.blackholeSeconds, 1, 7 * 86400),
+    sampleMs: boundedVar(env, 'PARAPET_ANTIDDOS_SAMPLE_MS', d.sampleMs, 50, 1000),
+    holdSeconds: boundedVar(env, 'PARAPET_ANTIDDOS_HOLD_SECONDS', d.holdSeconds, 0, 86400),
+    penaltyOutPps: boundedVar(env, 'PARAPET_PENALTY_OUT_PPS', d.penaltyOutPps, 0, Number.MAX_SAFE_INTEGER),
+    penaltySeconds: boundedVar(env, 'PARAPET_PENALTY_SECONDS', d.penaltySeconds, 1, 7 * 86400),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,6 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataplanePrefix: env['PARAPET_DATAPLANE_PREFIX'] || 'parapet-',
     apiUrl: env['PARAPET_API_URL'] || undefined,
     keyPairPool: intVar(env, 'PARAPET_KEYPAIR_POOL', 4),
+    antiddos: ddosSettings(env),
+    smtp: env['PARAPET_SMTP_HOST'] ? {
+      host: env['PARAPET_SMTP_HOST'], port: intVar(env, 'PARAPET_SMTP_PORT', 587), secure: env['PARAPET_SMTP_SECURE'] === '1' || env['PARAPET_SMTP_SECURE'] === 'true',
+      user: env['PARAPET_SMTP_USER'] ?? '', password: env['PARAPET_SMTP_PASSWORD'] ?? '', from: env['PARAPET_SMTP_FROM'] || 'parapet@localhost',
+    } : undefined,
     consoleDir: resolve(env['PARAPET_CONSOLE_DIR'] || fileURLToPath(new URL('../console/dist', import.meta.url))),
     limits: {
       vpcsPerRegion: intVar(env, 'PARAPET_LIMIT_VPCS_PER_REGION', DEFAULT_LIMITS.vpcsPerRegion),

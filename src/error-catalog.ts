@@ -61,6 +61,8 @@ export const ERROR_CATALOG = {
       rulesToRevoke: 'Give the rules to revoke as `Permissions.N` or `SecurityGroupRuleId.N`.',
       tagKeys: 'Give `TagKey.N`, or `All=true`.',
       resourcesOrTags: 'Give `ResourceId.N` or `Tag.N`.',
+      together: ({ name, other }: { name: string; other: string }) => `The input parameter \`${name}\` must be given together with \`${other}\`.`,
+      internetIpOrInstance: 'Give `InstanceId` or `InternetIp`.',
     },
   },
   InvalidParameter: {
@@ -76,6 +78,8 @@ export const ERROR_CATALOG = {
       portRange: ({ name, value }: { name: string; value: number }) => `The specified \`${name}\` \`${value}\` must be between 1 and 65535.`,
       instanceIds: 'Give 1 to 100 instance ids in `InstanceIds`.',
       storeRefused: 'A specified parameter value can not be stored: it holds a character or number out of range.',
+      aboveMaximum: ({ name, value, maximum, unit, instanceType }: { name: string; value: number; maximum: number; unit: string; instanceType: string }) =>
+        `The specified parameter \`${name}\` value \`${value}\` is above the maximum of instance type \`${instanceType}\`: ${maximum} ${unit}.`,
       // what Node or fastify refuse before any operation runs, answered with their HTTP status
       headersTooLarge: { status: 431, message: ({ limit }: { limit: number }) => `The request line and headers are larger than ${limit} bytes.` },
       bodyTooLarge: { status: 413, message: ({ limit }: { limit: number }) => `The request body is larger than ${limit} bytes.` },
@@ -184,6 +188,8 @@ export const ERROR_CATALOG = {
       item: ({ id }: { id: string }) => `The instance \`${id}\` does not exist.`,
       // a tagged resource of type `instance`
       resource: ({ id, regionId }: { id: string; regionId: string }) => `The specified resource \`${id}\` does not exist in region \`${regionId}\`.`,
+      // Anti-DDoS Basic: an asset is an instance with a public address
+      noPublicIp: ({ id }: { id: string }) => `The instance \`${id}\` has no public IP address; Anti-DDoS Basic protects public addresses.`,
     },
   },
   IncorrectInstanceStatus: {
@@ -304,6 +310,8 @@ export const ERROR_CATALOG = {
     variants: {
       // a tagged resource of type `securitygroup`
       resource: ({ id, regionId }: { id: string; regionId: string }) => `The specified resource \`${id}\` does not exist in region \`${regionId}\`.`,
+      // Anti-DDoS Basic: an asset is an instance with a public address
+      noPublicIp: ({ id }: { id: string }) => `The instance \`${id}\` has no public IP address; Anti-DDoS Basic protects public addresses.`,
     },
   },
   'InvalidSecurityGroupId.Malformed': { status: 400, message: ({ param, id }: { param: string; id: string }) => `The specified ${param} \`${id}\` is malformed.` },
@@ -358,7 +366,15 @@ export const ERROR_CATALOG = {
       absent: 'The rule has no `Direction`: give `ingress` or `egress`.',
     },
   },
-  'InvalidPeerIpAddress.Malformed': { status: 400, message: ({ value }: { value: string }) => `The specified \`PeerIpAddress\` \`${value}\` is not an IPv4 address.` },
+  'InvalidPeerIpAddress.Malformed': { status: 400, message: ({ value }: { value: string }) => `The specified \`PeerIpAddress\` \`${value}\` is not an IPv4 or IPv6 address.` },
+  'InvalidPeerIpAddress.NoIpv6': {
+    status: 400,
+    message: ({ value, eni }: { value: string; eni: string }) => `The specified \`PeerIpAddress\` \`${value}\` is an IPv6 address, and the network interface \`${eni}\` has no IPv6 address: assign one (AssignIpv6Addresses) to ask about IPv6 flows.`,
+  },
+  'InvalidIpProtocol.FamilyMismatch': {
+    status: 400,
+    message: ({ value, family }: { value: string; family: string }) => `The specified \`IpProtocol\` \`${value}\` does not exist in ${family}: use icmp with an IPv4 \`PeerIpAddress\` and icmpv6 with an IPv6 one.`,
+  },
 
   // ---------------------------------------------------------------------------------------------
   // Security group rules (ALIBABA-FACTS §4.2 and the API reference pages)
@@ -367,7 +383,7 @@ export const ERROR_CATALOG = {
     status: 400,
     message: ({ name, value }: { name: string; value: string }) => `The specified \`${name}\` \`${value}\` is not supported: use TCP, UDP, ICMP, ICMPv6, GRE or ALL (case-insensitive).`,
     variants: {
-      flow: ({ value }: { value: string }) => `The specified \`IpProtocol\` \`${value}\` is invalid: use tcp, udp, icmp or gre.`,
+      flow: ({ value }: { value: string }) => `The specified \`IpProtocol\` \`${value}\` is invalid: use tcp, udp, icmp, icmpv6 or gre.`,
     },
   },
   'InvalidIpPortRange.Malformed': {
@@ -481,6 +497,10 @@ export const ERROR_CATALOG = {
   },
   'InvalidSecurityGroup.IsSame': { status: 403, message: selfAuthorized },
   'InvalidPrefixListId.NotFound': { status: 404, message: ({ id }: { id: string }) => `The specified prefix list \`${id}\` does not exist.` },
+  'NotAllowed.AssociationExist': {
+    status: 400,
+    message: ({ id, groups }: { id: string; groups: string }) => `The specified prefix list \`${id}\` has associated resources: security groups \`${groups}\` have rules that authorize it.`,
+  },
   'InvalidSourceGroupId.NotFound': {
     status: 404,
     message: ({ name, groupId, regionId, accountId }: { name: string; groupId: string; regionId: string; accountId: string }) =>
@@ -498,9 +518,10 @@ export const ERROR_CATALOG = {
   AuthorizationLimitExceed: {
     status: 403,
     message: ({ groupId, rules, limit }: { groupId: string; rules: number; limit: number }) =>
-      `The security group \`${groupId}\` would have ${rules} rules; at most ${limit} are allowed (ingress and egress together).`,
+      `The security group \`${groupId}\` would have ${rules} rules; at most ${limit} are allowed (ingress and egress together; a rule that authorizes a prefix list counts as its MaxEntries rules).`,
     variants: {
-      eni: ({ eniId, rules, limit }: { eniId: string; rules: number; limit: number }) => `The network interface \`${eniId}\` would have ${rules} rules acting on it; at most ${limit} are allowed.`,
+      eni: ({ eniId, rules, limit }: { eniId: string; rules: number; limit: number }) =>
+        `The network interface \`${eniId}\` would have ${rules} rules acting on it; at most ${limit} are allowed (a rule that authorizes a prefix list counts as its MaxEntries rules).`,
     },
   },
   'InvalidParameter.Duplicate': {
@@ -609,11 +630,112 @@ export const ERROR_CATALOG = {
     status: 400,
     message: ({ vpcId, groupId }: { vpcId: string; groupId: string }) => `The VPC \`${vpcId}\` still has security group \`${groupId}\`; delete its security groups first.`,
   },
+  'DependencyViolation.CenInstance': {
+    status: 400,
+    message: ({ vpcId, cenId }: { vpcId: string; cenId: string }) => `The VPC \`${vpcId}\` is attached to the CEN instance \`${cenId}\`; detach it first.`,
+  },
   'DependencyViolation.Instance': {
     status: 400,
     message: ({ vSwitchId, instanceId }: { vSwitchId: string; instanceId: string }) => `The vSwitch \`${vSwitchId}\` is still used by instance \`${instanceId}\`.`,
     variants: { eni: ({ vSwitchId, eniId }: { vSwitchId: string; eniId: string }) => `The vSwitch \`${vSwitchId}\` is still used by network interface \`${eniId}\`.` },
   },
+
+  // ---------------------------------------------------------------------------------------------
+  // IPv6 (dual stack): VPC and vSwitch blocks, ENI addresses, IPv6 gateways and internet bandwidth
+
+  'InvalidIpv6CidrBlock.Malformed': {
+    status: 400,
+    message: ({ value }: { value: string }) => `The specified \`Ipv6CidrBlock\` \`${value}\` is invalid: the index of the vSwitch's /64 in its VPC's /56 is an integer from 0 to 255.`,
+  },
+  'InvalidIpv6CidrBlock.Overlapped': {
+    status: 400,
+    message: ({ value, vSwitchId }: { value: string; vSwitchId: string }) => `The specified \`Ipv6CidrBlock\` \`${value}\` is already the IPv6 block of vSwitch \`${vSwitchId}\`.`,
+  },
+  'IncorrectVpcStatus.Ipv6NotEnabled': {
+    status: 400,
+    message: ({ vpcId }: { vpcId: string }) => `IPv6 is not enabled for VPC \`${vpcId}\`: create it with \`EnableIpv6=true\` or call ModifyVpcAttribute with \`EnableIPv6=true\`.`,
+  },
+  'OperationUnsupported.DisableIpv6': {
+    status: 400,
+    message: ({ vpcId }: { vpcId: string }) => `IPv6 can't be turned off for VPC \`${vpcId}\` once enabled.`,
+  },
+  'OperationUnsupported.VSwitchIpv6Change': {
+    status: 400,
+    message: ({ vSwitchId, cidr }: { vSwitchId: string; cidr: string }) => `The IPv6 block of vSwitch \`${vSwitchId}\` is \`${cidr}\`; it can't be changed or turned off.`,
+  },
+  'InvalidVSwitchId.Ipv6NotTurnOn': {
+    status: 400,
+    message: ({ vSwitchId }: { vSwitchId: string }) => `IPv6 is not enabled for vSwitch \`${vSwitchId}\`: it has no \`Ipv6CidrBlock\`.`,
+  },
+  'InvalidIpv6Address.Malformed': {
+    status: 400,
+    message: ({ name, value }: { name: string; value: string }) => `The specified \`${name}\` \`${value}\` is not a valid IPv6 address.`,
+    variants: {
+      notInVSwitch: ({ name, value, cidr }: { name: string; value: string; cidr: string }) => `The specified \`${name}\` \`${value}\` is not in the vSwitch's IPv6 block \`${cidr}\`, or is one of its reserved addresses.`,
+    },
+  },
+  'InvalidIpv6Address.Conflict': {
+    status: 400,
+    message: ({ value }: { value: string }) => `The IPv6 address \`${value}\` is already in use.`,
+  },
+  'InvalidIpv6Address.NotFound': {
+    status: 404,
+    message: ({ value, eniId }: { value: string; eniId: string }) => `The IPv6 address \`${value}\` is not assigned to network interface \`${eniId}\`.`,
+  },
+  'QuotaExceeded.Ipv6Address': {
+    status: 400,
+    message: ({ eniId, quota }: { eniId: string; quota: number }) => `Network interface \`${eniId}\` would have more than ${quota} IPv6 addresses, the quota.`,
+  },
+  'InvalidIpv6GatewayId.NotFound': { status: 404, message: ({ id }: { id: string }) => `The specified IPv6 gateway \`${id}\` is not found.` },
+  'QuotaExceeded.Ipv6Gateway': {
+    status: 400,
+    message: ({ vpcId, id }: { vpcId: string; id: string }) => `VPC \`${vpcId}\` already has the IPv6 gateway \`${id}\`; a VPC has one.`,
+  },
+  'DependencyViolation.Ipv6Gateway': {
+    status: 400,
+    message: ({ vpcId, id }: { vpcId: string; id: string }) => `The VPC \`${vpcId}\` still has IPv6 gateway \`${id}\`; delete it first.`,
+  },
+  'DependencyViolation.Ipv6InternetBandwidth': {
+    status: 400,
+    message: ({ id, address }: { id: string; address: string }) => `The IPv6 gateway \`${id}\` still carries the internet bandwidth of \`${address}\`; delete it first.`,
+  },
+  'InvalidIpv6AddressId.NotFound': { status: 404, message: ({ id }: { id: string }) => `The specified IPv6 address \`${id}\` is not found.` },
+  'InvalidIpv6InternetBandwidthId.NotFound': { status: 404, message: ({ id }: { id: string }) => `The specified IPv6 internet bandwidth \`${id}\` is not found.` },
+  'OperationFailed.Ipv6InternetBandwidthExist': {
+    status: 400,
+    message: ({ address, id }: { address: string; id: string }) => `The IPv6 address \`${address}\` already has internet bandwidth \`${id}\`.`,
+  },
+  'InvalidIpv6Gateway.VpcMismatch': {
+    status: 400,
+    message: ({ id, address }: { id: string; address: string }) => `The IPv6 gateway \`${id}\` is not the gateway of the VPC of \`${address}\`.`,
+  },
+
+  // ---------------------------------------------------------------------------------------------
+  // Cloud Enterprise Network (Cbn 2017-09-12; VPC's GrantInstanceToCen family)
+
+  ParameterCenInstanceId: { status: 400, message: ({ cenId }: { cenId: string }) => `The specified CEN instance \`${cenId}\` does not exist or does not belong to the account.` },
+  ParameterInstanceId: { status: 400, message: ({ id }: { id: string }) => `The specified network instance \`${id}\` does not exist, is not in the given region or account, or is not attached to the CEN instance.` },
+  'ParameterIllegal.ChildInstanceType': { status: 400, message: ({ name, value }: { name: string; value: string }) => `The specified \`${name}\` \`${value}\` is not supported: the only type is \`VPC\`.` },
+  'OperationFailed.DeleteCenWithChildInstance': {
+    status: 400,
+    message: ({ cenId, vpcId }: { cenId: string; vpcId: string }) => `The CEN instance \`${cenId}\` still has network instance \`${vpcId}\` attached; detach its network instances first.`,
+  },
+  'Forbidden.ChildInstanceNotGranted': {
+    status: 403,
+    message: ({ vpcId, cenId, ownerId }: { vpcId: string; cenId: string; ownerId: string }) =>
+      `The network instance \`${vpcId}\` of account \`${ownerId}\` has not been granted to the CEN instance \`${cenId}\`: its owner must call GrantInstanceToCen first.`,
+  },
+  'InvalidOperation.ChildInstanceAttached': {
+    status: 400,
+    message: ({ vpcId, cenId }: { vpcId: string; cenId: string }) => `The network instance \`${vpcId}\` is already attached to the CEN instance \`${cenId}\`.`,
+  },
+  'InvalidOperation.CidrConflict': {
+    status: 400,
+    message: ({ vpcId, cidr, otherVpcId, otherCidr }: { vpcId: string; cidr: string; otherVpcId: string; otherCidr: string }) =>
+      `The CIDR block \`${cidr}\` of \`${vpcId}\` overlaps the CIDR block \`${otherCidr}\` of \`${otherVpcId}\`, already attached to the CEN instance.`,
+  },
+  'InvalidOperation.GrantExists': { status: 400, message: ({ vpcId, cenId }: { vpcId: string; cenId: string }) => `The network instance \`${vpcId}\` is already granted to the CEN instance \`${cenId}\`.` },
+  'InvalidOperation.GrantNotFound': { status: 400, message: ({ vpcId, cenId }: { vpcId: string; cenId: string }) => `The network instance \`${vpcId}\` is not granted to the CEN instance \`${cenId}\`.` },
 
   // ---------------------------------------------------------------------------------------------
   // RAM
@@ -774,6 +896,33 @@ export const ERROR_CATALOG = {
       endpoint: ({ value, min, max, roleName }: { value: string; min: number; max: number; roleName: string }) =>
         `The specified \`DurationSeconds\` \`${value}\` must be between ${min} and ${max}${roleName !== '' ? `, the session length of role \`${roleName}\`` : ''}.`,
     },
+  },
+
+  // ---------------------------------------------------------------------------------------------
+  // Anti-DDoS Basic (antiddos-public 2017-05-18, and Parapet's penalty and scrubbing operations)
+
+  'InvalidInternetIp.NotFound': {
+    status: 404,
+    message: ({ ip }: { ip: string }) => `The specified \`InternetIp\` \`${ip}\` is not a public address of an instance of yours.`,
+    variants: {
+      notOfInstance: ({ ip, instanceId }: { ip: string; instanceId: string }) => `The specified \`InternetIp\` \`${ip}\` is not the public address of instance \`${instanceId}\`.`,
+      notInPool: ({ ip }: { ip: string }) => `The specified \`InternetIp\` \`${ip}\` is not an address of this cloud's public pool.`,
+    },
+  },
+  IncorrectIpStatus: {
+    status: 403,
+    message: ({ ip }: { ip: string }) => `The address \`${ip}\` is not black-holed.`,
+  },
+  'InvalidPenaltyId.NotFound': { status: 404, message: ({ id }: { id: string }) => `The specified penalty \`${id}\` does not exist.` },
+  IncorrectPenaltyStatus: { status: 403, message: ({ id }: { id: string }) => `The penalty \`${id}\` has ended; only a penalty in force can be appealed.` },
+
+  // ---------------------------------------------------------------------------------------------
+  // Security Center basic (sas 2018-12-03, and Parapet's agent operations)
+
+  'InvalidCheckWarningId.NotFound': { status: 404, message: ({ id }: { id: string }) => `The specified \`CheckWarningId\` \`${id}\` is not a current baseline warning of yours.` },
+  'BaselineFix.NotSupported': {
+    status: 400,
+    message: ({ checkId, name }: { checkId: string; name: string }) => `The check \`${checkId}\` (${name}) can't be fixed automatically; follow its advice (DescribeCheckWarningDetail).`,
   },
 } as const satisfies Record<string, Entry>;
 

@@ -15,6 +15,7 @@ import { registerMetadata } from './metadata/routes.ts';
 import { keyPool } from './domain/keypair-pool.ts';
 import { parseCidr } from './engine/cidr.ts';
 import { startAgent, apiTarget } from './dataplane-wiring.ts';
+import { startNotifier } from './notifier.ts';
 import type { Agent } from './dataplane/agent.ts';
 import { API_ADDRESS } from './dataplane/names.ts';
 import { certificateWildcards } from './domain/endpoints.ts';
@@ -34,6 +35,8 @@ export interface RunningServer {
   agent: Agent | undefined;
   /** the TLS listener, when PARAPET_TLS_PORT is set */
   tls: RunningTls | undefined;
+  /** Security Center's notification sender loop (src/notifier.ts) */
+  notifier: { stop(): Promise<void>; runOnce(): Promise<number> };
   close(): Promise<void>;
 }
 
@@ -69,7 +72,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const store = opts.store ?? await openStore(config);
   const pool = parseCidr(config.publicIpPool, true);
   if (pool === null || pool.size < 4) throw new Error(`PARAPET_PUBLIC_IP_POOL must be an IPv4 CIDR of at least 4 addresses, got \`${config.publicIpPool}\``);
-  const services: Services = { store, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, limits: config.limits, publicIpPool: config.publicIpPool };
+  const services: Services = { store, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, limits: config.limits, publicIpPool: config.publicIpPool, antiddos: config.antiddos };
   let bootstrap: CreatedAccount | undefined;
   const preset = config.accountId !== undefined || config.rootAccessKeyId !== undefined || config.rootAccessKeySecret !== undefined;
   if (preset) {
@@ -90,6 +93,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const endpoint = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   services.baseUrl = `http://${endpoint}`;
   let agent: Agent | undefined;
+  const notifier = startNotifier(services, config, log);
   let tlsListener: { server: tls.Server; info: RunningTls } | undefined;
   try {
     if (config.tlsPort !== undefined) tlsListener = await listenTls(app, config, services);
@@ -98,6 +102,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       agent = await startAgent({ services, config, log, api: apiTarget(`http://${endpoint}`), apiTls });
     }
   } catch (err) {
+    await notifier.stop();
     tlsListener?.server.close();
     await app.close();
     if (opts.store === undefined) await store.close();
@@ -105,8 +110,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   return {
     app, store, services, url: `http://${endpoint}`, endpoint, bootstrap, agent, tls: tlsListener?.info,
+    notifier,
     close: async () => {
       await agent?.stop();
+      await notifier.stop();
       // no new TLS connections; the open ones are the app's (below), which ends them as it ends its own
       tlsListener?.server.close();
       await app.close();

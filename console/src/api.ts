@@ -1,12 +1,13 @@
 // The console's one way to the server (the console contract's "API client"): the session
-// endpoints under /console/api/session and /console/api/password, and call(), which runs an API
+// endpoints under /console/api/session and /console/api/password, the frame's capabilities, and call(), which runs an API
 // operation through /console/api/call with the session's CSRF token. Every refusal is thrown as an
 // ApiError carrying Alibaba's Code, Message, RequestId, the HTTP status and, for a RAM refusal, the
 // denied action and resource.
 // INVARIANT: no AccessKey secret or password is kept here; the sign-in requests carry them once and
 // only the CSRF token (which is not a credential without the HttpOnly cookie) is remembered.
 
-export type Product = 'ecs' | 'vpc' | 'ram' | 'sts' | 'parapet';
+/** The catalog's product keys (src/api/catalog.ts): `antiddos` is antiddos-public 2017-05-18, `sas` Security Center 2018-12-03. */
+export type Product = 'ecs' | 'vpc' | 'ram' | 'sts' | 'antiddos' | 'sas' | 'parapet';
 
 /** Flat wire-form parameters (`Permissions.1.IpProtocol`), string values as the RPC API takes them. */
 export type Params = Record<string, string | number | boolean | undefined>;
@@ -34,7 +35,7 @@ export class ApiError extends Error {
     this.accessDeniedDetail = accessDeniedDetail;
   }
 
-  /** a RAM refusal (`Forbidden.RAM` on ECS/VPC, `NoPermission` on RAM/STS) */
+  /** a RAM refusal (`Forbidden.RAM` on ECS/VPC/Anti-DDoS, `NoPermission` on RAM/STS) */
   get isAccessDenied(): boolean {
     return this.accessDeniedDetail !== undefined || this.code === 'Forbidden.RAM' || this.code === 'NoPermission';
   }
@@ -47,11 +48,13 @@ export interface Session {
   identity: { accountId: string; userName?: string; display: string };
   csrfToken: string;
   expiresAt: string;
+  /** with `mfaBindRequired`: the virtual MFA device to bind, its seed shown this once */
+  mfaDevice?: { SerialNumber: string; Base32StringSeed: string; OtpauthUri: string };
 }
 
 export type SignInRequest =
   | { kind: 'accessKey'; accessKeyId: string; accessKeySecret: string }
-  | { kind: 'password'; principalName: string; password: string; mfaCode?: string };
+  | { kind: 'password'; principalName: string; password: string; mfaCode?: string; mfaBind?: { serialNumber: string; code1: string; code2: string } };
 
 let csrfToken: string | undefined;
 const unauthorizedListeners = new Set<(e: ApiError) => void>();
@@ -123,6 +126,13 @@ export async function signOut(): Promise<void> {
   } finally {
     csrfToken = undefined;
   }
+}
+
+/** What the frame may show besides the page (GET /console/api/capabilities), judged server-side without a refusal. */
+export interface Capabilities { securityAlerts: boolean; securityAssets: boolean }
+
+export async function getCapabilities(): Promise<Capabilities> {
+  return request<Capabilities>('GET', 'capabilities');
 }
 
 function wire(params: Params): Record<string, string> {

@@ -11,6 +11,7 @@ import { Catalog } from './catalog.ts';
 import { Pipeline } from './pipeline.ts';
 import { ecsCatalogueOperations } from './products/ecs-catalogues.ts';
 import { vpcOperations } from './products/vpc.ts';
+import { vpcIpv6Operations } from './products/vpc-ipv6.ts';
 import { securityGroupOperations } from './products/ecs-security-groups.ts';
 import { parapetSecurityGroupOperations } from './products/parapet-sg.ts';
 import { parapetAccessOperations, parapetExposureOperations } from './products/parapet-access.ts';
@@ -18,6 +19,7 @@ import { ramOperations } from './products/ram.ts';
 import { stsOperations } from './products/sts.ts';
 import { instanceRoleOperations } from './products/ecs-instance-roles.ts';
 import { keyPairOperations } from './products/ecs-keypairs.ts';
+import { prefixListOperations } from './products/ecs-prefix-lists.ts';
 import { instanceOperations } from './products/ecs-instances.ts';
 import { eniOperations } from './products/ecs-enis.ts';
 import { taggingOperations } from './products/ecs-tagging.ts';
@@ -25,6 +27,12 @@ import { accountOperations } from './products/ecs-account.ts';
 import { parapetAccountOperations } from './products/parapet-account.ts';
 import { ecsVpcOperations } from './products/ecs-vpcs.ts';
 import { diskOperations } from './products/ecs-disks.ts';
+import { antiddosOperations } from './products/antiddos.ts';
+import { parapetAntiddosOperations } from './products/parapet-antiddos.ts';
+import { sasOperations } from './products/sas.ts';
+import { sasAlertOperations } from './products/sas-alerts.ts';
+import { parapetSasOperations } from './products/parapet-sas.ts';
+import { cbnOperations } from './products/cbn.ts';
 import { registerConsole, wantsConsole } from './console-session.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -33,9 +41,11 @@ export const MAX_HEADER_SIZE = 256 * 1024;
 const EMPTY_BODY = Buffer.alloc(0);
 
 export function buildCatalog(): Catalog {
-  return new Catalog().add(ecsCatalogueOperations).add(vpcOperations).add(securityGroupOperations).add(instanceOperations).add(eniOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
-    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations)
-    .add(accountOperations).add(parapetAccountOperations).add(ecsVpcOperations).add(diskOperations);
+  return new Catalog().add(ecsCatalogueOperations).add(vpcOperations).add(vpcIpv6Operations).add(securityGroupOperations).add(instanceOperations).add(eniOperations).add(taggingOperations).add(parapetSecurityGroupOperations)
+    .add(parapetAccessOperations).add(parapetExposureOperations).add(ramOperations).add(stsOperations).add(instanceRoleOperations).add(keyPairOperations).add(prefixListOperations)
+    .add(accountOperations).add(parapetAccountOperations).add(ecsVpcOperations).add(diskOperations)
+    .add(antiddosOperations).add(parapetAntiddosOperations).add(sasOperations).add(sasAlertOperations).add(parapetSasOperations)
+    .add(cbnOperations);
 }
 
 export interface AppOptions {

@@ -3,13 +3,19 @@
 import type { z } from 'zod';
 import type { CallContext, Principal } from '../domain/context.ts';
 
-export type Product = 'ecs' | 'vpc' | 'ram' | 'sts' | 'parapet';
+export type Product = 'ecs' | 'vpc' | 'ram' | 'sts' | 'antiddos' | 'sas' | 'cbn' | 'parapet';
 
 export const VERSIONS: Readonly<Record<string, Product>> = {
   '2014-05-26': 'ecs',
   '2016-04-28': 'vpc',
   '2015-05-01': 'ram',
   '2015-04-01': 'sts',
+  // antiddos-public: Anti-DDoS Basic
+  '2017-05-18': 'antiddos',
+  // Security Center (sas)
+  '2018-12-03': 'sas',
+  // Cloud Enterprise Network
+  '2017-09-12': 'cbn',
   '2026-11-01': 'parapet',
 };
 
@@ -18,6 +24,10 @@ export const HOST_IDS: Readonly<Record<Product, string>> = {
   vpc: 'vpc.aliyuncs.com',
   ram: 'ram.aliyuncs.com',
   sts: 'sts.aliyuncs.com',
+  antiddos: 'antiddos.aliyuncs.com',
+  // the sas SDK's endpoint (tds.aliyuncs.com, tds.{region}.aliyuncs.com)
+  sas: 'tds.aliyuncs.com',
+  cbn: 'cbn.aliyuncs.com',
   parapet: 'parapet',
 };
 

@@ -1,7 +1,9 @@
 // The web console's endpoints on the API's port (the contract: docs/ARCHITECTURE.md "Console"):
 // the built console's files under `/console/` (console-static.ts), `GET /` from a browser sent to
 // `/console/`, and the JSON endpoints under `/console/api/`: the session (sign in, read, sign
-// out), the forced password change, and `call`, which runs an operation of the catalog through the
+// out), the forced password change, `capabilities` (what the frame and the lists may show besides
+// their own data: Security Center's alerts and assets, judged without calling, so a user without them
+// is not refused on every page), and `call`, which runs an operation of the catalog through the
 // API's own pipeline (Pipeline.call) as the session's principal. Sessions live in the store
 // (domain/console-sessions.ts); the cookie carries a random id, state-changing requests the
 // session's CSRF token in `x-csrf-token`, and bodies must be `application/json` (a cross-site form
@@ -17,6 +19,8 @@ import {
 import { renderError } from '../wire/render.ts';
 import { wireError } from '../wire/errors.ts';
 import { isoSeconds } from '../clock.ts';
+import { judge } from '../domain/authorization.ts';
+import { arn } from '../domain/arns.ts';
 import { parseParams } from './params.ts';
 import type { Pipeline } from './pipeline.ts';
 import { ConsoleFiles } from './console-static.ts';
@@ -25,7 +29,8 @@ export const COOKIE = 'parapet_console';
 
 const signInBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('accessKey'), accessKeyId: z.string().min(1).max(128), accessKeySecret: z.string().min(1).max(256) }),
-  z.object({ kind: z.literal('password'), principalName: z.string().min(1).max(256), password: z.string().min(1).max(256), mfaCode: z.string().max(16).optional() }),
+  z.object({ kind: z.literal('password'), principalName: z.string().min(1).max(256), password: z.string().min(1).max(256), mfaCode: z.string().max(16).optional(),
+    mfaBind: z.object({ serialNumber: z.string().min(1).max(256), code1: z.string().min(1).max(16), code2: z.string().min(1).max(16) }).optional() }),
 ]);
 const passwordBody = z.object({ oldPassword: z.string().max(256), newPassword: z.string().max(256) });
 const callBody = z.object({
@@ -125,10 +130,13 @@ export function registerConsole(app: FastifyInstance, svc: Services, pipeline: P
     const body = bodyOf(request, signInBody);
     const outcome: SignInOutcome = body.kind === 'accessKey'
       ? await signInWithAccessKey(svc, body.accessKeyId, body.accessKeySecret)
-      : await signInWithPassword(svc, { userPrincipalName: body.principalName, password: body.password, mfaCode: body.mfaCode });
+      : await signInWithPassword(svc, { userPrincipalName: body.principalName, password: body.password, mfaCode: body.mfaCode, mfaBind: body.mfaBind });
     if (!('session' in outcome)) {
       // no session yet: nothing to protect with a token, nothing that expires
-      return { status: 200, body: { state: outcome.state, identity: identityOf(outcome.accountId, outcome.userName), csrfToken: '', expiresAt: '' } };
+      const answer: Record<string, unknown> = { state: outcome.state, identity: identityOf(outcome.accountId, outcome.userName), csrfToken: '', expiresAt: '' };
+      // the device to bind, in CreateVirtualMFADevice's names (its seed is shown this once)
+      if (outcome.state === 'mfaBindRequired') answer['mfaDevice'] = { SerialNumber: outcome.device.serialNumber, Base32StringSeed: outcome.device.base32StringSeed, OtpauthUri: outcome.device.otpauthUri };
+      return { status: 200, body: answer };
     }
     // a session already in the browser is replaced: it ends server-side too
     const previous = cookieOf(request);
@@ -151,6 +159,19 @@ export function registerConsole(app: FastifyInstance, svc: Services, pipeline: P
     const body = bodyOf(request, passwordBody);
     const rc = { sourceIp: t.remoteAddress ?? '127.0.0.1', secureTransport: t.secure, currentTime: isoSeconds(svc.clock.now()) };
     return { status: 200, body: sessionView(await changeSessionPassword(svc, s, rc, body)) };
+  }));
+
+  // what the frame and the lists show besides a page's own data, when the principal may read it,
+  // judged as a call would be: the top bar's pending alerts (DescribeSuspEvents) and the Instances
+  // list's security status (DescribeCloudCenterInstances), both on the Security Center's resource
+  app.get('/console/api/capabilities', endpoint('capabilities', async (request, _reply, t) => {
+    const s = await session(request, false);
+    const rc = { sourceIp: t.remoteAddress ?? '127.0.0.1', secureTransport: t.secure, currentTime: isoSeconds(svc.clock.now()) };
+    const principal = principalOfSession(svc, s);
+    const service = [arn('yundun-sas', '*', s.accountId, '*')];
+    // a session that must change its password may do nothing else
+    const may = async (action: string) => !s.passwordChangeRequired && (await judge(svc, principal, action, service, rc)).allowed;
+    return { status: 200, body: { securityAlerts: await may('yundun-sas:DescribeSuspEvents'), securityAssets: await may('yundun-sas:DescribeCloudCenterInstances') } };
   }));
 
   // the operation's own answer, status and body, exactly as the RPC API gives it

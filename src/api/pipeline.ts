@@ -228,6 +228,7 @@ export class Pipeline {
     const ctx: CallContext = { store: svc.store, clock: svc.clock, ids: svc.ids, limits: svc.limits, principal, requestId, request, write };
     if (svc.baseUrl !== undefined) ctx.baseUrl = svc.baseUrl;
     if (svc.publicIpPool !== undefined) ctx.publicIpPool = svc.publicIpPool;
+    if (svc.antiddos !== undefined) ctx.antiddos = svc.antiddos;
     return ctx;
   }
 }

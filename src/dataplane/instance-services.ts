@@ -29,6 +29,8 @@ export interface InstanceServicesOptions {
   apiTls?: { host: string; port: number };
   /** the instances' /etc/hosts (hosts.ts), in their image */
   hosts?: string;
+  /** each instance's sshd output as it is written (Security Center's watcher) */
+  sshdOutput?: (instanceId: string, chunk: string) => void;
   log: AgentLog;
 }
 
@@ -102,7 +104,8 @@ export class InstanceServices {
   /** Ends the instance's sandbox if it runs, and boots it again. A failure is this instance's: the next round retries. */
   private async boot(inst: DesiredInstance, applied: AppliedInstance): Promise<void> {
     await applied.sshd?.stop();
-    applied.sshd ??= new Sshd(this.opts.stateDir, inst.instanceId, this.opts.log);
+    const tap = this.opts.sshdOutput;
+    applied.sshd ??= new Sshd(this.opts.stateDir, inst.instanceId, this.opts.log, tap === undefined ? undefined : (chunk) => { tap(inst.instanceId, chunk); });
     applied.bootSeq = inst.bootSeq;
     try {
       this.image ??= ensureImage(this.opts.stateDir, this.opts.hosts);

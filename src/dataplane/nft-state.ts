@@ -4,7 +4,9 @@
 // usual case) use one copy. Each ENI keeps two entry chains of its own, `in_{tag}` and
 // `eg_{tag}`, which the dispatch maps jump to and which hold a single `goto` to the shared chain of
 // its plan. A rule change in a group that 500 ENIs share therefore adds one new set of objects and
-// re-points 1,000 one-rule chains; nothing is copied 500 times. Objects are reference-counted and
+// re-points 1,000 one-rule chains; nothing is copied 500 times. An ENI with IPv6 addresses has two
+// more entry chains, `in6_{tag}` and `eg6_{tag}`, reached from the IPv6 dispatch maps by each of its
+// IPv6 addresses. Objects are reference-counted and
 // deleted when no ENI uses them any more. Element commands (the dispatch maps) are used only when
 // ENIs come, go or change address: nft reads every element of the table before those.
 // Pure: it builds scripts; the caller applies each with one `nft -f` (one transaction).
@@ -17,10 +19,10 @@ type Kind = 'map' | 'set' | 'chain';
 /** a map's or set's definition, or a chain's rules */
 interface Content { kind: Kind; definition: string; rules: readonly string[] }
 interface SharedObject extends Content { refs: number }
-interface EniEntry { ip: string; ingress: string; egress: string; objects: string[] }
+interface EniEntry { ip: string; ip6: readonly string[]; v6: boolean; ingress: string; egress: string; objects: string[] }
 
 /** An ENI's plan as shared objects (in creation order: maps and sets, then chains, the ones used by others first) and the chains its entries go to. */
-export interface SharedRender { ingress: string; egress: string; objects: Map<string, Content> }
+export interface SharedRender { ingress: string; egress: string; ingress6?: string; egress6?: string; objects: Map<string, Content> }
 
 const hash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 20);
 
@@ -39,7 +41,7 @@ export function shareRender(r: NftEniRender): SharedRender {
     return to === undefined ? whole : `${how}${to}`;
   });
   // chains that others go to (the internet ones) first, so their shared names are known
-  const order = [...r.chains].sort((a, b) => Number(/^(in|eg)_/.test(a.name)) - Number(/^(in|eg)_/.test(b.name)));
+  const order = [...r.chains].sort((a, b) => Number(/^(in|eg)6?_/.test(a.name)) - Number(/^(in|eg)6?_/.test(b.name)));
   for (const c of order) {
     const rules = c.rules.map(rename);
     const name = `c_${hash(rules.join('\n'))}`;
@@ -51,7 +53,14 @@ export function shareRender(r: NftEniRender): SharedRender {
     if (chain === undefined) throw new Error(`the render has no ${prefix} chain`);
     return renames.get(chain.name)!;
   };
-  return { ingress: entry('in'), egress: entry('eg'), objects };
+  const out: SharedRender = { ingress: entry('in'), egress: entry('eg'), objects };
+  const in6 = r.chains.find((c) => c.name.startsWith('in6_'));
+  const eg6 = r.chains.find((c) => c.name.startsWith('eg6_'));
+  if (in6 !== undefined && eg6 !== undefined) {
+    out.ingress6 = renames.get(in6.name)!;
+    out.egress6 = renames.get(eg6.name)!;
+  }
+  return out;
 }
 
 export class NftTableState {
@@ -70,10 +79,11 @@ export class NftTableState {
   }
 
   /**
-   * Commands that make ENI `tag` (dispatched by address `ip`) use `render`, appended to `out`.
-   * Call `collect` once after all upserts and removals of a batch: it deletes what lost its last user.
+   * Commands that make ENI `tag` (dispatched by address `ip`, and by each of `ip6` when the render
+   * has IPv6 chains) use `render`, appended to `out`. Call `collect` once after all upserts and
+   * removals of a batch: it deletes what lost its last user.
    */
-  upsert(tag: string, ip: string, render: SharedRender, out: string[]): void {
+  upsert(tag: string, ip: string, render: SharedRender, out: string[], ip6: readonly string[] = []): void {
     const old = this.enis.get(tag);
     for (const [name, o] of render.objects) {
       const have = this.objects.get(name);
@@ -86,18 +96,34 @@ export class NftTableState {
       }
       this.objects.set(name, { ...o, refs: 1 });
     }
+    // IPv6 entries only when the plan has IPv6 chains and the ENI IPv6 addresses to dispatch by
+    const v6 = render.ingress6 !== undefined && render.egress6 !== undefined && ip6.length > 0;
+    const want6 = v6 ? ip6 : [];
     if (old === undefined) {
       out.push(`add chain ${TABLE} in_${tag}`, `add chain ${TABLE} eg_${tag}`);
     } else {
       out.push(`flush chain ${TABLE} in_${tag}`, `flush chain ${TABLE} eg_${tag}`);
       this.release(old.objects);
       if (old.ip !== ip) out.push(`delete element ${TABLE} eg_dispatch { ${old.ip} }`, `delete element ${TABLE} in_dispatch { ${old.ip} }`);
+      for (const a of old.ip6) if (!want6.includes(a)) out.push(`delete element ${TABLE} eg6_dispatch { ${a} }`, `delete element ${TABLE} in6_dispatch { ${a} }`);
+      if (old.v6) {
+        out.push(`flush chain ${TABLE} in6_${tag}`, `flush chain ${TABLE} eg6_${tag}`);
+        if (!v6) out.push(`delete chain ${TABLE} in6_${tag}`, `delete chain ${TABLE} eg6_${tag}`);
+      }
     }
     out.push(`add rule ${TABLE} in_${tag} goto ${render.ingress}`, `add rule ${TABLE} eg_${tag} goto ${render.egress}`);
     if (old === undefined || old.ip !== ip) {
       out.push(`add element ${TABLE} eg_dispatch { ${ip} : jump eg_${tag} }`, `add element ${TABLE} in_dispatch { ${ip} : jump in_${tag} }`);
     }
-    this.enis.set(tag, { ip, ingress: render.ingress, egress: render.egress, objects: [...render.objects.keys()] });
+    if (v6) {
+      if (old === undefined || !old.v6) out.push(`add chain ${TABLE} in6_${tag}`, `add chain ${TABLE} eg6_${tag}`);
+      out.push(`add rule ${TABLE} in6_${tag} goto ${render.ingress6!}`, `add rule ${TABLE} eg6_${tag} goto ${render.egress6!}`);
+      for (const a of want6) {
+        if (old?.ip6.includes(a) === true) continue;
+        out.push(`add element ${TABLE} eg6_dispatch { ${a} : jump eg6_${tag} }`, `add element ${TABLE} in6_dispatch { ${a} : jump in6_${tag} }`);
+      }
+    }
+    this.enis.set(tag, { ip, ip6: [...want6], v6, ingress: render.ingress, egress: render.egress, objects: [...render.objects.keys()] });
   }
 
   /** Commands that take ENI `tag` out of the table. */
@@ -106,6 +132,8 @@ export class NftTableState {
     if (old === undefined) return;
     out.push(`delete element ${TABLE} eg_dispatch { ${old.ip} }`, `delete element ${TABLE} in_dispatch { ${old.ip} }`);
     out.push(`flush chain ${TABLE} in_${tag}`, `flush chain ${TABLE} eg_${tag}`, `delete chain ${TABLE} in_${tag}`, `delete chain ${TABLE} eg_${tag}`);
+    for (const a of old.ip6) out.push(`delete element ${TABLE} eg6_dispatch { ${a} }`, `delete element ${TABLE} in6_dispatch { ${a} }`);
+    if (old.v6) out.push(`flush chain ${TABLE} in6_${tag}`, `flush chain ${TABLE} eg6_${tag}`, `delete chain ${TABLE} in6_${tag}`, `delete chain ${TABLE} eg6_${tag}`);
     this.release(old.objects);
     this.enis.delete(tag);
   }

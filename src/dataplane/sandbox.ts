@@ -88,14 +88,17 @@ export class Sandbox {
   /** an end while starting or stopping is reported by boot() or expected by stop(), not to onEnd */
   private quiet = false;
 
-  /** `onEnd` hears of an end the agent did not ask for */
+  /** `onEnd` hears of an end the agent did not ask for; `onOutput` reads the output as it is written to the log */
   constructor(readonly stateDir: string, readonly instanceId: string, private readonly logFile: string,
-    private readonly onEnd: (code: number | null, tail: string) => void) {}
+    private readonly onEnd: (code: number | null, tail: string) => void, private readonly onOutput?: (chunk: string) => void) {}
 
   get layer(): string { return join(instanceDir(this.stateDir, this.instanceId), 'layer'); }
 
   /** Whether the sandbox still runs (it ends when its first process exits). */
   get running(): boolean { return this.live; }
+
+  /** The sandbox's init as the host sees it, while it runs: a process inside the instance's network namespace. */
+  get pid(): number | undefined { return this.live ? this.initPid : undefined; }
 
   /** Starts the sandbox; resolves once its first process says it is ready, rejects (leaving nothing running) otherwise. */
   async boot(b: Boot): Promise<void> {
@@ -150,7 +153,9 @@ export class Sandbox {
     for (const out of [child.stdout!, child.stderr!]) {
       out.on('data', (chunk: Buffer) => {
         log.write(chunk);
-        tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
+        const text = chunk.toString();
+        tail = (tail + text).slice(-TAIL_CHARS);
+        this.onOutput?.(text);
         onOutput?.();
       });
     }

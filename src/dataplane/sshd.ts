@@ -39,7 +39,7 @@ exec "$@" </dev/null`;
  */
 function options(password: boolean): string[] {
   return [
-    'Port=22', 'ListenAddress=0.0.0.0', 'HostKey=/etc/ssh/ssh_host_ed25519_key', 'PidFile=none',
+    'Port=22', 'ListenAddress=0.0.0.0', 'ListenAddress=::', 'HostKey=/etc/ssh/ssh_host_ed25519_key', 'PidFile=none',
     'AuthorizedKeysFile=/etc/ssh/authorized_keys', 'PubkeyAuthentication=yes', `PasswordAuthentication=${password ? 'yes' : 'no'}`,
     'PermitEmptyPasswords=no', 'KbdInteractiveAuthentication=no', `PermitRootLogin=${password ? 'yes' : 'prohibit-password'}`, 'UsePAM=no',
     'StrictModes=no', 'LogLevel=INFO', 'PrintMotd=no', 'PrintLastLog=no', 'AcceptEnv=LANG', 'Subsystem=sftp /usr/lib/openssh/sftp-server',
@@ -49,11 +49,15 @@ function options(password: boolean): string[] {
 export class Sshd {
   private readonly sandbox: Sandbox;
 
-  constructor(private readonly stateDir: string, private readonly instanceId: string, log: AgentLog) {
+  /** `onOutput`: sshd's log lines as they are written (Security Center's watcher, security-watch.ts) */
+  constructor(private readonly stateDir: string, private readonly instanceId: string, log: AgentLog, onOutput?: (chunk: string) => void) {
     this.sandbox = new Sandbox(stateDir, instanceId, join(this.dir, 'sshd.log'), (code, tail) => {
       log.warn({ instanceId, code, output: tail.trim().split('\n').slice(-5) }, 'the sandbox (sshd) of an instance ended; it boots again at the next round');
-    });
+    }, onOutput);
   }
+
+  /** A process inside the instance's network namespace while the sandbox runs (its init). */
+  get pid(): number | undefined { return this.sandbox.pid; }
 
   private get dir(): string { return instanceDir(this.stateDir, this.instanceId); }
 

@@ -20,9 +20,12 @@ export const roleArn = (accountId: string, name: string): string => `acs:ram::${
 export const instanceArn = (region: string, account: string, id: string): string => arn('ecs', region, account, `instance/${id}`);
 export const eniArn = (region: string, account: string, id: string): string => arn('ecs', region, account, `networkinterface/${id}`);
 export const sgArn = (region: string, account: string, id: string): string => arn('ecs', region, account, `securitygroup/${id}`);
+export const prefixListArn = (region: string, account: string, id: string): string => arn('ecs', region, account, `prefixlist/${id}`);
 export const keyPairArn = (region: string, account: string, name: string): string => arn('ecs', region, account, `keypair/${name}`);
 export const vpcArn = (region: string, account: string, id: string): string => arn('vpc', region, account, `vpc/${id}`);
 export const vSwitchArn = (region: string, account: string, id: string): string => arn('vpc', region, account, `vswitch/${id}`);
+export const ipv6GatewayArn = (region: string, account: string, id: string): string => arn('vpc', region, account, `ipv6gateway/${id}`);
+export const ipv6AddressArn = (region: string, account: string, id: string): string => arn('vpc', region, account, `ipv6address/${id}`);
 
 const given = (v: string | undefined): v is string => v !== undefined && v !== '';
 
@@ -52,4 +55,13 @@ export function peerGroups(region: string, account: string, permissions: Readonl
     }
   }
   return named((id) => sgArn(region, account, id), ids);
+}
+
+/**
+ * The prefix lists a rule list authorizes (`SourcePrefixListId` / `DestPrefixListId`): a rule that
+ * lets traffic from or to a list touches that list. Lists are per account, so they are the caller's.
+ */
+export function peerPrefixLists(region: string, account: string, permissions: ReadonlyArray<Record<string, string | undefined>> | undefined): string[] {
+  if (permissions === undefined) return [];
+  return named((id) => prefixListArn(region, account, id), permissions.flatMap((p) => [p['SourcePrefixListId'] ?? '', p['DestPrefixListId'] ?? '']));
 }

@@ -9,7 +9,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Principal, RequestContext, Services } from './context.ts';
 import { apiError } from './errors.ts';
 import { findAccessKey } from './accounts.ts';
-import { changePasswordInSession, parsePrincipalName, sessionPrincipal, signIn, SESSION_MS, type SignInSession } from './ram/signin.ts';
+import { changePasswordInSession, parsePrincipalName, sessionPrincipal, signIn, SESSION_MS, type SignInInput, type SignInSession } from './ram/signin.ts';
+import type { CreatedMfaDevice } from './ram/mfa-devices.ts';
 import { accountOfAlias } from './ram/account-alias.ts';
 import { isoSeconds } from '../clock.ts';
 import type { ConsoleSessionTable } from '../store/schema.ts';
@@ -40,7 +41,9 @@ export type SignInOutcome =
   /** a session was made: `id` is the cookie's value, shown to the browser and nowhere else */
   | { state: 'signedIn' | 'passwordChangeRequired'; id: string; session: ConsoleSession }
   /** no session yet: the password was right, and a code of the user's MFA device (or binding one) is missing */
-  | { state: 'mfaRequired' | 'mfaBindRequired'; accountId: string; userName: string };
+  | { state: 'mfaRequired'; accountId: string; userName: string }
+  /** `device`: the virtual MFA device to bind (ram/signin.ts), its seed shown this once */
+  | { state: 'mfaBindRequired'; accountId: string; userName: string; device: CreatedMfaDevice };
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -89,12 +92,12 @@ export async function signInWithAccessKey(svc: Services, accessKeyId: string, ac
 }
 
 /** Signs a RAM user in with its password (and MFA code): ram/signin.ts decides, a session is kept here. */
-export async function signInWithPassword(svc: Services, input: { userPrincipalName: string; password: string; mfaCode?: string | undefined }): Promise<SignInOutcome> {
+export async function signInWithPassword(svc: Services, input: SignInInput): Promise<SignInOutcome> {
   const result = await signIn(svc, input);
   if (result.state === 'mfaCodeRequired' || result.state === 'mfaBindRequired') {
     // the password was right, so the name is the user's: its account is said back to the console
     const { accountId, userName } = await identityOfName(svc, input.userPrincipalName);
-    return { state: result.state === 'mfaCodeRequired' ? 'mfaRequired' : 'mfaBindRequired', accountId, userName };
+    return result.state === 'mfaCodeRequired' ? { state: 'mfaRequired', accountId, userName } : { state: 'mfaBindRequired', accountId, userName, device: result.device };
   }
   const s = result.session;
   const { id, session } = await create(svc, {

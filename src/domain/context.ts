@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Store, Tx } from '../store/store.ts';
 import type { Limits } from './limits.ts';
+import type { DdosSettings } from './antiddos/model.ts';
 
 /** What a request carries besides its parameters, for RAM conditions: where it came from, how, when. */
 export interface RequestContext {
@@ -43,6 +44,8 @@ export interface Services {
   baseUrl?: string;
   /** where public IPv4 addresses come from (PARAPET_PUBLIC_IP_POOL; default 203.0.113.0/24) */
   publicIpPool?: string;
+  /** Anti-DDoS Basic's operator settings (PARAPET_ANTIDDOS_*; default DEFAULT_DDOS_SETTINGS) */
+  antiddos?: DdosSettings;
 }
 
 export interface CallContext extends Services {

@@ -7,13 +7,14 @@ import type { CallContext } from './context.ts';
 import { apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { findInstanceType } from './catalogs.ts';
-import { groupLock } from './sg-rule-gate.ts';
+import { groupLock, groupsRuleUnits } from './sg-rule-gate.ts';
 import { allocateIp, randomMac } from './addresses.ts';
 import { eniFor, instanceRow } from './instance-rows.ts';
 import { isoSeconds } from '../clock.ts';
 import type { Tx } from '../store/store.ts';
 import type { EniTable, SecurityGroupTable } from '../store/schema.ts';
 import { accountLimits } from './account-settings.ts';
+import { addressesOf, assignIpv6, releaseIpv6, unassignIpv6 } from './ipv6.ts';
 
 export interface Eni {
   networkInterfaceId: string;
@@ -29,6 +30,8 @@ export interface Eni {
   securityGroupIds: string[];
   creationTime: string;
   status: 'InUse' | 'Available';
+  /** its IPv6 addresses (domain/ipv6.ts), in the order assigned */
+  ipv6Addresses: string[];
 }
 
 /** Checks a whole set of groups for one ENI (SPEC §1.5, §7) and returns their rows in order. */
@@ -64,9 +67,8 @@ export async function checkGroupSet(ctx: CallContext, tx: Tx, eni: { regionId: s
       throw apiError('SecurityGroupInstanceLimitExceeded', { groupId: row.id, members });
     }
   }
-  const counts = await tx.selectFrom('sg_rules').select((eb) => ['security_group_id', eb.fn.countAll<number>().as('n')] as const)
-    .where('security_group_id', 'in', [...ids]).groupBy('security_group_id').execute();
-  const total = counts.reduce((a, c) => a + Number(c.n), 0);
+  // a rule that authorizes a prefix list counts as the list's MaxEntries (sg-rule-gate.ts)
+  const total = await groupsRuleUnits(tx, ids);
   if (total > limits.rulesPerEni) {
     throw apiError('InvalidSecurityGroup.RuleLimitExceeded', { total, limit: limits.rulesPerEni });
   }
@@ -83,6 +85,7 @@ export function toEni(row: EniTable, groups: string[]): Eni {
     networkInterfaceId: row.id, instanceId: row.instance_id, type: row.type as 'Primary' | 'Secondary', vpcId: row.vpc_id, vSwitchId: row.vswitch_id,
     zoneId: row.zone_id, privateIpAddress: row.private_ip, macAddress: row.mac, name: row.name, description: row.description,
     securityGroupIds: groups, creationTime: row.created_at, status: row.instance_id === '' ? 'Available' : 'InUse',
+    ipv6Addresses: addressesOf(row.ipv6_addresses),
   };
 }
 
@@ -124,7 +127,10 @@ export async function changeMembership(ctx: CallContext, p: { securityGroupId: s
   });
 }
 
-export async function createNetworkInterface(ctx: CallContext, p: { regionId: string; vSwitchId: string; securityGroupIds: string[]; name?: string | undefined; description?: string | undefined; primaryIpAddress?: string | undefined }): Promise<Eni> {
+export async function createNetworkInterface(ctx: CallContext, p: {
+  regionId: string; vSwitchId: string; securityGroupIds: string[]; name?: string | undefined; description?: string | undefined; primaryIpAddress?: string | undefined;
+  ipv6AddressCount?: number | undefined; ipv6Addresses?: string[] | undefined;
+}): Promise<Eni> {
   requireRegion(p.regionId);
   return ctx.write(async (tx) => {
     const vsw = await tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
@@ -134,10 +140,12 @@ export async function createNetworkInterface(ctx: CallContext, p: { regionId: st
       id: ctx.ids.resource('eni'), account_id: ctx.principal.accountId, region_id: p.regionId, zone_id: vsw.zone_id, vpc_id: vsw.vpc_id, vswitch_id: vsw.id,
       instance_id: '', type: 'Secondary', private_ip: await allocateIp(ctx, tx, vsw.id, vsw.cidr_block, p.primaryIpAddress), address_space: vsw.id,
       mac: await randomMac(ctx, tx, { regionId: p.regionId, vpcId: vsw.vpc_id }), name: p.name ?? '', description: p.description ?? '', created_at: isoSeconds(ctx.clock.now()),
+      ipv6_addresses: '[]',
     };
     await tx.insertInto('enis').values(row).execute();
     await setGroups(tx, row.id, p.securityGroupIds);
-    return toEni(row, p.securityGroupIds);
+    const ipv6 = await assignIpv6(ctx, tx, row, { count: p.ipv6AddressCount, addresses: p.ipv6Addresses });
+    return toEni({ ...row, ipv6_addresses: JSON.stringify(ipv6) }, p.securityGroupIds);
   });
 }
 
@@ -183,7 +191,30 @@ export async function deleteNetworkInterface(ctx: CallContext, networkInterfaceI
   await ctx.write(async (tx) => {
     const eni = await eniFor(tx, ctx, { networkInterfaceId });
     if (eni.instance_id !== '') throw apiError('InvalidOperation.InvalidEniState', 'detachFirst', { eniId: eni.id, instanceId: eni.instance_id });
+    await releaseIpv6(tx, addressesOf(eni.ipv6_addresses));
     await tx.deleteFrom('eni_groups').where('eni_id', '=', eni.id).execute();
     await tx.deleteFrom('enis').where('id', '=', eni.id).execute();
+  });
+}
+
+/** AssignIpv6Addresses: new IPv6 addresses on an ENI (domain/ipv6.ts's rule); returns them. */
+export async function assignIpv6Addresses(ctx: CallContext, p: { regionId: string; networkInterfaceId: string; count?: number | undefined; addresses?: string[] | undefined }): Promise<string[]> {
+  requireRegion(p.regionId);
+  if (p.count === undefined && (p.addresses === undefined || p.addresses.length === 0)) throw apiError('MissingParameter', { name: 'Ipv6AddressCount' });
+  return ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
+    if (eni.region_id !== p.regionId) throw apiError('InvalidEniId.NotFound', { id: p.networkInterfaceId });
+    return assignIpv6(ctx, tx, eni, { count: p.count, addresses: p.addresses });
+  });
+}
+
+/** UnassignIpv6Addresses: takes IPv6 addresses (with their internet bandwidth) off an ENI. */
+export async function unassignIpv6Addresses(ctx: CallContext, p: { regionId: string; networkInterfaceId: string; addresses: string[] }): Promise<void> {
+  requireRegion(p.regionId);
+  if (p.addresses.length === 0) throw apiError('MissingParameter', { name: 'Ipv6Address' });
+  await ctx.write(async (tx) => {
+    const eni = await eniFor(tx, ctx, { networkInterfaceId: p.networkInterfaceId });
+    if (eni.region_id !== p.regionId) throw apiError('InvalidEniId.NotFound', { id: p.networkInterfaceId });
+    await unassignIpv6(ctx, tx, eni, p.addresses);
   });
 }

@@ -14,6 +14,7 @@ import { publicKeyOf, refusal } from './keypairs.ts';
 import { hashInstancePassword } from './instance-passwords.ts';
 import { allocateIp, allocatePublicIp, randomMac } from './addresses.ts';
 import { type Eni, checkGroupSet, groupsByEni, setGroups, toEni } from './enis.ts';
+import { addressesOf, assignIpv6, releaseIpv6 } from './ipv6.ts';
 import { instanceRow, primaryEni } from './instance-rows.ts';
 import { isoSeconds } from '../clock.ts';
 import { PUBLIC_IP_POOL } from './limits.ts';
@@ -112,6 +113,11 @@ export interface RunParams {
   hostName?: string | undefined;
   /** root's password (never stored as such: hashed here) */
   password?: string | undefined;
+  /** `SecurityEnhancementStrategy`: `Active` installs the Security Center agent, `Deactive` (the default) does not */
+  securityEnhancementStrategy?: string | undefined;
+  /** `Ipv6AddressCount` / `Ipv6Address.N`: IPv6 addresses of each instance's primary ENI (domain/ipv6.ts) */
+  ipv6AddressCount?: number | undefined;
+  ipv6Addresses?: string[] | undefined;
 }
 
 export async function runInstances(ctx: CallContext, p: RunParams): Promise<string[]> {
@@ -121,12 +127,17 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
   const amount = p.amount ?? 1;
   if (!Number.isInteger(amount) || amount < 1 || amount > 100) throw apiError('InvalidParameter', { name: 'Amount', value: String(p.amount), why: 'It must be between 1 and 100.' });
   if (amount > 1 && p.privateIpAddress !== undefined && p.privateIpAddress !== '') throw apiError('InvalidParameter', { name: 'PrivateIpAddress', value: p.privateIpAddress, why: 'One address can\'t be given to several instances.' });
+  if (amount > 1 && p.ipv6Addresses !== undefined && p.ipv6Addresses.length > 0) throw apiError('InvalidParameter', { name: 'Ipv6Address', value: p.ipv6Addresses.join(','), why: 'One address can\'t be given to several instances.' });
   const bandwidth = p.internetMaxBandwidthOut ?? 0;
   if (!Number.isInteger(bandwidth) || bandwidth < 0 || bandwidth > 100) throw apiError('InvalidParameter', { name: 'InternetMaxBandwidthOut', value: String(p.internetMaxBandwidthOut), why: 'It must be between 0 and 100.' });
   if (p.instanceName !== undefined && (p.instanceName.length > 128 || /^https?:\/\//.test(p.instanceName))) {
     throw apiError('InvalidInstanceName.Malformed', { name: p.instanceName });
   }
   const tags = validateTags(p.tags);
+  const strategy = p.securityEnhancementStrategy;
+  if (strategy !== undefined && strategy !== '' && strategy !== 'Active' && strategy !== 'Deactive') {
+    throw apiError('InvalidParameter', { name: 'SecurityEnhancementStrategy', value: strategy, why: 'Use `Active` or `Deactive`.' });
+  }
   const hostName = p.hostName === undefined || p.hostName === '' ? undefined : checkHostName(p.hostName, findImage(p.imageId)?.osType ?? 'linux');
   // one hash per instance (each its own salt), made before the transaction: hashing is deliberately slow.
   // A key pair given too turns password logon off (SPEC §2): the password is checked, not kept.
@@ -190,15 +201,20 @@ export async function runInstances(ctx: CallContext, p: RunParams): Promise<stri
         effective_key_name: p.keyPairName ?? '', effective_public_key: keyBody,
         host_name: hostName ?? defaultHostName(id), boot_seq: p.start ? 1 : 0,
         password_hash: passwordHash, effective_password_hash: passwordHash,
+        security_agent: strategy === 'Active' ? 1 : 0,
       };
       await tx.insertInto('instances').values(row).execute();
       const eniId = ctx.ids.resource('eni');
       await tx.insertInto('enis').values({
         id: eniId, account_id: accountId, region_id: region.id, zone_id: zoneId, vpc_id: vpcId, vswitch_id: vSwitchId, instance_id: id,
         type: 'Primary', private_ip: await allocateIp(ctx, tx, space, cidr, p.privateIpAddress), address_space: space, mac: await randomMac(ctx, tx, { regionId: region.id, vpcId }),
-        name: '', description: '', created_at: now,
+        name: '', description: '', created_at: now, ipv6_addresses: '[]',
       }).execute();
       await setGroups(tx, eniId, groups);
+      if (p.ipv6AddressCount !== undefined || (p.ipv6Addresses ?? []).length > 0) {
+        if (vSwitchId === '') throw apiError('InvalidVSwitchId.Ipv6NotTurnOn', { vSwitchId: '(classic)' });
+        await assignIpv6(ctx, tx, { id: eniId, vswitch_id: vSwitchId }, { count: p.ipv6AddressCount, addresses: p.ipv6Addresses });
+      }
       await writeTags(tx, accountId, INSTANCE_TAG, id, tags);
       ids.push(id);
     }
@@ -270,6 +286,7 @@ export async function deleteInstance(ctx: CallContext, instanceId: string, force
     const enis = await tx.selectFrom('enis').selectAll().where('instance_id', '=', row.id).execute();
     for (const e of enis) {
       if (e.type === 'Primary') {
+        await releaseIpv6(tx, addressesOf(e.ipv6_addresses));
         await tx.deleteFrom('eni_groups').where('eni_id', '=', e.id).execute();
         await tx.deleteFrom('enis').where('id', '=', e.id).execute();
       } else {

@@ -2,6 +2,7 @@
 // intra-group policy and references, every invariant checked inside the one transaction that
 // writes. The operations on a group's rules are sg-permissions.ts; a rule's syntax and identity
 // sg-rules.ts.
+import { prefixListNames } from './prefix-lists.ts';
 import type { CallContext } from './context.ts';
 import { type DomainError, apiError } from './errors.ts';
 import { requireRegion } from './regions.ts';
@@ -43,6 +44,8 @@ export interface SecurityGroup {
   groupToGroupRuleCount: number;
   /** instances whose primary or secondary ENIs are members */
   ecsCount: number;
+  /** names of the prefix lists its rules authorize, by id (`SourcePrefixListName` / `DestPrefixListName`) */
+  prefixListNames: ReadonlyMap<string, string>;
 }
 
 const TAG_TYPE = 'securitygroup';
@@ -192,6 +195,8 @@ export function groupsOf(ctx: CallContext, regionId: string): Promise<SecurityGr
       set.add(m.instance);
       ecs.set(m.sg, set);
     }
+    const listIds = [...byGroup.values()].flat().flatMap((x) => (x.rule.peer.kind === 'prefixList' ? [x.rule.peer.prefixListId] : []));
+    const listNames = await prefixListNames(db, listIds);
     return rows.map((r) => {
       const rules = byGroup.get(r.id) ?? [];
       return {
@@ -199,7 +204,7 @@ export function groupsOf(ctx: CallContext, regionId: string): Promise<SecurityGr
         networkType: r.network_type as 'vpc' | 'classic', type: r.type as GroupType, name: r.name, description: r.description,
         innerAccessPolicy: r.inner_access_policy as 'Accept' | 'Drop', resourceGroupId: r.resource_group_id, creationTime: r.created_at,
         tags: tags.get(r.id) ?? [], rules, groupToGroupRuleCount: rules.filter((x) => x.rule.peer.kind === 'group').length,
-        ecsCount: ecs.get(r.id)?.size ?? 0,
+        ecsCount: ecs.get(r.id)?.size ?? 0, prefixListNames: listNames,
       };
     });
   });

@@ -82,6 +82,6 @@ export async function modifyRule(ctx: CallContext, p: {
     }
     // fields not given keep their old values
     const merged: RuleInput = { ...inputOf(target.rule), ...Object.fromEntries(Object.entries(p.input).filter(([, v]) => v !== undefined)) };
-    await replaceRule(tx, g, target.id, await requireRule(tx, g.target, p.direction, merged));
+    await replaceRule(ctx, tx, g, target.id, await requireRule(tx, g.target, p.direction, merged));
   });
 }

@@ -8,7 +8,7 @@ import { apiError, itemError } from './errors.ts';
 import { requireRegion } from './regions.ts';
 import { SYSTEM_PRIORITY, type Rule } from './sg-rules.ts';
 import { type SkippedRule, inputOf, permissionOf } from './sg-rule-wire.ts';
-import { type GatedGroup, checkRule, capacity, loadRules, openGroup, writeRules } from './sg-rule-gate.ts';
+import { type GatedGroup, checkRule, capacity, loadRules, openGroup, ruleUnits, writeRules } from './sg-rule-gate.ts';
 import { checkGroupIdForm, groupRow, notFound } from './security-groups.ts';
 import type { Db, Tx } from '../store/store.ts';
 
@@ -91,8 +91,9 @@ async function planRestore(ctx: CallContext, db: Db | Tx, p: RestoreParams): Pro
   }
   const toRemove = method === 'Complete' ? own.filter((r) => !theirKeys.has(r.key)).map((r) => ({ id: r.id, rule: r.rule, createTime: r.createTime })) : [];
   if (toAdd.length > 0) {
-    const room = await capacity(ctx, db, group, toRemove.length);
-    if (toAdd.length > room.free) throw room.exceeded(toAdd.length);
+    const room = await capacity(ctx, db, group, toRemove.map((r) => r.id));
+    const adding = (await ruleUnits(db, toAdd.map((x) => x.rule))).reduce((a, b) => a + b, 0);
+    if (adding > room.free) throw room.exceeded(adding);
   }
   return { securityGroupId: row.id, targetSecurityGroupId: target.id, method, group, toAdd, toRemove, skipped };
 }

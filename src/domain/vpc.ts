@@ -11,6 +11,7 @@ import type { Db, Tx } from '../store/store.ts';
 import type { VpcTable, VSwitchTable } from '../store/schema.ts';
 import { checkPage, pageOf, type Page } from './paging.ts';
 import { accountLimits } from './account-settings.ts';
+import { allocateVpcIpv6, vSwitchIpv6Block, vSwitchIpv6Index } from './ipv6.ts';
 
 export interface Vpc {
   vpcId: string;
@@ -27,6 +28,10 @@ export interface Vpc {
   creationTime: string;
   vSwitchIds: string[];
   tags: Tag[];
+  /** attached to a Cloud Enterprise Network (domain/cen.ts) */
+  cenAttached: boolean;
+  /** its IPv6 block (a /56 of domain/ipv6.ts's pool), '' when IPv6 is off */
+  ipv6CidrBlock: string;
 }
 
 export interface VSwitch {
@@ -43,6 +48,8 @@ export interface VSwitch {
   availableIpAddressCount: number;
   routeTableId: string;
   tags: Tag[];
+  /** its IPv6 block (a /64 of its VPC's /56), '' when IPv6 is off */
+  ipv6CidrBlock: string;
 }
 
 
@@ -56,11 +63,12 @@ function parseVpcCidr(text: string): Cidr {
   return c;
 }
 
-function toVpc(row: VpcTable, vSwitchIds: string[], tags: Tag[]): Vpc {
+function toVpc(row: VpcTable, vSwitchIds: string[], tags: Tag[], cenAttached = false): Vpc {
   return {
     vpcId: row.id, regionId: row.region_id, accountId: row.account_id, vpcName: row.name, description: row.description,
     cidrBlock: row.cidr_block, status: row.status, isDefault: row.is_default === 1, vRouterId: row.vrouter_id,
-    routeTableId: row.route_table_id, resourceGroupId: row.resource_group_id, creationTime: row.created_at, vSwitchIds, tags,
+    routeTableId: row.route_table_id, resourceGroupId: row.resource_group_id, creationTime: row.created_at, vSwitchIds, tags, cenAttached,
+    ipv6CidrBlock: row.ipv6_cidr,
   };
 }
 
@@ -70,7 +78,7 @@ function toVSwitch(row: VSwitchTable, routeTableId: string, tags: Tag[]): VSwitc
     vSwitchId: row.id, vpcId: row.vpc_id, regionId: row.region_id, accountId: row.account_id, zoneId: row.zone_id,
     vSwitchName: row.name, description: row.description, cidrBlock: row.cidr_block, status: row.status, creationTime: row.created_at,
     // the first and the last three addresses of a vSwitch are reserved
-    availableIpAddressCount: Math.max(0, c.size - 4), routeTableId, tags,
+    availableIpAddressCount: Math.max(0, c.size - 4), routeTableId, tags, ipv6CidrBlock: row.ipv6_cidr,
   };
 }
 
@@ -84,7 +92,7 @@ export async function getVpcRow(db: Db | Tx, accountId: string, vpcId: string, r
 
 export async function createVpc(ctx: CallContext, p: {
   regionId: string; cidrBlock?: string | undefined; vpcName?: string | undefined; description?: string | undefined;
-  resourceGroupId?: string | undefined; tags?: Tag[] | undefined;
+  resourceGroupId?: string | undefined; tags?: Tag[] | undefined; enableIpv6?: boolean | undefined;
 }): Promise<{ vpcId: string; vRouterId: string; routeTableId: string; resourceGroupId: string }> {
   requireRegion(p.regionId);
   const cidr = formatCidr(parseVpcCidr(p.cidrBlock ?? DEFAULT_VPC_CIDR));
@@ -105,7 +113,7 @@ export async function createVpc(ctx: CallContext, p: {
       id: vpcId, account_id: accountId, region_id: p.regionId, name: p.vpcName ?? '', description: p.description ?? '',
       cidr_block: cidr, status: 'Available', is_default: 0, vrouter_id: ctx.ids.resource('vrt'),
       route_table_id: ctx.ids.resource('vtb'), resource_group_id: p.resourceGroupId ?? 'rg-default',
-      created_at: isoSeconds(ctx.clock.now()),
+      created_at: isoSeconds(ctx.clock.now()), ipv6_cidr: p.enableIpv6 === true ? await allocateVpcIpv6(ctx, tx) : '',
     };
     await tx.insertInto('vpcs').values(row).execute();
     await writeTags(tx, accountId, 'VPC', vpcId, tags);
@@ -125,13 +133,16 @@ function vpcsOf(ctx: CallContext, regionId: string): Promise<Vpc[]> {
     const ids = rows.map((r) => r.id);
     const tags = await readTags(db, 'VPC', ids);
     const switches = await db.selectFrom('vswitches').select(['id', 'vpc_id']).where('vpc_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
-    return rows.map((r) => toVpc(r, switches.filter((x) => x.vpc_id === r.id).map((x) => x.id), tags.get(r.id) ?? []));
+    const attached = new Set((await db.selectFrom('cen_children').select('vpc_id').where('vpc_id', 'in', ids).execute()).map((c) => c.vpc_id));
+    return rows.map((r) => toVpc(r, switches.filter((x) => x.vpc_id === r.id).map((x) => x.id), tags.get(r.id) ?? [], attached.has(r.id)));
   });
 }
 
 export async function describeVpcs(ctx: CallContext, p: {
   regionId: string; vpcId?: string | undefined; vpcName?: string | undefined; isDefault?: boolean | undefined;
   resourceGroupId?: string | undefined; pageNumber?: number | undefined; pageSize?: number | undefined; tags?: Tag[] | undefined;
+  /** `EnableIpv6`: only the VPCs with (true) or without (false) IPv6 */
+  enableIpv6?: boolean | undefined;
 }): Promise<Page<Vpc>> {
   requireRegion(p.regionId);
   checkPage(p.pageNumber, p.pageSize, 50);
@@ -143,18 +154,23 @@ export async function describeVpcs(ctx: CallContext, p: {
     (p.vpcName === undefined || p.vpcName === '' || v.vpcName === p.vpcName) &&
     (p.isDefault === undefined || v.isDefault === p.isDefault) &&
     (p.resourceGroupId === undefined || p.resourceGroupId === '' || v.resourceGroupId === p.resourceGroupId) &&
+    (p.enableIpv6 === undefined || (v.ipv6CidrBlock !== '') === p.enableIpv6) &&
     (filter.length === 0 || matchesTags(v.tags, filter)));
   return pageOf(matched, p.pageNumber, p.pageSize, 50);
 }
 
 export async function modifyVpcAttribute(ctx: CallContext, p: {
   regionId?: string | undefined; vpcId: string; vpcName?: string | undefined; description?: string | undefined; cidrBlock?: string | undefined;
+  /** `EnableIPv6`: true gives the VPC a /56 when it has none; false is refused once it has one */
+  enableIpv6?: boolean | undefined;
 }): Promise<void> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
   checkName(p.vpcName, { param: 'VpcName', code: 'InvalidVpcName.Malformed', min: 1 });
   checkDescription(p.description, 1);
   const cidr = p.cidrBlock === undefined || p.cidrBlock === '' ? undefined : parseVpcCidr(p.cidrBlock);
   await ctx.write(async (tx) => {
+    // enabling IPv6 reads the block and writes it under the VPC's lock: two enables give one block
+    if (p.enableIpv6 !== undefined) await ctx.store.lock(tx, `vpc:${p.vpcId}`);
     const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
     const set: Partial<VpcTable> = {};
     if (p.vpcName !== undefined) set.name = p.vpcName;
@@ -168,6 +184,8 @@ export async function modifyVpcAttribute(ctx: CallContext, p: {
       }
       set.cidr_block = formatCidr(cidr);
     }
+    if (p.enableIpv6 === true && row.ipv6_cidr === '') set.ipv6_cidr = await allocateVpcIpv6(ctx, tx);
+    if (p.enableIpv6 === false && row.ipv6_cidr !== '') throw apiError('OperationUnsupported.DisableIpv6', { vpcId: row.id });
     if (Object.keys(set).length > 0) await tx.updateTable('vpcs').set(set).where('id', '=', row.id).execute();
   });
 }
@@ -178,6 +196,12 @@ export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undef
     // the VPC's children are counted under its lock: none can appear meanwhile
     await ctx.store.lock(tx, `vpc:${p.vpcId}`);
     const row = await getVpcRow(tx, ctx.principal.accountId, p.vpcId, p.regionId);
+    // attaching takes this lock too (domain/cen.ts): no attachment appears meanwhile
+    const cen = await tx.selectFrom('cen_children').select('cen_id').where('vpc_id', '=', row.id).executeTakeFirst();
+    if (cen !== undefined) throw apiError('DependencyViolation.CenInstance', { vpcId: row.id, cenId: cen.cen_id });
+    // creating a gateway takes this lock too (domain/ipv6-gateways.ts)
+    const gateway = await tx.selectFrom('ipv6_gateways').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
+    if (gateway !== undefined) throw apiError('DependencyViolation.Ipv6Gateway', { vpcId: row.id, id: gateway.id });
     const child = await tx.selectFrom('vswitches').select('id').where('vpc_id', '=', row.id).executeTakeFirst();
     if (child !== undefined) {
       throw apiError('DependencyViolation.VSwitch', { vpcId: row.id, vSwitchId: child.id });
@@ -186,6 +210,7 @@ export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undef
     if (group !== undefined) {
       throw apiError('DependencyViolation.SecurityGroup', { vpcId: row.id, groupId: group.id });
     }
+    await tx.deleteFrom('cen_grants').where('vpc_id', '=', row.id).execute();
     await tx.deleteFrom('vpcs').where('id', '=', row.id).execute();
     await deleteTags(tx, 'VPC', row.id);
   });
@@ -194,6 +219,8 @@ export async function deleteVpc(ctx: CallContext, p: { regionId?: string | undef
 export async function createVSwitch(ctx: CallContext, p: {
   regionId?: string | undefined; vpcId: string; zoneId: string; cidrBlock: string; vSwitchName?: string | undefined;
   description?: string | undefined; tags?: Tag[] | undefined;
+  /** `Ipv6CidrBlock`: the index (0..255) of the vSwitch's /64 in its VPC's /56 */
+  ipv6Index?: number | undefined;
 }): Promise<{ vSwitchId: string }> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
   checkName(p.vSwitchName, { param: 'VSwitchName', code: 'InvalidVSwitchName.Malformed', min: 1 });
@@ -202,6 +229,9 @@ export async function createVSwitch(ctx: CallContext, p: {
   const cidr = parseCidr(p.cidrBlock, true);
   if (cidr === null || p.cidrBlock.indexOf('/') < 0 || cidr.prefix < 16 || cidr.prefix > 29) {
     throw apiError('InvalidCidrBlock.Malformed', 'vSwitch', { cidr: p.cidrBlock });
+  }
+  if (p.ipv6Index !== undefined && (!Number.isInteger(p.ipv6Index) || p.ipv6Index < 0 || p.ipv6Index > 255)) {
+    throw apiError('InvalidIpv6CidrBlock.Malformed', { value: String(p.ipv6Index) });
   }
   const accountId = ctx.principal.accountId;
   return ctx.write(async (tx) => {
@@ -215,7 +245,7 @@ export async function createVSwitch(ctx: CallContext, p: {
     if (!cidrContains(parseCidr(vpc.cidr_block)!, cidr)) {
       throw apiError('InvalidCidrBlock.Malformed', 'outsideVpc', { cidr: p.cidrBlock, vpcCidr: vpc.cidr_block });
     }
-    const siblings = await tx.selectFrom('vswitches').select(['id', 'cidr_block']).where('vpc_id', '=', vpc.id).execute();
+    const siblings = await tx.selectFrom('vswitches').select(['id', 'cidr_block', 'ipv6_cidr']).where('vpc_id', '=', vpc.id).execute();
     if (siblings.length >= (await accountLimits(ctx, tx)).vswitchesPerVpc) {
       throw apiError('QuotaExceeded.VSwitch', { vpcId: vpc.id, count: siblings.length });
     }
@@ -224,11 +254,18 @@ export async function createVSwitch(ctx: CallContext, p: {
         throw apiError('InvalidCidrBlock.Overlapped', { cidr: p.cidrBlock, vSwitchCidr: s.cidr_block, vSwitchId: s.id });
       }
     }
+    let ipv6Cidr = '';
+    if (p.ipv6Index !== undefined) {
+      if (vpc.ipv6_cidr === '') throw apiError('IncorrectVpcStatus.Ipv6NotEnabled', { vpcId: vpc.id });
+      ipv6Cidr = vSwitchIpv6Block(vpc.ipv6_cidr, p.ipv6Index);
+      const taken = siblings.find((s) => s.ipv6_cidr === ipv6Cidr);
+      if (taken !== undefined) throw apiError('InvalidIpv6CidrBlock.Overlapped', { value: String(p.ipv6Index), vSwitchId: taken.id });
+    }
     const vSwitchId = ctx.ids.resource('vsw');
     await tx.insertInto('vswitches').values({
       id: vSwitchId, account_id: accountId, region_id: vpc.region_id, vpc_id: vpc.id, zone_id: p.zoneId,
       name: p.vSwitchName ?? '', description: p.description ?? '', cidr_block: formatCidr(cidr), status: 'Available',
-      created_at: isoSeconds(ctx.clock.now()),
+      created_at: isoSeconds(ctx.clock.now()), ipv6_cidr: ipv6Cidr,
     }).execute();
     await writeTags(tx, accountId, 'VSWITCH', vSwitchId, tags);
     return { vSwitchId };
@@ -253,6 +290,8 @@ export async function describeVSwitches(ctx: CallContext, p: {
   regionId?: string | undefined; vpcId?: string | undefined; vSwitchId?: string | undefined; zoneId?: string | undefined;
   vSwitchName?: string | undefined; isDefault?: boolean | undefined; pageNumber?: number | undefined; pageSize?: number | undefined;
   tags?: Tag[] | undefined;
+  /** `EnableIpv6`: only the vSwitches with (true) or without (false) an IPv6 block */
+  enableIpv6?: boolean | undefined;
 }): Promise<Page<VSwitch>> {
   if (p.regionId !== undefined) requireRegion(p.regionId);
   const given = (v: string | undefined): v is string => v !== undefined && v !== '';
@@ -268,8 +307,59 @@ export async function describeVSwitches(ctx: CallContext, p: {
     (ids === undefined || ids.has(s.vSwitchId)) &&
     (!given(p.zoneId) || s.zoneId === p.zoneId) &&
     (!given(p.vSwitchName) || s.vSwitchName === p.vSwitchName) &&
+    (p.enableIpv6 === undefined || (s.ipv6CidrBlock !== '') === p.enableIpv6) &&
     (filter.length === 0 || matchesTags(s.tags, filter)));
   return pageOf(matched, p.pageNumber, p.pageSize, 50);
+}
+
+/**
+ * ModifyVSwitchAttribute: name, description, and IPv6 for a vSwitch that has none (`EnableIPv6=true`
+ * and/or `Ipv6CidrBlock`, the index of its /64; without an index, the lowest free one). A vSwitch's
+ * block, once set, is neither changed nor removed here.
+ */
+export async function modifyVSwitchAttribute(ctx: CallContext, p: {
+  regionId?: string | undefined; vSwitchId: string; vSwitchName?: string | undefined; description?: string | undefined;
+  enableIpv6?: boolean | undefined; ipv6Index?: number | undefined;
+}): Promise<void> {
+  if (p.regionId !== undefined) requireRegion(p.regionId);
+  checkName(p.vSwitchName, { param: 'VSwitchName', code: 'InvalidVSwitchName.Malformed', min: 1 });
+  checkDescription(p.description, 1);
+  if (p.ipv6Index !== undefined && (!Number.isInteger(p.ipv6Index) || p.ipv6Index < 0 || p.ipv6Index > 255)) {
+    throw apiError('InvalidIpv6CidrBlock.Malformed', { value: String(p.ipv6Index) });
+  }
+  await ctx.write(async (tx) => {
+    const find = () => tx.selectFrom('vswitches').selectAll().where('id', '=', p.vSwitchId).where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    const first = await find();
+    if (first === undefined || (p.regionId !== undefined && first.region_id !== p.regionId)) throw apiError('InvalidVSwitchId.NotFound', 'vpc', { vSwitchId: p.vSwitchId });
+    // the vSwitches' blocks of a VPC change under its lock (createVSwitch takes it too)
+    await ctx.store.lock(tx, `vpc:${first.vpc_id}`);
+    const row = (await find())!;
+    const set: Partial<VSwitchTable> = {};
+    if (p.vSwitchName !== undefined) set.name = p.vSwitchName;
+    if (p.description !== undefined) set.description = p.description;
+    const wantsIpv6 = p.enableIpv6 === true || p.ipv6Index !== undefined;
+    if (row.ipv6_cidr !== '') {
+      const index = vSwitchIpv6Index(row.ipv6_cidr);
+      if (p.enableIpv6 === false || (p.ipv6Index !== undefined && p.ipv6Index !== index)) {
+        throw apiError('OperationUnsupported.VSwitchIpv6Change', { vSwitchId: row.id, cidr: row.ipv6_cidr });
+      }
+    } else if (wantsIpv6 && p.enableIpv6 !== false) {
+      const vpc = await getVpcRow(tx, ctx.principal.accountId, row.vpc_id);
+      if (vpc.ipv6_cidr === '') throw apiError('IncorrectVpcStatus.Ipv6NotEnabled', { vpcId: vpc.id });
+      const siblings = await tx.selectFrom('vswitches').select(['id', 'ipv6_cidr']).where('vpc_id', '=', vpc.id).where('ipv6_cidr', '!=', '').execute();
+      const taken = new Map(siblings.map((s) => [vSwitchIpv6Index(s.ipv6_cidr), s.id]));
+      let index = p.ipv6Index;
+      if (index === undefined) {
+        index = 0;
+        while (taken.has(index) && index < 256) index++;
+        if (index > 255) throw apiError('InvalidIpv6CidrBlock.Overlapped', { value: 'any', vSwitchId: siblings[0]!.id });
+      }
+      const holder = taken.get(index);
+      if (holder !== undefined) throw apiError('InvalidIpv6CidrBlock.Overlapped', { value: String(index), vSwitchId: holder });
+      set.ipv6_cidr = vSwitchIpv6Block(vpc.ipv6_cidr, index);
+    }
+    if (Object.keys(set).length > 0) await tx.updateTable('vswitches').set(set).where('id', '=', row.id).execute();
+  });
 }
 
 export async function deleteVSwitch(ctx: CallContext, p: { regionId?: string | undefined; vSwitchId: string }): Promise<void> {

@@ -15,7 +15,7 @@
 // Connection failures never end the process: requests meanwhile get ServiceUnavailable (the
 // pipeline maps them), and the pool and the listener reconnect by themselves.
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata } from 'kysely';
 import type { Schema } from './schema.ts';
 import { Store, type Db, type EngineHooks, type Tx } from './store.ts';
 import { BatchedNonceLedger } from './nonces.ts';
@@ -184,6 +184,40 @@ class Watch {
   }
 }
 
+/**
+ * The migrator asks the introspector which tables exist. Kysely's own PostgreSQL introspector reads
+ * every schema of the database, calling pg_get_serial_sequence on each table; when another
+ * deployment (or test) drops its schema during that query, the query fails with "schema does not
+ * exist" and this server would not start. This one reads Parapet's schema only, and names only.
+ */
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>, private readonly schema: string) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const r = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${this.schema}`.execute(this.db);
+    return r.rows.map((row) => ({ name: row.name }));
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const r = await sql<{ name: string; kind: string }>`
+      select c.relname as name, c.relkind as kind from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = ${this.schema} and c.relkind in ('r', 'v', 'p')`.execute(this.db);
+    return r.rows.map((row) => ({ name: row.name, schema: this.schema, isView: row.kind === 'v', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  constructor(config: ConstructorParameters<typeof PostgresDialect>[0], private readonly schema: () => string) { super(config); }
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector { // eslint-disable-line @typescript-eslint/no-explicit-any -- Kysely's own signature
+    return new OwnSchemaIntrospector(db, this.schema());
+  }
+}
+
 async function createSchema(url: string, schema: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -210,10 +244,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
   // a connection that ends while a query runs on it emits 'error' on its client; the query itself
   // fails (and answers ServiceUnavailable), so the event needs no more than a listener
   pool.on('connect', (client) => { client.on('error', () => undefined); });
-  const db: Db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  let ownSchema = schema ?? 'public';
+  const db: Db = new Kysely<Schema>({ dialect: new OwnSchemaPostgresDialect({ pool }, () => ownSchema) });
   const channel = `parapet_revision_${schema ?? 'public'}`;
   const watch = new Watch(() => new pg.Client({ ...connection, application_name: `${connection.application_name}:watch` }), channel);
   const migrationSchema = schema ?? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s;
+  ownSchema = migrationSchema;
 
   const hooks: EngineHooks = {
     async bumpRevision(tx: Tx) {

@@ -1,6 +1,6 @@
 // The tables, as Kysely sees them. Times are ISO-8601 UTC strings; booleans are 0/1 integers so
 // both engines store them alike.
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The query builder over the whole schema, and a transaction of it. */
 export type Db = Kysely<Schema>;
@@ -33,6 +33,8 @@ export interface VpcTable {
   route_table_id: string;
   resource_group_id: string;
   created_at: string;
+  /** the VPC's IPv6 block, a /56 of Parapet's pool; '' when IPv6 is off (0021) */
+  ipv6_cidr: string;
 }
 
 export interface VSwitchTable {
@@ -46,6 +48,8 @@ export interface VSwitchTable {
   cidr_block: string;
   status: string;
   created_at: string;
+  /** the vSwitch's IPv6 block, a /64 of its VPC's /56; '' when IPv6 is off (0021) */
+  ipv6_cidr: string;
 }
 
 export interface TagTable {
@@ -91,6 +95,8 @@ export interface SgRuleTable {
   body: string;
   /** the authorized group, '' when the peer is a CIDR or prefix list (indexed for references) */
   peer_group_id: string;
+  /** the authorized prefix list, '' when the peer is a CIDR or group (0019; indexed for associations and quotas) */
+  peer_prefix_list_id: Generated<string>;
   created_at: string;
   /** order of creation within the group */
   seq: number;
@@ -133,6 +139,8 @@ export interface InstanceTable {
   password_hash: string;
   /** `password_hash` as of the last start or reboot: what the instance's /etc/shadow holds for root */
   effective_password_hash: string;
+  /** 1: the Security Center agent is installed (SecurityEnhancementStrategy=Active, InstallSecurityAgent) */
+  security_agent: number;
 }
 
 export interface EniTable {
@@ -153,6 +161,8 @@ export interface EniTable {
   name: string;
   description: string;
   created_at: string;
+  /** its IPv6 addresses: a JSON array of compressed lower-case addresses, '[]' for none (0021) */
+  ipv6_addresses: string;
 }
 
 export interface EniGroupTable { eni_id: string; security_group_id: string; position: number }
@@ -212,7 +222,95 @@ export interface ConsoleSessionTable {
   mfa_present: number; password_change_required: number; issued_at: string; expires_at: string;
 }
 
+// Anti-DDoS Basic (0016): times in ms since the epoch, rates in bits or packets per second, all numbers.
+
+/** An instance's scrubbing thresholds (`bps_mbps` and `pps` 0: the instance type's maximum, `IsAuto`) and 0/1 `scrubbing`. */
+export interface AntiddosSettingsTable { instance_id: string; account_id: string; bps_mbps: number; pps: number; scrubbing: number; updated_at: string }
+/** A public address's state (`normal` | `defense` | `blackhole`) since when; `blackhole_until` 0 unless black-holed. */
+export interface AntiddosIpStatusTable { ip: string; status: string; since: number; blackhole_until: number }
+/** A scrubbing (`defense`) or `blackhole` event; `end_at` 0 while open; `status` open | ended | released. */
+export interface AntiddosEventTable {
+  id: string; account_id: string; region_id: string; instance_id: string; ip: string; type: string;
+  start_at: number; last_at: number; end_at: number; until: number; peak_bps: number; peak_pps: number; status: string;
+}
+/** One second of an address's traffic (`second`: seconds since the epoch). */
+export interface AntiddosSampleTable { ip: string; second: number; bps_in: number; pps_in: number; bps_out: number; pps_out: number }
+/**
+ * A penalty for an outbound flood: `end_at` 0 while open, `ended_by` '' | expired | operator;
+ * `appeal_status` '' | pending | accepted.
+ */
+export interface AntiddosPenaltyTable {
+  id: string; account_id: string; region_id: string; instance_id: string; ip: string; start_at: number; until: number; end_at: number; ended_by: string;
+  peak_bps: number; peak_pps: number; appeal_text: string; appeal_status: string; appealed_at: number;
+}
+
+// Security Center basic (0017): times in ms since the epoch.
+
+/** An account's last baseline scan (`seq` its number), and the one before it. */
+export interface SasScanTable { account_id: string; seq: number; scanned_at: number; risk_count: number; previous_at: number; previous_count: number }
+/**
+ * One finding of a baseline check (`check_id`) on one resource (`resource`: an instance or group
+ * id, a RAM user's ARN, an AccessKey id, the account id); `id` is its CheckWarningId. 0/1 `failing`
+ * (as of the last scan) and `ignored`; `evidence` a JSON array of string maps.
+ */
+export interface SasWarningTable {
+  account_id: string; check_id: number; resource: string; id: number; region_id: string; failing: number; ignored: number; reason: string;
+  handled_at: number; first_found: number; evidence: string;
+}
+
+// Security Center alerts (0018): times in ms since the epoch.
+
+/** An anti-brute-force rule: `span` and `forbidden_time` in minutes, 0/1 `default_rule`, `uuids` a JSON array of instance ids. */
+export interface SasAbfRuleTable { account_id: string; id: number; name: string; fail_count: number; span: number; forbidden_time: number; default_rule: number; uuids: string; created_at: number }
+/** A logon baseline item (`type` login_common_*; `value` canonical); `uuids` a JSON array of instance ids. */
+export interface SasLoginBaseTable { account_id: string; type: string; value: string; uuids: string; created_at: number }
+/** A failed logon inside the current windows. */
+export interface SasLogonFailureTable { instance_id: string; ip: string; at: number }
+/** A source blocked at an instance until `until` by rule `rule_id` (0: OperationSuspEvents block_ip). */
+export interface SasBlockTable { instance_id: string; ip: string; account_id: string; until: number; rule_id: number }
+/** An alert (`evidence` a JSON object of strings). */
+export interface SasAlertTable {
+  account_id: string; id: number; key: string; kind: string; level: string; status: string; instance_id: string; region_id: string; source_ip: string;
+  first_at: number; last_at: number; count: number; resolved_at: number; handled_at: number; evidence: string;
+}
+
+/** A notification method of an account: `levels` comma list, `window` 'HH:MM-HH:MM' (UTC) or ''. */
+export interface SasNotifyConfigTable { account_id: string; method: string; levels: string; target: string; secret: string; window: string }
+/** One e-mail or webhook delivery of an alert (`payload` JSON); `sent_at` 0 until delivered. */
+export interface SasOutboxTable {
+  id: string; account_id: string; alert_id: number; method: string; target: string; secret: string; payload: string; attempts: number; next_at: number; sent_at: number; last_error: string;
+}
+/** An internal message. */
+export interface SasInboxTable { account_id: string; id: number; alert_id: number; level: string; title: string; body: string; created_at: number }
+
+// Prefix lists (0019).
+
+/** A prefix list: `address_family` IPv4 | IPv6, `max_entries` 1..200 fixed at creation. */
+export interface PrefixListTable { id: string; account_id: string; region_id: string; name: string; description: string; address_family: string; max_entries: number; created_at: string }
+/** One entry of a prefix list: a normalized CIDR block, unique in its list, in the order added (`seq`). */
+export interface PrefixListEntryTable { prefix_list_id: string; cidr: string; description: string; seq: number }
+
+// Cloud Enterprise Network (0020)
+
+/** A CEN instance. */
+export interface CenTable { id: string; account_id: string; name: string; description: string; protection_level: string; status: string; created_at: string }
+/** A VPC attached to a CEN (its CIDR block as at the attachment, for the overlap rule and the routes). */
+export interface CenChildTable { vpc_id: string; cen_id: string; vpc_account_id: string; region_id: string; cidr_block: string; attached_at: string }
+/** A VPC owner's grant of the VPC to a CEN of another account. */
+export interface CenGrantTable { vpc_id: string; cen_id: string; cen_owner_id: string; vpc_account_id: string; region_id: string; created_at: string }
+
+// IPv6 (0021)
+
+/** An IPv6 gateway: one per VPC; `status` Available. */
+export interface Ipv6GatewayTable { id: string; vpc_id: string; region_id: string; account_id: string; name: string; description: string; status: string; created_at: string }
+/** The internet bandwidth of one IPv6 address (Mbit/s), through its VPC's gateway: the address reaches the IPv6 internet. */
+export interface Ipv6InternetTable { address: string; id: string; ipv6_gateway_id: string; account_id: string; bandwidth: number; created_at: string }
+
 export interface Schema {
+  ipv6_gateways: Ipv6GatewayTable;
+  ipv6_internet: Ipv6InternetTable;
+  prefix_lists: PrefixListTable;
+  prefix_list_entries: PrefixListEntryTable;
   nonces: NonceTable;
   revision_shards: RevisionShardTable;
   key_pairs: KeyPairTable;
@@ -241,4 +339,22 @@ export interface Schema {
   client_tokens: ClientTokenTable;
   account_settings: AccountSettingTable;
   console_sessions: ConsoleSessionTable;
+  antiddos_settings: AntiddosSettingsTable;
+  antiddos_ip_status: AntiddosIpStatusTable;
+  antiddos_events: AntiddosEventTable;
+  antiddos_samples: AntiddosSampleTable;
+  antiddos_penalties: AntiddosPenaltyTable;
+  sas_scans: SasScanTable;
+  sas_warnings: SasWarningTable;
+  sas_abf_rules: SasAbfRuleTable;
+  sas_login_base: SasLoginBaseTable;
+  sas_logon_failures: SasLogonFailureTable;
+  sas_blocks: SasBlockTable;
+  sas_alerts: SasAlertTable;
+  sas_notify_configs: SasNotifyConfigTable;
+  sas_outbox: SasOutboxTable;
+  sas_inbox: SasInboxTable;
+  cens: CenTable;
+  cen_children: CenChildTable;
+  cen_grants: CenGrantTable;
 }

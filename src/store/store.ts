@@ -77,21 +77,29 @@ export class Store {
    * transaction that lost a race with another (a deadlock between locks, a duplicate inserted
    * meanwhile) is run again from the start, so its caller gets what a serial run would answer.
    * INVARIANT: `fn` keeps all its effects inside `tx`, so running it again is safe.
+   * `quiet` (a function of what `fn` did, asked after it ran) leaves the revision alone: for writes
+   * no watcher acts on, such as the data plane's own traffic reports (src/domain/antiddos/report.ts),
+   * which would otherwise wake every watcher each second. Cached reads in this process are dropped
+   * all the same.
    */
-  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async write<T>(fn: (tx: Tx) => Promise<T>, opts: { quiet?: (result: T) => boolean } = {}): Promise<T> {
     // INVARIANT: the nonce of the request a write serves is durable before the write commits
     this.nonces.durable();
     for (let attempt = 0; ; attempt++) {
       let revision = 0;
       try {
+        let quiet = false;
         const result = await this.db.transaction().execute(async (tx) => {
           const out = await fn(tx);
-          revision = await this.hooks.bumpRevision(tx);
+          quiet = opts.quiet?.(out) ?? false;
+          if (!quiet) revision = await this.hooks.bumpRevision(tx);
           return out;
         });
         this.invalidate();
-        this.noteRevision(revision);
-        this.hooks.afterCommit?.(revision);
+        if (!quiet) {
+          this.noteRevision(revision);
+          this.hooks.afterCommit?.(revision);
+        }
         return result;
       } catch (err) {
         if (attempt >= MAX_RETRIES || !this.hooks.retryable(err)) throw err;

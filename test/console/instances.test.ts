@@ -1,9 +1,11 @@
 // The Instances pages in a browser (CONSOLE.md "Instances"): create an instance through the Create
-// Instance dialog; Replace Security Group for two selected instances at once (§1.9); on the details
-// page Add to Security Group (two at once) and Remove, bind a key pair (KeyPairChangePending until
-// the restart the page offers), RAM role bind / replace / unbind, metadata hardened mode, allocate a
-// public IP; a RAM user with AliyunECSReadOnlyAccess sees the list and is refused a stop with the
-// action named; axe on the list and the details page. Every result is checked through the API.
+// Instance dialog, in a VPC and in the classic network (only classic groups offered, the API's
+// refusal of a RAM role shown in the dialog); Replace Security Group for two selected instances at
+// once (§1.9); on the details page Add to Security Group (two at once) and Remove, bind a key pair
+// (KeyPairChangePending until the restart the page offers), RAM role bind / replace / unbind,
+// metadata hardened mode, allocate a public IP; a RAM user with AliyunECSReadOnlyAccess sees the
+// list and is refused a stop with the action named; axe on the list, the dialog in both networks and
+// the details page. Every result is checked through the API.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -131,6 +133,81 @@ describe('console: instances', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
     await row.getByText('Stopped').waitFor();
     assert.equal((await describe1(ep, String(i['InstanceId'])))['Status'], 'Stopped');
+  });
+
+  test('Create Instance in the classic network: no vSwitch, only classic groups; the API\'s refusal shown; axe in classic mode', async (t) => {
+    const c = await rootConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    await network(ep); // a VPC with three groups, none of which a classic instance may join
+    const classicGroup = async (name: string) => String((await callRpc(ep, 'CreateSecurityGroup', ECS, { RegionId: REGION, SecurityGroupName: name }))['SecurityGroupId']);
+    const legacy = await classicGroup('legacy-web');
+    const other = await classicGroup('legacy-db');
+    const trust = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } }] });
+    await callRpc(ep, 'CreateRole', RAM, { RoleName: 'EcsReader', AssumeRolePolicyDocument: trust });
+    // RunInstances refuses a RAM role on a classic instance (InvalidNetworkType.MismatchRamRole, 403)
+    c.expectFailure({ method: 'POST', path: /^\/console\/api\/call$/, status: 403 });
+
+    await page.goto(c.url(`/instances?region=${REGION}`));
+    await page.getByText(`No instances in ${REGION}`).waitFor();
+    await page.getByRole('button', { name: 'Create Instance' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create Instance' });
+    await dialog.getByLabel('Instance name').fill('ui-classic');
+    await pick(page, 'Image', 'Ubuntu 22.04', dialog);
+    await pick(page, 'Instance type', 'ecs.c6.large', dialog);
+    await dialog.getByRole('radio', { name: 'Classic network' }).check();
+    await dialog.getByText('No VPC or vSwitch').waitFor();
+    assert.equal(await dialog.getByRole('combobox', { name: /^(\* )?(VPC|vSwitch)$/ }).count(), 0, 'no VPC or vSwitch in classic mode');
+    await pick(page, 'Zone', 'cn-hangzhou-i', dialog);
+    await closeDropdown(page);
+    // only the region's classic groups are offered, none of the VPC's
+    await dialog.getByRole('combobox', { name: /^(\* )?Security groups$/ }).click();
+    const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+    await options.filter({ hasText: legacy }).waitFor();
+    assert.deepEqual((await options.allTextContents()).sort(), [`legacy-db (${other})`, `legacy-web (${legacy})`]);
+    await options.filter({ hasText: legacy }).click();
+    await closeDropdown(page);
+    await dialog.getByRole('radio', { name: 'Set later' }).check();
+    await settled(page);
+    await expectAccessible(page, 'Create Instance dialog, classic network');
+
+    // a RAM role: the API refuses it for a classic instance, and the dialog shows its error
+    await pick(page, 'RAM role', 'EcsReader', dialog);
+    await closeDropdown(page);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const alert = dialog.getByRole('alert').filter({ hasText: 'InvalidNetworkType.MismatchRamRole' });
+    await alert.getByText('A classic-network instance can\'t have a RAM role.').waitFor();
+    assert.equal(((await callRpc(ep, 'DescribeInstances', ECS, { RegionId: REGION }))['Instances'] as { Instance: unknown[] }).Instance.length, 0, 'nothing created');
+    await settled(page);
+    await expectAccessible(page, 'Create Instance dialog, classic network, with the API\'s refusal');
+
+    // without the role it is created
+    const roleBox = dialog.locator('.ant-select', { has: page.getByRole('combobox', { name: /^RAM role$/ }) });
+    await roleBox.hover();
+    await roleBox.locator('.ant-select-clear').click();
+    // three of them at once (Quantity: RunInstances' Amount)
+    await dialog.getByLabel('Quantity').fill('3');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const list = await callRpc(ep, 'DescribeInstances', ECS, { RegionId: REGION, InstanceNetworkType: 'classic' });
+    const made = (list['Instances'] as { Instance: Array<Record<string, unknown>> }).Instance;
+    assert.equal(made.length, 3, 'Quantity 3: three instances');
+    await page.getByText(/Created 3 instance\(s\): i-/).waitFor();
+    for (const x of made) assert.deepEqual([x['InstanceName'], x['InstanceNetworkType'], groupsOf(x)], ['ui-classic', 'classic', [legacy]]);
+    const i = made[0]!;
+    assert.equal(i['InstanceName'], 'ui-classic');
+    assert.equal(i['InstanceNetworkType'], 'classic');
+    assert.equal(i['ZoneId'], 'cn-hangzhou-i');
+    assert.deepEqual(groupsOf(i), [legacy]);
+    assert.deepEqual(i['VpcAttributes'], { VpcId: '', VSwitchId: '', PrivateIpAddress: { IpAddress: [] }, NatIpAddress: '' });
+    const inner = (i['InnerIpAddress'] as { IpAddress: string[] }).IpAddress;
+    assert.equal(inner.length, 1);
+    assert.match(inner[0]!, /^10\.111\./, 'an address of cn-hangzhou\'s classic network');
+    const row = page.getByRole('row', { name: new RegExp(String(i['InstanceId'])) });
+    await row.getByText('Classic network').waitFor();
+    await row.getByText(legacy).waitFor();
   });
 
   test('Replace Security Group for two selected instances at once', async (t) => {
@@ -279,8 +356,14 @@ describe('console: instances', () => {
     await page.goto(c.url(`/instances?region=${REGION}`));
     const row = page.getByRole('row', { name: new RegExp(id) });
     await row.getByText('guarded').waitFor();
+    await settled(page);
     await row.getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+    // the confirmation has finished opening before its button is pressed, and is gone once the call is made
+    const confirm = page.getByRole('dialog');
+    await confirm.waitFor();
+    await settled(page);
+    await confirm.getByRole('button', { name: 'Stop' }).click();
+    await confirm.waitFor({ state: 'detached' });
     const alert = page.getByRole('alert').filter({ hasText: 'You are not authorized' });
     await alert.getByText('Denied action: ecs:StopInstance').waitFor();
     assert.equal((await describe1(ep, id))['Status'], 'Running', 'nothing changed');

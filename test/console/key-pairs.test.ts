@@ -171,6 +171,11 @@ describe('console: key pairs', () => {
     // Unbind
     await page.getByRole('button', { name: 'Unbind k1', exact: true }).click();
     const un = page.getByRole('dialog', { name: 'Unbind Key Pair k1' });
+    // the dialog opening, and the instance list it refetches after the bind, re-render the table:
+    // a click in between lands on a checkbox that is then replaced (the state looks unchanged)
+    await un.getByRole('checkbox', { name: `Select ${linux}` }).waitFor();
+    await settled(page);
+    await page.waitForLoadState('networkidle');
     await un.getByRole('checkbox', { name: `Select ${linux}` }).check();
     await un.getByRole('button', { name: 'OK' }).click();
     await page.getByRole('dialog').filter({ hasText: 'Key pair updated' }).getByRole('button', { name: 'OK' }).click();

@@ -141,7 +141,9 @@ describe('console RAM pages in a browser', () => {
     const secret2 = await newKey.getByTestId('credential-2').locator('code').textContent();
     assert.ok(key2 !== null && secret2 !== null && key2 !== keyId);
     await newKey.getByRole('button', { name: 'Done' }).click();
-    assert.ok(!(await page.content()).includes(secret2));
+    // the dialog leaves the page after its closing animation: until then its text is still there
+    await newKey.waitFor({ state: 'detached' });
+    assert.ok(!(await page.content()).includes(secret2), 'the new secret is not on the page once closed');
     const row2 = page.getByRole('row').filter({ hasText: key2 });
     await row2.getByRole('button', { name: 'Disable' }).click();
     await confirmPop(page, 'Disable');

@@ -1,9 +1,14 @@
 // The security group Rules tab in a browser (CONSOLE.md "Security groups", ECS security guide §1.7,
-// §1.11): adding `22/23,443/443` × three objects as one batch of six rules, the 0.0.0.0/0 warning
-// on SSH, Quick Rule Creation, modify, batch delete, Restore Rules (the preview's green and red rows
-// are what the restore then adds and removes), Export Rules (the download's name) imported into
-// another group, a read-only RAM user's refusal naming the action, axe on the tab. Every result is
-// checked through the API. Also: the console's list of risky services is the engine's.
+// §1.11): adding inline (an editable row at the top of the table) `22/23,443/443` × three objects as
+// one batch of six rules, the 0.0.0.0/0 warning on SSH, Cancel changing nothing, Quick Rule
+// Creation, modifying a rule in its own row (ModifySecurityGroupRule by its id), batch delete,
+// Restore Rules (the preview's green and red rows are what the restore then adds and removes),
+// Export Rules (the download's name) imported into another group, a read-only RAM user's refusal
+// naming the action, axe on the tab and with a row open. Every result is checked through the API.
+// IPv6: one add with an IPv6 and an IPv4 object is two rules (Ipv6SourceCidrIp and SourceCidrIp),
+// ::/0 on SSH warns as 0.0.0.0/0 does, ICMPv6 takes IPv6 objects only (and ICMP IPv4 ones), an IPv6
+// rule edited to an IPv4 object. Also: the console's list of risky services is the engine's, and
+// its checks of authorization objects.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,12 +19,15 @@ import { chooseOption, expectAccessible, openConsole, signInWithAccessKey, type 
 import type { Page } from 'playwright-core';
 import { RISKY } from '../../src/domain/exposure.ts';
 import { RISKY_SERVICES, riskOf } from '../../console/src/pages/security-groups/rules/risk.ts';
+import { expand, validIpv6Cidr, validObject } from '../../console/src/pages/security-groups/rules/model.ts';
+import { familyProblem, objectsProblem } from '../../console/src/pages/security-groups/rules/form.ts';
+import type { SecurityGroupInfo } from '../../console/src/pages/security-groups/types.ts';
 
 const ECS = '2014-05-26';
 const RAM = '2015-05-01';
 const REGION = 'cn-hangzhou';
 
-interface Perm { SecurityGroupRuleId: string; Direction: string; IpProtocol: string; PortRange: string; Policy: string; Priority: number | string; SourceCidrIp: string; DestCidrIp: string; Description: string }
+interface Perm { SecurityGroupRuleId: string; Direction: string; IpProtocol: string; PortRange: string; Policy: string; Priority: number | string; SourceCidrIp: string; DestCidrIp: string; Ipv6SourceCidrIp?: string; Ipv6DestCidrIp?: string; Description: string }
 
 async function rulesOf(c: ConsoleSession, sg: string): Promise<Perm[]> {
   const r = await callRpc(c.server.endpoint, 'DescribeSecurityGroupAttribute', ECS, { RegionId: REGION, SecurityGroupId: sg });
@@ -43,6 +51,16 @@ async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave') === null);
 }
 
+/** The rules table's editable row: the new one (Add Security Group Rule), or a rule's (Edit). */
+const editRow = (page: Page, ruleId = 'new-rule') => page.locator(`[data-testid="rules-table"] tr[data-row-key="${ruleId}"]`);
+
+/** Every request the page sends to the console's bridge naming an action, as their bodies. */
+function callsOf(page: Page, action: string): string[] {
+  const bodies: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('/console/api/call') && (r.postData() ?? '').includes(`"${action}"`)) bodies.push(r.postData() ?? ''); });
+  return bodies;
+}
+
 async function openRules(c: ConsoleSession, sg: string): Promise<void> {
   await c.page.goto(c.url(`/security-groups/${sg}?region=${REGION}`));
   await c.page.getByTestId('rules-tab').waitFor();
@@ -57,6 +75,28 @@ describe('security group rules in a browser', () => {
     assert.equal(riskOf('tcp', '22/22', '10.0.0.0/8').level, 'medium');
     assert.equal(riskOf('icmp', '-1/-1', '10.0.0.0/8').level, 'low');
     assert.equal(riskOf('all', '-1/-1', '0.0.0.0/0').level, 'high');
+    // ::/0 is everyone too
+    assert.equal(riskOf('tcp', '22/22', '::/0').level, 'high');
+    assert.equal(riskOf('tcp', '80/80', '::/0').level, 'medium');
+    assert.equal(riskOf('tcp', '22/22', '2001:db8::/64').level, 'medium');
+    assert.equal(riskOf('icmpv6', '-1/-1', '::/0').level, 'medium');
+  });
+
+  test('authorization objects: IPv4 or IPv6; each object its own rule, by family; ICMP and ICMPv6 keep to their family', () => {
+    for (const ok of ['::/0', '2001:db8::/64', '2001:DB8:0:0:0:0:0:1', '2001:db8::1', '::ffff:192.0.2.1/128', '1:2:3:4:5:6:7::', 'fe80::1/10']) assert.ok(validIpv6Cidr(ok), ok);
+    for (const bad of ['2001:db8::/129', '2001:db8:::1', '1:2:3:4:5:6:7:8:9', '1::2::3', 'g::1', '2001:db8::/', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8/01']) assert.ok(!validIpv6Cidr(bad), bad);
+    assert.ok(validObject('10.0.0.0/8') && validObject('2001:db8::/64') && !validObject('10.0.0.0/33') && !validObject('2001:db8::/200'));
+    const vpc: SecurityGroupInfo = { securityGroupId: 'sg-1', regionId: 'cn-hangzhou', name: '', description: '', networkType: 'vpc', type: 'normal', vpcId: 'vpc-1' };
+    const rules = expand({ direction: 'ingress', nicType: 'intranet', policy: 'accept', priority: 1, protocol: 'tcp', ranges: ['22/22'], authType: 'cidr', objects: ['2001:db8::/64', '10.0.0.0/8'], groupOwnerAccount: '', description: '' }, vpc);
+    assert.deepEqual(rules.map((r) => [r['Ipv6SourceCidrIp'], r['SourceCidrIp']]), [['2001:db8::/64', undefined], [undefined, '10.0.0.0/8']]);
+    const egress = expand({ direction: 'egress', nicType: 'intranet', policy: 'accept', priority: 1, protocol: 'icmpv6', ranges: ['-1/-1'], authType: 'cidr', objects: ['::/0'], groupOwnerAccount: '', description: '' }, vpc);
+    assert.deepEqual(egress, [{ IpProtocol: 'icmpv6', PortRange: '-1/-1', Policy: 'accept', Priority: '1', Ipv6DestCidrIp: '::/0' }]);
+    assert.deepEqual(familyProblem('icmpv6', ['2001:db8::/64', '10.0.0.0/8']), ['sgRules.icmpv6NeedsIpv6', { value: '10.0.0.0/8' }]);
+    assert.deepEqual(familyProblem('icmp', ['10.0.0.0/8', '::/0']), ['sgRules.icmpNeedsIpv4', { value: '::/0' }]);
+    assert.equal(familyProblem('tcp', ['10.0.0.0/8', '::/0']), undefined);
+    assert.deepEqual(objectsProblem(['2001:db8::/64'], { max: 10, ipv6: false }), ['sgRules.objectIpv6NotHere', { value: '2001:db8::/64' }]);
+    assert.deepEqual(objectsProblem(['2001:db8::/64', '10.0.0.0/8'], { max: 10, ipv6: true, protocol: 'icmpv6' }), ['sgRules.icmpv6NeedsIpv6', { value: '10.0.0.0/8' }]);
+    assert.deepEqual(objectsProblem(['2001:db8:::1'], { max: 10, ipv6: true }), ['sgRules.objectInvalid', { value: '2001:db8:::1' }]);
   });
 
   test('add a batch, the 0.0.0.0/0 warning, quick creation, modify, batch delete; axe clean', async (t) => {
@@ -72,20 +112,21 @@ describe('security group rules in a browser', () => {
     await page.getByText('No Inbound rules').waitFor();
     await expectAccessible(page, 'rules tab (empty)');
 
-    // Add: two ranges × three objects, one request, six rules
+    // Add, inline: an editable row at the top of the table; two ranges × three objects, one request, six rules
     await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
-    let dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Port Range').fill('22/23,443/443');
-    await dialog.getByLabel('Authorization Object').fill('10.0.0.0/8, 192.168.1.0/24,0.0.0.0/0');
-    await dialog.getByLabel('Description').fill('batch');
-    await dialog.getByTestId('risk-warning').getByText(/SSH/).waitFor();
-    await dialog.getByTestId('rule-count').getByText('6 rules will be added in one request.').waitFor();
-    await settled(page);
-    await expectAccessible(page, 'add rule dialog');
-    const authorizeCalls: string[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('/console/api/call') && (r.postData() ?? '').includes('"AuthorizeSecurityGroup"')) authorizeCalls.push(r.postData() ?? ''); });
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    let row = editRow(page);
+    const notes = page.getByTestId('rule-editor-notes');
+    await row.getByLabel('Port Range').fill('22/23,443/443');
+    await row.getByLabel('Authorization Object').fill('10.0.0.0/8, 192.168.1.0/24,0.0.0.0/0');
+    await row.getByLabel('Description').fill('batch');
+    await notes.getByTestId('risk-warning').getByText(/SSH/).waitFor();
+    await notes.getByTestId('rule-count').getByText('6 rules will be added in one request.').waitFor();
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no dialog: the row is the form');
+    assert.ok(await page.getByRole('button', { name: 'Add Security Group Rule' }).isDisabled(), 'one row is edited at a time');
+    await expectAccessible(page, 'rules table with a new rule row');
+    const authorizeCalls = callsOf(page, 'AuthorizeSecurityGroup');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Inbound (6)' }).waitFor();
     assert.equal(authorizeCalls.length, 1, 'one batch');
     let rules = await rulesOf(c, sg);
@@ -95,20 +136,26 @@ describe('security group rules in a browser', () => {
     assert.ok(rules.every((r) => r.Direction === 'ingress' && r.IpProtocol.toLowerCase() === 'tcp' && r.Description === 'batch' && r.Policy === 'Accept'));
     await expectAccessible(page, 'rules tab (six rules)');
 
-    // the named protocol types fill the port range; an object of 0.0.0.0/0 on HTTP is only a note
+    // the named protocol types fill the port range; an object of 0.0.0.0/0 on HTTP is only a note;
+    // the new row is the table's first; Cancel sends nothing and the table is as it was
     await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
-    dialog = page.getByRole('dialog');
+    row = editRow(page);
+    assert.equal(await page.locator('[data-testid="rules-table"] tbody tr').first().getAttribute('data-row-key'), 'new-rule');
     await chooseOption(page, 'Protocol Type', 'HTTP (80)');
-    assert.equal(await dialog.getByLabel('Port Range').inputValue(), '80/80');
-    await dialog.getByLabel('Authorization Object').fill('0.0.0.0/0');
-    await dialog.getByTestId('risk-note').waitFor();
-    assert.equal(await dialog.getByTestId('risk-warning').count(), 0);
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await row.getByLabel('Port Range').inputValue(), '80/80');
+    assert.ok(await row.getByLabel('Port Range').isDisabled());
+    await row.getByLabel('Authorization Object').fill('0.0.0.0/0');
+    await notes.getByTestId('risk-note').waitFor();
+    assert.equal(await notes.getByTestId('risk-warning').count(), 0);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Inbound (6)' }).waitFor();
+    assert.equal(authorizeCalls.length, 1, 'Cancel sends nothing');
+    assert.deepEqual((await rulesOf(c, sg)).map((r) => r.SecurityGroupRuleId).sort(), rules.map((r) => r.SecurityGroupRuleId).sort());
 
     // Quick Rule Creation: two application ports + a custom range, one object, priority 5
     await page.getByRole('button', { name: 'Quick Rule Creation' }).click();
-    dialog = page.getByRole('dialog');
+    const dialog = page.getByRole('dialog');
     await dialog.getByLabel('MySQL (3306)').check();
     await dialog.getByLabel('Redis (6379)').check();
     await dialog.getByLabel('Custom Port Range (TCP)').fill('8080/8081');
@@ -124,21 +171,48 @@ describe('security group rules in a browser', () => {
     assert.ok(quick.every((r) => Number(r.Priority) === 5));
     assert.equal(authorizeCalls.length, 2, 'quick creation is one batch too');
 
-    // Modify: the 8080 rule becomes a Forbid rule with a description
+    // Modify, inline: the 8080 rule's row becomes editable cells holding its values; it becomes a
+    // Forbid rule with a description, through ModifySecurityGroupRule by its id (the same rule)
     const alt = quick.find((r) => r.PortRange === '8080/8081')!;
-    await page.getByRole('button', { name: `Modify rule ${alt.SecurityGroupRuleId}` }).click();
-    dialog = page.getByRole('dialog');
-    assert.equal(await dialog.getByLabel('Port Range').inputValue(), '8080/8081');
-    await dialog.locator('label', { hasText: 'Forbid' }).click();
-    assert.ok(await dialog.getByRole('radio', { name: 'Forbid' }).isChecked());
-    await dialog.getByLabel('Description').fill('blocked');
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    await page.getByTestId('policy-forbid').waitFor();
+    await page.getByRole('button', { name: `Edit rule ${alt.SecurityGroupRuleId}` }).click();
+    row = editRow(page, alt.SecurityGroupRuleId);
+    assert.equal(await row.getByLabel('Port Range').inputValue(), '8080/8081');
+    assert.equal(await row.getByLabel('Authorization Object').inputValue(), '172.16.0.0/12');
+    assert.equal(await row.getByLabel('Priority').inputValue(), '5');
+    assert.equal(await editRow(page).count(), 0, 'no new row while editing');
+    await expectAccessible(page, 'rules table with a rule\'s row in edit');
+    // a rule has one port range: the cell says so, nothing is sent
+    const modifyCalls = callsOf(page, 'ModifySecurityGroupRule');
+    await row.getByLabel('Port Range').fill('8080/8081,9000/9000');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('A rule has one port range.').waitFor();
+    await row.getByLabel('Port Range').fill('8080/8081');
+    await chooseOption(page, 'Action', 'Forbid');
+    await row.getByLabel('Description').fill('blocked');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByTestId('policy-forbid').waitFor();
+    assert.equal(await row.getByLabel('Port Range').count(), 0, 'the row is a row again');
+    assert.equal(modifyCalls.length, 1);
+    assert.ok(modifyCalls[0]!.includes(alt.SecurityGroupRuleId), 'by SecurityGroupRuleId');
     const modified = (await rulesOf(c, sg)).find((r) => r.SecurityGroupRuleId === alt.SecurityGroupRuleId)!;
     assert.equal(modified.Policy, 'Drop');
     assert.equal(modified.Description, 'blocked');
     assert.equal(modified.PortRange, '8080/8081');
+    assert.equal(modified.SourceCidrIp, '172.16.0.0/12');
+    assert.equal(Number(modified.Priority), 5);
+    assert.equal((await rulesOf(c, sg)).length, 9);
+
+    // Cancel an edit: the row shows the rule as it was, and the API has it unchanged
+    const mysql = quick.find((r) => r.PortRange === '3306/3306')!;
+    await page.getByRole('button', { name: `Edit rule ${mysql.SecurityGroupRuleId}` }).click();
+    row = editRow(page, mysql.SecurityGroupRuleId);
+    await row.getByLabel('Authorization Object').fill('10.9.9.9/32');
+    await row.getByLabel('Description').fill('not saved');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('cell', { name: '172.16.0.0/12' }).waitFor();
+    assert.equal(await row.getByLabel('Authorization Object').count(), 0);
+    assert.equal(modifyCalls.length, 1, 'Cancel sends nothing');
+    assert.deepEqual((await rulesOf(c, sg)).find((r) => r.SecurityGroupRuleId === mysql.SecurityGroupRuleId), mysql);
 
     // batch delete: two rules, the dialog names them
     const victims = rules.filter((r) => r.SourceCidrIp === '192.168.1.0/24');
@@ -159,6 +233,21 @@ describe('security group rules in a browser', () => {
     await page.getByRole('tooltip').getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('tab', { name: 'Inbound (6)' }).waitFor();
     assert.ok(!(await rulesOf(c, sg)).some((r) => r.SecurityGroupRuleId === one.SecurityGroupRuleId));
+
+    // Add, inline, authorizing a security group of the same VPC: the object cell takes the group
+    const peer = await group('peer');
+    await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
+    row = editRow(page);
+    await chooseOption(page, 'Protocol Type', 'SSH (22)');
+    await chooseOption(page, 'Authorization Type', 'Security Group');
+    assert.equal(await row.getByLabel('Authorization Object').count(), 0);
+    await row.getByRole('combobox', { name: 'Security group ID' }).fill(peer);
+    await notes.getByTestId('rule-count').getByText('One rule will be added.').waitFor();
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Inbound (7)' }).waitFor();
+    const byGroup = (await rulesOf(c, sg)).filter((r) => (r as unknown as { SourceGroupId: string }).SourceGroupId === peer);
+    assert.deepEqual(byGroup.map((r) => `${r.IpProtocol.toLowerCase()} ${r.PortRange} ${r.SourceCidrIp}`), ['tcp 22/22 ']);
   });
 
   test('restore: the green and red rows are what the restore adds and removes; export downloads ecs_<region>_<group>.json that imports into another group', async (t) => {
@@ -254,7 +343,7 @@ describe('security group rules in a browser', () => {
     assert.equal((await rulesOf(c, other)).length, 2);
   });
 
-  test('classic groups have four tabs and take only /32 for internal inbound by CIDR; advanced groups have no priority, Forbid or group authorization', async (t) => {
+  test('classic groups have four tabs and take only /32 (and no IPv6) for internal inbound by CIDR; advanced groups have no priority, Forbid or group authorization', async (t) => {
     const c = await openConsole(t);
     if (c === undefined) return;
     const { page } = c;
@@ -267,14 +356,18 @@ describe('security group rules in a browser', () => {
     await openRules(c, classic);
     for (const name of ['Internal Network Ingress', 'Internal Network Egress', 'Internet Ingress', 'Internet Egress']) await page.getByRole('tab', { name: new RegExp(`^${name}`) }).waitFor();
     await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
-    let dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Port Range').fill('22/22');
-    await dialog.getByLabel('Authorization Object').fill('10.0.0.0/8');
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await dialog.getByText('“10.0.0.0/8”: the subnet mask must be /32 here.').waitFor();
-    await dialog.getByLabel('Authorization Object').fill('10.0.0.5/32');
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    let row = editRow(page);
+    await row.getByLabel('Port Range').fill('22/22');
+    await row.getByLabel('Authorization Object').fill('10.0.0.0/8');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('cell').filter({ has: page.getByLabel('Authorization Object') }).getByText('“10.0.0.0/8”: the subnet mask must be /32 here.').waitFor();
+    await expectAccessible(page, 'rules tab (classic) with a new row showing an error');
+    // IPv6 is for VPC groups (the API refuses Ipv6SourceCidrIp in a classic group)
+    await row.getByLabel('Authorization Object').fill('2001:db8::1/128');
+    await row.getByText('“2001:db8::1/128”: IPv6 authorization objects are for VPC security groups only.').waitFor();
+    await row.getByLabel('Authorization Object').fill('10.0.0.5/32');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Internal Network Ingress (1)' }).waitFor();
     const [rule] = await rulesOf(c, classic);
     assert.equal(rule?.SourceCidrIp, '10.0.0.5/32');
@@ -283,17 +376,93 @@ describe('security group rules in a browser', () => {
 
     await openRules(c, advanced);
     await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
-    dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Port Range').waitFor();
-    assert.equal(await dialog.getByLabel('Priority').count(), 0);
-    assert.equal(await dialog.getByText('Forbid').count(), 0);
-    assert.equal(await dialog.getByText('Authorization Type').count(), 0);
-    await dialog.getByLabel('Port Range').fill('443/443');
-    await dialog.getByLabel('Authorization Object').fill('10.0.0.0/8');
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    row = editRow(page);
+    await row.getByLabel('Port Range').waitFor();
+    assert.equal(await row.getByLabel('Priority').count(), 0);
+    assert.equal(await page.getByRole('columnheader', { name: 'Priority' }).count(), 0);
+    assert.equal(await row.getByLabel('Action').count(), 0, 'no Allow/Forbid choice');
+    assert.equal(await page.getByText('Forbid').count(), 0);
+    assert.equal(await row.getByLabel('Authorization Type').count(), 0);
+    assert.equal(await page.getByText('Authorization Type').count(), 0);
+    await row.getByLabel('Port Range').fill('443/443');
+    await row.getByLabel('Authorization Object').fill('10.0.0.0/8');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Inbound (1)' }).waitFor();
     assert.equal((await rulesOf(c, advanced))[0]?.Policy, 'Accept');
+  });
+
+  test('IPv6 objects: one add with an IPv6 and an IPv4 object is two rules; ::/0 warns; ICMPv6 only with IPv6 objects; an IPv6 rule edited to IPv4; axe', async (t) => {
+    const c = await openConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const { group } = await setup(c);
+    const sg = await group('dual');
+    await signInWithAccessKey(c);
+    await openRules(c, sg);
+    await page.getByText('No Inbound rules').waitFor();
+    const authorizeCalls = callsOf(page, 'AuthorizeSecurityGroup');
+    const notes = page.getByTestId('rule-editor-notes');
+
+    // IPv6 + IPv4 in one entry: one request, one rule per object, each sent in its family's field
+    await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
+    let row = editRow(page);
+    await row.getByLabel('Port Range').fill('8443/8443');
+    await row.getByLabel('Authorization Object').fill('2001:db8::/64, 10.0.0.0/8');
+    await notes.getByTestId('rule-count').getByText('2 rules will be added in one request.').waitFor();
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Inbound (2)' }).waitFor();
+    assert.equal(authorizeCalls.length, 1, 'one batch');
+    assert.match(authorizeCalls[0]!, /"Permissions\.1\.Ipv6SourceCidrIp":"2001:db8::\/64"/);
+    assert.match(authorizeCalls[0]!, /"Permissions\.2\.SourceCidrIp":"10\.0\.0\.0\/8"/);
+    let rules = await rulesOf(c, sg);
+    assert.deepEqual(rules.map((r) => [r.IpProtocol.toLowerCase(), r.PortRange, r.SourceCidrIp, r.Ipv6SourceCidrIp ?? '']).sort(), [
+      ['tcp', '8443/8443', '', '2001:db8::/64'], ['tcp', '8443/8443', '10.0.0.0/8', ''],
+    ]);
+    // the table shows the IPv6 object
+    const v6rule = rules.find((r) => r.Ipv6SourceCidrIp === '2001:db8::/64')!;
+    await page.locator(`[data-testid="rules-table"] tr[data-row-key="${v6rule.SecurityGroupRuleId}"]`).getByRole('cell', { name: '2001:db8::/64' }).waitFor();
+    await expectAccessible(page, 'rules tab with an IPv6 rule');
+
+    // ::/0 on SSH is the same high-risk warning as 0.0.0.0/0
+    await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
+    row = editRow(page);
+    await chooseOption(page, 'Protocol Type', 'SSH (22)');
+    await row.getByLabel('Authorization Object').fill('::/0');
+    await notes.getByTestId('risk-warning').getByText(/SSH/).waitFor();
+
+    // ICMPv6 with an IPv4 object: refused in the form, nothing sent; IPv6 objects only
+    await chooseOption(page, 'Protocol Type', 'All ICMP (IPv6)');
+    assert.equal(await row.getByLabel('Port Range').inputValue(), '-1/-1');
+    await row.getByLabel('Authorization Object').fill('2001:db8:1::/48, 192.168.0.0/16');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('“192.168.0.0/16” is an IPv4 object, and ICMPv6 is IPv6 only: choose All ICMP (IPv4) for IPv4 objects.').waitFor();
+    await expectAccessible(page, 'rules table with an ICMPv6 row refusing an IPv4 object');
+    // and ICMP (IPv4) with an IPv6 object, the other way round
+    await chooseOption(page, 'Protocol Type', 'All ICMP (IPv4)');
+    await row.getByText('“2001:db8:1::/48” is an IPv6 object, and ICMP is IPv4 only: choose All ICMP (IPv6) for IPv6 objects.').waitFor();
+    assert.equal(authorizeCalls.length, 1, 'nothing sent while the form refuses');
+    await chooseOption(page, 'Protocol Type', 'All ICMP (IPv6)');
+    await row.getByLabel('Authorization Object').fill('2001:db8:1::/48');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Inbound (3)' }).waitFor();
+    const icmp6 = (await rulesOf(c, sg)).find((r) => r.Ipv6SourceCidrIp === '2001:db8:1::/48')!;
+    assert.deepEqual([icmp6.IpProtocol, icmp6.PortRange, icmp6.SourceCidrIp], ['ICMPv6', '-1/-1', '']);
+    await page.locator(`[data-testid="rules-table"] tr[data-row-key="${icmp6.SecurityGroupRuleId}"]`).getByRole('cell', { name: 'ICMPv6' }).waitFor();
+
+    // editing the IPv6 rule: its object shows; changed to an IPv4 block, the rule is IPv4 (the IPv6 field cleared)
+    await page.getByRole('button', { name: `Edit rule ${v6rule.SecurityGroupRuleId}` }).click();
+    row = editRow(page, v6rule.SecurityGroupRuleId);
+    assert.equal(await row.getByLabel('Authorization Object').inputValue(), '2001:db8::/64');
+    await row.getByLabel('Authorization Object').fill('172.16.0.0/12');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('cell', { name: '172.16.0.0/12' }).waitFor();
+    rules = await rulesOf(c, sg);
+    const edited = rules.find((r) => r.SecurityGroupRuleId === v6rule.SecurityGroupRuleId)!;
+    assert.deepEqual([edited.SourceCidrIp, edited.Ipv6SourceCidrIp ?? ''], ['172.16.0.0/12', '']);
+    assert.equal(rules.length, 3);
   });
 
   test('a RAM user with AliyunECSReadOnlyAccess sees the rules and gets the RAM error naming the action when adding one', async (t) => {
@@ -314,11 +483,14 @@ describe('security group rules in a browser', () => {
     await page.getByRole('tab', { name: 'Inbound (1)' }).waitFor();
     await page.getByRole('cell', { name: '10.0.0.0/8' }).waitFor();
     await page.getByRole('button', { name: 'Add Security Group Rule' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Port Range').fill('80/80');
-    await dialog.getByLabel('Authorization Object').fill('10.0.0.0/8');
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await dialog.getByRole('alert').getByText('Denied action: ecs:AuthorizeSecurityGroup').waitFor();
+    const row = editRow(page);
+    await row.getByLabel('Port Range').fill('80/80');
+    await row.getByLabel('Authorization Object').fill('10.0.0.0/8');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('rule-editor-notes').getByRole('alert').getByText('Denied action: ecs:AuthorizeSecurityGroup').waitFor();
+    await row.waitFor(); // the row stays open with what was typed
+    assert.equal(await row.getByLabel('Port Range').inputValue(), '80/80');
+    await expectAccessible(page, 'rules table with a refused new row');
     assert.equal((await rulesOf(c, sg)).length, 1, 'nothing was added');
   });
 });

@@ -1,5 +1,5 @@
 // The console's frame in a browser: sign-in by AccessKey (root) and by password (with the forced
-// password change, an MFA code, and the note for a user who must bind an MFA device first); the
+// password change, an MFA code, and binding an MFA device for a user who must have one); the
 // frame (navigation, identity, overview counts); the region switch (URL and lists); the language
 // switch; sign-out ending the session server side; axe-core on the sign-in page and the overview.
 // Results are checked through the API (signed requests, the session endpoint) as well as the page.
@@ -57,7 +57,7 @@ describe('console frame in a browser', () => {
     await page.goto(c.url('/?region=cn-hangzhou'));
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     await page.getByTestId('identity').getByText(`root@${A}`).waitFor();
-    for (const item of ['Overview', 'Instances', 'Security Groups', 'Key Pairs', 'Users', 'Groups', 'Policies', 'Roles', 'Settings', 'Explain a flow', 'Exposure map']) {
+    for (const item of ['Overview', 'Instances', 'Security Groups', 'Key Pairs', 'Anti-DDoS', 'Users', 'Groups', 'Policies', 'Roles', 'Settings', 'Explain a flow', 'Exposure map']) {
       await page.getByRole('navigation').getByRole('link', { name: item, exact: true }).waitFor();
     }
     const sgCount = page.getByTestId('count-security-groups');
@@ -129,7 +129,7 @@ describe('console frame in a browser', () => {
     assert.ok((await signIn('Quinn-Passw0rd')).status >= 400);
   });
 
-  test('an MFA-bound user needs a code (a wrong one is refused); a user who must bind a device is told so', async (t) => {
+  test('an MFA-bound user needs a code (a wrong one is refused); a user who must bind a device binds one at sign-in', async (t) => {
     const clock = new ManualClock(Date.now());
     const c = await openConsole(t, { serverOptions: { clock } });
     if (c === undefined) return;
@@ -165,8 +165,33 @@ describe('console frame in a browser', () => {
     await callRpc(ep, 'CreateUser', RAM, { UserName: 'una' });
     await callRpc(ep, 'CreateLoginProfile', RAM, { UserName: 'una', Password: 'Una-Passw0rd', MFABindRequired: 'true' });
     await submitPassword(c, `una@${A}.onaliyun.com`, 'Una-Passw0rd');
-    await page.getByText('An MFA device must be bound').waitFor();
-    await page.getByRole('button', { name: 'Back' }).click();
-    await page.getByRole('tab', { name: 'RAM user' }).waitFor();
+    await page.getByRole('heading', { name: 'An MFA device must be bound' }).waitFor();
+    await page.getByTestId('signin-mfa-qr').waitFor();
+    await expectAccessible(page, 'sign-in: bind an MFA device');
+    // the page shows the seed once, as CreateVirtualMFADevice does; its codes bind the device
+    const seed = (await page.getByTestId('signin-mfa-seed').innerText()).trim();
+    const una = new TOTP({ secret: Secret.fromBase32(seed), algorithm: 'SHA1', digits: 6, period: 30 });
+    const unaAt = (k: number) => una.generate({ timestamp: clock.now() + k * 30_000 });
+    // two codes that are not consecutive are refused, and nothing is bound
+    await page.getByLabel('First code').fill(unaAt(-2));
+    await page.getByLabel('Second code (the next one)').fill(unaAt(0));
+    await page.getByRole('button', { name: 'Bind and sign in' }).click();
+    await page.getByRole('alert').getByText(/MFA code is wrong/).waitFor();
+    await assert.rejects(callRpc(ep, 'GetUserMFAInfo', RAM, { UserName: 'una' }), (e: { code?: string }) => e.code === 'EntityNotExist.User.MFADevice', 'nothing bound');
+    await page.getByLabel('First code').fill(unaAt(-1));
+    await page.getByRole('button', { name: 'Bind and sign in' }).click();
+    await page.waitForURL(isOverview);
+    await page.getByTestId('identity').getByText(`una@${A}`).waitFor();
+    const info = await callRpc(ep, 'GetUserMFAInfo', RAM, { UserName: 'una' });
+    assert.match(String((info['MFADevice'] as Record<string, unknown>)['SerialNumber']), new RegExp(`^acs:ram::${A}:mfa/`), 'the device is bound to una (GetUserMFAInfo)');
+    // the next sign-in asks for a code of that device
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.waitForURL(/\/console\/signin/);
+    clock.advance(30_000);
+    await submitPassword(c, `una@${A}.onaliyun.com`, 'Una-Passw0rd');
+    await page.getByRole('heading', { name: 'Multi-factor authentication' }).waitFor();
+    await page.getByLabel('MFA code').fill(unaAt(0));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(isOverview);
   });
 });

@@ -4,8 +4,9 @@
 // a flow from a peer instance decided by intra-group access; the exposure map's table listing an
 // instance whose SSH port is open to 0.0.0.0/0 at high risk, linked to the rule that opens it, and
 // its graph; a RAM user with AliyunECSReadOnlyAccess sees the exposure map and gets the RAM error
-// naming ecs:CheckNetworkAccess when explaining; axe on both pages. Every result is checked
-// through the API (signed requests).
+// naming ecs:CheckNetworkAccess when explaining; axe on both pages; an IPv6 address with internet
+// bandwidth gets rows of its own showing that address (not merged with the IPv4 rows of the same
+// port). Every result is checked through the API (signed requests).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callRpc } from '../helpers/server.ts';
@@ -165,6 +166,50 @@ describe('console tools in a browser', () => {
     await row.getByRole('link', { name: `Rule ${s.sshRule} of ${s.sg}` }).click();
     await page.waitForURL((u) => u.pathname === `/console/security-groups/${s.sg}` && u.searchParams.get('rule') === s.sshRule);
     await page.locator(`tr[data-row-key="${s.sshRule}"]`).waitFor({ state: 'visible' });
+  });
+
+  test('Exposure map over IPv6: the IPv6 address with internet bandwidth has its own rows, beside the IPv4 rows of the same port; axe', async (t) => {
+    const c = await openConsole(t);
+    if (c === undefined) return;
+    const { page } = c;
+    const ep = c.server.endpoint;
+    const V = (action: string, q: Record<string, string>) => callRpc(ep, action, '2016-04-28', { RegionId: REGION, ...q });
+    const vpc = String((await V('CreateVpc', { CidrBlock: '10.62.0.0/16', EnableIpv6: 'true' }))['VpcId']);
+    const vsw = String((await V('CreateVSwitch', { VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.62.1.0/24', Ipv6CidrBlock: '1' }))['VSwitchId']);
+    const gw = String((await V('CreateIpv6Gateway', { VpcId: vpc }))['Ipv6GatewayId']);
+    const sg = String((await callRpc(ep, 'CreateSecurityGroup', ECS, { RegionId: REGION, VpcId: vpc, SecurityGroupName: 'dual' }))['SecurityGroupId']);
+    await callRpc(ep, 'AuthorizeSecurityGroup', ECS, {
+      RegionId: REGION, SecurityGroupId: sg,
+      'Permissions.1.IpProtocol': 'tcp', 'Permissions.1.PortRange': '22/22', 'Permissions.1.SourceCidrIp': '0.0.0.0/0',
+      'Permissions.2.IpProtocol': 'tcp', 'Permissions.2.PortRange': '22/22', 'Permissions.2.Ipv6SourceCidrIp': '::/0',
+    });
+    const id = ((await callRpc(ep, 'RunInstances', ECS, {
+      RegionId: REGION, ImageId: LINUX, InstanceType: 'ecs.c6.large', VSwitchId: vsw, SecurityGroupId: sg, InstanceName: 'dual', InternetMaxBandwidthOut: '10', Ipv6AddressCount: '1',
+    }))['InstanceIdSets'] as { InstanceIdSet: string[] }).InstanceIdSet[0]!;
+    const address = ((await V('DescribeIpv6Addresses', { AssociatedInstanceId: id }))['Ipv6Addresses'] as { Ipv6Address: Array<{ Ipv6Address: string; Ipv6AddressId: string }> }).Ipv6Address[0]!;
+    await V('AllocateIpv6InternetBandwidth', { Ipv6GatewayId: gw, Ipv6AddressId: address.Ipv6AddressId, Bandwidth: '5' });
+    const api = ((await callRpc(ep, 'DescribeExposure', PARAPET, { RegionId: REGION, InstanceId: id }))['Exposures'] as { Exposure: Array<{ PublicIpAddress: string; Ipv6Address?: string; PortRange: string; SourceCidrIps: { SourceCidrIp: string[] } }> }).Exposure;
+    assert.deepEqual(api.map((e) => [e.Ipv6Address ?? '-', e.PortRange, e.SourceCidrIps.SourceCidrIp.join(',')]), [['-', '22/22', '0.0.0.0/0'], [address.Ipv6Address, '22/22', '::/0']]);
+    const publicIp = api[0]!.PublicIpAddress;
+    await signInWithAccessKey(c);
+
+    await page.goto(c.url(`/tools/exposure?region=${REGION}`));
+    const table = page.getByTestId('exposure-table');
+    const rows = table.getByRole('row').filter({ hasText: id });
+    const v6 = rows.filter({ has: page.getByTestId('exposure-ipv6') });
+    await v6.waitFor();
+    assert.equal(await rows.count(), 2, 'two rows: IPv4 and IPv6 are not merged');
+    const v6text = await v6.innerText();
+    assert.match(v6text, /IPv6/);
+    assert.ok(v6text.includes(address.Ipv6Address), 'the IPv6 row shows its address');
+    assert.ok(v6text.includes('Everyone (::/0)'));
+    assert.match(v6text, /High/);
+    const v4text = await rows.filter({ hasNot: page.getByTestId('exposure-ipv6') }).innerText();
+    assert.ok(v4text.includes(publicIp) && v4text.includes('Everyone (0.0.0.0/0)') && !v4text.includes(address.Ipv6Address));
+    await page.getByTestId('exposure-summary').getByText(/2 exposed port ranges: 2 high risk/).waitFor();
+    await page.getByTestId('exposure-graph').locator('canvas').first().waitFor();
+    assert.match(String(await page.getByTestId('exposure-graph').getAttribute('aria-label')), /Graph of 2 exposures/);
+    await expectAccessible(page, 'exposure map with an IPv6 row');
   });
 
   test('a RAM user with AliyunECSReadOnlyAccess sees the exposure map and gets the RAM error naming ecs:CheckNetworkAccess', async (t) => {

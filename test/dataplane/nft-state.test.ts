@@ -8,7 +8,7 @@ import { NftTableState, shareRender } from '../../src/dataplane/nft-state.ts';
 import { baseTables } from '../../src/dataplane/topology.ts';
 import { nftApply, run } from '../../src/dataplane/sh.ts';
 import { planEni, renderEni } from '../../src/engine/firewall/nft.ts';
-import { ipToInt } from '../../src/engine/cidr.ts';
+import { ipToInt, ip6ToBigInt } from '../../src/engine/cidr.ts';
 import type { FwGroup } from '../../src/engine/firewall/index.ts';
 import { rootTestOptions } from '../helpers/netns.ts';
 
@@ -84,11 +84,57 @@ test('the scripts load into a real kernel one after another', rootTestOptions(),
       await nftApply(ns, st.script.join('\n') + '\n');
       const listed = await run('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'inet', 'parapet']);
       const items = (JSON.parse(listed.stdout) as { nftables: Array<Record<string, { name: string }>> }).nftables;
-      const objects = items.filter((i) => (i['map'] !== undefined && !i['map'].name.endsWith('_dispatch')) || (i['set'] !== undefined && i['set'].name !== 'public_src')
+      const objects = items.filter((i) => (i['map'] !== undefined && !i['map'].name.endsWith('_dispatch')) || (i['set'] !== undefined && !['public_src', 'public6_src'].includes(i['set'].name))
         || (i['chain'] !== undefined && i['chain'].name.startsWith('c_'))).length;
       const entries = items.filter((i) => i['chain'] !== undefined && /^(in|eg)_e/.test(i['chain'].name)).length;
       assert.equal(entries, 2 * st.enis, `${st.name}: two entry chains per ENI`);
       assert.equal(objects, st.objects, `${st.name}: the kernel holds the objects the state counts`);
+    }
+  } finally {
+    await run('ip', ['netns', 'del', ns]);
+  }
+});
+
+/** An ENI with IPv6 addresses: its plan has IPv6 chains (a ::/0 rule on port 22). */
+const render6 = (tag: string, ip: string) => shareRender(renderEni(tag, planEni({
+  ip: ipToInt(ip)!, networkType: 'vpc', groups: [{ ...web[0]!, rules: [...web[0]!.rules, { ...web[0]!.rules[0]!, ruleId: 'v6', portFrom: 22, portTo: 22, peer: { kind: 'cidr6', range: { base: 0n, size: 1n << 128n } } }] }],
+  members: () => [], ip6: [ip6ToBigInt('2408:4000:1:1::5')!], members6: () => [],
+}), {}));
+
+/** IPv6 steps: an ENI gets IPv6 entry chains and dispatch elements, changes addresses, loses IPv6, goes. */
+function steps6(): Array<{ name: string; script: string[]; v6Entries: number; v6Elements: number }> {
+  const t = new NftTableState();
+  const out: Array<{ name: string; script: string[]; v6Entries: number; v6Elements: number }> = [];
+  const step = (name: string, v6Entries: number, v6Elements: number, fn: (s: string[]) => void) => {
+    const s: string[] = [];
+    fn(s);
+    t.collect(s);
+    out.push({ name, script: s, v6Entries, v6Elements });
+  };
+  step('two addresses', 2, 2, (s) => t.upsert('ea', '10.0.0.2', render6('ea', '10.0.0.2'), s, ['2408:4000:1:1::5', '2408:4000:1:1::6']));
+  step('one address moves', 2, 2, (s) => t.upsert('ea', '10.0.0.2', render6('ea', '10.0.0.2'), s, ['2408:4000:1:1::5', '2408:4000:1:1::7']));
+  step('IPv6 goes', 0, 0, (s) => t.upsert('ea', '10.0.0.2', render('ea', '10.0.0.2', web), s));
+  step('IPv6 comes back', 2, 1, (s) => t.upsert('ea', '10.0.0.2', render6('ea', '10.0.0.2'), s, ['2408:4000:1:1::5']));
+  step('the ENI goes', 0, 0, (s) => t.remove('ea', s));
+  return out;
+}
+
+test('IPv6: entry chains in6_/eg6_ and the IPv6 dispatch follow the ENI\'s addresses (and load into a real kernel)', rootTestOptions(), async () => {
+  const s = steps6();
+  assert.ok(s[1]!.script.some((l) => l === 'delete element inet parapet in6_dispatch { 2408:4000:1:1::6 }'), 'the old address leaves the dispatch');
+  assert.ok(!s[1]!.script.some((l) => l.includes('add element inet parapet in6_dispatch { 2408:4000:1:1::5')), 'the kept one is not re-added');
+  const ns = `pnft-state6-${process.pid}`;
+  assert.equal((await run('ip', ['netns', 'add', ns])).code, 0);
+  try {
+    await nftApply(ns, baseTables());
+    for (const st of s) {
+      await nftApply(ns, st.script.join('\n') + '\n');
+      const listed = await run('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'inet', 'parapet']);
+      const items = (JSON.parse(listed.stdout) as { nftables: Array<Record<string, { name: string; map?: string }>> }).nftables;
+      const entries = items.filter((i) => i['chain'] !== undefined && /^(in|eg)6_e/.test(i['chain'].name)).length;
+      const elements = (await run('ip', ['netns', 'exec', ns, 'nft', 'list', 'map', 'inet', 'parapet', 'in6_dispatch'])).stdout.match(/2408:4000:1:1::\d/g)?.length ?? 0;
+      assert.equal(entries, st.v6Entries, `${st.name}: IPv6 entry chains`);
+      assert.equal(elements, st.v6Elements, `${st.name}: IPv6 dispatch elements`);
     }
   } finally {
     await run('ip', ['netns', 'del', ns]);

@@ -38,13 +38,13 @@ function network(key: string, third: number): DesiredNetwork {
 function instance(id: string, net: DesiredNetwork, ip: string, p: { publicIp?: string; osType?: 'linux' | 'windows'; mac: string }): DesiredInstance {
   return {
     instanceId: id, accountId: '1', regionId: net.regionId, network: net.key, publicIp: p.publicIp ?? '', osType: p.osType ?? 'windows',
-    effectivePublicKey: '', effectivePasswordHash: '', hostName: id, bootSeq: 1,
-    enis: [{ eniId: `eni-${id}`, instanceId: id, primary: true, ip: ipToInt(ip)!, ipText: ip, prefix: 24, gateway: net.gateways[0]!.address, mac: p.mac, groups: [open], port25Blocked: true }],
+    effectivePublicKey: '', effectivePasswordHash: '', hostName: id, bootSeq: 1, securityAgent: false,
+    enis: [{ eniId: `eni-${id}`, instanceId: id, primary: true, ip: ipToInt(ip)!, ipText: ip, prefix: 24, gateway: net.gateways[0]!.address, mac: p.mac, groups: [open], port25Blocked: true, ipv6: [] }],
   };
 }
 
 function desiredAt(revision: number, instances: DesiredInstance[], networks: DesiredNetwork[]): DesiredState {
-  return { revision, networks, instances, existingInstanceIds: new Set(instances.map((i) => i.instanceId)), members: new Map() };
+  return { revision, networks, instances, existingInstanceIds: new Set(instances.map((i) => i.instanceId)), members: new Map(), ddos: { ips: [], blackholes: [], penalties: [] }, bruteForceBlocks: [] };
 }
 
 async function nft(ns: string, what: string): Promise<string> {

@@ -2,7 +2,8 @@
 // metadata service at 100.100.100.200 knowing each instance by its source address, hardened mode,
 // the stock `ecs_ram_role` credential provider whose credentials then call the API at
 // 100.100.100.100; a real sshd accepting exactly the key in force (SPEC §2: a new key takes
-// effect at the reboot) and logging logons; `parapet agent --cleanup`.
+// effect at the reboot) and logging logons; an SSH logon over IPv6 from the internet, let in only
+// by an Ipv6SourceCidrIp rule; `parapet agent --cleanup`.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
@@ -12,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import EcsModule from '@alicloud/ecs20140526';
 import RamModule from '@alicloud/ram20150501';
 import { rootTestOptions, nsExec, run } from '../helpers/netns.ts';
-import { startDataplaneServer, Tenant, leftovers, type DataplaneServer } from '../helpers/dataplane.ts';
-import { sdkConfig } from '../helpers/server.ts';
+import { startDataplaneServer, Tenant, leftovers, sshFrom, LINUX, type DataplaneServer } from '../helpers/dataplane.ts';
+import { sdkConfig, callRpc } from '../helpers/server.ts';
 
 const $ = EcsModule;
 const R = 'cn-hangzhou';
@@ -97,10 +98,8 @@ describe('data plane: metadata, role credentials, the API and sshd inside instan
     const client = await me.instance({ vSwitchId, groups: [group] });
     made.push(server.id, client.id);
     await dp.settle();
-    const ssh = (key: string) => nsExec(client.id, ['ssh', '-i', key, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no',
-      '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${server.ip}`, 'cat /proc/self/net/dev | grep -c eth0; echo logged-on'], 15_000);
-    let r = await ssh(k1File);
-    for (let i = 0; r.code === 255 && /refused/.test(r.stderr) && i < 20; i++) { await new Promise((f) => setTimeout(f, 100)); r = await ssh(k1File); } // sshd may still be starting
+    const ssh = (key: string) => sshFrom(client.id, key, server.ip, 'cat /proc/self/net/dev | grep -c eth0; echo logged-on');
+    const r = await ssh(k1File);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /logged-on/);
     const refused = await ssh(stranger);
@@ -123,6 +122,43 @@ describe('data plane: metadata, role credentials, the API and sshd inside instan
     const log = readFileSync(join(dp.server.dataDir, 'dataplane', 'instances', server.id, 'sshd.log'), 'utf8');
     assert.match(log, /Accepted publickey for root from/);
     assert.match(log, /Failed publickey|Connection closed by authenticating user root/);
+  });
+
+  test('IPv6 SSH from the internet namespace: only an Ipv6SourceCidrIp rule lets it in (an IPv4 0.0.0.0/0 rule does not)', async () => {    const V = (action: string, q: Record<string, string>) => callRpc(dp.server.endpoint, action, '2016-04-28', { RegionId: R, ...q });
+    const E = (action: string, q: Record<string, string>) => callRpc(dp.server.endpoint, action, '2014-05-26', { RegionId: R, ...q });
+    const vpcId = (await V('CreateVpc', { CidrBlock: '10.6.0.0/16', EnableIpv6: 'true' }))['VpcId'] as string;
+    const vsw = (await V('CreateVSwitch', { VpcId: vpcId, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.6.1.0/24', Ipv6CidrBlock: '1' }))['VSwitchId'] as string;
+    const gw = (await V('CreateIpv6Gateway', { VpcId: vpcId }))['Ipv6GatewayId'] as string;
+    const g = await me.group(vpcId);
+    await me.ingress(g, [{ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '0.0.0.0/0' }]);
+    const key = (await me.ecs.createKeyPair(new $.CreateKeyPairRequest({ regionId: R, keyPairName: 'dp-v6' }))).body!;
+    const keyFile = join(tmp, 'v6.pem');
+    writeFileSync(keyFile, key.privateKeyBody!, { mode: 0o600 });
+    const id = ((await E('RunInstances', { ImageId: LINUX, InstanceType: 'ecs.g5.large', VSwitchId: vsw, SecurityGroupId: g, Ipv6AddressCount: '1', KeyPairName: 'dp-v6' }))['InstanceIdSets'] as { InstanceIdSet: string[] }).InstanceIdSet[0]!;
+    made.push(id);
+    const row = ((await V('DescribeIpv6Addresses', { VpcId: vpcId, AssociatedInstanceId: id }))['Ipv6Addresses'] as { Ipv6Address: Array<Record<string, unknown>> }).Ipv6Address[0]!;
+    const ip6 = row['Ipv6Address'] as string;
+    await V('AllocateIpv6InternetBandwidth', { Ipv6GatewayId: gw, Ipv6AddressId: row['Ipv6AddressId'] as string, Bandwidth: '10' });
+    await dp.settle();
+    const add = await nsExec(dp.internetNs, ['ip', 'addr', 'replace', '2001:db8::22/128', 'dev', 'lo']);
+    assert.equal(add.code, 0, add.stderr);
+    // the instance's own sshd (it listens on 0.0.0.0 and ::), a real logon with the key pair's key
+    const ssh = () => nsExec(dp.internetNs, ['ssh', '-i', keyFile, '-b', '2001:db8::22', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no',
+      '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=3', '-o', 'LogLevel=ERROR', `root@${ip6}`, 'echo logged-on-over-ipv6'], 15_000);
+    const blocked = await ssh();
+    assert.equal(blocked.code, 255, 'an IPv4 rule opens no IPv6');
+    assert.match(blocked.stderr, /timed out/);
+    await me.ingress(g, [{ ipProtocol: 'tcp', portRange: '22/22', ipv6SourceCidrIp: '2001:db8::/32' }]);
+    await dp.settle();
+    let open = await ssh();
+    for (let i = 0; open.code === 255 && /refused/.test(open.stderr) && i < 20; i++) { await new Promise((f) => setTimeout(f, 100)); open = await ssh(); }
+    assert.equal(open.code, 0, open.stderr);
+    assert.equal(open.stdout.trim(), 'logged-on-over-ipv6', 'the Ipv6SourceCidrIp rule lets the SSH logon in');
+    await me.revokeIngress(g, [{ ipProtocol: 'tcp', portRange: '22/22', ipv6SourceCidrIp: '2001:db8::/32' }]);
+    await dp.settle();
+    const closed = await ssh();
+    assert.equal(closed.code, 255, 'and its revocation closes it again');
+    assert.match(closed.stderr, /timed out/);
   });
 
   test('parapet agent --cleanup removes what a dead agent left', async () => {

@@ -201,6 +201,43 @@ for (const [i, engine] of engines.entries()) {
       assert.ok(s.state === 'signedIn' && s.session.mfaPresent);
     });
 
+    test('MFABindRequired: the sign-in gives a device; two consecutive codes of it bind it and sign in with MFA present', async () => {
+      await userWith('ivy', { mfaBindRequired: true });
+      await users.createUser(ctx, { userName: 'jon' });
+      await profiles.createLoginProfile(ctx, { userName: 'jon', password: PASSWORD, mfaBindRequired: true });
+      const first = await signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD });
+      assert.ok(first.state === 'mfaBindRequired');
+      const again = await signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD });
+      assert.ok(again.state === 'mfaBindRequired');
+      assert.equal(again.device.serialNumber, first.device.serialNumber, 'the user has one sign-in device');
+      assert.notEqual(again.device.base32StringSeed, first.device.base32StringSeed, 'asking again gives a new seed');
+      const totpOf = (seed: string) => new TOTP({ secret: Secret.fromBase32(seed), algorithm: 'SHA1', digits: 6, period: 30 });
+      const old = totpOf(first.device.base32StringSeed);
+      const cur = totpOf(again.device.base32StringSeed);
+      const at = (t: TOTP, k: number) => t.generate({ timestamp: clock.now() + k * 30_000 });
+      const bind = (t: TOTP, serialNumber = again.device.serialNumber) => ({ serialNumber, code1: at(t, -1), code2: at(t, 0) });
+      // the replaced seed binds nothing; nor two codes that are not consecutive; nor a wrong password
+      assert.equal(await codeOf(signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaBind: bind(old) })), 'SignIn.MFACodeInvalid');
+      assert.equal(await codeOf(signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaBind: { serialNumber: again.device.serialNumber, code1: at(cur, -2), code2: at(cur, 0) } })), 'SignIn.MFACodeInvalid');
+      assert.equal(await codeOf(signIn(svc, { userPrincipalName: upn('ivy'), password: 'Wrong-Passw0rd', mfaBind: bind(cur) })), 'SignIn.Failed');
+      // another user's sign-in device (or any other device) is not ivy's to bind
+      const jons = await signIn(svc, { userPrincipalName: upn('jon'), password: PASSWORD });
+      assert.ok(jons.state === 'mfaBindRequired');
+      assert.equal(await codeOf(signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaBind: bind(totpOf(jons.device.base32StringSeed), jons.device.serialNumber) })), 'SignIn.MFACodeInvalid');
+      await assert.rejects(mfa.getUserMFAInfo(ctx, 'ivy'), (e: unknown) => e instanceof DomainError && e.code === 'EntityNotExist.User.MFADevice', 'nothing bound by the refusals');
+
+      const s = await signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaBind: bind(cur) });
+      assert.ok(s.state === 'signedIn' && s.session.mfaPresent, 'bound and signed in, MFA present');
+      assert.equal((await mfa.getUserMFAInfo(ctx, 'ivy')).serialNumber, again.device.serialNumber, 'the device is ivy\'s now (GetUserMFAInfo)');
+      // from now on the device's codes are asked for, and the codes just used are spent
+      assert.equal(stateOf(await signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD })), 'mfaCodeRequired');
+      assert.equal(await codeOf(signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaCode: at(cur, 0) })), 'SignIn.MFACodeInvalid', 'the binding code is spent');
+      clock.advance(30_000);
+      assert.equal(stateOf(await signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaCode: at(cur, 0) })), 'signedIn');
+      // a bound user's bind request is not a way around its code
+      assert.equal(stateOf(await signIn(svc, { userPrincipalName: upn('ivy'), password: PASSWORD, mfaBind: bind(cur) })), 'mfaCodeRequired');
+    });
+
     test('wrong MFA codes count towards the lock-out too', async () => {
       await userWith('hank');
       await policy.setPasswordPolicy(ctx, { maxLoginAttemps: 2 });

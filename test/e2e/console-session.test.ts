@@ -1,6 +1,7 @@
 // The web console's server side on a real server, without a browser (fetch with cookies): sign-in
 // by AccessKey (root, RAM user) and by password (the forced change, MFA codes), the cookie, CSRF,
-// sign-out, expiry, an AccessKey session ending with its key, sessions surviving a restart, `call`
+// sign-out, expiry, an AccessKey session ending with its key, sessions surviving a restart, the
+// frame's capabilities (the Security Center alerts only for whom may read them), `call`
 // answering what the signed API answers (success, error, RAM refusal, an action not in the
 // catalog), the built console's files (a file, the SPA fallback, the missing build, path
 // traversal), `GET /` from a browser, and the RPC API on `/` as before.
@@ -267,6 +268,37 @@ describe('the web console: sessions and the bridge', () => {
     assert.deepEqual([refused.status, refused.json['Code']], [403, 'Forbidden.RAM']);
     const again = await new Browser(server.url).signIn({ kind: 'password', principalName: `paula@${A}.onaliyun.com`, password: 'Second-Passw0rd' });
     assert.equal(again.json['state'], 'signedIn');
+  });
+
+  test('capabilities: the Security Center alerts for the root and a user who may read them, not for one who may not nor before a password change; no session: 401', async () => {
+    const none = await new Browser(server.url).fetch('GET', '/console/api/capabilities');
+    assert.deepEqual([none.status, none.json['Code']], [401, 'ConsoleSession.Missing']);
+    const root = new Browser(server.url);
+    await root.signIn({ kind: 'accessKey', ...ROOT });
+    assert.deepEqual((await root.fetch('GET', '/console/api/capabilities')).json['securityAlerts'], true);
+    const key = async (user: string, policy: string): Promise<Creds> => {
+      await callRpc(server.endpoint, 'CreateUser', RAM, { UserName: user });
+      await callRpc(server.endpoint, 'AttachPolicyToUser', RAM, { PolicyType: 'System', PolicyName: policy, UserName: user });
+      const k = (await callRpc(server.endpoint, 'CreateAccessKey', RAM, { UserName: user }))['AccessKey'] as Record<string, string>;
+      return { accessKeyId: k['AccessKeyId']!, accessKeySecret: k['AccessKeySecret']! };
+    };
+    const ecsOnly = new Browser(server.url);
+    await ecsOnly.signIn({ kind: 'accessKey', ...await key('cap-ecs', 'AliyunECSReadOnlyAccess') });
+    const denied = await ecsOnly.fetch('GET', '/console/api/capabilities');
+    assert.deepEqual([denied.status, denied.json['securityAlerts'], denied.json['securityAssets']], [200, false, false]);
+    assert.equal((await ecsOnly.call('sas', 'DescribeSuspEvents')).status, 403, 'as the call itself');
+    const sas = new Browser(server.url);
+    await sas.signIn({ kind: 'accessKey', ...await key('cap-sas', 'AliyunYundunSASReadOnlyAccess') });
+    const allowed = (await sas.fetch('GET', '/console/api/capabilities')).json;
+    assert.deepEqual([allowed['securityAlerts'], allowed['securityAssets']], [true, true]);
+    assert.equal((await sas.call('sas', 'DescribeSuspEvents')).status, 200, 'as the call itself');
+    // a password session that must change its password first
+    await callRpc(server.endpoint, 'AttachPolicyToUser', RAM, { PolicyType: 'System', PolicyName: 'AliyunYundunSASReadOnlyAccess', UserName: 'cap-ecs' });
+    await callRpc(server.endpoint, 'CreateLoginProfile', RAM, { UserName: 'cap-ecs', Password: 'First-Passw0rd', PasswordResetRequired: 'true' });
+    const forced = new Browser(server.url);
+    assert.equal((await forced.signIn({ kind: 'password', principalName: `cap-ecs@${A}.onaliyun.com`, password: 'First-Passw0rd' })).json['state'], 'passwordChangeRequired');
+    assert.equal((await forced.fetch('GET', '/console/api/capabilities')).json['securityAlerts'], false);
+    assert.equal((await ecsOnly.fetch('GET', '/console/api/capabilities')).json['securityAlerts'], true, 'the policy now attached counts at once');
   });
 
   test('password sign-in with an MFA device: the code is asked for, then gives acs:MFAPresent', async () => {

@@ -110,6 +110,36 @@ describe('several servers on one PostgreSQL', () => {
     assert.deepEqual(results.map((r) => r.status === 200 ? 'ok' : String(r.json?.['Code'])).sort(), ['SignatureNonceUsed', 'SignatureNonceUsed', 'SignatureNonceUsed', 'ok']);
   });
 
+  test('servers start while other schemas of the database come and go', async (t) => {
+    const defer = cleanups(t);
+    // another deployment (or test) making and dropping schemas of its own the whole time
+    const churn = new pg.Client({ connectionString: POSTGRES_URL });
+    await churn.connect();
+    defer(() => churn.end());
+    let stop = false;
+    let rounds = 0;
+    const others: string[] = [];
+    const loop = (async () => {
+      while (!stop) {
+        const other = freshSchema();
+        others.push(other);
+        await churn.query(`create schema ${other}; create table ${other}.t (id serial primary key, a int, b text, c int)`);
+        await churn.query(`drop schema ${other} cascade`);
+        rounds++;
+      }
+    })();
+    defer(async () => { stop = true; await loop; for (const o of others) await dropSchema(o); });
+    for (let i = 0; i < 6; i++) {
+      const schema = freshSchema();
+      defer(() => dropSchema(schema));
+      const s = await startTestServer({ engine: 'postgres', schema });
+      await s.stop();
+    }
+    stop = true;
+    await loop;
+    assert.ok(rounds > 6, `the other schemas came and went (${rounds} times) while the servers started`);
+  });
+
   test('a lost database answers ServiceUnavailable (503), never ends the server, and the server recovers by itself', async (t) => {
     const defer = cleanups(t);
     const schema = freshSchema();

@@ -1,14 +1,19 @@
 // The firewall decision engine (src/engine/firewall): hand-written cases for each step of SPEC
 // §1.3, then property tests holding the compiled engine (decide, explain) to the reference
 // evaluator on random rule sets built from small universes so that overlaps and ties are frequent.
+// Some random rules authorize a prefix list: they become one engine rule per disjoint block of the
+// list's entries, all with the rule's id, through the loader's own expansion (src/domain/fw-groups.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { prng } from '../helpers/prng.ts';
-import { ip, cidr, group, ruleFromShape } from '../helpers/fw.ts';
+import { ip, ip6, ip6w, cidr, cidr6, group, ruleFromShape, type RuleShape } from '../helpers/fw.ts';
+import { ip6Words } from '../../src/engine/cidr.ts';
+import { disjointBlocks } from '../../src/domain/fw-groups.ts';
+import { formatCidr } from '../../src/engine/cidr.ts';
 import {
   compileEni, decide, explain, decideReference,
-  type AddressRange, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
+  type AddressRange, type Address6Range, type Decision, type Flow, type FlowProtocol, type FwGroup, type FwRule,
 } from '../../src/engine/firewall/index.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +45,12 @@ function expectDecision(groups: FwGroup[], f: Flow, expected: Expected): Decisio
   assert.deepEqual(full.matchedRules, ref.matchedRules, 'explain lists the matches the reference lists');
   assert.deepEqual(fast.matchedRules, [], 'decide lists no matches');
   return full;
+}
+
+/** An IPv6 flow (ingress tcp to port 22 from a documentation address unless told). */
+function flow6(spec: Partial<Omit<Flow, 'localIp' | 'remoteIp' | 'ip6'>> & { local?: string; remote?: string }): Flow {
+  const { local, remote, ...rest } = spec;
+  return { ...flow(rest), localIp: 0, remoteIp: 0, ip6: { local: ip6w(local ?? '2408:4000:0:100::10'), remote: ip6w(remote ?? '2001:db8::7') } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,6 +95,14 @@ test('platform: an account whose port 25 is unblocked has tcp 25 egress decided 
   // the default platform (and an explicit blocked one) still drops it
   assert.equal(decide(compileEni(g, { port25Blocked: true }), f).reason, 'Platform');
   assert.equal(decideReference(g, f).reason, 'Platform');
+});
+
+test('platform: tcp 25 over IPv6 is blocked outside the unique-local, link-local and VPC ranges', () => {
+  const g = [group('sg-a', [{ direction: 'egress', protocol: 'all', from: '::/0' }])];
+  expectDecision(g, flow6({ direction: 'egress', remote: '2001:db8::25', remotePort: 25 }), { verdict: 'drop', reason: 'Platform' });
+  for (const remote of ['fd00::1', 'fe80::1', '2408:4000:12:3400::9']) {
+    expectDecision(g, flow6({ direction: 'egress', remote, remotePort: 25 }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +226,40 @@ test('rules: source port range and local (destination) range', () => {
   expectDecision(l, flow({ local: '10.0.0.6' }), { verdict: 'drop', reason: 'Default' });
 });
 
+test('IPv6: an Ipv6SourceCidrIp rule decides IPv6 flows only; an IPv4 rule never meets an IPv6 flow', () => {
+  const g = [group('sg-a', [
+    { from: '0.0.0.0/0', portFrom: 22, portTo: 22 },
+    { from: '2001:db8::/64', portFrom: 22, portTo: 22, priority: 2 },
+    { from: '::/0', portFrom: 1, portTo: 65535, policy: 'drop', priority: 3 },
+  ])];
+  const [v4, v6, dropAll6] = g[0]!.rules;
+  expectDecision(g, flow({ localPort: 22 }), { verdict: 'accept', reason: 'Rule', rule: v4 });
+  expectDecision(g, flow6({ localPort: 22 }), { verdict: 'accept', reason: 'Rule', rule: v6 });
+  expectDecision(g, flow6({ localPort: 22, remote: '2001:db8:0:1::7' }), { verdict: 'drop', reason: 'Rule', rule: dropAll6 });
+  expectDecision(g, flow({ localPort: 80 }), { verdict: 'drop', reason: 'Default' });
+  // the two ends of the /64, and the first address past it
+  expectDecision(g, flow6({ localPort: 22, remote: '2001:db8::' }), { verdict: 'accept', reason: 'Rule', rule: v6 });
+  expectDecision(g, flow6({ localPort: 22, remote: '2001:db8::ffff:ffff:ffff:ffff' }), { verdict: 'accept', reason: 'Rule', rule: v6 });
+  // icmp rules are IPv4's, icmpv6 rules IPv6's; `all` covers both
+  const icmp = [group('sg-a', [{ protocol: 'icmp' }, { protocol: 'icmpv6', from: '::/0', priority: 2 }])];
+  expectDecision(icmp, flow6({ protocol: 'icmp' }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(icmp, flow6({ protocol: 'icmpv6' }), { verdict: 'accept', reason: 'Rule', rule: icmp[0]!.rules[1] });
+  expectDecision(icmp, flow({ protocol: 'icmpv6' }), { verdict: 'drop', reason: 'Default' });
+});
+
+test('IPv6: a group rule reaches members by either family; Ipv6DestCidrIp restricts the ENI\'s own IPv6 address', () => {
+  const g = [group('sg-a', [{ fromGroup: 'sg-peer', portFrom: 22, portTo: 22 }])];
+  expectDecision(g, flow6({ localPort: 22, remote: '2408:4000:0:100::20', peerGroups: ['sg-peer'] }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  expectDecision(g, flow6({ localPort: 22, remote: '2408:4000:0:100::20' }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(g, flow({ localPort: 22, remote: '10.0.0.20', peerGroups: ['sg-peer'] }), { verdict: 'accept', reason: 'Rule', rule: g[0]!.rules[0] });
+  const l = [group('sg-a', [{ from: '::/0', local6: cidr6('2408:4000:0:100::10/128') }, { fromGroup: 'sg-peer', local: cidr('10.0.0.5/32'), priority: 2 }])];
+  expectDecision(l, flow6({}), { verdict: 'accept', reason: 'Rule', rule: l[0]!.rules[0] });
+  expectDecision(l, flow6({ local: '2408:4000:0:100::11' }), { verdict: 'drop', reason: 'Default' });
+  // a group rule with an IPv4 local range is an IPv4 rule
+  expectDecision(l, flow6({ local: '2408:4000:0:100::11', peerGroups: ['sg-peer'] }), { verdict: 'drop', reason: 'Default' });
+  expectDecision(l, flow({ peerGroups: ['sg-peer'] }), { verdict: 'accept', reason: 'Rule', rule: l[0]!.rules[1] });
+});
+
 test('SPEC §9 scenario 4: reach only given public addresses', () => {
   const g = [group('sg-a', [
     { direction: 'egress', protocol: 'all', policy: 'drop', priority: 2, from: '0.0.0.0/0' },
@@ -245,6 +298,19 @@ const PREFIXES = [32, 31, 30, 29, 26, 25, 24, 16, 8, 0] as const;
 const GROUP_IDS = ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5'] as const;
 const PEER_IDS = [...GROUP_IDS, 'sg-other'] as const;
 
+const NETS6 = [ip6('2408:4000:0:100::'), ip6('2001:db8::')] as const; // one VPC /64, one internet /64
+const ELSEWHERE6 = ['::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe80::1', 'fd00::5', '2001:db8:1::1', '2408:4000:0:200::9'].map(ip6);
+const PREFIXES6 = [128, 127, 126, 125, 121, 120, 64, 56, 32, 0] as const;
+
+const address6Arb: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...NETS6), fc.oneof(fc.constantFrom(...OFFSETS), fc.integer({ min: 0, max: 255 }))).map(([n, o]) => n + BigInt(o)) },
+  { weight: 1, arbitrary: fc.constantFrom(...ELSEWHERE6) },
+);
+const range6Arb: fc.Arbitrary<Address6Range> = fc.tuple(address6Arb, fc.constantFrom(...PREFIXES6)).map(([a, p]) => {
+  const size = 1n << BigInt(128 - p);
+  return { base: a - (a % size), size };
+});
+
 const addressArb = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...NETS), fc.oneof(fc.constantFrom(...OFFSETS), fc.integer({ min: 0, max: 255 }))).map(([n, o]) => n + o) },
   { weight: 1, arbitrary: fc.constantFrom(...ELSEWHERE) },
@@ -254,7 +320,7 @@ const rangeArb: fc.Arbitrary<AddressRange> = fc.tuple(addressArb, fc.constantFro
   return { base: a - (a % size), size };
 });
 const portRangeArb = fc.tuple(fc.constantFrom(...PORTS), fc.constantFrom(...PORTS)).map(([a, b]): { lo: number; hi: number } => ({ lo: Math.min(a, b), hi: Math.max(a, b) }));
-const protocolArb = fc.constantFrom<FwRule['protocol']>('tcp', 'tcp', 'tcp', 'udp', 'icmp', 'gre', 'all');
+const protocolArb = fc.constantFrom<FwRule['protocol']>('tcp', 'tcp', 'tcp', 'udp', 'icmp', 'icmpv6', 'gre', 'all');
 
 const ruleShapeArb = fc.record({
   direction: fc.constantFrom<FwRule['direction']>('ingress', 'egress'),
@@ -266,10 +332,23 @@ const ruleShapeArb = fc.record({
   nicType: fc.constantFrom<FwRule['nicType']>('intranet', 'intranet', 'internet'),
   peer: fc.oneof(
     { weight: 4, arbitrary: rangeArb.map((range): FwRule['peer'] => ({ kind: 'cidr', range })) },
+    { weight: 2, arbitrary: range6Arb.map((range): FwRule['peer'] => ({ kind: 'cidr6', range })) },
     { weight: 1, arbitrary: fc.constantFrom(...PEER_IDS).map((groupId): FwRule['peer'] => ({ kind: 'group', groupId })) },
   ),
   local: fc.option(rangeArb, { freq: 5 }),
+  local6: fc.option(range6Arb, { freq: 5 }),
+  groupLocal6: fc.boolean(),
+}).map(({ groupLocal6, ...shape }): RuleShape => {
+  // the local range takes the family of the peer (the API pairs them); a group rule's either
+  const v6 = shape.peer.kind === 'cidr6' || (shape.peer.kind === 'group' && groupLocal6);
+  return v6 ? { ...shape, local: null } : { ...shape, local6: null };
 });
+
+/** a rule, or (one in six) a rule that authorizes a prefix list of 0 to 6 entries */
+const shapeArb: fc.Arbitrary<{ shape: RuleShape; list: AddressRange[] | null }> = fc.oneof(
+  { weight: 5, arbitrary: ruleShapeArb.map((shape) => ({ shape, list: null })) },
+  { weight: 1, arbitrary: fc.record({ shape: ruleShapeArb, list: fc.array(rangeArb, { minLength: 0, maxLength: 6 }) }) },
+);
 
 type GroupMode = 'normal' | 'enterprise' | 'mixed';
 
@@ -278,11 +357,19 @@ function groupsArb(mode: GroupMode): fc.Arbitrary<FwGroup[]> {
   return fc.integer({ min: 1, max: 5 }).chain((k) => fc.tuple(...GROUP_IDS.slice(0, k).map((groupId) => fc.record({
     type: typeArb,
     innerAccessPolicy: fc.constantFrom<FwGroup['innerAccessPolicy']>('Accept', 'Accept', 'Drop'),
-    shapes: fc.array(ruleShapeArb, { minLength: 0, maxLength: 60, size: 'max' }),
+    shapes: fc.array(shapeArb, { minLength: 0, maxLength: 60, size: 'max' }),
   }).map(({ type, innerAccessPolicy, shapes }): FwGroup => ({
     groupId, type, innerAccessPolicy,
-    rules: shapes.map((s, i) => ruleFromShape(groupId, i, s)),
+    rules: shapes.flatMap(({ shape, list }, i) => (list === null ? [ruleFromShape(groupId, i, shape)] : listRules(groupId, i, shape, list))),
   })))));
+}
+
+/**
+ * A rule that authorizes a prefix list with entries `list` (nested, overlapping or repeated, as
+ * lists may hold): the loader's expansion, one engine rule per disjoint block, all with id `pl{i}`.
+ */
+function listRules(groupId: string, i: number, shape: RuleShape, list: readonly AddressRange[]): FwRule[] {
+  return disjointBlocks(list.map((r) => formatCidr({ ...r, prefix: 32 - Math.log2(r.size) }))).map((c) => ({ ...ruleFromShape(groupId, i, { ...shape, peer: { kind: 'cidr', range: { base: c.base, size: c.size } } }), ruleId: `pl${i}` }));
 }
 
 const flowArb: fc.Arbitrary<Flow> = fc.record({
@@ -294,14 +381,24 @@ const flowArb: fc.Arbitrary<Flow> = fc.record({
   remotePort: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...FLOW_PORTS) }, { weight: 1, arbitrary: fc.constant(25) }),
   nicType: fc.constantFrom<Flow['nicType']>('intranet', 'intranet', 'internet'),
   peerGroups: fc.oneof({ weight: 1, arbitrary: fc.constant<string[]>([]) }, { weight: 2, arbitrary: fc.subarray([...PEER_IDS, 'sg-zzz']) }),
-}).map((f) => (f.protocol === 'tcp' || f.protocol === 'udp' ? f : { ...f, localPort: 0, remotePort: 0 }));
+  // one flow in two is IPv6
+  ip6: fc.option(fc.record({ local: address6Arb, remote: address6Arb }), { freq: 2, nil: undefined }),
+}).map((f) => {
+  const { ip6: v6, ...rest } = f;
+  const base: Flow = v6 === undefined ? rest
+    : { ...rest, localIp: 0, remoteIp: 0, protocol: rest.protocol === 'icmp' ? 'icmpv6' : rest.protocol, ip6: { local: ip6Words(v6.local), remote: ip6Words(v6.remote) } };
+  return base.protocol === 'tcp' || base.protocol === 'udp' ? base : { ...base, localPort: 0, remotePort: 0 };
+});
 
 const FLOWS_PER_CASE = 25;
 const RUNS_PER_MODE = 4000; // 3 modes × 4,000 runs × 25 flows = 300,000 (groups, flow) cases
-const tally = { cases: 0, rulesPerEni: 0, Platform: 0, IntraGroup: 0, Rule: 0, Default: 0, ruleDrop: 0, matchedMany: 0 };
+const tally = { cases: 0, walked: 0, rulesPerEni: 0, Platform: 0, IntraGroup: 0, Rule: 0, Default: 0, ruleDrop: 0, matchedMany: 0, listDecided: 0, listMatchedWithOthers: 0, v6: 0, v6Cidr6Decided: 0, v6GroupDecided: 0, v6Local6Matched: 0, v6Platform: 0 };
 
 function agree(groups: FwGroup[], flows: Flow[]): void {
-  const compiled = compileEni(groups);
+  // every other case without the leaves' own tables, so both lookups are held to the reference
+  const walk = tally.cases % 2 === 1;
+  const compiled = compileEni(groups, undefined, walk ? { flatBudget: 0 } : {});
+  if (walk) tally.walked++;
   tally.rulesPerEni += compiled.rules.length * flows.length; // summed per case, averaged when printed
   for (const f of flows) {
     const ref = decideReference(groups, f);
@@ -315,10 +412,22 @@ function agree(groups: FwGroup[], flows: Flow[]): void {
     if (full.matchedRules.length !== ref.matchedRules.length || full.matchedRules.some((r, i) => r !== ref.matchedRules[i])) {
       assert.fail(`explain's matches differ: ${why()}`);
     }
+    // a prefix-list rule's blocks are disjoint: it is listed at most once among the matches
+    const listed = ref.matchedRules.filter((r) => r.ruleId.startsWith('pl')).map((r) => `${r.groupId}/${r.ruleId}`);
+    if (new Set(listed).size !== listed.length) assert.fail(`a prefix-list rule matched twice: ${why()}`);
     tally.cases++;
     tally[ref.reason]++;
+    if (ref.reason === 'Rule' && ref.decidingRule!.ruleId.startsWith('pl')) tally.listDecided++;
+    if (listed.length > 0 && ref.matchedRules.length > listed.length) tally.listMatchedWithOthers++;
     if (ref.reason === 'Rule' && ref.verdict === 'drop') tally.ruleDrop++;
     if (ref.matchedRules.length > 1) tally.matchedMany++;
+    if (f.ip6 !== undefined) {
+      tally.v6++;
+      if (ref.reason === 'Platform') tally.v6Platform++;
+      if (ref.reason === 'Rule' && ref.decidingRule!.peer.kind === 'cidr6') tally.v6Cidr6Decided++;
+      if (ref.reason === 'Rule' && ref.decidingRule!.peer.kind === 'group') tally.v6GroupDecided++;
+      if (ref.matchedRules.some((r) => r.local6 !== undefined)) tally.v6Local6Matched++;
+    }
   }
 }
 
@@ -336,6 +445,11 @@ test('property tests covered every step often enough', () => {
   for (const k of ['Platform', 'IntraGroup', 'Rule', 'Default'] as const) assert.ok(tally[k] > tally.cases / 100, `${k}: ${tally[k]} of ${tally.cases}`);
   assert.ok(tally.ruleDrop > tally.cases / 50, `rule drops: ${tally.ruleDrop}`);
   assert.ok(tally.matchedMany > tally.cases / 20, `overlapping matches: ${tally.matchedMany}`);
+  assert.ok(tally.listDecided > tally.cases / 100, `decided by a prefix-list rule: ${tally.listDecided}`);
+  assert.ok(tally.listMatchedWithOthers > tally.cases / 100, `prefix-list rules among other matches: ${tally.listMatchedWithOthers}`);
+  assert.ok(tally.v6 > tally.cases / 5, `IPv6 flows: ${tally.v6}`);
+  assert.ok(tally.walked > 1000, `cases decided by walking the nodes: ${tally.walked}`);
+  for (const k of ['v6Cidr6Decided', 'v6GroupDecided', 'v6Local6Matched', 'v6Platform'] as const) assert.ok(tally[k] > tally.v6 / 200, `${k}: ${tally[k]} of ${tally.v6}`);
   console.log(`# property cases: ${JSON.stringify({ ...tally, rulesPerEni: Math.round(tally.rulesPerEni / tally.cases) })}`);
 });
 

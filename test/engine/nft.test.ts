@@ -1,17 +1,20 @@
 // The nftables compiler (src/engine/firewall/nft.ts): hand-written cases for each step of SPEC
 // §1.3 as a plan decides it, the rendered text, then a property test holding evaluatePlan(planEni())
 // to the reference evaluator on random groups from small universes (overlaps and ties frequent),
-// a 1,000-rule plan, and, as root with nft installed, the rendered rulesets checked by the kernel.
+// the same for IPv6 packets on mixed-family rule sets (cidr6 peers, local6, group members' IPv6
+// addresses, icmpv6), 1,000-rule plans, and, as root with nft installed, the rendered rulesets
+// checked by the kernel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { prng } from '../helpers/prng.ts';
 import { ip, cidr, group, ruleFromShape } from '../helpers/fw.ts';
+import { ip6ToBigInt, ip6Words, parseCidr6 } from '../../src/engine/cidr.ts';
 import {
-  decideReference, planEni, evaluatePlan, renderEni, planHash, NFT_PROTOS,
-  type Flow, type FwGroup, type FwRule, type Reason,
-  type NftEniInput, type NftEniPlan, type NftPacket, type NftDirectionPlan, type NftBox, type NftEniRender,
+  decideReference, planEni, evaluatePlan, renderEni, planHash, NFT_PROTOS, NFT_PROTOS6,
+  type Flow, type FwGroup, type FwRule, type Reason, type AddressRange, type Address6Range,
+  type NftEniInput, type NftEniPlan, type NftPacket, type NftDirectionPlan, type NftDirectionPlan6, type NftBox, type NftEniRender,
 } from '../../src/engine/firewall/index.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -47,7 +50,7 @@ function flowOf(input: NftEniInput, p: NftPacket, allGroupIds: readonly string[]
  */
 function referenceOf(input: NftEniInput, p: NftPacket, allGroupIds: readonly string[]): { verdict: 'accept' | 'drop'; reason: Reason } {
   const groups = p.protocol === 'other' ? input.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => r.protocol !== 'gre') })) : input.groups;
-  const d = decideReference(groups, flowOf(input, p, allGroupIds));
+  const d = decideReference(groups, flowOf(input, p, allGroupIds), input.platform);
   return { verdict: d.verdict, reason: d.reason };
 }
 
@@ -424,7 +427,7 @@ function cornerPacket(input: NftEniInput, c: Corner): NftPacket | undefined {
   if (ra.peer.kind === 'cidr') {
     peerIp = clamp(edge(ra.peer.range.base, ra.peer.range.base + ra.peer.range.size - 1, c.addr), 0xffffffff);
   } else {
-    const members = input.members(ra.peer.groupId);
+    const members = ra.peer.kind === 'group' ? input.members(ra.peer.groupId) : [];
     const m = members[c.addr % Math.max(1, members.length)] ?? MEMBER_ADDRS[c.addr]!;
     peerIp = m + (c.addr === 0 ? -1 : c.addr === 3 ? 1 : 0);
   }
@@ -474,6 +477,382 @@ test('property test covered every step often enough', () => {
     assert.ok(tally[k] > tally.cases / 200, `${k}: ${tally[k]} of ${tally.cases}`);
   }
   console.log(`# nft property cases: ${JSON.stringify(tally)}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// IPv6: hand cases, then the property over mixed-family rule sets
+
+/** An IPv6 address from text, as a bigint. */
+function ip6(text: string): bigint {
+  const n = ip6ToBigInt(text);
+  if (n === null) throw new Error(`bad test address ${text}`);
+  return n;
+}
+
+function cidr6(text: string): Address6Range {
+  const c = parseCidr6(text);
+  if (c === null) throw new Error(`bad test CIDR ${text}`);
+  return { base: c.base, size: c.size };
+}
+
+/** A VPC ENI with IPv4 10.1.2.5 and the given IPv6 addresses; `members6` maps group ids to IPv6 members. */
+function eni6(groups: FwGroup[], opts: { ip6?: string[]; members?: Record<string, readonly number[]>; members6?: Record<string, readonly string[]> } = {}): NftEniInput {
+  const members = opts.members ?? {};
+  const members6 = new Map(Object.entries(opts.members6 ?? {}).map(([g, list]) => [g, list.map(ip6)]));
+  return {
+    ip: ip('10.1.2.5'), networkType: 'vpc', groups, members: (g) => members[g] ?? [],
+    ip6: (opts.ip6 ?? ['2408:4000:1:1::5']).map(ip6), members6: (g) => members6.get(g) ?? [],
+  };
+}
+
+function packet6(spec: Partial<Omit<NftPacket, 'peerIp' | 'peerIp6'>> & { peer?: string }): NftPacket {
+  const { peer, ...rest } = spec;
+  return { direction: 'ingress', internet: false, protocol: 'tcp', peerIp: 0, peerIp6: ip6(peer ?? '2001:db8::7'), dport: 22, sport: 40000, ...rest };
+}
+
+/** The flow of an IPv6 packet `p` (peerIp6 set) for the ENI's address `local`. */
+function flowOf6(input: NftEniInput, p: NftPacket, local: bigint, allGroupIds: readonly string[]): Flow {
+  const ported = p.protocol === 'tcp' || p.protocol === 'udp';
+  const dport = ported ? p.dport : 0;
+  const sport = ported ? p.sport : 0;
+  const ingress = p.direction === 'ingress';
+  const peer = p.peerIp6!;
+  return {
+    direction: p.direction, protocol: p.protocol === 'other' ? 'gre' : p.protocol, localIp: 0, localPort: ingress ? dport : sport,
+    remoteIp: 0, remotePort: ingress ? sport : dport, ip6: { local: ip6Words(local), remote: ip6Words(peer) }, nicType: 'intranet',
+    peerGroups: allGroupIds.filter((g) => (input.members6?.(g) ?? []).includes(peer)),
+  };
+}
+
+/** The reference's decision for the IPv6 packet `p` at the ENI's address `local` (other: as referenceOf). */
+function referenceOf6(input: NftEniInput, p: NftPacket, local: bigint, allGroupIds: readonly string[]): { verdict: 'accept' | 'drop'; reason: Reason } {
+  const groups = p.protocol === 'other' ? input.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => r.protocol !== 'gre') })) : input.groups;
+  const d = decideReference(groups, flowOf6(input, p, local, allGroupIds), input.platform);
+  return { verdict: d.verdict, reason: d.reason };
+}
+
+/** The IPv6 plans' invariants: bounds sorted from 0 to 2^128, boxes disjoint, sorted, without the fallback verdict, inside the intervals. */
+function assertWellFormed6(plan: NftEniPlan): void {
+  for (const [name, d] of [['ingress6', plan.ingress6], ['egress6', plan.egress6]] as const) {
+    if (d === undefined) continue;
+    assert.equal(d.bounds[0], 0n);
+    assert.equal(d.bounds[d.bounds.length - 1], 1n << 128n);
+    for (let i = 1; i < d.bounds.length; i++) assert.ok(d.bounds[i - 1]! < d.bounds[i]!, `${name}: bounds sorted`);
+    for (let i = 1; i < d.intra.length; i++) assert.ok(d.intra[i - 1]! < d.intra[i]!, `${name}: intra sorted and unique`);
+    for (const proto of NFT_PROTOS6) {
+      const boxes: NftBox[] = d.boxes[proto];
+      for (let i = 0; i < boxes.length; i++) {
+        const b: NftBox = boxes[i]!;
+        assert.ok(b.verdict !== d.fallback, `${name}/${proto}: a box with the fallback verdict`);
+        assert.ok(0 <= b.addrLo && b.addrLo <= b.addrHi && b.addrHi <= d.bounds.length - 2, `${name}/${proto}: interval bounds`);
+        if (i > 0) {
+          const a = boxes[i - 1]!;
+          assert.ok(a.addrLo < b.addrLo || (a.addrLo === b.addrLo && (a.portLo < b.portLo || (a.portLo === b.portLo && a.srcLo < b.srcLo))), `${name}/${proto}: sorted`);
+        }
+        for (let j = i + 1; j < boxes.length; j++) if (boxOverlap(b, boxes[j]!)) assert.fail(`${name}/${proto}: boxes overlap`);
+      }
+    }
+  }
+}
+
+/** evaluatePlan and the reference both give `verdict` for every IPv6 packet (at the ENI's first IPv6 address). */
+function expectVerdicts6(input: NftEniInput, cases: Array<[NftPacket, 'accept' | 'drop']>): NftEniPlan {
+  const plan = planEni(input);
+  assertWellFormed(plan);
+  assertWellFormed6(plan);
+  const ids = [...new Set([...input.groups.map((g) => g.groupId), 'sg-peer', 'sg-other', 'sg-a', 'sg-b'])];
+  for (const [p, verdict] of cases) {
+    assert.equal(evaluatePlan(plan, p), verdict, `plan: ${p.peerIp6?.toString(16)} ${JSON.stringify({ ...p, peerIp6: undefined })}`);
+    assert.equal(referenceOf6(input, p, input.ip6![0]!, ids).verdict, verdict, `reference: ${p.peerIp6?.toString(16)} ${JSON.stringify({ ...p, peerIp6: undefined })}`);
+  }
+  return plan;
+}
+
+test('IPv6: cidr6 rules decide IPv6 packets only, IPv4 rules IPv4 packets only; priorities as in IPv4', () => {
+  const g = [group('sg-a', [
+    { peer: { kind: 'cidr6', range: cidr6('2001:db8::/32') }, portFrom: 22, portTo: 22, priority: 2 },
+    { peer: { kind: 'cidr6', range: cidr6('2001:db8::8/125') }, portFrom: 1, portTo: 1024, policy: 'drop', priority: 1 },
+    { from: '0.0.0.0/0', portFrom: 80, portTo: 80 },
+    { peer: { kind: 'cidr6', range: cidr6('::/0') }, protocol: 'icmpv6' },
+  ])];
+  const input = eni6(g);
+  const plan = expectVerdicts6(input, [
+    [packet6({ peer: '2001:db8::7' }), 'accept'],
+    [packet6({ peer: '2001:db8::8' }), 'drop'],
+    [packet6({ peer: '2001:db8::f' }), 'drop'],
+    [packet6({ peer: '2001:db8::10' }), 'accept'],
+    [packet6({ peer: '2001:db9::' }), 'drop'],
+    [packet6({ peer: '2001:db8::7', dport: 80 }), 'drop'],
+    [packet6({ peer: 'fe80::1', protocol: 'icmpv6' }), 'accept'],
+    [packet6({ peer: 'fe80::1', protocol: 'other' }), 'drop'],
+  ]);
+  // IPv4 packets meet the IPv4 rule only; an icmpv6 header in IPv4 is `other`
+  assert.equal(evaluatePlan(plan, packet({ peer: '8.8.8.8', dport: 80 })), 'accept');
+  assert.equal(evaluatePlan(plan, packet({ peer: '8.8.8.8', dport: 22 })), 'drop');
+  assert.equal(evaluatePlan(plan, packet({ peer: '8.8.8.8', protocol: 'icmpv6' })), 'drop');
+  assert.deepEqual(plan.ingress.boxes.icmp, []);
+  // an icmp (v4) rule never meets IPv6: ICMP in IPv6 is judged as other
+  const icmp4 = planEni(eni6([group('sg-a', [{ protocol: 'icmp', fromGroup: 'sg-peer' }])], { members6: { 'sg-peer': ['2001:db8::7'] } }));
+  assert.equal(evaluatePlan(icmp4, packet6({ protocol: 'icmp', peer: '2001:db8::7' })), 'drop');
+  assert.equal(evaluatePlan(icmp4, packet6({ protocol: 'icmpv6', peer: '2001:db8::7' })), 'drop');
+});
+
+test('IPv6: group rules match the members\' IPv6 addresses, intra-group lets IPv6 members in', () => {
+  const members6 = { 'sg-peer': ['2408:4000:1:1::9', '2408:4000:1:1::a', '2408:4000:1:1::c'], 'sg-a': ['2408:4000:1:1::5', '2408:4000:1:2::6'] };
+  const members = { 'sg-peer': [ip('10.1.2.9')] };
+  const g = [group('sg-a', [{ fromGroup: 'sg-peer', portFrom: 22, portTo: 22 }, { protocol: 'all', policy: 'drop', priority: 2 }])];
+  const plan = expectVerdicts6(eni6(g, { members, members6 }), [
+    [packet6({ peer: '2408:4000:1:1::9' }), 'accept'],
+    [packet6({ peer: '2408:4000:1:1::a' }), 'accept'],
+    [packet6({ peer: '2408:4000:1:1::b' }), 'drop'],
+    [packet6({ peer: '2408:4000:1:1::c' }), 'accept'],
+    [packet6({ peer: '2408:4000:1:1::c', dport: 23 }), 'drop'],
+    [packet6({ peer: '2408:4000:1:2::6', dport: 9, protocol: 'udp' }), 'accept'],
+    [packet6({ peer: '2408:4000:1:2::6', protocol: 'other' }), 'accept'],
+  ]);
+  assert.deepEqual(plan.ingress6!.intra, [ip6('2408:4000:1:1::5'), ip6('2408:4000:1:2::6')]);
+  // the IPv4 plan has the IPv4 member only
+  assert.deepEqual(plan.ingress.boxes.tcp.map((b) => [b.addrLo, b.addrHi]), [[ip('10.1.2.9'), ip('10.1.2.9')]]);
+  // two consecutive members are one run of two elementary intervals, rendered as one range
+  const r = renderEni('e6', plan, {});
+  const tcp = r.maps.find((m) => m.name === 'in6_e6_tcp')!.definition;
+  assert.equal(tcp, 'type ipv6_addr . inet_service . inet_service : verdict; flags interval; elements = { 2408:4000:1:1::9-2408:4000:1:1::a . 22 . 0-65535 : accept, 2408:4000:1:1::c . 22 . 0-65535 : accept }');
+});
+
+test('IPv6: local6 applies when the ENI\'s (first) IPv6 address is inside; local (IPv4) rules stay out of IPv6', () => {
+  const g = [group('sg-a', [
+    { peer: { kind: 'cidr6', range: cidr6('::/0') }, local6: cidr6('2408:4000:1:1::/64'), portFrom: 22, portTo: 22 },
+    { peer: { kind: 'cidr6', range: cidr6('::/0') }, local: cidr('10.0.0.0/8'), portFrom: 80, portTo: 80 },
+  ])];
+  expectVerdicts6(eni6(g), [[packet6({}), 'accept'], [packet6({ dport: 80 }), 'drop']]);
+  expectVerdicts6(eni6(g, { ip6: ['2408:4000:1:2::5'] }), [[packet6({}), 'drop']]);
+});
+
+test('IPv6: platform port 25 drops tcp to addresses outside the private IPv6 ranges', () => {
+  const members6 = { 'sg-a': ['2001:db8::25'] };
+  const g = [group('sg-a', [{ direction: 'egress', protocol: 'all' }])];
+  const plan = expectVerdicts6(eni6(g, { members6 }), [
+    [packet6({ direction: 'egress', peer: '2001:db8::25', dport: 25 }), 'drop'],
+    [packet6({ direction: 'egress', peer: '2408:4000:9::1', dport: 25 }), 'accept'],
+    [packet6({ direction: 'egress', peer: 'fd00::1', dport: 25 }), 'accept'],
+    [packet6({ direction: 'egress', peer: '2001:db8::25', dport: 25, protocol: 'udp' }), 'accept'],
+    [packet6({ peer: '2001:db8::25', dport: 25 }), 'accept'],
+  ]);
+  const eg6 = renderEni('e1', plan, {}).chains.find((c) => c.name === 'eg6_e1')!;
+  assert.equal(eg6.rules[0], 'meta l4proto tcp tcp dport 25 ip6 daddr != { fc00::/7, fe80::/10, 2408:4000::/20 } drop');
+  const open = planEni({ ...eni6(g, { members6 }), platform: { port25Blocked: false } });
+  assert.equal(evaluatePlan(open, packet6({ direction: 'egress', peer: '2001:db8::25', dport: 25 })), 'accept');
+});
+
+test('IPv6: no IPv6 address (or a classic ENI) means no IPv6 plans, and IPv6 packets are dropped', () => {
+  const g = [group('sg-a', [{ peer: { kind: 'cidr6', range: cidr6('::/0') }, protocol: 'all' }])];
+  const none = planEni({ ...eni6(g), ip6: [] });
+  assert.equal(none.ingress6, undefined);
+  assert.equal(evaluatePlan(none, packet6({})), 'drop');
+  assert.equal(evaluatePlan(none, packet6({ direction: 'egress' })), 'drop');
+  const classic = planEni({ ...eni6(g), networkType: 'classic' });
+  assert.equal(classic.egress6, undefined);
+  assert.deepEqual(renderEni('e1', none, {}).chains.map((c) => c.name), ['in_e1', 'eg_e1']);
+});
+
+test('IPv6 render: ip6 chains, ipv6_addr maps, ipv6-icmp; planHash covers the IPv6 plans', () => {
+  const g = [group('sg-a', [
+    { peer: { kind: 'cidr6', range: cidr6('2001:db8::/32') }, portFrom: 22, portTo: 22 },
+    { peer: { kind: 'cidr6', range: cidr6('::/0') }, protocol: 'icmpv6' },
+    { peer: { kind: 'cidr6', range: cidr6('2001:db8::1/128') }, protocol: 'all', policy: 'drop', direction: 'egress' },
+  ])];
+  const plan = planEni(eni6(g));
+  const r = renderEni('e7', plan, {});
+  assert.deepEqual(r.chains.map((c) => c.name), ['in_e7', 'eg_e7', 'in6_e7', 'eg6_e7']);
+  assert.deepEqual(r.chains.find((c) => c.name === 'in6_e7')!.rules, [
+    'meta l4proto tcp ip6 saddr . tcp dport . tcp sport vmap @in6_e7_tcp',
+    'meta l4proto ipv6-icmp ip6 saddr vmap @in6_e7_icmpv6',
+    'drop',
+  ]);
+  assert.deepEqual(r.chains.find((c) => c.name === 'eg6_e7')!.rules, [
+    'meta l4proto tcp tcp dport 25 ip6 daddr != { fc00::/7, fe80::/10, 2408:4000::/20 } drop',
+    'meta l4proto tcp ip6 daddr . tcp dport . tcp sport vmap @eg6_e7_tcp',
+    'meta l4proto udp ip6 daddr . udp dport . udp sport vmap @eg6_e7_udp',
+    'meta l4proto ipv6-icmp ip6 daddr vmap @eg6_e7_icmpv6',
+    'meta l4proto gre ip6 daddr vmap @eg6_e7_gre',
+    'meta l4proto != { tcp, udp, ipv6-icmp, gre } ip6 daddr vmap @eg6_e7_other',
+    'return',
+  ]);
+  const def = (name: string): string => [...r.maps, ...r.sets].find((m) => m.name === name)?.definition ?? assert.fail(`no map/set ${name}`);
+  assert.equal(def('in6_e7_tcp'), 'type ipv6_addr . inet_service . inet_service : verdict; flags interval; elements = { 2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff . 22 . 0-65535 : accept }');
+  assert.equal(def('in6_e7_icmpv6'), 'type ipv6_addr : verdict; flags interval; elements = { ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff : accept }');
+  assert.equal(def('eg6_e7_other'), 'type ipv6_addr : verdict; flags interval; elements = { 2001:db8::1 : drop }');
+  assert.equal(def('in6_e7_intra'), 'type ipv6_addr; flags interval;');
+  const h = planHash(plan);
+  assert.notEqual(planHash({ ...plan, ingress6: undefined, egress6: undefined }), h);
+  assert.notEqual(planHash(planEni(eni6(g.map((x) => ({ ...x, rules: x.rules.slice(1) }))))), h);
+  // the same plan with more (unused) bounds hashes the same
+  const b = plan.ingress6!;
+  const extra = [...b.bounds.slice(0, 1), 1n, ...b.bounds.slice(1)];
+  const shift = (x: NftBox): NftBox => ({ ...x, addrLo: x.addrLo === 0 ? 0 : x.addrLo + 1, addrHi: x.addrHi + 1 });
+  const moreBounds: NftEniPlan = { ...plan, ingress6: { ...b, bounds: extra, boxes: { tcp: b.boxes.tcp.map(shift), udp: b.boxes.udp.map(shift), icmpv6: b.boxes.icmpv6.map(shift), gre: b.boxes.gre.map(shift), other: b.boxes.other.map(shift) } } };
+  assert.equal(planHash(moreBounds), h);
+});
+
+const CIDRS6 = [
+  '::/0', '2408:4000::/20', '2408:4000:1::/48', '2408:4000:1:1::/64', '2408:4000:1:1::4/126', '2408:4000:1:1::6/128', '2408:4000:1:2::/64',
+  '2001:db8::/32', '2001:db8::8/128', 'fc00::/7', 'fe80::/10', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128', '8000::/1',
+].map(cidr6);
+const MEMBER6_ADDRS = ['2408:4000:1:1::5', '2408:4000:1:1::6', '2408:4000:1:1::7', '2408:4000:1:2::1', 'fd00::9', '2001:db8::1'].map(ip6);
+const PEER6_ADDRS = [
+  ...MEMBER6_ADDRS, ...['::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', '2001:db8::7', '2001:db8::8', '2001:db8::9',
+    '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::', '2408:3fff:ffff:ffff:ffff:ffff:ffff:ffff', '2408:4000::', '2408:4fff:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2408:5000::', '2408:4000:1:1::', '2408:4000:1:1::3', '2408:4000:1:1::4', '2408:4000:1:1::8', 'fe80::1', 'fbff:ffff::', 'fe00::',
+    '7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '8000::', '2408:4000:1:2::ffff'].map(ip6),
+];
+const ENI6_ADDRS = ['2408:4000:1:1::5', '2408:4000:1:1::6', '2408:4000:1:2::1'].map(ip6);
+
+const ruleShape6Arb = fc.record({
+  direction: fc.constantFrom<FwRule['direction']>('ingress', 'egress'),
+  protocol: fc.constantFrom<FwRule['protocol']>('tcp', 'tcp', 'tcp', 'udp', 'icmp', 'icmpv6', 'icmpv6', 'gre', 'all', 'all'),
+  ports: portRangeArb,
+  src: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: portRangeArb }),
+  policy: fc.constantFrom<FwRule['policy']>('accept', 'drop'),
+  priority: fc.integer({ min: 1, max: 3 }),
+  // VPC rules are all intranet
+  nicType: fc.constant<FwRule['nicType']>('intranet'),
+  peer: fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(...CIDRS).map((range): FwRule['peer'] => ({ kind: 'cidr', range })) },
+    { weight: 3, arbitrary: fc.constantFrom(...CIDRS6).map((range): FwRule['peer'] => ({ kind: 'cidr6', range })) },
+    { weight: 2, arbitrary: fc.constantFrom(...ALL_GROUP_IDS).map((groupId): FwRule['peer'] => ({ kind: 'group', groupId })) },
+  ),
+  local: fc.constant(null),
+  // a local range of either family on about a fifth of the rules
+  localOf: fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...CIDRS) }, { weight: 1, arbitrary: fc.constantFrom(...CIDRS6) }),
+});
+
+const groups6Arb: fc.Arbitrary<FwGroup[]> = fc.integer({ min: 1, max: 3 }).chain((k) => fc.tuple(...GROUP_IDS.slice(0, k).map((groupId) => fc.record({
+  type: fc.constantFrom<FwGroup['type']>('normal', 'normal', 'enterprise'),
+  innerAccessPolicy: fc.constantFrom<FwGroup['innerAccessPolicy']>('Accept', 'Drop'),
+  shapes: fc.array(ruleShape6Arb, { minLength: 0, maxLength: 12 }),
+}).map(({ type, innerAccessPolicy, shapes }): FwGroup => ({
+  groupId, type, innerAccessPolicy,
+  rules: shapes.map(({ localOf, ...s }, i) => {
+    const r = ruleFromShape(groupId, i, s);
+    if (localOf !== null && typeof localOf.base === 'bigint') r.local6 = localOf as Address6Range;
+    else if (localOf !== null) r.local = localOf as AddressRange;
+    return r;
+  }),
+})))));
+
+const input6Arb: fc.Arbitrary<NftEniInput> = fc.record({
+  ip: fc.constantFrom(...ENI_ADDRS),
+  ip6: fc.subarray(ENI6_ADDRS, { minLength: 1, maxLength: 2 }),
+  groups: groups6Arb,
+  members: fc.tuple(...ALL_GROUP_IDS.map(() => fc.subarray(MEMBER_ADDRS))),
+  members6: fc.tuple(...ALL_GROUP_IDS.map(() => fc.subarray(MEMBER6_ADDRS))),
+  port25Blocked: fc.boolean(),
+}).map(({ ip: eniIp, ip6: eniIp6, groups, members, members6, port25Blocked }): NftEniInput => {
+  const byGroup = new Map<string, number[]>(ALL_GROUP_IDS.map((g, i) => [g, members[i]!]));
+  const byGroup6 = new Map<string, bigint[]>(ALL_GROUP_IDS.map((g, i) => [g, members6[i]!]));
+  return { ip: eniIp, ip6: eniIp6, networkType: 'vpc', groups, members: (g) => byGroup.get(g) ?? [], members6: (g) => byGroup6.get(g) ?? [], platform: { port25Blocked } };
+});
+
+const packet6Arb: fc.Arbitrary<NftPacket> = fc.record({
+  direction: fc.constantFrom<NftPacket['direction']>('ingress', 'egress'),
+  internet: fc.constant(false),
+  protocol: fc.constantFrom<NftPacket['protocol']>('tcp', 'tcp', 'tcp', 'udp', 'icmpv6', 'gre', 'other'),
+  peerIp: fc.constant(0),
+  peerIp6: fc.constantFrom(...PEER6_ADDRS),
+  dport: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PACKET_PORTS) }, { weight: 1, arbitrary: fc.constant(25) }),
+  sport: fc.constantFrom(...PACKET_PORTS),
+});
+
+/** An IPv6 packet on the edges of a rule: its cidr6 range's ends ±1, or a member ±1, with the rule's ports' edges. */
+function corner6Packet(input: NftEniInput, c: Corner): NftPacket | undefined {
+  const rules = input.groups.flatMap((g) => g.rules).filter((r) => r.peer.kind !== 'cidr' && r.local === undefined);
+  if (rules.length === 0) return undefined;
+  const r = rules[c.rule % rules.length]!;
+  const ra = rules[(c.addrRule ?? c.rule) % rules.length]!;
+  const rs = rules[(c.sportRule ?? c.rule) % rules.length]!;
+  const edge = (lo: number, hi: number, k: number): number => [lo - 1, lo, hi, hi + 1][k]!;
+  const clamp = (n: number, max: number): number => Math.min(max, Math.max(0, n));
+  const max6 = (1n << 128n) - 1n;
+  const clamp6 = (n: bigint): bigint => (n < 0n ? 0n : n > max6 ? max6 : n);
+  let peer: bigint;
+  if (ra.peer.kind === 'cidr6') {
+    const lo = ra.peer.range.base;
+    const hi = ra.peer.range.base + ra.peer.range.size - 1n;
+    peer = clamp6([lo - 1n, lo, hi, hi + 1n][c.addr]!);
+  } else {
+    const groupId = ra.peer.kind === 'group' ? ra.peer.groupId : '';
+    const members = input.members6?.(groupId) ?? [];
+    const m = members[c.addr % Math.max(1, members.length)] ?? MEMBER6_ADDRS[c.addr]!;
+    peer = clamp6(m + (c.addr === 0 ? -1n : c.addr === 3 ? 1n : 0n));
+  }
+  const srcLo = rs.srcPortFrom === 1 && rs.srcPortTo === 65535 ? 0 : rs.srcPortFrom;
+  const protocol = r.protocol === 'all' ? (c.protocol === 'icmp' ? 'icmpv6' : c.protocol) : r.protocol === 'icmp' ? 'other' : r.protocol;
+  return {
+    direction: r.direction, internet: false, protocol, peerIp: 0, peerIp6: peer,
+    dport: clamp(edge(r.portFrom, r.portTo, c.dport), 65535), sport: clamp(edge(srcLo, rs.srcPortTo, c.sport), 65535),
+  };
+}
+
+/** Whether every local6 rule of the ENI holds all of its IPv6 addresses or none (then the plan is exact for each address). */
+function localsAgree(input: NftEniInput): boolean {
+  const addrs = input.ip6 ?? [];
+  return input.groups.flatMap((g) => g.rules).every((r) => {
+    const l = r.local6;
+    if (l === undefined) return true;
+    const inside = addrs.map((a) => a >= l.base && a < l.base + l.size);
+    return inside.every((x) => x === inside[0]);
+  });
+}
+
+const RUNS6 = 3000;
+const tally6 = { cases: 0, v4: 0, Platform: 0, IntraGroup: 0, Rule: 0, Default: 0, ruleDrop: 0, icmpv6: 0, other: 0, corner: 0, secondAddress: 0, boxes: 0 };
+
+test('property (IPv6): evaluatePlan(planEni()) decides IPv6 and IPv4 packets as the reference on mixed-family rules', () => {
+  const packetsArb = fc.array(packet6Arb, { minLength: PACKETS_PER_CASE, maxLength: PACKETS_PER_CASE });
+  const packets4Arb = fc.array(packetArb, { minLength: 5, maxLength: 5 });
+  const cornersArb = fc.array(cornerArb, { minLength: PACKETS_PER_CASE, maxLength: PACKETS_PER_CASE });
+  fc.assert(fc.property(input6Arb, packetsArb, packets4Arb, cornersArb, (input, randomPackets, packets4, corners) => {
+    const plan = planEni(input);
+    assertWellFormed(plan);
+    assertWellFormed6(plan);
+    tally6.boxes += NFT_PROTOS6.reduce((n, p) => n + plan.ingress6!.boxes[p].length + plan.egress6!.boxes[p].length, 0);
+    const cornerPackets = corners.map((c) => corner6Packet(input, c)).filter((p) => p !== undefined);
+    tally6.corner += cornerPackets.length;
+    // the plan is judged at the first address always, at the second when the local6 rules agree on both
+    const locals = localsAgree(input) ? input.ip6! : input.ip6!.slice(0, 1);
+    for (const p of [...randomPackets, ...cornerPackets]) {
+      const got = evaluatePlan(plan, p);
+      for (const local of locals) {
+        const ref = referenceOf6(input, p, local, ALL_GROUP_IDS);
+        if (got !== ref.verdict) {
+          assert.fail(`IPv6 packet to/from ${p.peerIp6!.toString(16)} ${JSON.stringify({ ...p, peerIp6: undefined })} at ${local.toString(16)}: plan ${got}, reference ${ref.verdict}/${ref.reason}\n` +
+            `groups ${JSON.stringify(input.groups, (_, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
+        }
+        tally6.cases++;
+        tally6[ref.reason]++;
+        if (local !== input.ip6![0]) tally6.secondAddress++;
+        if (ref.reason === 'Rule' && ref.verdict === 'drop') tally6.ruleDrop++;
+        if (p.protocol === 'icmpv6') tally6.icmpv6++;
+        if (p.protocol === 'other') tally6.other++;
+      }
+    }
+    // IPv4 packets on the same mixed rules: the IPv6 rules stay out
+    for (const raw of packets4) {
+      if (raw.protocol === 'icmpv6') continue;
+      const p: NftPacket = { ...raw, internet: false };
+      const ref = referenceOf(input, p, ALL_GROUP_IDS);
+      assert.equal(evaluatePlan(plan, p), ref.verdict, `IPv4 packet ${JSON.stringify(p)}`);
+      tally6.v4++;
+    }
+  }), { numRuns: RUNS6 });
+});
+
+test('IPv6 property test covered every step often enough', () => {
+  assert.ok(tally6.cases >= 20_000, `only ${tally6.cases} cases`);
+  for (const k of ['Platform', 'IntraGroup', 'Rule', 'Default', 'ruleDrop', 'icmpv6', 'other', 'corner', 'secondAddress'] as const) {
+    assert.ok(tally6[k] > tally6.cases / 200, `${k}: ${tally6[k]} of ${tally6.cases}`);
+  }
+  console.log(`# nft IPv6 property cases: ${JSON.stringify(tally6)}`);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -539,6 +918,63 @@ test('1,000 rules with /0 and /8 peers, port spans and all-protocol rules plan a
   scaleCheck(t, 'wide', scaleGroups(43, 1000, true));
 });
 
+/** `n` IPv6 rules over 5 basic groups: cidr6 peers from /128 to /32 (1% /0) inside and outside the VPC pool, some group peers, port spans, icmpv6 and all. */
+function scale6Groups(seed: number, n: number): FwGroup[] {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const ids = ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5'];
+  const rand128 = (): bigint => {
+    let x = 0n;
+    for (let i = 0; i < 8; i++) x = (x << 16n) | BigInt(Math.floor(rnd() * 65536));
+    return x;
+  };
+  return ids.map((groupId) => ({
+    groupId, type: 'normal', innerAccessPolicy: 'Accept',
+    rules: Array.from({ length: n / ids.length }, (_, i): FwRule => {
+      const port = Math.floor(rnd() * 65535) + 1;
+      const span = rnd() < 0.2 ? Math.floor(rnd() * 5000) : 0;
+      const prefix = rnd() < 0.01 ? 0 : pick([128, 128, 128, 64, 64, 56, 48, 32]);
+      const size = 1n << BigInt(128 - prefix);
+      const a = rnd() < 0.5 ? ip6('2408:4000::') + (rand128() >> 20n) : rand128();
+      return {
+        groupId, ruleId: `r${i}`, direction: rnd() < 0.6 ? 'ingress' : 'egress', protocol: pick(['tcp', 'tcp', 'udp', 'icmpv6', 'all'] as const),
+        portFrom: port, portTo: Math.min(65535, port + span), srcPortFrom: 1, srcPortTo: 65535,
+        policy: rnd() < 0.2 ? 'drop' : 'accept', priority: 1 + Math.floor(rnd() * 100), nicType: 'intranet',
+        peer: rnd() < 0.05 ? { kind: 'group', groupId: pick(ids) } : { kind: 'cidr6', range: { base: a - (a % size), size } },
+      };
+    }),
+  }));
+}
+
+function scale6Input(groups: FwGroup[]): NftEniInput {
+  const members6 = new Map(groups.map((g, i) => [g.groupId, [ip6('2408:4000:1:1::5'), ip6('2408:4000:1:2::') + BigInt(i)]]));
+  return { ip: ip('10.0.0.5'), ip6: [ip6('2408:4000:1:1::5')], networkType: 'vpc', groups, members: () => [], members6: (g) => members6.get(g) ?? [] };
+}
+
+test('IPv6: 1,000 rules (cidr6 /128../0, group peers, icmpv6, all) plan and decide as the reference does', (t) => {
+  const groups = scale6Groups(45, 1000);
+  const input = scale6Input(groups);
+  const plan = planEni(input);
+  assertWellFormed6(plan);
+  const count = (d: NftDirectionPlan6): number => NFT_PROTOS6.reduce((n, p) => n + d.boxes[p].length, 0);
+  t.diagnostic(`IPv6: 1000 rules planned; ${count(plan.ingress6!) + count(plan.egress6!)} boxes over ${plan.ingress6!.bounds.length} + ${plan.egress6!.bounds.length} bounds`);
+  const rnd = prng(8);
+  const all = groups.flatMap((g) => g.rules);
+  const ids = groups.map((g) => g.groupId);
+  const local = input.ip6![0]!;
+  for (let i = 0; i < 3000; i++) {
+    const r = all[Math.floor(rnd() * all.length)]!;
+    const protocol = NFT_PROTOS6[Math.floor(rnd() * NFT_PROTOS6.length)]!;
+    const offset = BigInt(Math.floor(rnd() * 2 ** 32));
+    const near = r.peer.kind === 'cidr6' ? r.peer.range.base + (offset % r.peer.range.size) : ip6('2408:4000:1:2::') + BigInt(Math.floor(rnd() * 6));
+    const p: NftPacket = {
+      direction: r.direction, internet: false, protocol, peerIp: 0, peerIp6: rnd() < 0.9 ? near : near ^ (1n << BigInt(Math.floor(rnd() * 128))),
+      dport: rnd() < 0.8 ? r.portFrom + Math.floor(rnd() * (r.portTo - r.portFrom + 1)) : Math.floor(rnd() * 65536), sport: Math.floor(rnd() * 65536),
+    };
+    assert.equal(evaluatePlan(plan, p), referenceOf6(input, p, local, ids).verdict, `packet ${p.peerIp6!.toString(16)}`);
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // The kernel accepts the rendered text
 
@@ -582,6 +1018,9 @@ test('nft -c accepts the rendered chains, maps and sets (and rejects overlapping
   const scale = scaleGroups(44, 200, true);
   renders.push(renderEni('s200', planEni({ ip: ip('10.0.0.5'), networkType: 'classic', groups: scale, members: () => [ip('10.0.0.5'), ip('10.0.0.6')] }), { internetIf: 'eth1' }));
   renders.push(renderEni('s1000', planEni({ ip: ip('10.0.0.5'), networkType: 'vpc', groups: scaleGroups(42, 1000, false), members: () => [] }), {}));
+  // IPv6: the mixed-family samples and 1,000 IPv6 rules
+  fc.sample(input6Arb, { numRuns: 12, seed: 2 }).forEach((input, i) => renders.push(renderEni(`q${i}`, planEni(input), {})));
+  renders.push(renderEni('s6k', planEni(scale6Input(scale6Groups(45, 1000))), {}));
   const text = tableText(table, renders);
   const r = nftCheck(text);
   if (!r.ok) assert.fail(`nft -c refused the rendered table:\n${r.stderr.slice(0, 4000)}`);

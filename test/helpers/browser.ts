@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { cleanups, startTestServer, ROOT, type Creds, type TestServer } from './server.ts';
 
 export const CHROMIUM = process.env['PARAPET_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -256,4 +256,21 @@ async function settled(page: Page): Promise<void> {
 export async function chooseOption(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
   await page.locator('.ant-select', { has: page.getByRole('combobox', { name: label }) }).click();
   await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/**
+ * Checks a radio or checkbox in a dialog that may still be settling (its form mounts when its query
+ * answers, then Ant Design's opening animation runs): Playwright's `check` fails when a click lands
+ * while the form re-renders; the box must then be checked by a later click, within three tries.
+ */
+export async function checkSettled(box: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await box.check({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3 || !/did not change its state/.test(String(e))) throw e;
+      await sleep(200);
+    }
+  }
 }

@@ -1,11 +1,11 @@
 // A Parapet server with the data plane on (the agent inside the server), and the calls that
 // data-plane tests and the benchmark make through the official SDKs: networks, groups, rules,
-// instances, and "wait until the kernel holds the last write".
+// instances, and "wait until the kernel holds the last write"; ssh from one instance into another.
 import { readdirSync } from 'node:fs';
 import EcsModule from '@alicloud/ecs20140526';
 import VpcModule from '@alicloud/vpc20160428';
 import { startTestServer, ecsClient, vpcClient, type TestServer, type EcsClient, type VpcClient, type Creds, ROOT } from './server.ts';
-import { Prober, nsExec } from './netns.ts';
+import { Prober, nsExec, type CommandResult } from './netns.ts';
 
 export const LINUX = 'ubuntu_22_04_x64_20G_alibase_20240101.vhd';
 const $ = EcsModule;
@@ -16,8 +16,8 @@ export interface DataplaneServer {
   server: TestServer;
   prefix: string;
   internetNs: string;
-  /** waits until the agent has applied every write made so far */
-  settle: () => Promise<void>;
+  /** waits until the agent has applied every write made so far; with a timeout, fails after it instead of waiting on */
+  settle: (timeoutMs?: number) => Promise<void>;
   clients(creds?: Creds): { ecs: EcsClient; vpc: VpcClient };
   stop(): Promise<void>;
 }
@@ -28,7 +28,14 @@ export async function startDataplaneServer(prefix: string, env: Record<string, s
   if (agent === undefined) throw new Error('the server started without its agent');
   return {
     server, prefix, internetNs: `${prefix}internet`,
-    settle: () => agent.whenApplied(server.store.revision()),
+    settle: (timeoutMs) => {
+      const revision = server.store.revision();
+      const applied = agent.whenApplied(revision);
+      if (timeoutMs === undefined) return applied;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the agent did not apply revision ${revision} within ${timeoutMs} ms`)), timeoutMs); });
+      return Promise.race([applied, late]).finally(() => clearTimeout(timer));
+    },
     clients: (creds: Creds = ROOT) => ({ ecs: ecsClient(server.endpoint, creds), vpc: vpcClient(server.endpoint, creds) }),
     stop: () => server.stop(),
   };
@@ -94,6 +101,19 @@ export async function addInternetAddresses(internetNs: string, addresses: readon
     const r = await nsExec(internetNs, ['ip', 'addr', 'replace', `${a}/32`, 'dev', 'lo']);
     if (r.code !== 0) throw new Error(`adding ${a} in ${internetNs}: ${r.stderr}`);
   }
+}
+
+/**
+ * `ssh -i key root@ip command` from inside namespace `from` (a client instance), non-interactive:
+ * no password prompt, no known-hosts file, 5 s to connect, 15 s in all. An sshd the agent has just
+ * (re)started may not listen yet: a refused connection is retried for up to 2 s.
+ */
+export async function sshFrom(from: string, key: string, ip: string, command: string): Promise<CommandResult> {
+  const ssh = () => nsExec(from, ['ssh', '-i', key, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no',
+    '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`, command], 15_000);
+  let r = await ssh();
+  for (let i = 0; r.code === 255 && /refused/.test(r.stderr) && i < 20; i++) { await new Promise((f) => setTimeout(f, 100)); r = await ssh(); }
+  return r;
 }
 
 /** Namespaces on the machine that a test left behind: those with the prefix, and the given ids. */

@@ -1,7 +1,7 @@
 // Builders for the firewall engine's model in tests: addresses and CIDRs from text, rules with
 // defaults (tcp ingress accept from anywhere, priority 1), groups of such rules.
-import { ipToInt, parseCidr } from '../../src/engine/cidr.ts';
-import type { AddressRange, FwGroup, FwRule } from '../../src/engine/firewall/index.ts';
+import { ip6ToBigInt, ip6Words, ipToInt, parseCidr, parseCidr6 } from '../../src/engine/cidr.ts';
+import type { Address6Range, AddressRange, FwGroup, FwRule, Ip6 } from '../../src/engine/firewall/index.ts';
 
 export function ip(text: string): number {
   const n = ipToInt(text);
@@ -15,12 +15,31 @@ export function cidr(text: string): AddressRange {
   return { base: c.base, size: c.size };
 }
 
+export function ip6(text: string): bigint {
+  const n = ip6ToBigInt(text);
+  if (n === null) throw new Error(`bad test IPv6 address ${text}`);
+  return n;
+}
+
+/** An IPv6 address as a flow carries it (four words). */
+export function ip6w(text: string): Ip6 {
+  return ip6Words(ip6(text));
+}
+
+export function cidr6(text: string): Address6Range {
+  const c = parseCidr6(text);
+  if (c === null) throw new Error(`bad test IPv6 CIDR ${text}`);
+  return { base: c.base, size: c.size };
+}
+
 let ruleSeq = 0;
 export type RuleSpec = Partial<Omit<FwRule, 'peer'>> & { from?: string; fromGroup?: string; peer?: FwRule['peer'] };
 
+/** `from` may be an IPv4 or an IPv6 CIDR */
 export function rule(spec: RuleSpec): FwRule {
   const { from, fromGroup, ...rest } = spec;
-  const peer: FwRule['peer'] = fromGroup !== undefined ? { kind: 'group', groupId: fromGroup } : { kind: 'cidr', range: cidr(from ?? '0.0.0.0/0') };
+  const peer: FwRule['peer'] = fromGroup !== undefined ? { kind: 'group', groupId: fromGroup }
+    : from?.includes(':') === true ? { kind: 'cidr6', range: cidr6(from) } : { kind: 'cidr', range: cidr(from ?? '0.0.0.0/0') };
   return {
     groupId: 'sg-a', ruleId: `sgr-${String(++ruleSeq).padStart(4, '0')}`, direction: 'ingress', protocol: 'tcp',
     portFrom: 1, portTo: 65535, srcPortFrom: 1, srcPortTo: 65535, policy: 'accept', priority: 1, nicType: 'intranet',
@@ -43,6 +62,7 @@ export interface RuleShape {
   nicType: FwRule['nicType'];
   peer: FwRule['peer'];
   local: AddressRange | null;
+  local6?: Address6Range | null;
 }
 
 export function ruleFromShape(groupId: string, i: number, s: RuleShape): FwRule {
@@ -52,5 +72,6 @@ export function ruleFromShape(groupId: string, i: number, s: RuleShape): FwRule 
     policy: s.policy, priority: s.priority, nicType: s.nicType, peer: s.peer,
   };
   if (s.local !== null) r.local = s.local;
+  if (s.local6 !== undefined && s.local6 !== null) r.local6 = s.local6;
   return r;
 }

@@ -31,7 +31,7 @@ function token(kind) {
   return `parapet-${kind}-${process.pid}-${nextToken++}`;
 }
 
-function tcpListen({ port }) {
+function tcpListen({ port, host }) {
   return new Promise((resolve, reject) => {
     const server = net.createServer((socket) => {
       socket.on('error', () => socket.destroy());
@@ -39,7 +39,8 @@ function tcpListen({ port }) {
     });
     server.once('error', reject);
     // A deep accept queue (capped by net.core.somaxconn) so bursts of connects are not dropped.
-    server.listen({ port, host: '0.0.0.0', backlog: 4096 }, () => {
+    // host '::' listens on IPv6 only (an IPv4 listener on the same port may sit beside it)
+    server.listen({ port, host: host ?? '0.0.0.0', backlog: 4096, ...(host === '::' ? { ipv6Only: true } : {}) }, () => {
       listeners.push(server);
       resolve(undefined);
     });
@@ -48,7 +49,7 @@ function tcpListen({ port }) {
 
 function udpListen({ port, address }) {
   return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
+    const socket = dgram.createSocket(address?.includes(':') ? { type: 'udp6', ipv6Only: true } : 'udp4');
     socket.once('error', reject);
     socket.on('message', (msg, rinfo) => socket.send(msg, rinfo.port, rinfo.address));
     socket.bind({ port, address: address ?? '0.0.0.0' }, () => {
@@ -101,7 +102,7 @@ async function tcpConnect({ ip, port, timeoutMs, localAddress, localPort }) {
 function udpProbe({ ip, port, timeoutMs, localAddress, localPort }) {
   const ms = boundedTimeout(timeoutMs, 700);
   return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
+    const socket = dgram.createSocket(ip.includes(':') ? 'udp6' : 'udp4');
     const payload = token('udp');
     let bound = false;
     const settle = (fn) => { clearTimeout(timer); socket.removeAllListeners(); socket.on('error', () => {}); socket.close(); fn(); };
@@ -208,7 +209,43 @@ async function tcpConnectRate({ ip, port, ms, parallel }) {
   return { connections, failures, seconds: (performance.now() - start) / 1000 };
 }
 
-const OPS = { tcpListen, udpListen, tcpConnect, udpProbe, tcpHold, tcpHeldEcho, tcpConnectRate };
+// A paced UDP flood for Anti-DDoS tests: `pps` datagrams a second of `size` bytes to ip:port for
+// `ms`, from 8 sockets (8 source ports) in turn, each tick sending what is due by the clock, so the
+// rate holds over any tenth of a second whatever the timers do. A send the kernel refuses (a drop
+// in this namespace's own output path gives EPERM) is counted and the flood goes on.
+async function udpFlood({ ip, port, pps, ms, size, localAddress }) {
+  const duration = boundedTimeout(ms, 1000);
+  const rate = Math.max(1, Math.min(100_000, Math.floor(pps)));
+  const payload = Buffer.alloc(Math.max(0, Math.min(1400, size ?? 64)), 0x55);
+  const sockets = await Promise.all(Array.from({ length: 8 }, () => new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', reject);
+    s.bind({ address: localAddress ?? '0.0.0.0', port: 0 }, () => { s.removeListener('error', reject); s.on('error', () => undefined); resolve(s); });
+  })));
+  let attempted = 0;
+  let sent = 0;
+  let errors = 0;
+  const start = performance.now();
+  await new Promise((resolve) => {
+    const tick = () => {
+      const elapsed = performance.now() - start;
+      const due = Math.floor((rate * Math.min(elapsed, duration)) / 1000);
+      while (attempted < due) {
+        const s = sockets[attempted % sockets.length];
+        attempted++;
+        s.send(payload, port, ip, (err) => { if (err) errors++; else sent++; });
+      }
+      if (elapsed >= duration) resolve(undefined); else setTimeout(tick, 2);
+    };
+    tick();
+  });
+  // the last callbacks
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const s of sockets) s.close();
+  return { attempted, sent, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+const OPS = { tcpListen, udpListen, tcpConnect, udpProbe, tcpHold, tcpHeldEcho, tcpConnectRate, udpFlood };
 
 process.on('message', (msg) => {
   const { id, op } = msg;

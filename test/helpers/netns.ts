@@ -31,13 +31,16 @@ export interface ConnectRate { connections: number; failures: number; seconds: n
 
 /** What netns-prober.mjs accepts (it is plain JS, so this is the contract it is written against). */
 export type ProberRequest =
-  | { op: 'tcpListen'; port: number }
+  | { op: 'tcpListen'; port: number; host?: string }
   | { op: 'udpListen'; port: number; address?: string }
   | ({ op: 'tcpConnect'; ip: string; port: number; timeoutMs: number } & LocalEndpoint)
   | ({ op: 'udpProbe'; ip: string; port: number; timeoutMs: number } & LocalEndpoint)
   | { op: 'tcpHold'; ip: string; port: number; timeoutMs: number }
   | { op: 'tcpHeldEcho'; heldId: number; timeoutMs: number }
-  | { op: 'tcpConnectRate'; ip: string; port: number; ms: number; parallel: number };
+  | { op: 'tcpConnectRate'; ip: string; port: number; ms: number; parallel: number }
+  | { op: 'udpFlood'; ip: string; port: number; pps: number; ms: number; size: number; localAddress?: string };
+
+export interface UdpFloodResult { attempted: number; sent: number; errors: number; seconds: number }
 
 type ProberMessage =
   | { ready: true }
@@ -101,13 +104,13 @@ export class Prober {
     return new Prober(ns, child);
   }
 
-  /** Listen on TCP `port` on 0.0.0.0 and echo what each connection sends; resolves once listening. */
-  tcpListen(port: number): Promise<void> {
-    return this.request({ op: 'tcpListen', port }, 0).then(() => undefined);
+  /** Listen on TCP `port` on `host` (default 0.0.0.0; '::' for IPv6 only) and echo what each connection sends; resolves once listening. */
+  tcpListen(port: number, host?: string): Promise<void> {
+    return this.request({ op: 'tcpListen', port, ...(host !== undefined ? { host } : {}) }, 0).then(() => undefined);
   }
 
   /**
-   * Bind UDP `port` on `address` (default 0.0.0.0) and echo each datagram back to its sender;
+   * Bind UDP `port` on `address` (default 0.0.0.0; an IPv6 address, '::' too, binds IPv6 only) and echo each datagram back to its sender;
    * resolves once bound. A socket on 0.0.0.0 answers from the address the route picks, which is
    * not the one the datagram was sent to on a host with several: bind the address then.
    */
@@ -151,6 +154,14 @@ export class Prober {
   tcpConnectRate(ip: string, port: number, ms: number, parallel = 4): Promise<ConnectRate> {
     // The run can overrun `ms` by one attempt's bound (1 s).
     return this.request({ op: 'tcpConnectRate', ip, port, ms, parallel }, ms + 1_000) as Promise<ConnectRate>;
+  }
+
+  /**
+   * A paced UDP flood (Anti-DDoS tests): `pps` datagrams a second of `size` payload bytes to ip:port
+   * for `ms` (at most 60 s), from 8 source ports; sends the kernel refuses are counted, not fatal.
+   */
+  udpFlood(ip: string, port: number, pps: number, ms: number, size = 64, localAddress?: string): Promise<UdpFloodResult> {
+    return this.request({ op: 'udpFlood', ip, port, pps, ms, size, ...(localAddress !== undefined ? { localAddress } : {}) }, ms + 1_000) as Promise<UdpFloodResult>;
   }
 
   /** Kill the child (SIGKILL) and wait for it to go, at most CLOSE_TIMEOUT_MS. Never throws. */

@@ -3,8 +3,8 @@
 // restart mutation, reading every instance of a region (the API pages at 100), and the "Replace
 // Security Group for Instances" dialog (ModifyInstanceAttribute SecurityGroupIds.N for one or several
 // instances at once, guide §1.9).
-import { useState, type ReactNode } from 'react';
-import { Alert, ConfigProvider, Form, Modal, Select, Tag, Typography, type SelectProps } from 'antd';
+import { useState } from 'react';
+import { Alert, Form, Modal, Select, Tag, Typography, type SelectProps } from 'antd';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call } from '../api.ts';
 import { useT, type T } from '../i18n/index.tsx';
@@ -79,11 +79,15 @@ export async function allInstances(region: string): Promise<Instance[]> {
   }
 }
 
-/** Every security group of a VPC (or of the region when vpcId is empty). */
+/**
+ * Every security group an instance of this network may join: those of the VPC, or for an empty
+ * vpcId (a classic-network instance) the region's classic-network groups.
+ */
 export async function groupsOf(region: string, vpcId: string): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
+  const network = vpcId === '' ? { NetworkType: 'classic' } : { VpcId: vpcId };
   for (let page = 1; ; page++) {
-    const r = await call<SecurityGroupsPage>('ecs', 'DescribeSecurityGroups', { RegionId: region, VpcId: vpcId === '' ? undefined : vpcId, PageNumber: page, PageSize: 50 });
+    const r = await call<SecurityGroupsPage>('ecs', 'DescribeSecurityGroups', { RegionId: region, ...network, PageNumber: page, PageSize: 50 });
     out.push(...r.SecurityGroups.SecurityGroup);
     if (out.length >= r.TotalCount || r.SecurityGroups.SecurityGroup.length === 0) return out;
   }
@@ -180,13 +184,6 @@ export function FormSelect(props: SelectProps & { 'aria-required'?: string }) {
   return <Select {...rest} />;
 }
 
-/**
- * These pages' antd tokens for WCAG AA contrast: antd's default error red (#ff4d4f) and disabled
- * text (25% black) are below 4.5:1 on white.
- */
-export function ContrastTheme({ children }: { children: ReactNode }) {
-  return <ConfigProvider theme={{ token: { colorError: '#cf1322', colorTextDisabled: 'rgba(0, 0, 0, 0.56)' } }}>{children}</ConfigProvider>;
-}
 
 /** The failed entries of a batch answer, as lines `i-…: Code Message`. */
 export function failedResults(results: BatchResult[]): string[] {

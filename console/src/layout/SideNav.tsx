@@ -1,5 +1,6 @@
 // The left navigation (CONSOLE.md "Frame"): Overview · Instances & Images › Instances · Network &
-// Security › Security Groups, Key Pairs · RAM › Users, Groups, Policies, Roles, Settings · Tools ›
+// Security › Security Groups, Key Pairs, Anti-DDoS, Security Center (its
+// sub-pages select it) · RAM › Users, Groups, Policies, Roles, Settings · Tools ›
 // Explain a flow, Exposure map. Links keep ?region=; the selected item follows the URL.
 import { Menu, type MenuProps } from 'antd';
 import { Link, useLocation } from 'react-router';
@@ -15,6 +16,8 @@ const NAV: Item[] = [
   { group: 'network', label: 'nav.networkSecurity', children: [
     { path: 'security-groups', label: 'nav.securityGroups' },
     { path: 'key-pairs', label: 'nav.keyPairs' },
+    { path: 'anti-ddos', label: 'nav.antiDdos' },
+    { path: 'security-center', label: 'nav.securityCenter' },
   ] },
   { group: 'ram', label: 'nav.ram', children: [
     { path: 'ram/users', label: 'nav.ramUsers' },

@@ -12,8 +12,9 @@ import { useT } from '../i18n/index.tsx';
 import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
+import { AgentCell } from './security-center/AgentCell.tsx';
 import {
-  ContrastTheme, failedResults, groupsOf, invalidateInstances, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
+  failedResults, groupsOf, invalidateInstances, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
   type BatchResult, type Instance, type RamRoleSets, type SecurityGroup, type StateVerb,
 } from '../components/InstanceParts.tsx';
 
@@ -218,7 +219,7 @@ export default function InstanceDetail() {
 
   const errors = [state, leave, allocate].filter((m) => m.isError).map((m) => m.error);
   return (
-    <ContrastTheme>
+    <>
       <PageTitle title={`${t('route.instanceDetail')}: ${i.InstanceName || i.InstanceId}`} extra={
         <Space>
           <Link to={link('instances')}>{t('inst.backToList')}</Link>
@@ -265,6 +266,7 @@ export default function InstanceDetail() {
             <Button size="small" onClick={() => setDialog('metadata')}>{t('inst.metadataManage')}</Button>
           </Space>
         </Descriptions.Item>
+        <Descriptions.Item label={t('inst.agent.label')}><AgentCell instanceId={i.InstanceId} region={region} /></Descriptions.Item>
         <Descriptions.Item label={t('inst.created')}>{new Date(i.CreationTime).toLocaleString()}</Descriptions.Item>
       </Descriptions>
       {role.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={role.error} /></div>}
@@ -296,6 +298,6 @@ export default function InstanceDetail() {
       <KeyPairModal instance={i} region={region} open={dialog === 'keyPair'} onClose={() => setDialog(undefined)} />
       <RamRoleModal instance={i} region={region} current={currentRole} open={dialog === 'ramRole'} onClose={() => setDialog(undefined)} />
       {dialog === 'metadata' && <MetadataModal instance={i} region={region} open onClose={() => setDialog(undefined)} />}
-    </ContrastTheme>
+    </>
   );
 }

@@ -1,8 +1,15 @@
 // /console/instances — the region's instances (server-side paging): status, IPs, network, groups,
 // key pair (in force, and a bind or unbind waiting for the restart), RAM role, metadata mode; start,
 // stop, restart and Replace Security Group for one or several selected instances; Create Instance
-// (network, vSwitch, groups, key pair or password, RAM role, Security Hardening, public bandwidth).
+// (network: a VPC and its vSwitch, or the classic network and a zone; groups of that network; key
+// pair or password, RAM role, Security Hardening, public bandwidth). What the API refuses (a RAM role
+// on a classic instance, a group of another network) is its error, shown in the dialog. Beside a
+// public address, its Anti-DDoS state when it is not normal (Scrubbing, Black hole), linked to the
+// address on the Anti-DDoS page. The security status (Security Center, one DescribeCloudCenterInstances
+// call for the page's instances): an orange warning linked to the instance's pending alerts (or its
+// vulnerabilities) when it has any, a green mark when it has none, "Agent not installed" without the agent.
 import { useState } from 'react';
+import { CheckCircleFilled, MinusCircleOutlined, WarningFilled } from '@ant-design/icons';
 import { App, Alert, Button, Checkbox, Empty, Form, Input, InputNumber, Modal, Radio, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -12,25 +19,62 @@ import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import {
-  ContrastTheme, FormSelect, groupsOf, invalidateInstances, rowCheckbox, TAG_OK, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
+  FormSelect, groupsOf, invalidateInstances, rowCheckbox, TAG_OK, KeyPairCell, privateIp, publicIp, ReplaceGroupsModal, StatusTag, useStateChange, verbLabel,
   type Instance, type InstancesPage, type RamRoleSets, type StateVerb,
 } from '../components/InstanceParts.tsx';
+import { DdosStatusTag, useDdosStatuses } from '../components/DdosParts.tsx';
+import { RISK_ORANGE, riskCountOf, useAssetsOf, type Asset } from '../components/SasParts.tsx';
+import type { T } from '../i18n/index.tsx';
+
+/** The security status cell: the asset's pending alerts and vulnerabilities, linked to them. */
+function SecurityStatus({ id, asset, t, link }: { id: string; asset: Asset | undefined; t: T; link: (p: string) => string }) {
+  if (asset === undefined) return <span>—</span>;
+  if (!asset.Bind) {
+    const label = t('inst.sas.noAgent');
+    return (
+      <Tooltip title={label}>
+        <span role="img" aria-label={label} data-testid={`sas-status-${id}`} data-status="noAgent"><MinusCircleOutlined aria-hidden style={{ color: '#595959', fontSize: 16 }} /></span>
+      </Tooltip>
+    );
+  }
+  const rc = riskCountOf(asset) ?? { baselineNum: 0, suspNum: 0, vulNum: 0 };
+  if (rc.suspNum + rc.vulNum > 0) {
+    const label = t('inst.sas.risk', { alerts: rc.suspNum, vuls: rc.vulNum });
+    const page = rc.suspNum > 0 ? 'alerts' : 'vulnerabilities';
+    return (
+      <Tooltip title={label}>
+        <Link to={link(`security-center/${page}?instance=${encodeURIComponent(id)}`)} aria-label={label} data-testid={`sas-status-${id}`} data-status="risk">
+          <WarningFilled aria-hidden style={{ color: RISK_ORANGE, fontSize: 18 }} />
+        </Link>
+      </Tooltip>
+    );
+  }
+  const label = t('inst.sas.safe');
+  return (
+    <Tooltip title={label}>
+      <span role="img" aria-label={label} data-testid={`sas-status-${id}`} data-status="safe"><CheckCircleFilled aria-hidden style={{ color: '#389e0d', fontSize: 16 }} /></span>
+    </Tooltip>
+  );
+}
 
 interface Vpc { VpcId: string; VpcName: string; CidrBlock: string }
 interface VSwitch { VSwitchId: string; VSwitchName: string; ZoneId: string; CidrBlock: string }
 interface Image { ImageId: string; OSName: string; OSType: string }
 interface InstanceType { InstanceTypeId: string; CpuCoreCount: number; MemorySize: number }
+interface Zone { ZoneId: string }
 
 interface CreateForm {
-  name?: string; imageId: string; instanceType: string; vpcId: string; vSwitchId: string; groups: string[];
+  name?: string; imageId: string; instanceType: string; networkType: 'vpc' | 'classic'; vpcId?: string; vSwitchId?: string; zoneId?: string; groups: string[];
   logon: 'keyPair' | 'password' | 'later'; keyPairName?: string; password?: string; ramRole?: string;
-  hardening: boolean; bandwidth: number; hardenedMetadata: boolean;
+  hardening: boolean; bandwidth: number; hardenedMetadata: boolean; amount: number;
 }
 
-function CreateInstanceModal({ region, open, onClose }: { region: string; open: boolean; onClose: (created?: string) => void }) {
+function CreateInstanceModal({ region, open, onClose }: { region: string; open: boolean; onClose: (created?: string[]) => void }) {
   const t = useT();
   const qc = useQueryClient();
   const [form] = Form.useForm<CreateForm>();
+  const networkType = Form.useWatch('networkType', form) ?? 'vpc';
+  const classic = networkType === 'classic';
   const vpcId = Form.useWatch('vpcId', form);
   const logon = Form.useWatch('logon', form);
   const imageId = Form.useWatch('imageId', form);
@@ -39,7 +83,13 @@ function CreateInstanceModal({ region, open, onClose }: { region: string; open: 
     queryKey: ['instances', 'vswitches', region, vpcId], enabled: open && !!vpcId,
     queryFn: () => call<{ VSwitches: { VSwitch: VSwitch[] } }>('vpc', 'DescribeVSwitches', { RegionId: region, VpcId: vpcId, PageSize: 50 }),
   });
-  const groups = useQuery({ queryKey: ['instances', 'groupsOfVpc', region, vpcId], enabled: open && !!vpcId, queryFn: () => groupsOf(region, vpcId ?? '') });
+  const zones = useQuery({ queryKey: ['instances', 'zones', region], enabled: open && classic, queryFn: () => call<{ Zones: { Zone: Zone[] } }>('ecs', 'DescribeZones', { RegionId: region }) });
+  // the classic network's groups are the region's groups with no VPC (groupsOf asks for those with '')
+  const groupNetwork = classic ? '' : vpcId;
+  const groups = useQuery({
+    queryKey: ['instances', 'groupsOfVpc', region, groupNetwork], enabled: open && groupNetwork !== undefined,
+    queryFn: () => groupsOf(region, groupNetwork ?? ''),
+  });
   const images = useQuery({ queryKey: ['instances', 'images', region], enabled: open, queryFn: () => call<{ Images: { Image: Image[] } }>('ecs', 'DescribeImages', { RegionId: region, PageSize: 100 }) });
   const types = useQuery({ queryKey: ['instances', 'types'], enabled: open, queryFn: () => call<{ InstanceTypes: { InstanceType: InstanceType[] } }>('ecs', 'DescribeInstanceTypes', {}) });
   const keyPairs = useQuery({ queryKey: ['keypairs', 'names', region], enabled: open && logon === 'keyPair', queryFn: () => call<{ KeyPairs: { KeyPair: Array<{ KeyPairName: string }> } }>('ecs', 'DescribeKeyPairs', { RegionId: region, PageSize: 50 }) });
@@ -49,25 +99,27 @@ function CreateInstanceModal({ region, open, onClose }: { region: string; open: 
   const create = useMutation({
     mutationFn: async (v: CreateForm) => {
       const params: Record<string, string | number | undefined> = {
-        RegionId: region, ImageId: v.imageId, InstanceType: v.instanceType, VSwitchId: v.vSwitchId, InstanceName: v.name || undefined,
+        RegionId: region, ImageId: v.imageId, InstanceType: v.instanceType, InstanceName: v.name || undefined,
+        // a classic instance names no vSwitch (the API then places it in the classic network), and may name a zone
+        VSwitchId: v.networkType === 'vpc' ? v.vSwitchId : undefined, ZoneId: v.networkType === 'classic' ? v.zoneId || undefined : undefined,
         KeyPairName: v.logon === 'keyPair' ? v.keyPairName : undefined, Password: v.logon === 'password' ? v.password : undefined,
         RamRoleName: v.ramRole || undefined, InternetMaxBandwidthOut: v.bandwidth, HttpTokens: v.hardenedMetadata ? 'required' : undefined,
-        SecurityEnhancementStrategy: v.hardening ? 'Active' : 'Deactive', Amount: 1,
+        SecurityEnhancementStrategy: v.hardening ? 'Active' : 'Deactive', Amount: v.amount,
       };
       v.groups.forEach((g, n) => { params[`SecurityGroupIds.${n + 1}`] = g; });
       const r = await call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('ecs', 'RunInstances', params);
-      return r.InstanceIdSets.InstanceIdSet[0];
+      return r.InstanceIdSets.InstanceIdSet;
     },
-    onSuccess: async (id) => { await invalidateInstances(qc); form.resetFields(); onClose(id); },
+    onSuccess: async (ids) => { await invalidateInstances(qc); form.resetFields(); onClose(ids); },
   });
-  const loadError = [vpcs, images, types].find((q) => q.isError)?.error;
+  const loadError = [vpcs, images, types, zones, groups].find((q) => q.isError)?.error;
 
   return (
     <Modal open={open} title={t('inst.createTitle')} okText={t('inst.createOk')} cancelText={t('common.cancel')} width={640}
       onCancel={() => { create.reset(); onClose(); }} onOk={() => form.submit()} confirmLoading={create.isPending} destroyOnClose>
       {loadError !== undefined && <ApiErrorAlert error={loadError} />}
       <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} preserve={false}
-        initialValues={{ logon: 'keyPair', hardening: true, bandwidth: 0, hardenedMetadata: false, groups: [] }}>
+        initialValues={{ networkType: 'vpc', logon: 'keyPair', hardening: true, bandwidth: 0, hardenedMetadata: false, groups: [], amount: 1 }}>
         <Form.Item name="name" label={t('inst.name')}><Input /></Form.Item>
         <Form.Item name="imageId" label={t('inst.image')} rules={[{ required: true, message: t('inst.required', { field: t('inst.image') }) }]}>
           <FormSelect loading={images.isPending} options={(images.data?.Images.Image ?? []).map((i) => ({ value: i.ImageId, label: i.OSName }))} />
@@ -79,19 +131,38 @@ function CreateInstanceModal({ region, open, onClose }: { region: string; open: 
           <FormSelect loading={types.isPending} showSearch
             options={(types.data?.InstanceTypes.InstanceType ?? []).map((x) => ({ value: x.InstanceTypeId, label: `${x.InstanceTypeId} (${x.CpuCoreCount} vCPU, ${x.MemorySize} GiB)` }))} />
         </Form.Item>
-        <Form.Item name="vpcId" label={t('inst.vpc')} rules={[{ required: true, message: t('inst.required', { field: t('inst.vpc') }) }]}
-          extra={vpcs.data?.Vpcs.Vpc.length === 0 ? t('inst.noVpc') : undefined}>
-          <FormSelect loading={vpcs.isPending} onChange={() => form.setFieldsValue({ vSwitchId: undefined, groups: [] })}
-            options={(vpcs.data?.Vpcs.Vpc ?? []).map((v) => ({ value: v.VpcId, label: `${v.VpcName || v.VpcId} (${v.VpcId}, ${v.CidrBlock})` }))} />
+        <Form.Item name="networkType" label={t('inst.networkType')} extra={classic ? t('inst.classicHelp') : undefined}>
+          <Radio.Group onChange={() => { create.reset(); form.setFieldsValue({ vpcId: undefined, vSwitchId: undefined, zoneId: undefined, groups: [] }); }}>
+            <Radio value="vpc">{t('inst.vpc')}</Radio>
+            <Radio value="classic">{t('inst.classic')}</Radio>
+          </Radio.Group>
         </Form.Item>
-        <Form.Item name="vSwitchId" label={t('inst.vswitch')} rules={[{ required: true, message: t('inst.required', { field: t('inst.vswitch') }) }]}>
-          <FormSelect loading={vswitches.isFetching} disabled={!vpcId}
-            options={(vswitches.data?.VSwitches.VSwitch ?? []).map((s) => ({ value: s.VSwitchId, label: `${s.VSwitchName || s.VSwitchId} (${s.ZoneId}, ${s.CidrBlock})` }))} />
-        </Form.Item>
-        <Form.Item name="groups" label={t('inst.groups')} extra={t('inst.groupsMax')}
+        {!classic && (
+          <>
+            <Form.Item name="vpcId" label={t('inst.vpc')} rules={[{ required: true, message: t('inst.required', { field: t('inst.vpc') }) }]}
+              extra={vpcs.data?.Vpcs.Vpc.length === 0 ? t('inst.noVpc') : undefined}>
+              <FormSelect loading={vpcs.isPending} onChange={() => form.setFieldsValue({ vSwitchId: undefined, groups: [] })}
+                options={(vpcs.data?.Vpcs.Vpc ?? []).map((v) => ({ value: v.VpcId, label: `${v.VpcName || v.VpcId} (${v.VpcId}, ${v.CidrBlock})` }))} />
+            </Form.Item>
+            <Form.Item name="vSwitchId" label={t('inst.vswitch')} rules={[{ required: true, message: t('inst.required', { field: t('inst.vswitch') }) }]}>
+              <FormSelect loading={vswitches.isFetching} disabled={!vpcId}
+                options={(vswitches.data?.VSwitches.VSwitch ?? []).map((s) => ({ value: s.VSwitchId, label: `${s.VSwitchName || s.VSwitchId} (${s.ZoneId}, ${s.CidrBlock})` }))} />
+            </Form.Item>
+          </>
+        )}
+        {classic && (
+          <Form.Item name="zoneId" label={t('inst.zone')} extra={t('inst.zoneHelp')}>
+            <FormSelect allowClear loading={zones.isPending} options={(zones.data?.Zones.Zone ?? []).map((z) => ({ value: z.ZoneId, label: z.ZoneId }))} />
+          </Form.Item>
+        )}
+        <Form.Item name="groups" label={t('inst.groups')}
+          extra={classic && groups.data?.length === 0 ? t('inst.noClassicGroup') : t('inst.groupsMax')}
           rules={[{ required: true, type: 'array', min: 1, max: 5, message: t('inst.groupsMax') }]}>
-          <FormSelect mode="multiple" disabled={!vpcId} loading={groups.isFetching} optionFilterProp="label"
+          <FormSelect mode="multiple" disabled={groupNetwork === undefined} loading={groups.isFetching} optionFilterProp="label"
             options={(groups.data ?? []).map((g) => ({ value: g.SecurityGroupId, label: `${g.SecurityGroupName || g.SecurityGroupId} (${g.SecurityGroupId})` }))} />
+        </Form.Item>
+        <Form.Item name="amount" label={t('inst.amount')} extra={t('inst.amountHelp')} rules={[{ required: true, type: 'integer', min: 1, max: 100, message: t('inst.amountHelp') }]}>
+          <InputNumber min={1} max={100} precision={0} />
         </Form.Item>
         <Form.Item name="bandwidth" label={t('inst.bandwidth')} extra={t('inst.bandwidthHelp')}>
           <InputNumber min={0} max={200} addonAfter="Mbit/s" />
@@ -147,6 +218,10 @@ export default function Instances() {
     queryFn: () => call<RamRoleSets>('ecs', 'DescribeInstanceRamRole', { RegionId: region, InstanceIds: JSON.stringify(ids) }),
   });
   const roleOf = (id: string) => roles.data?.InstanceRamRoleSets.InstanceRamRoleSet.find((s) => s.InstanceId === id)?.RamRoleName ?? '';
+  // the region's addresses under attack, read once for the list (not per row)
+  const ddos = useDdosStatuses(region, rows.some((i) => publicIp(i) !== ''));
+  // the Security Center's view of the page's instances, read once for the page (not per row)
+  const sas = useAssetsOf(ids);
   const state = useStateChange();
   const chosen = rows.filter((i) => selected.includes(i.InstanceId));
 
@@ -169,13 +244,24 @@ export default function Instances() {
       ),
     },
     { title: t('inst.status'), key: 'status', render: (_: unknown, i: Instance) => <StatusTag status={i.Status} /> },
+    // shown only to whom may read Security Center's assets
+    ...(sas.allowed ? [{ title: t('inst.sas.column'), key: 'security', align: 'center' as const, render: (_: unknown, i: Instance) => <SecurityStatus id={i.InstanceId} asset={sas.data?.get(i.InstanceId)} t={t} link={link} /> }] : []),
     {
-      title: t('inst.ips'), key: 'ips', render: (_: unknown, i: Instance) => (
-        <Space direction="vertical" size={0}>
-          <span>{publicIp(i) === '' ? '—' : `${publicIp(i)} ${t('inst.ipPublic')}`}</span>
-          <span>{`${privateIp(i)} ${t('inst.ipPrivate')}`}</span>
-        </Space>
-      ),
+      title: t('inst.ips'), key: 'ips', render: (_: unknown, i: Instance) => {
+        const attacked = publicIp(i) !== '' ? ddos.data?.get(i.InstanceId) : undefined;
+        return (
+          <Space direction="vertical" size={0}>
+            <span>{publicIp(i) === '' ? '—' : `${publicIp(i)} ${t('inst.ipPublic')}`}</span>
+            {attacked !== undefined && (
+              <Link to={link(`anti-ddos?ip=${encodeURIComponent(attacked.InstanceIp)}`)}>
+                {/* the time left is on the Anti-DDoS page: the list stays narrow */}
+                <DdosStatusTag status={attacked.IpStatus} t={t} />
+              </Link>
+            )}
+            <span>{`${privateIp(i)} ${t('inst.ipPrivate')}`}</span>
+          </Space>
+        );
+      },
     },
     {
       title: t('inst.network'), key: 'network', render: (_: unknown, i: Instance) => (
@@ -210,7 +296,7 @@ export default function Instances() {
   ];
 
   return (
-    <ContrastTheme>
+    <>
       <PageTitle title={t('nav.instances')} extra={<Button type="primary" onClick={() => setCreating(true)}>{t('inst.create')}</Button>} />
       <Space style={{ marginBottom: 12 }} wrap>
         <Input.Search aria-label={t('inst.searchName')} placeholder={t('inst.searchName')} allowClear style={{ width: 260 }}
@@ -226,15 +312,20 @@ export default function Instances() {
       </Space>
       {state.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={state.error} /></div>}
       {list.isError ? <ApiErrorAlert error={list.error} onRetry={() => void list.refetch()} /> : (
+        // a wide table scrolls in its own box (antd's scroll.x adds a measure row that axe flags)
+        <div style={{ overflowX: 'auto' }}>
         <Table<Instance> rowKey="InstanceId" size="middle" loading={list.isPending} dataSource={rows} columns={columns}
           rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (i) => rowCheckbox(t('inst.selectRow', { id: i.InstanceId })) }}
           locale={{ emptyText: <Empty description={nameFilter ? t('inst.emptyFiltered') : t('inst.empty', { region })} /> }}
           pagination={{ current: page.number, pageSize: page.size, total: list.data?.TotalCount ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100],
             showTotal: (n) => t('inst.total', { n }), onChange: (number, size) => setPage({ number, size }) }} />
+        </div>
       )}
       {roles.isError && <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t('inst.rolesUnavailable')} />}
+      {sas.isError && <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t('inst.sas.unavailable')} data-testid="sas-unavailable" />}
+      {ddos.isError && <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t('inst.ddosUnavailable')} data-testid="ddos-unavailable" />}
       <ReplaceGroupsModal region={region} instances={replaceFor ?? []} open={replaceFor !== undefined} onClose={() => { setReplaceFor(undefined); setSelected([]); }} />
-      <CreateInstanceModal region={region} open={creating} onClose={(id) => { setCreating(false); if (id !== undefined) void message.success(t('inst.created', { id })); }} />
-    </ContrastTheme>
+      <CreateInstanceModal region={region} open={creating} onClose={(ids) => { setCreating(false); if (ids !== undefined) void message.success(t('inst.createdIds', { count: ids.length, ids: ids.join(', ') })); }} />
+    </>
   );
 }

@@ -12,7 +12,7 @@ import { useT, type T } from '../i18n/index.tsx';
 import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { allInstances, ContrastTheme, failedResults, KeyPairCell, rowCheckbox, StatusTag, invalidateInstances, type BatchResult, type Instance, type InstancesPage } from '../components/InstanceParts.tsx';
+import { allInstances, failedResults, KeyPairCell, rowCheckbox, StatusTag, invalidateInstances, type BatchResult, type Instance, type InstancesPage } from '../components/InstanceParts.tsx';
 
 interface KeyPair { KeyPairName: string; KeyPairFingerPrint: string; CreationTime: string }
 interface KeyPairsPage { TotalCount: number; KeyPairs: { KeyPair: KeyPair[] } }
@@ -191,7 +191,7 @@ export default function KeyPairs() {
   });
 
   return (
-    <ContrastTheme>
+    <>
       <PageTitle title={t('nav.keyPairs')} extra={<Space><Button type="primary" onClick={() => setCreating('create')}>{t('kp.create')}</Button><Button onClick={() => setCreating('import')}>{t('kp.importButton')}</Button></Space>} />
       <Space style={{ marginBottom: 12 }} wrap>
         <Input.Search aria-label={t('kp.searchName')} placeholder={t('kp.searchName')} allowClear style={{ width: 260 }}
@@ -224,6 +224,6 @@ export default function KeyPairs() {
       <CreateKeyPairModal key={creating ?? 'closed'} region={region} open={creating !== undefined} initialType={creating ?? 'create'} onClose={(done) => { setCreating(undefined); if (done !== undefined) void message.success(done); }} />
       {binding !== undefined && <BindModal region={region} keyPair={binding.name} mode={binding.mode}
         onClose={(done) => { setBinding(undefined); if (done !== undefined) modal.info({ title: t('kp.bindResult'), content: done, okText: t('common.ok') }); }} />}
-    </ContrastTheme>
+    </>
   );
 }

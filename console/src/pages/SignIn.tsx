@@ -1,11 +1,13 @@
 // /console/signin — sign-in by an AccessKey pair (root or RAM user) or by a RAM user's logon name and
 // password, then the steps the server asks for: an MFA code (mfaRequired), a forced password change
-// (passwordChangeRequired), or the note that an MFA device must be bound first (mfaBindRequired).
+// (passwordChangeRequired), or binding a virtual MFA device first (mfaBindRequired: the server
+// gives a new device; its QR code and seed are shown and two consecutive codes bind it).
 // INVARIANT: the page holds a secret only while a step needs it: the password is kept (in a ref, not
 // rendered) between the password step and the MFA / change step, and every form and ref is cleared
 // once signed in or when going back.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { Button, Card, Form, Input, Result, Select, Tabs, Typography } from 'antd';
+import QRCode from 'qrcode';
+import { Button, Card, Form, Input, Select, Tabs, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { changePassword, getSession, signIn, type Session } from '../api.ts';
@@ -13,7 +15,8 @@ import { useI18n, type Lang } from '../i18n/index.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { SESSION_KEY } from '../session.tsx';
 
-type Step = { kind: 'credentials' } | { kind: 'mfa' } | { kind: 'change' } | { kind: 'bind' };
+type MfaDevice = NonNullable<Session['mfaDevice']>;
+type Step = { kind: 'credentials' } | { kind: 'mfa' } | { kind: 'change' } | { kind: 'bind'; device: MfaDevice; qr?: string };
 
 /** Where to go after sign-in: the `next` the guard put in the URL, if it is a console path. */
 function nextPath(raw: string | null): string {
@@ -33,6 +36,7 @@ export default function SignIn() {
   const [pwForm] = Form.useForm<{ principalName: string; password: string }>();
   const [mfaForm] = Form.useForm<{ mfaCode: string }>();
   const [changeForm] = Form.useForm<{ newPassword: string; confirm: string }>();
+  const [bindForm] = Form.useForm<{ code1: string; code2: string }>();
 
   useEffect(() => { document.title = `${t('signin.title')} · ${t('app.name')}`; }, [t]);
 
@@ -47,7 +51,7 @@ export default function SignIn() {
 
   const forget = () => {
     held.current = undefined;
-    akForm.resetFields(); pwForm.resetFields(); mfaForm.resetFields(); changeForm.resetFields();
+    akForm.resetFields(); pwForm.resetFields(); mfaForm.resetFields(); changeForm.resetFields(); bindForm.resetFields();
   };
 
   const advance = async (s: Session) => {
@@ -60,7 +64,14 @@ export default function SignIn() {
         return;
       case 'mfaRequired': setStep({ kind: 'mfa' }); return;
       case 'passwordChangeRequired': setStep({ kind: 'change' }); return;
-      case 'mfaBindRequired': forget(); setStep({ kind: 'bind' }); return;
+      case 'mfaBindRequired': {
+        const device = s.mfaDevice;
+        if (device === undefined) { back(); return; }
+        setStep({ kind: 'bind', device });
+        const qr = await QRCode.toDataURL(device.OtpauthUri, { width: 200, margin: 1 }).catch(() => undefined);
+        if (qr !== undefined) setStep((x) => (x.kind === 'bind' && x.device === device ? { ...x, qr } : x));
+        return;
+      }
     }
   };
 
@@ -148,16 +159,33 @@ export default function SignIn() {
       </Form>
     );
   } else {
+    const device = step.device;
+    const digits = [{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('signin.mfaCodeInvalid') }];
     body = (
-      <Result status="warning" title={t('signin.mfaBindTitle')} subTitle={t('signin.mfaBindText')}
-        extra={<Button onClick={back}>{t('signin.back')}</Button>} />
+      <Form form={bindForm} layout="vertical" requiredMark={false} name="bind"
+        onFinish={(v) => {
+          const h = held.current;
+          if (h === undefined) { back(); return; }
+          void run(() => signIn({ kind: 'password', principalName: h.principalName, password: h.password, mfaBind: { serialNumber: device.SerialNumber, code1: v.code1.trim(), code2: v.code2.trim() } }));
+        }}>
+        <Typography.Title level={2} style={{ fontSize: 18 }}>{t('signin.mfaBindTitle')}</Typography.Title>
+        <Typography.Paragraph>{t('signin.mfaBindText', { name: held.current?.principalName ?? '' })}</Typography.Paragraph>
+        <div style={{ textAlign: 'center', minHeight: 200 }}>
+          {step.qr !== undefined && <img src={step.qr} width={200} height={200} alt={t('signin.mfaBindQrAlt')} data-testid="signin-mfa-qr" />}
+        </div>
+        <Typography.Paragraph>{t('signin.mfaBindManual')} <Typography.Text code copyable data-testid="signin-mfa-seed">{device.Base32StringSeed}</Typography.Text></Typography.Paragraph>
+        <Form.Item name="code1" label={t('signin.mfaBindCode1')} rules={digits}><Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" autoFocus /></Form.Item>
+        <Form.Item name="code2" label={t('signin.mfaBindCode2')} rules={digits}><Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" /></Form.Item>
+        <Button type="primary" htmlType="submit" block loading={busy}>{t('signin.mfaBindSubmit')}</Button>
+        <Button type="link" block onClick={back}>{t('signin.back')}</Button>
+      </Form>
     );
   }
 
   return (
     <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f0f2f5', padding: 16 }}>
-      <Card style={{ width: 440, maxWidth: '100%' }}
-        title={<Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>{t('signin.title')}</Typography.Title>}
+      <Card style={{ width: 480, maxWidth: '100%' }}
+        title={<Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>{t('signin.title')}</Typography.Title>}
         extra={<Select<Lang> aria-label={t('top.language')} data-testid="lang-select" size="small" value={lang} onChange={setLang} style={{ width: 110 }}
           options={[{ value: 'en', label: 'English' }, { value: 'zh', label: '简体中文' }]} />}>
         {error !== undefined && <div style={{ marginBottom: 16 }}><ApiErrorAlert error={error} /></div>}

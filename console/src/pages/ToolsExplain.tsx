@@ -16,7 +16,7 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { peerOf, portText, privateIpOf, rulePath, useRegionInstances, type CheckAnswer, type WireInstance, type WireRule } from './tools/shared.ts';
 
-type Protocol = 'tcp' | 'udp' | 'icmp' | 'gre';
+type Protocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'gre';
 type PeerKind = 'address' | 'instance';
 
 interface Question {
@@ -48,7 +48,7 @@ function questionOf(q: URLSearchParams): Question | undefined {
   if (instance === '' || peer === '') return undefined;
   const direction = q.get('direction') === 'egress' ? 'egress' : 'ingress';
   const raw = (q.get('protocol') ?? 'tcp').toLowerCase();
-  const protocol: Protocol = raw === 'udp' || raw === 'icmp' || raw === 'gre' ? raw : 'tcp';
+  const protocol: Protocol = raw === 'udp' || raw === 'icmp' || raw === 'icmpv6' || raw === 'gre' ? raw : 'tcp';
   const port = Number(q.get('port'));
   const nic = q.get('nic');
   return {
@@ -277,7 +277,7 @@ export default function ToolsExplain() {
               </Form.Item>
             )}
             <Form.Item name="protocol" label={t('tools.protocol')}>
-              <Select style={{ width: 120 }} aria-label={t('tools.protocol')} options={(['tcp', 'udp', 'icmp', 'gre'] as const).map((p) => ({ value: p, label: p.toUpperCase() }))} />
+              <Select style={{ width: 120 }} aria-label={t('tools.protocol')} options={(['tcp', 'udp', 'icmp', 'icmpv6', 'gre'] as const).map((p) => ({ value: p, label: p === 'icmpv6' ? 'ICMPv6' : p.toUpperCase() }))} />
             </Form.Item>
             {PORTED(protocol) && (
               <Form.Item name="port" label={t('tools.port')} rules={[{ required: true, message: t('tools.explain.portRequired') }]}>

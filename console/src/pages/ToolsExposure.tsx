@@ -1,5 +1,6 @@
 // /console/tools/exposure — Exposure map: Parapet's DescribeExposure for the region (what of each
-// running instance with a public address the internet reaches, as the decision engine decides) as a
+// running instance with a public address the internet reaches, as the decision engine decides; an
+// IPv6 address with internet bandwidth has rows of its own, showing that address) as a
 // table and as a graph (internet → instance:port), both colored by risk level, each row and edge
 // linked to the rule that opens it on its group's rules page. DescribeExposure answers the whole
 // region at once (it has no paging), so the table pages, filters and sorts in the page. The graph
@@ -14,7 +15,7 @@ import { useT } from '../i18n/index.tsx';
 import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { portText, RISK_COLOR, RISK_LABEL, RISK_ORDER, rulePath, type ExposureAnswer, type RiskLevel, type WireExposure } from './tools/shared.ts';
+import { exposedAddressOf, exposureKey, portText, RISK_COLOR, RISK_LABEL, RISK_ORDER, rulePath, type ExposureAnswer, type RiskLevel, type WireExposure } from './tools/shared.ts';
 
 const ExposureGraph = lazy(() => import('./tools/ExposureGraph.tsx'));
 
@@ -29,7 +30,7 @@ export default function ToolsExposure() {
     queryFn: () => call<ExposureAnswer>('parapet', 'DescribeExposure', { RegionId: region }),
   });
   const rows: Row[] = useMemo(() => (q.data?.Exposures.Exposure ?? [])
-    .map((e) => ({ ...e, key: `${e.InstanceId}/${e.IpProtocol}/${e.PortRange}` }))
+    .map((e) => ({ ...e, key: exposureKey(e) }))
     .sort((a, b) => RISK_ORDER[a.RiskLevel] - RISK_ORDER[b.RiskLevel] || a.InstanceId.localeCompare(b.InstanceId)), [q.data]);
   const counts = useMemo(() => {
     const c: Record<RiskLevel, number> = { high: 0, medium: 0, low: 0 };
@@ -50,7 +51,12 @@ export default function ToolsExposure() {
       sorter: (a, b) => a.InstanceId.localeCompare(b.InstanceId),
       render: (id: string) => <Link to={link(`instances/${encodeURIComponent(id)}`)}>{id}</Link>,
     },
-    { title: t('tools.exposure.publicIp'), dataIndex: 'PublicIpAddress' },
+    {
+      title: t('tools.exposure.publicIp'), key: 'address',
+      render: (_, r) => (r.Ipv6Address !== undefined
+        ? <span data-testid="exposure-ipv6"><Tag>{t('tools.exposure.ipv6')}</Tag>{r.Ipv6Address}</span>
+        : exposedAddressOf(r)),
+    },
     { title: t('tools.protocol'), dataIndex: 'IpProtocol', width: 90 },
     { title: t('tools.portRange'), dataIndex: 'PortRange', render: (p: string) => portText(p, t('tools.allPorts')) },
     {
@@ -58,7 +64,7 @@ export default function ToolsExposure() {
       render: (_, r) => (
         <Space direction="vertical" size={0}>
           {r.OpenToInternet
-            ? <Typography.Text strong>{t('tools.exposure.everyone')} (0.0.0.0/0)</Typography.Text>
+            ? <Typography.Text strong>{t('tools.exposure.everyone')} ({r.Ipv6Address !== undefined ? '::/0' : '0.0.0.0/0'})</Typography.Text>
             : r.SourceCidrIps.SourceCidrIp.slice(0, 5).map((c) => <span key={c}>{c}</span>)}
           {!r.OpenToInternet && r.SourceCidrIps.SourceCidrIp.length > 5 && (
             <Typography.Text type="secondary">{t('tools.exposure.more', { count: r.SourceCidrIps.SourceCidrIp.length - 5 })}</Typography.Text>

@@ -16,6 +16,7 @@ function wireEni(e: enis.Eni, regionId: string) {
     InstanceId: e.instanceId, VpcId: e.vpcId, VSwitchId: e.vSwitchId, ZoneId: e.zoneId, MacAddress: e.macAddress,
     PrivateIpAddress: e.privateIpAddress, CreationTime: e.creationTime, SecurityGroupIds: { SecurityGroupId: e.securityGroupIds },
     PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] },
+    Ipv6Sets: { Ipv6Set: e.ipv6Addresses.map((a) => ({ Ipv6Address: a })) },
     Attachment: e.instanceId === '' ? undefined : { InstanceId: e.instanceId, DeviceIndex: e.type === 'Primary' ? 0 : 1 },
     RegionId: regionId,
   };
@@ -34,12 +35,12 @@ const membershipOp = (action: 'JoinSecurityGroup' | 'LeaveSecurityGroup') => op(
 export const eniOperations = [
   op({
     product: 'ecs', action: 'CreateNetworkInterface', ramAction: 'ecs:CreateNetworkInterface', idempotent: true,
-    params: z.object({ RegionId: t.str(64), VSwitchId: t.str(128), SecurityGroupId: t.str(128).optional(), SecurityGroupIds: t.list(t.str(128), 10).optional(), NetworkInterfaceName: t.str(512).optional(), Description: t.str(1024).optional(), PrimaryIpAddress: t.str(64).optional(), ClientToken: t.str(64).optional() }),
+    params: z.object({ RegionId: t.str(64), VSwitchId: t.str(128), SecurityGroupId: t.str(128).optional(), SecurityGroupIds: t.list(t.str(128), 10).optional(), NetworkInterfaceName: t.str(512).optional(), Description: t.str(1024).optional(), PrimaryIpAddress: t.str(64).optional(), ClientToken: t.str(64).optional(), Ipv6AddressCount: t.int().optional(), Ipv6Address: t.list(t.str(64), 10).optional() }),
     resources: (p, account) => [eniArn(p.RegionId, account, '*'), ...named((id) => vSwitchArn(p.RegionId, account, id), p.VSwitchId), ...named((id) => sgArn(p.RegionId, account, id), p.SecurityGroupId, p.SecurityGroupIds)],
     handler: async (ctx, p) => {
       const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
       if (groups.length === 0) throw apiError('MissingParameter', { name: 'SecurityGroupId' });
-      const e = await enis.createNetworkInterface(ctx, { regionId: p.RegionId, vSwitchId: p.VSwitchId, securityGroupIds: groups, name: p.NetworkInterfaceName, description: p.Description, primaryIpAddress: p.PrimaryIpAddress });
+      const e = await enis.createNetworkInterface(ctx, { regionId: p.RegionId, vSwitchId: p.VSwitchId, securityGroupIds: groups, name: p.NetworkInterfaceName, description: p.Description, primaryIpAddress: p.PrimaryIpAddress, ipv6AddressCount: p.Ipv6AddressCount, ipv6Addresses: p.Ipv6Address });
       return { ...wireEni(e, p.RegionId), OwnerId: ctx.principal.accountId };
     },
   }),
@@ -84,6 +85,24 @@ export const eniOperations = [
     params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128) }),
     resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId)],
     handler: async (ctx, p) => { await enis.deleteNetworkInterface(ctx, p.NetworkInterfaceId); return {}; },
+  }),
+  op({
+    product: 'ecs', action: 'AssignIpv6Addresses', ramAction: 'ecs:AssignIpv6Addresses',
+    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128), Ipv6AddressCount: t.int().optional(), Ipv6Address: t.list(t.str(64), 10).optional(), ClientToken: t.str(64).optional() }),
+    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId)],
+    handler: async (ctx, p) => {
+      const added = await enis.assignIpv6Addresses(ctx, { regionId: p.RegionId, networkInterfaceId: p.NetworkInterfaceId, count: p.Ipv6AddressCount, addresses: p.Ipv6Address });
+      return { NetworkInterfaceId: p.NetworkInterfaceId, Ipv6Sets: { Ipv6Address: added } };
+    },
+  }),
+  op({
+    product: 'ecs', action: 'UnassignIpv6Addresses', ramAction: 'ecs:UnassignIpv6Addresses',
+    params: z.object({ RegionId: t.str(64), NetworkInterfaceId: t.str(128), Ipv6Address: t.list(t.str(64), 10).optional() }),
+    resources: (p, account) => [eniArn(p.RegionId, account, p.NetworkInterfaceId)],
+    handler: async (ctx, p) => {
+      await enis.unassignIpv6Addresses(ctx, { regionId: p.RegionId, networkInterfaceId: p.NetworkInterfaceId, addresses: p.Ipv6Address ?? [] });
+      return {};
+    },
   }),
   membershipOp('JoinSecurityGroup'),
   membershipOp('LeaveSecurityGroup'),

@@ -28,7 +28,7 @@ function wireInstance(i: inst.Instance) {
     PublicIpAddress: { IpAddress: i.publicIpAddress === '' ? [] : [i.publicIpAddress] },
     EipAddress: { IpAddress: '', AllocationId: '', InternetChargeType: '' },
     InternetMaxBandwidthOut: i.internetMaxBandwidthOut, InternetMaxBandwidthIn: i.internetMaxBandwidthOut > 0 ? 200 : 0,
-    NetworkInterfaces: { NetworkInterface: i.networkInterfaces.map((e) => ({ NetworkInterfaceId: e.networkInterfaceId, Type: e.type, MacAddress: e.macAddress, PrimaryIpAddress: e.privateIpAddress, PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] } })) },
+    NetworkInterfaces: { NetworkInterface: i.networkInterfaces.map((e) => ({ NetworkInterfaceId: e.networkInterfaceId, Type: e.type, MacAddress: e.macAddress, PrimaryIpAddress: e.privateIpAddress, PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] }, Ipv6Sets: { Ipv6Set: e.ipv6Addresses.map((a) => ({ Ipv6Address: a })) } })) },
     HostName: i.hostName,
     MetadataOptions: { HttpEndpoint: i.httpEndpoint, HttpTokens: i.httpTokens, HttpPutResponseHopLimit: 1 },
     Tags: wireTags(i.tags),
@@ -46,16 +46,18 @@ const runShape = {
   SecurityGroupId: t.str(128).optional(), InstanceName: t.str(512).optional(), Description: t.str(1024).optional(), KeyPairName: t.str(256).optional(),
   InternetMaxBandwidthOut: t.int().optional(), InternetMaxBandwidthIn: t.int().optional(), PrivateIpAddress: t.str(64).optional(), ClientToken: t.str(64).optional(),
   Tag: t.tags().optional(), DryRun: t.bool().optional(), Password: PASSWORD, UserData: t.str(65536).optional(),
+  Ipv6AddressCount: t.int().optional(), Ipv6Address: t.list(t.str(64), 10).optional(),
   SecurityEnhancementStrategy: t.str(32).optional(), RamRoleName: t.str(128).optional(), HostName: t.str(128).optional(), HttpTokens: t.str(16).optional(), HttpEndpoint: t.str(16).optional(),
 };
 
-const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; InstanceType: string; VSwitchId?: string | undefined; ZoneId?: string | undefined; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; Amount?: number | undefined; InstanceName?: string | undefined; Description?: string | undefined; KeyPairName?: string | undefined; InternetMaxBandwidthOut?: number | undefined; PrivateIpAddress?: string | undefined; Tag?: Array<{ key: string; value: string }> | undefined; RamRoleName?: string | undefined; HttpTokens?: string | undefined; HostName?: string | undefined; Password?: string | undefined }): inst.RunParams => {
+const runParams = (ctxStart: boolean, p: { RegionId: string; ImageId: string; InstanceType: string; VSwitchId?: string | undefined; ZoneId?: string | undefined; SecurityGroupId?: string | undefined; SecurityGroupIds?: string[] | undefined; Amount?: number | undefined; InstanceName?: string | undefined; Description?: string | undefined; KeyPairName?: string | undefined; InternetMaxBandwidthOut?: number | undefined; PrivateIpAddress?: string | undefined; Tag?: Array<{ key: string; value: string }> | undefined; RamRoleName?: string | undefined; HttpTokens?: string | undefined; HostName?: string | undefined; Password?: string | undefined; SecurityEnhancementStrategy?: string | undefined; Ipv6AddressCount?: number | undefined; Ipv6Address?: string[] | undefined }): inst.RunParams => {
   const groups = p.SecurityGroupIds !== undefined && p.SecurityGroupIds.length > 0 ? p.SecurityGroupIds : p.SecurityGroupId !== undefined && p.SecurityGroupId !== '' ? [p.SecurityGroupId] : [];
   return {
     regionId: p.RegionId, imageId: p.ImageId, instanceType: p.InstanceType, vSwitchId: p.VSwitchId, zoneId: p.ZoneId, securityGroupIds: groups,
     amount: p.Amount, instanceName: p.InstanceName, description: p.Description, keyPairName: p.KeyPairName,
     internetMaxBandwidthOut: p.InternetMaxBandwidthOut, privateIpAddress: p.PrivateIpAddress, tags: p.Tag, start: ctxStart,
     ramRoleName: p.RamRoleName, httpTokens: p.HttpTokens, hostName: p.HostName, password: p.Password,
+    securityEnhancementStrategy: p.SecurityEnhancementStrategy, ipv6AddressCount: p.Ipv6AddressCount, ipv6Addresses: p.Ipv6Address,
   };
 };
 

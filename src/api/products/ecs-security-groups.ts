@@ -1,7 +1,7 @@
 // ECS 2014-05-26: security groups and their rules.
 import { z } from 'zod';
 import { op } from '../catalog.ts';
-import { sgArn, vpcArn, named, peerGroups } from '../../domain/arns.ts';
+import { sgArn, vpcArn, named, peerGroups, peerPrefixLists } from '../../domain/arns.ts';
 import { t } from '../params.ts';
 import * as sg from '../../domain/security-groups.ts';
 import * as rules from '../../domain/sg-permissions.ts';
@@ -37,7 +37,7 @@ const wireGroup = (g: sg.SecurityGroup) => rawJsonOf(groupJson, g, () => ({
 }));
 const permissionsJson = new WeakMap<sg.SecurityGroup, RawJson>();
 const wirePermissions = (g: sg.SecurityGroup) => rawJsonOf(permissionsJson, g, () =>
-  g.rules.map((r) => toPermission(r.rule, { securityGroupRuleId: r.ruleId, createTime: r.createTime })));
+  g.rules.map((r) => toPermission(r.rule, { securityGroupRuleId: r.ruleId, createTime: r.createTime, prefixListNames: g.prefixListNames })));
 
 const directionOf = (action: string): Direction => (action.includes('Egress') ? 'egress' : 'ingress');
 
@@ -45,7 +45,10 @@ function authorizeOp(action: 'AuthorizeSecurityGroup' | 'AuthorizeSecurityGroupE
   return op({
     product: 'ecs', action, ramAction: `ecs:${action}`,
     params: z.object({ RegionId: t.str(64), SecurityGroupId: t.str(128), ClientToken: t.str(64).optional(), Permissions: t.list(ruleObject, 100).optional(), ...ruleShape }),
-    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, permissionsOf(p).map((x) => x.input as Record<string, string | undefined>))],
+    resources: (p, account) => {
+      const inputs = permissionsOf(p).map((x) => x.input as Record<string, string | undefined>);
+      return [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, inputs), ...peerPrefixLists(p.RegionId, account, inputs)];
+    },
     handler: async (ctx, p) => {
       await rules.authorize(ctx, { regionId: p.RegionId, securityGroupId: p.SecurityGroupId, direction: directionOf(action), permissions: permissionsOf(p) });
       return {};
@@ -72,7 +75,7 @@ function modifyRuleOp(action: 'ModifySecurityGroupRule' | 'ModifySecurityGroupEg
   return op({
     product: 'ecs', action, ramAction: `ecs:${action}`,
     params: z.object({ RegionId: t.str(64), SecurityGroupId: t.str(128), SecurityGroupRuleId: t.str(128).optional(), ClientToken: t.str(64).optional(), ...ruleShape }),
-    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, [p])],
+    resources: (p, account) => [sgArn(p.RegionId, account, p.SecurityGroupId), ...peerGroups(p.RegionId, account, [p]), ...peerPrefixLists(p.RegionId, account, [p])],
     handler: async (ctx, p) => {
       const input: RuleInput = {};
       for (const f of RULE_FIELDS) if (p[f] !== undefined) input[f] = p[f];
@@ -139,7 +142,7 @@ export const securityGroupOperations = [
       const all = direction === 'all' && (g.networkType === 'vpc' || p.NicType === undefined);
       const permissions = all ? wirePermissions(g)
         : g.rules.filter((r) => (direction === 'all' || r.rule.direction === direction) && (g.networkType === 'vpc' || r.rule.nicType === nicType))
-          .map((r) => toPermission(r.rule, { securityGroupRuleId: r.ruleId, createTime: r.createTime }));
+          .map((r) => toPermission(r.rule, { securityGroupRuleId: r.ruleId, createTime: r.createTime, prefixListNames: g.prefixListNames }));
       return {
         RegionId: g.regionId, SecurityGroupId: g.securityGroupId, SecurityGroupName: g.name, Description: g.description, VpcId: g.vpcId,
         InnerAccessPolicy: g.type === 'enterprise' ? 'Drop' : g.innerAccessPolicy,

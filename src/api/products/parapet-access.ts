@@ -2,7 +2,15 @@
 // explanation. Response: `Verdict` (Accept|Drop), `Reason` (Platform|IntraGroup|Rule|Default),
 // `DecidingRule` (the rule that decided, as a Permission plus `SecurityGroupId`; absent unless
 // Reason is Rule), `MatchedRules: { Permission: [...] }` (every rule that matched, strongest first),
-// `Port25Blocked` (whether the platform's port-25 block applies to the ENI's account).
+// `Port25Blocked` (whether the platform's port-25 block applies to the ENI's account). Anti-DDoS
+// Basic, for flows that cross the internet: Reason `Blackhole` with `BlackholeUntil` (a black hole
+// in force drops both directions), Reason `Penalty` with `PenaltyId` and `PenaltyUntil` (outbound,
+// a penalty in force), and `Scrubbing: true` beside the groups' verdict on inbound to an address
+// being scrubbed (rate-limited to its thresholds). Security Center, for inbound flows: Reason
+// `AntiBruteForce` with `BlockedUntil` (the source is blocked at the instance by an
+// anti-brute-force rule or an alert's block); times ISO-8601. A peer in another VPC attached to the
+// same CEN as the ENI's: `Path: { Type: 'CEN', CenId, PeerVpcId }` (its groups count as the
+// peer's, as on one VPC).
 import { z } from 'zod';
 import { op, arn } from '../catalog.ts';
 import { t } from '../params.ts';
@@ -10,6 +18,7 @@ import { checkNetworkAccess, type EniView } from '../../domain/network-access.ts
 import { toPermission } from '../../domain/sg-rule-wire.ts';
 import { describeExposure } from '../../domain/exposure.ts';
 import type { FwRule } from '../../engine/firewall/index.ts';
+import { isoSeconds } from '../../clock.ts';
 
 function wireRule(eni: EniView, r: FwRule): Record<string, unknown> {
   const stored = eni.rules.get(r.ruleId);
@@ -37,6 +46,11 @@ export const parapetAccessOperations = [
         ...(decision.decidingRule !== undefined ? { DecidingRule: wireRule(eni, decision.decidingRule) } : {}),
         MatchedRules: { Permission: decision.matchedRules.map((r) => wireRule(eni, r)) },
         Port25Blocked: eni.port25Blocked,
+        ...(decision.blackholeUntil !== undefined ? { BlackholeUntil: isoSeconds(decision.blackholeUntil) } : {}),
+        ...(decision.penalty !== undefined ? { PenaltyId: decision.penalty.id, PenaltyUntil: isoSeconds(decision.penalty.until) } : {}),
+        ...(decision.scrubbing === true ? { Scrubbing: true } : {}),
+        ...(decision.blockedUntil !== undefined ? { BlockedUntil: isoSeconds(decision.blockedUntil) } : {}),
+        ...(decision.path !== undefined ? { Path: { Type: 'CEN', CenId: decision.path.cenId, PeerVpcId: decision.path.peerVpcId } } : {}),
       };
     },
   }),
@@ -53,7 +67,8 @@ export const parapetExposureOperations = [
         TotalCount: list.length,
         Exposures: {
           Exposure: list.map((e) => ({
-            InstanceId: e.instanceId, PublicIpAddress: e.publicIpAddress, IpProtocol: e.protocol.toUpperCase(),
+            InstanceId: e.instanceId, PublicIpAddress: e.publicIpAddress, ...(e.ipv6Address !== undefined ? { Ipv6Address: e.ipv6Address } : {}),
+            IpProtocol: e.protocol === 'icmpv6' ? 'ICMPv6' : e.protocol.toUpperCase(),
             PortRange: `${e.portFrom}/${e.portTo}`, SourceCidrIps: { SourceCidrIp: e.cidrs }, OpenToInternet: e.openToInternet,
             RiskLevel: e.risk, Services: { Service: e.services },
             SecurityGroupRules: { SecurityGroupRule: e.rules.map((r) => ({ SecurityGroupId: r.groupId, SecurityGroupRuleId: r.ruleId })) },

@@ -106,14 +106,62 @@ export async function bindMFADevice(ctx: CallContext, p: { serialNumber: string;
     if (await tx.selectFrom('ram_mfa_devices').select('name').where('account_id', '=', account).where('user_name', '=', p.userName).executeTakeFirst()) {
       throw apiError('EntityAlreadyExists.User.MFADevice', { name: p.userName });
     }
-    const totp = totpOf(open(key, mfaSerial(account, device.name), device.seed));
-    const second = acceptedStep(totp, p.authenticationCode2, ctx.clock.now(), device.last_step);
-    if (second === undefined || second - 1 <= device.last_step || !same(totp.generate({ timestamp: (second - 1) * PERIOD_MS }), p.authenticationCode1)) {
-      throw apiError('InvalidParameter.AuthenticationCode');
-    }
+    const second = twoCodesStep(key, account, device, p.authenticationCode1, p.authenticationCode2, ctx.clock.now());
+    if (second === undefined) throw apiError('InvalidParameter.AuthenticationCode');
     await tx.updateTable('ram_mfa_devices').set({ user_name: p.userName, activated_at: isoSeconds(ctx.clock.now()), last_step: second })
       .where('account_id', '=', account).where('name', '=', device.name).execute();
   });
+}
+
+/** The step of `code2` when `code1` and `code2` are two consecutive codes of the device, the later one current. */
+function twoCodesStep(key: Buffer, account: string, device: { name: string; seed: string; last_step: number }, code1: string, code2: string, nowMs: number): number | undefined {
+  const totp = totpOf(open(key, mfaSerial(account, device.name), device.seed));
+  const second = acceptedStep(totp, code2, nowMs, device.last_step);
+  if (second === undefined || second - 1 <= device.last_step || !same(totp.generate({ timestamp: (second - 1) * PERIOD_MS }), code1)) return undefined;
+  return second;
+}
+
+/** The name of the device a user binds while signing in (MFABindRequired): one per user, by its id. */
+const signInDeviceName = (userId: string): string => `signin-${userId}`.slice(0, 64);
+
+/**
+ * For a user that must bind an MFA device to sign in: a new, unbound virtual device (its seed is
+ * shown once, as CreateVirtualMFADevice's is). Asking again replaces the seed of the user's unbound
+ * sign-in device, so only the last one shown can be bound. Inside `tx`, which holds the account's
+ * RAM lock; `key` is `mfaSeedKey()`.
+ */
+export async function issueSignInDevice(tx: Tx, key: Buffer, ids: Services['ids'], account: string, userId: string, nowMs: number): Promise<CreatedMfaDevice> {
+  let name = signInDeviceName(userId);
+  const existing = await tx.selectFrom('ram_mfa_devices').select('user_name').where('account_id', '=', account).where('name', '=', name).executeTakeFirst();
+  // an administrator's device that happens to have the name, bound to someone: the user gets its own
+  if (existing !== undefined && existing.user_name !== '') name = `${name}-${ids.token(6).replace(/[^A-Za-z0-9]/g, '0')}`.slice(0, 64);
+  const serial = mfaSerial(account, name);
+  const seed = Buffer.from(ids.token(SEED_BYTES), 'base64url');
+  const sealed = seal(key, ids.token(12), serial, seed);
+  await tx.deleteFrom('ram_mfa_devices').where('account_id', '=', account).where('name', '=', name).where('user_name', '=', '').execute();
+  await tx.insertInto('ram_mfa_devices').values({ account_id: account, name, seed: sealed, user_name: '', activated_at: '', last_step: 0, created_at: isoSeconds(nowMs) }).execute();
+  const totp = totpOf(seed);
+  totp.label = name;
+  totp.issuer = 'Parapet';
+  return { serialNumber: serial, base32StringSeed: totp.secret.base32, otpauthUri: totp.toString() };
+}
+
+/**
+ * Binds the device `issueSignInDevice` made for the user, proven by two consecutive codes; false
+ * (nothing changes) when the serial number is not that user's unbound sign-in device or the codes
+ * are wrong. Inside `tx`, which holds the account's RAM lock.
+ */
+export async function bindSignInDevice(tx: Tx, key: Buffer, account: string, user: { name: string; id: string }, p: { serialNumber: string; code1: string; code2: string }, nowMs: number): Promise<boolean> {
+  const name = deviceNameOf(account, p.serialNumber);
+  const own = signInDeviceName(user.id);
+  if (name === undefined || (name !== own && !name.startsWith(`${own}-`))) return false;
+  const device = await tx.selectFrom('ram_mfa_devices').selectAll().where('account_id', '=', account).where('name', '=', name).executeTakeFirst();
+  if (device === undefined || device.user_name !== '') return false;
+  const second = twoCodesStep(key, account, device, p.code1, p.code2, nowMs);
+  if (second === undefined) return false;
+  await tx.updateTable('ram_mfa_devices').set({ user_name: user.name, activated_at: isoSeconds(nowMs), last_step: second })
+    .where('account_id', '=', account).where('name', '=', name).execute();
+  return true;
 }
 
 /** Unbinds the user's device (which stays, unbound, until deleted); answers its serial number. */

@@ -1,7 +1,9 @@
 // RAM users' sign-in: the one module the web console (and anything else that signs users in)
 // calls. A user signs in with its UserPrincipalName (`alice@<account id or alias>.onaliyun.com`),
 // its login profile's password and, when it has an MFA device bound (or must bind one), a current
-// code of that device. The answer is a session (account, user, MFA present or not, expiry, and
+// code of that device; a user that must have a device (MFABindRequired) and has none is given a new
+// virtual device and binds it by signing in again with two consecutive codes of it (as Alibaba's
+// console asks at logon). The answer is a session (account, user, MFA present or not, expiry, and
 // whether the password must be changed first) or a state saying what is still missing; a refusal
 // is a catalog error. Wrong passwords and wrong MFA codes are counted per user: the policy's
 // `MaxLoginAttemps` of them within an hour lock the user out for an hour (as Alibaba's console
@@ -13,7 +15,7 @@ import { apiError } from '../errors.ts';
 import { judge } from '../authorization.ts';
 import { isoSeconds } from '../../clock.ts';
 import { accountOfAlias } from './account-alias.ts';
-import { acceptUserCode, hasMfaDevice, mfaSeedKey } from './mfa-devices.ts';
+import { acceptUserCode, bindSignInDevice, type CreatedMfaDevice, hasMfaDevice, issueSignInDevice, mfaSeedKey } from './mfa-devices.ts';
 import { changePassword } from './login-profiles.ts';
 import { passwordMatches, policyOf } from './password-policy.ts';
 import type { Tx } from '../../store/store.ts';
@@ -42,10 +44,20 @@ export type SignInResult =
   | { state: 'passwordChangeRequired'; session: SignInSession }
   /** the password is right; sign in again with `mfaCode`, a current code of the user's device */
   | { state: 'mfaCodeRequired' }
-  /** the password is right, but the user must have an MFA device and has none: BindMFADevice first */
-  | { state: 'mfaBindRequired' };
+  /**
+   * the password is right, but the user must have an MFA device and has none: `device` is a new
+   * virtual device for it (its seed shown this once); sign in again with `mfaBind`, two consecutive
+   * codes of that device, to bind it and go on
+   */
+  | { state: 'mfaBindRequired'; device: CreatedMfaDevice };
 
-export interface SignInInput { userPrincipalName: string; password: string; mfaCode?: string | undefined }
+export interface SignInInput {
+  userPrincipalName: string;
+  password: string;
+  mfaCode?: string | undefined;
+  /** binds the device an `mfaBindRequired` answer gave (only when the user has none) */
+  mfaBind?: { serialNumber: string; code1: string; code2: string } | undefined;
+}
 
 const UPN = /^([A-Za-z0-9._@-]{1,64})@([A-Za-z0-9-]{1,64})\.onaliyun\.com$/i;
 
@@ -111,7 +123,9 @@ async function attempt(svc: Services, tx: Tx, key: Buffer, accountId: string, us
     if (!await acceptUserCode(tx, key, accountId, userName, input.mfaCode, now)) return failure('mfaInvalid');
     mfaPresent = true;
   } else if (profile.mfa_bind_required === 1) {
-    return { state: 'mfaBindRequired' };
+    if (input.mfaBind === undefined) return { state: 'mfaBindRequired', device: await issueSignInDevice(tx, key, svc.ids, accountId, profile.id, now) };
+    if (!await bindSignInDevice(tx, key, accountId, { name: userName, id: profile.id }, input.mfaBind, now)) return failure('mfaInvalid');
+    mfaPresent = true;
   }
   await where(tx.updateTable('ram_login_profiles').set({ failed_attempts: 0, failed_since: '', locked_until: '' })).execute();
   const passwordChangeRequired = profile.password_reset_required === 1 || expired;

@@ -4,8 +4,8 @@
 import type { FwGroup, FwRule } from './model.ts';
 
 export function ruleKey(r: FwRule): string {
-  const peer = r.peer.kind === 'cidr' ? `${r.peer.range.base}/${r.peer.range.size}` : `g:${r.peer.groupId}`;
-  const local = r.local === undefined ? '' : `${r.local.base}/${r.local.size}`;
+  const peer = r.peer.kind === 'group' ? `g:${r.peer.groupId}` : `${r.peer.kind === 'cidr6' ? '6:' : ''}${r.peer.range.base}/${r.peer.range.size}`;
+  const local = (r.local === undefined ? '' : `${r.local.base}/${r.local.size}`) + (r.local6 === undefined ? '' : `6:${r.local6.base}/${r.local6.size}`);
   return `${r.ruleId},${r.direction},${r.protocol},${r.portFrom}-${r.portTo},${r.srcPortFrom}-${r.srcPortTo},${r.policy},${r.priority},${r.nicType},${peer},${local}`;
 }
 

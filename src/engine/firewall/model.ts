@@ -1,5 +1,5 @@
 // The firewall engine's model (SPEC §1.2-§1.3): rules, groups, flows and decisions as plain data
-// with IPv4 addresses as unsigned integers (src/engine/cidr.ts). Every stage of the engine
+// with IPv4 addresses as unsigned integers and IPv6 addresses as bigints (src/engine/cidr.ts). Every stage of the engine
 // (reference.ts, compile.ts) speaks these types and nothing else; the domain translates stored
 // rules into them (src/domain/network-access.ts).
 //
@@ -11,10 +11,27 @@
 // - The source range restricts only when it is not 1..65535 (unset); an unrestricted range matches
 //   any port, including the 0 that flows without a known peer port may carry.
 
-export type FlowProtocol = 'tcp' | 'udp' | 'icmp' | 'gre';
+//
+// Address families. A flow is IPv4, or IPv6 when it carries `ip6`. A rule's family follows its
+// addresses: a `cidr` peer or `local` range makes it IPv4 only, a `cidr6` peer or `local6` range
+// IPv6 only; a group-authorized rule with neither applies to both (a group's members are reached
+// by their IPv4 and IPv6 addresses alike). Protocols do not decide the family: `icmp` and `icmpv6`
+// are separate protocols that the API pairs with one family each, and `all` matches any protocol.
+
+export type FlowProtocol = 'tcp' | 'udp' | 'icmp' | 'gre' | 'icmpv6';
 
 /** An IPv4 range `[base, base + size)`, unsigned integers; a CIDR as src/engine/cidr.ts parses it. */
 export interface AddressRange { base: number; size: number }
+
+/** An IPv6 range `[base, base + size)` of 128-bit unsigned addresses. */
+export interface Address6Range { base: bigint; size: bigint }
+
+/**
+ * An IPv6 address in a flow: four unsigned 32-bit words, most significant first (cidr.ts
+ * ip6Words). Plain numbers rather than a bigint: the compiled engine compares them per flow, and
+ * bigint comparisons cost ten times as much.
+ */
+export type Ip6 = readonly [number, number, number, number];
 
 export interface FwRule {
   groupId: string;
@@ -31,10 +48,12 @@ export interface FwRule {
   /** 1..100, smaller is stronger (110: legacy system rules) */
   priority: number;
   nicType: 'intranet' | 'internet';
-  /** who is on the other side: an address range, or the members of a group (internal network only) */
-  peer: { kind: 'cidr'; range: AddressRange } | { kind: 'group'; groupId: string };
+  /** who is on the other side: an IPv4 or IPv6 address range, or the members of a group (internal network only) */
+  peer: { kind: 'cidr'; range: AddressRange } | { kind: 'cidr6'; range: Address6Range } | { kind: 'group'; groupId: string };
   /** DestCidrIp of an ingress rule / SourceCidrIp of an egress rule: the ENI's own address must be inside */
   local?: AddressRange;
+  /** Ipv6DestCidrIp of an ingress rule / Ipv6SourceCidrIp of an egress rule: the ENI's own IPv6 address must be inside */
+  local6?: Address6Range;
 }
 
 export interface FwGroup {
@@ -48,12 +67,14 @@ export interface FwGroup {
 export interface Flow {
   direction: 'ingress' | 'egress';
   protocol: FlowProtocol;
-  /** the ENI's address and port (port 0 for icmp/gre) */
+  /** the ENI's IPv4 address and port (port 0 for icmp/gre); the address is unused (0) in an IPv6 flow */
   localIp: number;
   localPort: number;
-  /** the peer's address and port (port 0 for icmp/gre) */
+  /** the peer's IPv4 address and port (port 0 for icmp/gre); the address is unused (0) in an IPv6 flow */
   remoteIp: number;
   remotePort: number;
+  /** present in an IPv6 flow: the ENI's and the peer's IPv6 addresses */
+  ip6?: { local: Ip6; remote: Ip6 };
   /** always 'intranet' for VPC ENIs */
   nicType: 'intranet' | 'internet';
   /**
@@ -68,7 +89,10 @@ export interface Flow {
  * platform lifts the port-25 block for an account on request.
  */
 export interface Platform {
-  /** outbound TCP to port 25 of a non-private address is dropped (the default) */
+  /**
+   * outbound TCP to port 25 of a non-private address is dropped (the default); for IPv6, of an
+   * address outside the unique-local (fc00::/7) and link-local (fe80::/10) ranges
+   */
   port25Blocked: boolean;
 }
 

@@ -2,11 +2,20 @@
 // and no precomputation. It is slow on purpose and kept as the oracle that the compiled engine
 // (compile.ts) is tested against (test/engine/firewall.test.ts) and measured against
 // (bench/firewall.ts). Change the semantics here first, then make compile.ts agree.
-import { isPrivate } from '../cidr.ts';
-import { type Decision, type Flow, type FwGroup, type FwRule, type AddressRange, type Platform, DEFAULT_PLATFORM } from './model.ts';
+import { isPrivate, isPrivate6, ip6FromWords } from '../cidr.ts';
+import { type Decision, type Flow, type FwGroup, type FwRule, type AddressRange, type Address6Range, type Platform, DEFAULT_PLATFORM } from './model.ts';
 
 function inRange(r: AddressRange, ip: number): boolean {
   return ip >= r.base && ip < r.base + r.size;
+}
+
+function inRange6(r: Address6Range, ip: bigint): boolean {
+  return ip >= r.base && ip < r.base + r.size;
+}
+
+/** A flow's IPv6 addresses as bigints (the oracle reads them plainly; the compiled engine compares words). */
+function addresses6(flow: Flow): { local: bigint; remote: bigint } | undefined {
+  return flow.ip6 === undefined ? undefined : { local: ip6FromWords(flow.ip6.local), remote: ip6FromWords(flow.ip6.remote) };
 }
 
 function hasPorts(protocol: FwRule['protocol']): boolean {
@@ -24,13 +33,18 @@ export function ruleMatches(rule: FwRule, flow: Flow): boolean {
     const restrictsSource = !(rule.srcPortFrom === 1 && rule.srcPortTo === 65535);
     if (restrictsSource && (other < rule.srcPortFrom || other > rule.srcPortTo)) return false;
   }
+  // the family: IPv4 addresses meet IPv4 flows only, IPv6 addresses IPv6 flows only (model.ts)
+  const v6 = addresses6(flow);
   if (rule.peer.kind === 'cidr') {
-    if (!inRange(rule.peer.range, flow.remoteIp)) return false;
+    if (v6 !== undefined || !inRange(rule.peer.range, flow.remoteIp)) return false;
+  } else if (rule.peer.kind === 'cidr6') {
+    if (v6 === undefined || !inRange6(rule.peer.range, v6.remote)) return false;
   } else if (!flow.peerGroups.includes(rule.peer.groupId)) {
     // group authorization covers the internal network only: no peer groups, no match
     return false;
   }
-  if (rule.local !== undefined && !inRange(rule.local, flow.localIp)) return false;
+  if (rule.local !== undefined && (v6 !== undefined || !inRange(rule.local, flow.localIp))) return false;
+  if (rule.local6 !== undefined && (v6 === undefined || !inRange6(rule.local6, v6.local))) return false;
   return true;
 }
 
@@ -46,7 +60,8 @@ export function compareRules(a: FwRule, b: FwRule): number {
 /** SPEC §1.3 for one ENI (its groups), its account's platform rules, and one flow. */
 export function decideReference(groups: readonly FwGroup[], flow: Flow, platform: Platform = DEFAULT_PLATFORM): Decision {
   // 1. Platform: outbound SMTP to the internet is blocked before any group is consulted (unless lifted for the account).
-  if (platform.port25Blocked && flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && !isPrivate(flow.remoteIp)) {
+  const publicPeer = flow.ip6 === undefined ? !isPrivate(flow.remoteIp) : !isPrivate6(ip6FromWords(flow.ip6.remote));
+  if (platform.port25Blocked && flow.direction === 'egress' && flow.protocol === 'tcp' && flow.remotePort === 25 && publicPeer) {
     return { verdict: 'drop', reason: 'Platform', matchedRules: [] };
   }
 

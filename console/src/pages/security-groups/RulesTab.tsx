@@ -2,9 +2,10 @@
 // by direction (VPC: Inbound / Outbound; classic: Internal Network Ingress / Egress, Internet
 // Ingress / Egress), each table with the action (Forbid shown apart from Allow), priority,
 // protocol, port range, authorization object, description and creation time; adding (one rule or a
-// batch of port ranges × objects), Quick Rule Creation, modify and delete per rule, batch delete
-// (RevokeSecurityGroup(Egress) by SecurityGroupRuleId.N), Restore Rules, Export Rules (JSON/CSV)
-// and Import Rules. Every write goes through call(), so a RAM refusal shows the denied action.
+// batch of port ranges × objects) and editing inline, in the table's own row (rules/RuleRowEditor),
+// Quick Rule Creation, delete per rule, batch delete (RevokeSecurityGroup(Egress) by
+// SecurityGroupRuleId.N), Restore Rules, Export Rules (JSON/CSV) and Import Rules. Every write goes
+// through call(), so a RAM refusal shows the denied action.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { App, Button, Dropdown, Empty, Popconfirm, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { DownOutlined } from '@ant-design/icons';
@@ -16,18 +17,21 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import type { SecurityGroupInfo } from './types.ts';
 import { peerOf, revokeAction, ruleSummary, rulesOfTab, tabsOf, type RuleTab, type WirePermission } from './rules/model.ts';
 import { useInvalidateRules, useRules } from './rules/queries.ts';
-import { RuleFormModal } from './rules/RuleFormModal.tsx';
+import {
+  DescriptionCell, NEW_RULE_KEY, ObjectCell, PolicyCell, PortsCell, PriorityCell, ProtocolCell, RuleEditorNotes, RuleEditorProvider, SaveCancelCell,
+  newRuleRow, useRuleEditor,
+} from './rules/RuleRowEditor.tsx';
 import { QuickRuleModal } from './rules/QuickRuleModal.tsx';
 import { RestoreModal } from './rules/RestoreModal.tsx';
 import { ImportModal } from './rules/ImportModal.tsx';
 import { exportRules, type ExportFormat } from './rules/transfer.ts';
-import { DANGER_TEXT, GREEN_TAG, RED_ROW, RED_TAG } from './rules/styles.ts';
+import { DANGER_TEXT, EDIT_ROW, GREEN_TAG, RED_ROW, RED_TAG } from './rules/styles.ts';
 import { useRuleHighlight } from '../tools/useRuleHighlight.ts';
 
 /** rows per page of a rules table */
 const RULES_PER_PAGE = 50;
 
-type Dialog = { kind: 'add' } | { kind: 'modify'; rule: WirePermission } | { kind: 'quick' } | { kind: 'restore' } | { kind: 'import' } | undefined;
+type Dialog = { kind: 'quick' } | { kind: 'restore' } | { kind: 'import' } | undefined;
 
 function formatDate(iso: string, lang: string): string {
   if (iso === '') return '-';
@@ -50,6 +54,14 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
   const all = rules.data?.Permissions.Permission ?? [];
   const shown = rulesOfTab(all, tab, group);
   const [page, setPage] = useState(1);
+
+  // the row being added or edited; a rule that is gone (deleted meanwhile) is edited no longer
+  const editor = useRuleEditor(group, tab);
+  const editingKey = editor.editing !== undefined && (editor.editing.key === NEW_RULE_KEY || shown.some((r) => r.SecurityGroupRuleId === editor.editing?.key))
+    ? editor.editing.key : undefined;
+  const isEditing = (r: WirePermission) => r.SecurityGroupRuleId === editingKey;
+  const rows = editingKey === NEW_RULE_KEY ? [newRuleRow(tab), ...shown] : shown;
+  function startAdd() { setPage(1); editor.startAdd(); }
 
   // a link that names a rule (?rule=, from Explain a flow and the exposure map) opens the tab and
   // the table page that hold it, once the rules are loaded; the hook marks the row
@@ -100,17 +112,24 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
 
   const columns = [
     {
-      title: t('sgRules.action'), key: 'policy', width: 90,
-      render: (_: unknown, r: WirePermission) => (r.Policy.toLowerCase() === 'drop'
+      title: t('sgRules.action'), key: 'policy', width: 100,
+      render: (_: unknown, r: WirePermission) => (isEditing(r) ? <PolicyCell /> : r.Policy.toLowerCase() === 'drop'
         ? <Tag style={{ ...RED_TAG, fontWeight: 600 }} data-testid="policy-forbid">{t('sgRules.forbid')}</Tag>
         : <Tag style={GREEN_TAG}>{t('sgRules.allow')}</Tag>),
     },
-    ...(advanced ? [] : [{ title: t('sgRules.priority'), key: 'priority', width: 80, render: (_: unknown, r: WirePermission) => String(r.Priority), sorter: (a: WirePermission, b: WirePermission) => Number(a.Priority) - Number(b.Priority) }]),
-    { title: t('sgRules.protocol'), key: 'protocol', width: 90, render: (_: unknown, r: WirePermission) => r.IpProtocol },
-    { title: t('sgRules.portRange'), key: 'ports', width: 110, render: (_: unknown, r: WirePermission) => r.PortRange },
+    ...(advanced ? [] : [{
+      title: t('sgRules.priority'), key: 'priority', width: 90,
+      render: (_: unknown, r: WirePermission) => (isEditing(r) ? <PriorityCell /> : String(r.Priority)),
+      // the new row stays on top in either order
+      sorter: (a: WirePermission, b: WirePermission, order?: 'ascend' | 'descend' | null) => (a.SecurityGroupRuleId === NEW_RULE_KEY ? (order === 'descend' ? 1 : -1)
+        : b.SecurityGroupRuleId === NEW_RULE_KEY ? (order === 'descend' ? -1 : 1) : Number(a.Priority) - Number(b.Priority)),
+    }]),
+    { title: t('sgRules.protocol'), key: 'protocol', width: 150, render: (_: unknown, r: WirePermission) => (isEditing(r) ? <ProtocolCell /> : r.IpProtocol) },
+    { title: t('sgRules.portRange'), key: 'ports', width: 150, render: (_: unknown, r: WirePermission) => (isEditing(r) ? <PortsCell /> : r.PortRange) },
     {
       title: t('sgRules.authObject'), key: 'peer',
       render: (_: unknown, r: WirePermission) => {
+        if (isEditing(r)) return <ObjectCell />;
         const p = peerOf(r);
         if (p.kind !== 'group') return <span>{p.id}</span>;
         return (
@@ -121,26 +140,27 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
         );
       },
     },
-    { title: t('sgRules.description'), key: 'description', render: (_: unknown, r: WirePermission) => r.Description || '-' },
+    { title: t('sgRules.description'), key: 'description', render: (_: unknown, r: WirePermission) => (isEditing(r) ? <DescriptionCell /> : r.Description || '-') },
     { title: t('sgRules.created'), key: 'created', width: 180, render: (_: unknown, r: WirePermission) => formatDate(r.CreateTime, lang) },
     {
       title: t('sgRules.actions'), key: 'actions', width: 150,
-      render: (_: unknown, r: WirePermission) => (
+      render: (_: unknown, r: WirePermission) => (isEditing(r) ? <SaveCancelCell /> : (
         <Space size="small">
-          <Button type="link" size="small" onClick={() => setDialog({ kind: 'modify', rule: r })} aria-label={t('sgRules.modifyRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.modify')}</Button>
+          <Button type="link" size="small" disabled={editingKey !== undefined} onClick={() => editor.startEdit(r)}
+            aria-label={t('sgRules.editRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.edit')}</Button>
           <Popconfirm title={t('sgRules.deleteOneTitle')} description={<span><code>{r.SecurityGroupRuleId}</code> {ruleSummary(r)}</span>}
             okText={t('sgRules.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')}
             onConfirm={() => revoke.mutateAsync([r.SecurityGroupRuleId]).then(() => undefined, () => undefined)}>
             <Button type="link" size="small" danger style={{ color: DANGER_TEXT }} aria-label={t('sgRules.deleteRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.delete')}</Button>
           </Popconfirm>
         </Space>
-      ),
+      )),
     },
   ];
 
   const toolbar = (
     <Space wrap style={{ marginBottom: 12 }}>
-      <Button type="primary" onClick={() => setDialog({ kind: 'add' })}>{t('sgRules.add')}</Button>
+      <Button type="primary" disabled={editingKey !== undefined} onClick={startAdd}>{t('sgRules.add')}</Button>
       <Button onClick={() => setDialog({ kind: 'quick' })}>{t('sgRules.quick')}</Button>
       <Tooltip title={selected.length === 0 ? t('sgRules.selectToDelete') : undefined}>
         <Button danger disabled={selected.length === 0} onClick={confirmBatchDelete}>{t('sgRules.batchDelete', { count: selected.length })}</Button>
@@ -161,21 +181,30 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
       {toolbar}
       {revoke.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={revoke.error} /></div>}
       {exporting.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={exporting.error} /></div>}
-      <Tabs activeKey={tab.key} onChange={(k) => { setTabKey(k); setPage(1); setSelected([]); revoke.reset(); }}
+      <Tabs activeKey={tab.key} onChange={(k) => { setTabKey(k); setPage(1); setSelected([]); revoke.reset(); editor.cancel(); }}
         items={tabs.map((x) => ({ key: x.key, label: `${t(x.label)} (${rulesOfTab(all, x, group).length})` }))} />
       {rules.isError ? <ApiErrorAlert error={rules.error} onRetry={() => void rules.refetch()} /> : (
-        <Table<WirePermission> rowKey="SecurityGroupRuleId" size="middle" loading={rules.isPending} dataSource={shown} columns={columns}
-          pagination={{ pageSize: RULES_PER_PAGE, current: page, onChange: setPage, hideOnSinglePage: true }} data-testid="rules-table"
-          rowClassName={(r) => (r.Policy.toLowerCase() === 'drop' ? 'sg-rule-forbid' : '')}
-          onRow={(r) => (r.Policy.toLowerCase() === 'drop' ? { style: { background: RED_ROW } } : {})}
-          rowSelection={{
-            selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)),
-            getCheckboxProps: (r) => ({ 'aria-label': t('sgRules.selectRule', { id: r.SecurityGroupRuleId }) }) as Partial<CheckboxProps>,
-          }}
-          locale={{ emptyText: <Empty description={t('sgRules.empty', { direction: t(tab.label) })} /> }} />
+        <RuleEditorProvider group={group} tab={tab} editor={editor}>
+          <Table<WirePermission> rowKey="SecurityGroupRuleId" size="middle" loading={rules.isPending} dataSource={rows} columns={columns}
+            pagination={{ pageSize: RULES_PER_PAGE, current: page, onChange: (p) => { setPage(p); editor.cancel(); }, hideOnSinglePage: true }} data-testid="rules-table"
+            rowClassName={(r) => (isEditing(r) ? 'sg-rule-editing' : r.Policy.toLowerCase() === 'drop' ? 'sg-rule-forbid' : '')}
+            onRow={(r) => (isEditing(r) ? { style: { background: EDIT_ROW, verticalAlign: 'top' } } : r.Policy.toLowerCase() === 'drop' ? { style: { background: RED_ROW } } : {})}
+            // the notes under a row being edited; no expansion at all otherwise (it costs every row's render)
+            expandable={editingKey === undefined ? undefined : {
+              showExpandColumn: false, expandedRowKeys: [editingKey],
+              rowExpandable: isEditing, expandedRowRender: () => <RuleEditorNotes error={editor.error} />,
+            }}
+            rowSelection={{
+              selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)),
+              // antd passes the checkbox's props through to the input; its type does not list aria-label
+              getCheckboxProps: (r) => ({
+                disabled: r.SecurityGroupRuleId === NEW_RULE_KEY,
+                'aria-label': r.SecurityGroupRuleId === NEW_RULE_KEY ? t('sgRules.newRule') : t('sgRules.selectRule', { id: r.SecurityGroupRuleId }),
+              }) as Partial<CheckboxProps>,
+            }}
+            locale={{ emptyText: <Empty description={t('sgRules.empty', { direction: t(tab.label) })} /> }} />
+        </RuleEditorProvider>
       )}
-      <RuleFormModal group={group} tab={tab} open={dialog?.kind === 'add' || dialog?.kind === 'modify'}
-        editing={dialog?.kind === 'modify' ? dialog.rule : undefined} onClose={() => setDialog(undefined)} />
       <QuickRuleModal group={group} open={dialog?.kind === 'quick'} defaults={{ direction: tab.direction, nicType: tab.nicType }} onClose={() => setDialog(undefined)} />
       {dialog?.kind === 'restore' && <RestoreModal group={group} open onClose={() => setDialog(undefined)} />}
       {dialog?.kind === 'import' && <ImportModal group={group} open onClose={() => setDialog(undefined)} />}

@@ -1,5 +1,6 @@
 // The exposure map's graph: the internet on the left, one node per exposed instance port on the
-// right (instance:port), an edge between them for each DescribeExposure row, node and edge colored
+// right (instance:port; an IPv6 row's node names its address: instance[address]:port, so it is never
+// merged with the IPv4 row of the same port), an edge between them for each DescribeExposure row, node and edge colored
 // by the row's risk level. Clicking an edge or a port node opens the rule that opens it on its
 // group's rules page. ECharts (its modular build: the graph series, the tooltip and the aria
 // description, on canvas) is loaded with this file only, which the exposure page loads lazily.
@@ -48,7 +49,7 @@ export default function ExposureGraph({ rows }: { rows: WireExposure[] }) {
     const edges: Array<{ source: string; target: string; lineStyle: { color: string; width: number } }> = [];
     const tips = new Map<string, string>();
     rows.forEach((r, i) => {
-      const name = `${r.InstanceId}:${portText(r.PortRange, t('tools.allPorts'))}/${r.IpProtocol}`;
+      const name = `${r.InstanceId}${r.Ipv6Address !== undefined ? `[${r.Ipv6Address}]` : ''}:${portText(r.PortRange, t('tools.allPorts'))}/${r.IpProtocol}`;
       const first = r.SecurityGroupRules.SecurityGroupRule[0];
       const target = first !== undefined ? link(rulePath(first.SecurityGroupId, first.SecurityGroupRuleId, 'ingress')) : undefined;
       if (target !== undefined) targets.set(name, target);
@@ -68,7 +69,8 @@ export default function ExposureGraph({ rows }: { rows: WireExposure[] }) {
       tooltip: { trigger: 'item' },
       animation: false,
       series: [{
-        type: 'graph', layout: 'none', roam: true, left: 140, right: 320, top: 30, bottom: 30,
+        // an IPv6 node's label (instance[address]:port/protocol) needs more room on the right
+        type: 'graph', layout: 'none', roam: true, left: 140, right: rows.some((r) => r.Ipv6Address !== undefined) ? 440 : 320, top: 30, bottom: 30,
         edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
         data: nodes, links: edges,
         tooltip: {

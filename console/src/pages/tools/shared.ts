@@ -43,6 +43,8 @@ export interface WireRule {
   NicType?: string;
   SourceCidrIp?: string;
   DestCidrIp?: string;
+  Ipv6SourceCidrIp?: string;
+  Ipv6DestCidrIp?: string;
   SourceGroupId?: string;
   DestGroupId?: string;
   Description?: string;
@@ -66,6 +68,8 @@ export type RiskLevel = 'high' | 'medium' | 'low';
 export interface WireExposure {
   InstanceId: string;
   PublicIpAddress: string;
+  /** an IPv6 row's: the instance's IPv6 address with internet bandwidth that the row is about (absent on IPv4 rows) */
+  Ipv6Address?: string;
   IpProtocol: string;
   PortRange: string;
   SourceCidrIps: { SourceCidrIp: string[] };
@@ -76,6 +80,15 @@ export interface WireExposure {
 }
 
 export interface ExposureAnswer { TotalCount: number; Exposures: { Exposure: WireExposure[] } }
+
+/** The address a DescribeExposure row is about: its IPv6 address on an IPv6 row, else the public IPv4 address. */
+export const exposedAddressOf = (r: WireExposure): string => r.Ipv6Address ?? r.PublicIpAddress;
+
+/**
+ * One row's identity: instance, address family and address, protocol, ports. IPv4 and IPv6 rows of
+ * one instance and port are different exposures (each family has its own rules), never merged.
+ */
+export const exposureKey = (r: WireExposure): string => `${r.InstanceId}/${r.Ipv6Address ?? 'ipv4'}/${r.IpProtocol}/${r.PortRange}`;
 
 /** Risk colors, dark enough for white text and for AA contrast as tag text on their light fills. */
 export const RISK_COLOR: Record<RiskLevel, string> = { high: '#cf1322', medium: '#ad4e00', low: '#237804' };
@@ -99,7 +112,7 @@ export function portText(range: string | undefined, all: string): string {
 /** The other side of a rule: a CIDR or a group (an ingress rule's source, an egress rule's destination). */
 export function peerOf(r: WireRule): string {
   const egress = r.Direction === 'egress';
-  const cidr = egress ? r.DestCidrIp : r.SourceCidrIp;
+  const cidr = (egress ? r.DestCidrIp || r.Ipv6DestCidrIp : r.SourceCidrIp || r.Ipv6SourceCidrIp) ?? '';
   const group = egress ? r.DestGroupId : r.SourceGroupId;
   return cidr !== undefined && cidr !== '' ? cidr : group !== undefined && group !== '' ? group : '';
 }

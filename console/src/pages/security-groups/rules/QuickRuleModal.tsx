@@ -8,10 +8,8 @@ import { call } from '../../../api.ts';
 import { useT } from '../../../i18n/index.tsx';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
 import type { SecurityGroupInfo } from '../types.ts';
-import {
-  MAX_OBJECTS, QUICK_PORTS, authorizeAction, expand, permissionsParams, splitList, validCidr, validPortRange,
-  type Direction, type NicType, type RuleEntry,
-} from './model.ts';
+import { MAX_OBJECTS, QUICK_PORTS, authorizeAction, expand, permissionsParams, splitList, type Direction, type NicType, type RuleEntry } from './model.ts';
+import { ipv6Allowed, objectsProblem, portRangesProblem } from './form.ts';
 import { RiskWarning } from './RiskWarning.tsx';
 import { useInvalidateRules } from './queries.ts';
 
@@ -78,8 +76,8 @@ export function QuickRuleModal({ group, open, defaults, onClose }: {
         </Form.Item>
         <Form.Item name="customRange" label={t('sgRules.customPortRange')} extra={t('sgRules.portRangeHelpMany')} rules={[{
           validator: async (_, value: string | undefined) => {
-            const bad = splitList(value).find((r) => !validPortRange(r));
-            if (bad !== undefined) throw new Error(t('sgRules.portRangeInvalid', { value: bad }));
+            const p = portRangesProblem(splitList(value), { optional: true });
+            if (p !== undefined) throw new Error(t(...p));
           },
         }]}>
           <Input placeholder="8080/8080" />
@@ -99,11 +97,8 @@ export function QuickRuleModal({ group, open, defaults, onClose }: {
         )}
         <Form.Item name="objects" label={t('sgRules.authObject')} extra={t('sgRules.objectsHelp', { max: MAX_OBJECTS })} rules={[{
           validator: async (_, value: string | undefined) => {
-            const list = splitList(value);
-            if (list.length === 0) throw new Error(t('sgRules.objectsRequired'));
-            if (list.length > MAX_OBJECTS) throw new Error(t('sgRules.objectsTooMany', { max: MAX_OBJECTS }));
-            const bad = list.find((o) => !validCidr(o));
-            if (bad !== undefined) throw new Error(t('sgRules.objectInvalid', { value: bad }));
+            const p = objectsProblem(splitList(value), { max: MAX_OBJECTS, ipv6: ipv6Allowed(group) });
+            if (p !== undefined) throw new Error(t(...p));
           },
         }]}>
           <Input placeholder="10.0.0.0/8, 192.168.1.1/32" />
@@ -117,7 +112,7 @@ export function QuickRuleModal({ group, open, defaults, onClose }: {
           <Input.TextArea rows={2} />
         </Form.Item>
         {direction === 'ingress' && policy === 'accept' && <RiskWarning protocol="tcp" ranges={ranges} objects={objects} />}
-        <Typography.Paragraph type="secondary" data-testid="quick-rule-count">{t('sgRules.willAdd', { count: ranges.length * objects.length })}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" data-testid="quick-rule-count">{ranges.length * objects.length === 1 ? t('sgRules.willAddOne') : t('sgRules.willAdd', { count: ranges.length * objects.length })}</Typography.Paragraph>
         {save.isError && <ApiErrorAlert error={save.error} />}
       </Form>
     </Modal>

@@ -2,7 +2,8 @@
 // group's rules are shown in (VPC: inbound/outbound; classic: the four of direction × NIC type),
 // the protocol picker's named types (ECS security guide §1.7, "Relationship between protocol types
 // and port ranges"), and the expansion of one add-form entry (several port ranges × up to 10
-// authorization objects) into the flat `Permissions.N.*` parameters of ONE Authorize call.
+// authorization objects, IPv4 and IPv6 mixed: each object its own rule, an IPv6 one sent as
+// Ipv6SourceCidrIp / Ipv6DestCidrIp) into the flat `Permissions.N.*` parameters of ONE Authorize call.
 import type { Params } from '../../../api.ts';
 import type { MessageKey } from '../../../i18n/en.ts';
 import type { SecurityGroupInfo } from '../types.ts';
@@ -63,11 +64,12 @@ export function rulesOfTab(rules: readonly WirePermission[], tab: RuleTab, group
 }
 
 /** The protocol picker: each named type's wire protocol and the port range it fills. */
-export interface ProtocolType { id: string; label: string; protocol: 'tcp' | 'udp' | 'icmp' | 'gre' | 'all'; ports?: string }
+export interface ProtocolType { id: string; label: string; protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'gre' | 'all'; ports?: string }
 
 export const PROTOCOL_TYPES: readonly ProtocolType[] = [
   { id: 'all', label: 'All', protocol: 'all', ports: '-1/-1' },
   { id: 'icmp', label: 'All ICMP (IPv4)', protocol: 'icmp', ports: '-1/-1' },
+  { id: 'icmpv6', label: 'All ICMP (IPv6)', protocol: 'icmpv6', ports: '-1/-1' },
   { id: 'gre', label: 'All GRE', protocol: 'gre', ports: '-1/-1' },
   { id: 'tcp', label: 'Custom TCP', protocol: 'tcp' },
   { id: 'udp', label: 'Custom UDP', protocol: 'udp' },
@@ -121,6 +123,30 @@ export function validCidr(s: string): boolean {
   return m[5] === undefined || Number(m[5]) <= 32;
 }
 
+/** An IPv6 address (eight groups, `::` once, an IPv4 tail allowed) with an optional /0–/128. */
+export function validIpv6Cidr(s: string): boolean {
+  const m = /^([0-9A-Fa-f:.]+)(?:\/(0|[1-9]\d{0,2}))?$/.exec(s);
+  if (m === null || (m[2] !== undefined && Number(m[2]) > 128)) return false;
+  const addr = m[1]!;
+  const halves = addr.split('::');
+  if (halves.length > 2) return false;
+  const groups = (h: string) => (h === '' ? [] : h.split(':'));
+  const parts = halves.flatMap(groups);
+  let words = 0;
+  for (const [i, part] of parts.entries()) {
+    if (/^[0-9A-Fa-f]{1,4}$/.test(part)) words += 1;
+    else if (i === parts.length - 1 && !addr.endsWith('::') && validCidr(part) && !part.includes('/')) words += 2; // ::ffff:a.b.c.d
+    else return false;
+  }
+  return halves.length === 2 ? words <= 7 : words === 8;
+}
+
+/** An IPv6 authorization object (the API tells the families apart the same way: a colon). */
+export const isIpv6Object = (s: string) => s.includes(':');
+
+/** An authorization object of either family. */
+export const validObject = (s: string) => (isIpv6Object(s) ? validIpv6Cidr(s) : validCidr(s));
+
 /** One rule entry of the add form or of Quick Rule Creation, before it is expanded. */
 export interface RuleEntry {
   direction: Direction;
@@ -151,7 +177,7 @@ export function ruleFields(e: RuleEntry, range: string, object: string, group: S
     f[`${side}GroupId`] = object;
     if (e.groupOwnerAccount !== '') f[`${side}GroupOwnerAccount`] = e.groupOwnerAccount;
   } else {
-    f[`${side}CidrIp`] = object;
+    f[isIpv6Object(object) ? `Ipv6${side}CidrIp` : `${side}CidrIp`] = object;
   }
   if (e.description !== '') f['Description'] = e.description;
   return f;

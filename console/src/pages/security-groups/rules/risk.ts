@@ -1,8 +1,9 @@
 // The risk of an inbound rule as the engine rates exposure (src/domain/exposure.ts, SPEC §8): the
 // services whose exposure to everyone is high risk, and the level — high when the rule opens a
-// risky service to 0.0.0.0/0, medium when it opens anything else to 0.0.0.0/0 (or a risky service
-// to less), low otherwise. The console cannot import the server's code, so RISKY_SERVICES mirrors
-// exposure.ts's list; test/console/sg-rules.test.ts checks the two are the same.
+// risky service to everyone (0.0.0.0/0 or ::/0: any block with a /0 mask), medium when it opens
+// anything else to everyone (or a risky service to less), low otherwise. The console cannot import
+// the server's code, so RISKY_SERVICES mirrors exposure.ts's list; test/console/sg-rules.test.ts
+// checks the two are the same.
 
 export type RiskLevel = 'high' | 'medium' | 'low';
 
@@ -18,7 +19,10 @@ export const RISKY_SERVICES: readonly RiskyService[] = [
   { name: 'SMB', protocol: 'tcp', from: 445, to: 445 }, { name: 'RPC', protocol: 'tcp', from: 135, to: 135 },
 ];
 
-export const OPEN_TO_ALL = '0.0.0.0/0';
+/** Everyone of a family: `0.0.0.0/0`, `::/0` (the API clears host bits, so `1.2.3.4/0` is 0.0.0.0/0 too). */
+export function isOpenToAll(object: string): boolean {
+  return /\/0+$/.test(object.trim());
+}
 
 /** The risky services a protocol and port range (`a/b`, `-1/-1` for all) reach. */
 export function servicesOf(protocol: string, range: string): string[] {
@@ -35,7 +39,7 @@ export function servicesOf(protocol: string, range: string): string[] {
 /** An inbound allow rule's risk, as exposure.ts rates what it exposes. */
 export function riskOf(protocol: string, range: string, object: string): { level: RiskLevel; services: string[] } {
   const services = servicesOf(protocol, range);
-  const open = object.trim() === OPEN_TO_ALL;
+  const open = isOpenToAll(object);
   const level: RiskLevel = open && services.length > 0 ? 'high' : open || services.length > 0 ? 'medium' : 'low';
   return { level, services };
 }

@@ -6,3 +6,5 @@ export const RED_TAG = { color: '#a8071a', background: '#fff1f0', borderColor: '
 export const DANGER_TEXT = '#a8071a';
 export const GREEN_ROW = '#f0fdf4';
 export const RED_ROW = '#fef2f2';
+/** the row being added or edited */
+export const EDIT_ROW = '#f0f7ff';
