@@ -13,9 +13,15 @@ export interface RunResult {
   spawnError?: string;
 }
 
+/**
+ * Runs one tool to its end. It runs in a process group of its own (`detached`): a terminal's
+ * Ctrl-C reaches every process of the foreground group, and a tool in that group (an
+ * `ip netns del` of the agent's cleanup, an nft transaction) died half-way through the work the
+ * signal asked the server to finish. The server alone ends its tools (the timeout).
+ */
 export function run(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env !== undefined ? { env: { ...process.env, ...opts.env } } : {}) });
+    const child = spawn(cmd, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env !== undefined ? { env: { ...process.env, ...opts.env } } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

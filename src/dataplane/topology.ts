@@ -26,7 +26,7 @@ import {
   API_ADDRESS, BRIDGE, INTERNET_IF, METADATA_ADDRESS, TRANSIT_INTERNET, TRANSIT_NETWORK, TRANSIT6_INTERNET, TRANSIT6_NETWORK,
   internetNamespace, networkNamespace, portName, uplinkName,
 } from './names.ts';
-import { registerNamespace, unregisterNamespace } from './registry.ts';
+import { listNamespaces, registerNamespace, unregisterNamespace } from './registry.ts';
 import type { Sshd } from './sshd.ts';
 import { removeNamespaceHosts, writeNamespaceHosts } from './hosts.ts';
 
@@ -266,10 +266,11 @@ export class Topology {
     await ipBatch(ns, ['link set lo up']);
   }
 
+  /** Removes the namespace; one that is still there stays registered, so the cleanup after stop finds it. */
   private async deleteNamespace(ns: string): Promise<void> {
-    await run('ip', ['netns', 'del', ns]);
+    const r = await run('ip', ['netns', 'del', ns]);
     removeNamespaceHosts(ns);
-    unregisterNamespace(this.stateDir, ns);
+    if (r.code === 0 || !listNamespaces().includes(ns)) unregisterNamespace(this.stateDir, ns);
   }
 }
 

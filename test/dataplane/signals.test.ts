@@ -1,7 +1,7 @@
 // Stopping leaves nothing behind (root, real kernel; CI runs it). `PARAPET_DATAPLANE=1 npm start` runs
 // as a user runs it, in a process group of its own (npm, sh, tsx's CLI, the server's node, its
 // sshds), and gets what a terminal sends that group: Ctrl-C (SIGINT to every process of the group),
-// Ctrl-C twice, SIGTERM, the terminal closing (SIGHUP). Whichever process relays or dies first, the
+// Ctrl-C twice, Ctrl-C again and again, SIGTERM, the terminal closing (SIGHUP). Whichever process relays or dies first, the
 // server finishes removing what its agent made: no namespace of the prefix, no instance namespace,
 // no process of its state dir. A server killed outright leaves them; the next start removes them.
 import { describe, test, after } from 'node:test';
@@ -176,6 +176,14 @@ describe('npm start with the data plane: stopping leaves nothing behind', rootTe
     // soon enough to land while the agent removes namespaces (which takes longer than this)
     await new Promise((f) => setTimeout(f, 20));
     r.signalIfAlive('SIGINT');
+  });
+  stopsClean('Ctrl-C again and again: SIGINT to the group every 10 ms until it is gone', async (r) => {
+    // lands in every step of the cleanup (each `ip netns del`, each nft transaction), not only the first
+    const t0 = performance.now();
+    while (r.group().length > 0 && performance.now() - t0 < STOP_MS) {
+      r.signalIfAlive('SIGINT');
+      await new Promise((f) => setTimeout(f, 10));
+    }
   });
   stopsClean('SIGTERM to the group', (r) => { r.signal('SIGTERM'); });
   stopsClean('the terminal closes: SIGHUP to the group', (r) => { r.signal('SIGHUP'); });
