@@ -127,6 +127,15 @@ interface Bucket {
   side: Int32Array;
   /** group-authorized rules, ascending rank */
   group: Int32Array;
+  /**
+   * Per leaf, the side and group rules whose port range meets the leaf's (a rule without ports
+   * meets every leaf): leaf i's are sideOf[sideStart[i] .. sideStart[i+1]-1], ascending rank, and
+   * likewise groupOf. A flow scans only its leaf's list.
+   */
+  sideStart: Int32Array;
+  sideOf: Int32Array;
+  groupStart: Int32Array;
+  groupOf: Int32Array;
 }
 
 /**
@@ -498,12 +507,56 @@ function buildBucket(c: Columns, ranks: readonly number[], s: Scratch, flatBudge
     }
     flatWords = fw;
   }
+  const sideLists = perLeaf(c, side, portStarts);
+  const groupLists = perLeaf(c, group, portStarts);
   return {
     flatWords,
     all: Int32Array.from(ranks), portStarts, width, leafOfPort, up, nodeStart, addrStarts, addrRank,
     flatStart: flat?.start, flatAddr: flat?.addr ?? new Float64Array(0), flatRank: flat?.rank ?? new Int32Array(0),
     side: Int32Array.from(side), group: Int32Array.from(group),
+    sideStart: sideLists.start, sideOf: sideLists.of, groupStart: groupLists.start, groupOf: groupLists.of,
   };
+}
+
+/**
+ * Each leaf's share of `ranks` (ascending): the rules whose port range meets the leaf's
+ * [portStarts[i], portStarts[i+1]), every rule for a rule without ports. The leaf's list is a
+ * superset of the rules that can match a port in it; the scan still checks the ports.
+ */
+function perLeaf(c: Columns, ranks: readonly number[], portStarts: Float64Array): { start: Int32Array; of: Int32Array } {
+  const leaves = portStarts.length;
+  const start = new Int32Array(leaves + 1);
+  if (ranks.length === 0) return { start, of: new Int32Array(0) };
+  // the leaves of each rule: [first, last], by the leaves' starts
+  const first = new Int32Array(ranks.length);
+  const last = new Int32Array(ranks.length);
+  for (let k = 0; k < ranks.length; k++) {
+    const r = ranks[k]!;
+    if (c.hasPorts[r] === 0) { first[k] = 0; last[k] = leaves - 1; continue; }
+    first[k] = leafOf(portStarts, c.portLo[r]!);
+    last[k] = c.portLo[r]! <= c.portHi[r]! ? leafOf(portStarts, c.portHi[r]!) : first[k]! - 1; // an empty range meets none
+  }
+  const count = new Int32Array(leaves + 1);
+  for (let k = 0; k < ranks.length; k++) for (let i = first[k]!; i <= last[k]!; i++) count[i + 1]!++;
+  for (let i = 0; i < leaves; i++) count[i + 1]! += count[i]!;
+  const of = new Int32Array(count[leaves]!);
+  const fill = count.slice(0, leaves);
+  // ranks ascending, so each leaf's list is ascending
+  for (let k = 0; k < ranks.length; k++) for (let i = first[k]!; i <= last[k]!; i++) of[fill[i]!++] = ranks[k]!;
+  start.set(count);
+  return { start, of };
+}
+
+/** The leaf whose interval holds `port`: the last start at or below it. */
+function leafOf(portStarts: Float64Array, port: number): number {
+  let lo = 0;
+  let hi = portStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (portStarts[mid]! <= port) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -681,8 +734,8 @@ function firstMatch(c: CompiledEni, b: Bucket, flow: Flow, ip: number, localIp: 
 
   // side lists: only ranks stronger than the best so far can change the answer
   const cols = c.columns;
-  const side = b.side;
-  for (let i = 0; i < side.length; i++) {
+  const side = b.sideOf;
+  for (let i = b.sideStart[lo]!, end = b.sideStart[lo + 1]!; i < end; i++) {
     const r = side[i]!;
     if (r >= best) break;
     if (localIp !== localIp && cols.hasLocal[r] === 1) localIp = localRank6(c, flow.ip6!.local); // NaN: not ranked yet
@@ -690,8 +743,8 @@ function firstMatch(c: CompiledEni, b: Bucket, flow: Flow, ip: number, localIp: 
     if (remote6 !== undefined ? peerMatches6(cols, r, remote6, flow.peerGroups) : peerMatches(cols, r, ip, flow.peerGroups)) { best = r; break; }
   }
   if (flow.peerGroups.length > 0) {
-    const group = b.group;
-    for (let i = 0; i < group.length; i++) {
+    const group = b.groupOf;
+    for (let i = b.groupStart[lo]!, end = b.groupStart[lo + 1]!; i < end; i++) {
       const r = group[i]!;
       if (r >= best) break;
       if (localIp !== localIp && cols.hasLocal[r] === 1) localIp = localRank6(c, flow.ip6!.local);
