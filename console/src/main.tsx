@@ -38,7 +38,7 @@ const THEME = {
 
 function Root() {
   const { lang } = useI18n();
-  const [router] = useState(makeRouter);
+  const [router] = useState(() => makeRouter(queryClient));
   return (
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={THEME}>
       <AntApp>

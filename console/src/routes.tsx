@@ -1,42 +1,52 @@
 // The console's routes (the contract's list, route-table.ts), each page its own lazily loaded
 // chunk so the first load carries only the frame and the page asked for. /signin is outside the
 // frame and the session guard; everything else needs a signed-in session.
+// A page module may export `preload`: its first data, asked for by the route's loader as soon as a
+// navigation (the first load too) reaches it, in parallel with its chunk and before it renders, so
+// the page renders once, with its data, instead of rendering a spinner and then asking.
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { Spin } from 'antd';
-import { createBrowserRouter, type RouteObject } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createBrowserRouter, type Params, type RouteObject } from 'react-router';
 import { ROUTES, type RoutePath } from './route-table.ts';
 import { Frame } from './layout/Frame.tsx';
-import { RequireSession } from './session.tsx';
+import { RequireSession, signedInSession } from './session.tsx';
 
-type Page = LazyExoticComponent<ComponentType>;
+/** A page's first data for the URL (query keys exactly as the page's own queries); never throws. */
+export type Preload = (qc: QueryClient, url: URL, params: Params) => Promise<unknown>;
+
+interface PageModule { default: ComponentType; preload?: Preload }
 
 /** One page file per route (console/src/pages/); a route missing here fails the type check. */
-const PAGES: Record<RoutePath, Page> = {
-  '': lazy(() => import('./pages/Overview.tsx')),
-  'instances': lazy(() => import('./pages/Instances.tsx')),
-  'instances/:id': lazy(() => import('./pages/InstanceDetail.tsx')),
-  'security-groups': lazy(() => import('./pages/SecurityGroups.tsx')),
-  'security-groups/:id': lazy(() => import('./pages/SecurityGroupRules.tsx')),
-  'key-pairs': lazy(() => import('./pages/KeyPairs.tsx')),
-  'anti-ddos': lazy(() => import('./pages/AntiDdos.tsx')),
-  'security-center': lazy(() => import('./pages/SecurityCenter.tsx')),
-  'security-center/alerts': lazy(() => import('./pages/security-center/Alerts.tsx')),
-  'security-center/vulnerabilities': lazy(() => import('./pages/security-center/Vulnerabilities.tsx')),
-  'security-center/baseline': lazy(() => import('./pages/security-center/Baseline.tsx')),
-  'security-center/logon': lazy(() => import('./pages/security-center/Logon.tsx')),
-  'security-center/brute-force': lazy(() => import('./pages/security-center/BruteForce.tsx')),
-  'security-center/notifications': lazy(() => import('./pages/security-center/Notifications.tsx')),
-  'security-center/inbox': lazy(() => import('./pages/security-center/Inbox.tsx')),
-  'ram/users': lazy(() => import('./pages/RamUsers.tsx')),
-  'ram/users/:name': lazy(() => import('./pages/RamUserDetail.tsx')),
-  'ram/groups': lazy(() => import('./pages/RamGroups.tsx')),
-  'ram/policies': lazy(() => import('./pages/RamPolicies.tsx')),
-  'ram/policies/:type/:name': lazy(() => import('./pages/RamPolicyDetail.tsx')),
-  'ram/roles': lazy(() => import('./pages/RamRoles.tsx')),
-  'ram/settings': lazy(() => import('./pages/RamSettings.tsx')),
-  'tools/explain': lazy(() => import('./pages/ToolsExplain.tsx')),
-  'tools/exposure': lazy(() => import('./pages/ToolsExposure.tsx')),
+const LOADERS: Record<RoutePath, () => Promise<PageModule>> = {
+  '': () => import('./pages/Overview.tsx'),
+  'instances': () => import('./pages/Instances.tsx'),
+  'instances/:id': () => import('./pages/InstanceDetail.tsx'),
+  'security-groups': () => import('./pages/SecurityGroups.tsx'),
+  'security-groups/:id': () => import('./pages/SecurityGroupRules.tsx'),
+  'key-pairs': () => import('./pages/KeyPairs.tsx'),
+  'anti-ddos': () => import('./pages/AntiDdos.tsx'),
+  'security-center': () => import('./pages/SecurityCenter.tsx'),
+  'security-center/alerts': () => import('./pages/security-center/Alerts.tsx'),
+  'security-center/vulnerabilities': () => import('./pages/security-center/Vulnerabilities.tsx'),
+  'security-center/baseline': () => import('./pages/security-center/Baseline.tsx'),
+  'security-center/logon': () => import('./pages/security-center/Logon.tsx'),
+  'security-center/brute-force': () => import('./pages/security-center/BruteForce.tsx'),
+  'security-center/notifications': () => import('./pages/security-center/Notifications.tsx'),
+  'security-center/inbox': () => import('./pages/security-center/Inbox.tsx'),
+  'ram/users': () => import('./pages/RamUsers.tsx'),
+  'ram/users/:name': () => import('./pages/RamUserDetail.tsx'),
+  'ram/groups': () => import('./pages/RamGroups.tsx'),
+  'ram/policies': () => import('./pages/RamPolicies.tsx'),
+  'ram/policies/:type/:name': () => import('./pages/RamPolicyDetail.tsx'),
+  'ram/roles': () => import('./pages/RamRoles.tsx'),
+  'ram/settings': () => import('./pages/RamSettings.tsx'),
+  'tools/explain': () => import('./pages/ToolsExplain.tsx'),
+  'tools/exposure': () => import('./pages/ToolsExposure.tsx'),
 };
+
+type Page = LazyExoticComponent<ComponentType>;
+const PAGES = Object.fromEntries(Object.entries(LOADERS).map(([path, load]) => [path, lazy(load)])) as Record<RoutePath, Page>;
 
 const SignIn = lazy(() => import('./pages/SignIn.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
@@ -45,17 +55,40 @@ function page(P: Page) {
   return <P />;
 }
 
-const routes: RouteObject[] = [
-  { path: 'signin', element: <Suspense fallback={<Spin fullscreen />}><SignIn /></Suspense> },
-  {
-    element: <RequireSession><Frame /></RequireSession>,
-    children: [
-      ...ROUTES.map((r): RouteObject => (r.path === '' ? { index: true, element: page(PAGES['']) } : { path: r.path, element: page(PAGES[r.path]) })),
-      { path: '*', element: <NotFound /> },
-    ],
-  },
-];
+/**
+ * The route's loader: starts loading the page's chunk and, once the session is signed in (the first
+ * load asks for it at the same time), the page's `preload`. Answers at once: nothing waits for it,
+ * and a failed preload only leaves the page to ask for itself.
+ */
+function preloading(qc: QueryClient, path: RoutePath) {
+  return ({ request, params }: { request: Request; params: Params }): null => {
+    const url = new URL(request.url);
+    const module = LOADERS[path]();
+    void Promise.all([module, signedInSession(qc)]).then(([m, signedIn]) => (signedIn ? m.preload?.(qc, url, params) : undefined)).catch(() => undefined);
+    return null;
+  };
+}
 
-export function makeRouter() {
-  return createBrowserRouter(routes, { basename: '/console' });
+/** A page preloads when the navigation reaches it, not when its own query string changes (a tab, a filter): the page asks for those itself. */
+function anotherPage({ currentUrl, nextUrl }: { currentUrl: URL; nextUrl: URL }): boolean {
+  return currentUrl.pathname !== nextUrl.pathname;
+}
+
+function routes(qc: QueryClient): RouteObject[] {
+  return [
+    { path: 'signin', element: <Suspense fallback={<Spin fullscreen />}><SignIn /></Suspense> },
+    {
+      element: <RequireSession><Frame /></RequireSession>,
+      children: [
+        ...ROUTES.map((r): RouteObject => (r.path === ''
+          ? { index: true, element: page(PAGES['']), loader: preloading(qc, ''), shouldRevalidate: anotherPage }
+          : { path: r.path, element: page(PAGES[r.path]), loader: preloading(qc, r.path), shouldRevalidate: anotherPage })),
+        { path: '*', element: <NotFound /> },
+      ],
+    },
+  ];
+}
+
+export function makeRouter(qc: QueryClient) {
+  return createBrowserRouter(routes(qc), { basename: '/console' });
 }

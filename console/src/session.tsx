@@ -2,7 +2,7 @@
 // key ['session']. RequireSession sends the browser to the sign-in page when there is none (401),
 // keeping where it was going; any 401 from a later call does the same.
 import { useEffect, type ReactNode } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Result, Spin, Button } from 'antd';
 import { ApiError, getSession, onUnauthorized, type Session } from './api.ts';
@@ -10,13 +10,19 @@ import { useT } from './i18n/index.tsx';
 
 export const SESSION_KEY = ['session'] as const;
 
+const sessionQuery = { queryKey: SESSION_KEY, queryFn: getSession, retry: false, staleTime: 60_000 } as const;
+
 export function useSession() {
-  return useQuery<Session, Error>({
-    queryKey: SESSION_KEY,
-    queryFn: getSession,
-    retry: false,
-    staleTime: 60_000,
-  });
+  return useQuery<Session, Error>(sessionQuery);
+}
+
+/** Whether the session is signed in, asking the server only when the cache has no fresh answer (false on any error). */
+export async function signedInSession(qc: QueryClient): Promise<boolean> {
+  try {
+    return (await qc.fetchQuery<Session, Error>(sessionQuery)).state === 'signedIn';
+  } catch {
+    return false;
+  }
 }
 
 export function signInPath(next: string): string {

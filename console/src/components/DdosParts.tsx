@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { call } from '../api.ts';
+import { formatDate } from '../format.ts';
 import { useI18n, type Lang, type T } from '../i18n/index.tsx';
 import { TAG_OK, TAG_WARN } from './InstanceParts.tsx';
 
@@ -79,9 +80,7 @@ export function formatBps(bps: number, lang: Lang): string {
 
 /** A time (ms since the epoch, or an ISO-8601 text) in the user's language; '' for none. */
 export function formatTime(at: number | string | undefined, lang: Lang): string {
-  if (at === undefined || at === '' || at === 0) return '';
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? String(at) : d.toLocaleString(locale(lang));
+  return formatDate(at, lang, '');
 }
 
 /** A span as h:mm:ss (the black hole's time left). */

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router';
 import { call } from '../api.ts';
+import { formatDate } from '../format.ts';
 import { useCapabilities } from '../capabilities.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { ROUTES } from '../route-table.ts';
@@ -140,7 +141,5 @@ export function useAllAssets() {
 
 /** ms or text time as the browser's local time. */
 export function formatAt(at: number | string | undefined, lang: string): string {
-  if (at === undefined || at === '' || at === 0) return '—';
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? String(at) : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+  return formatDate(at, lang);
 }

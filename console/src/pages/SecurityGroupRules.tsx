@@ -8,7 +8,9 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { call } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { useRegion, useRegionLink } from '../region.ts';
+import { DEFAULT_REGION, useRegion, useRegionLink } from '../region.ts';
+import type { Preload } from '../routes.tsx';
+import { rulesQuery } from './security-groups/rules/queries.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { formatDate, infoOf, networkTypeOf, type DescribeSecurityGroupsAnswer, type SecurityGroupInfo } from './security-groups/types.ts';
@@ -16,6 +18,26 @@ import RulesTab from './security-groups/RulesTab.tsx';
 
 const TABS = ['rules', 'instances', 'references'] as const;
 type TabKey = typeof TABS[number];
+
+/** The group's row (DescribeSecurityGroups by id): the page's attributes. */
+function groupQuery(region: string, id: string) {
+  return {
+    queryKey: ['ecs', 'DescribeSecurityGroups', region, 'one', id],
+    queryFn: () => call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: region, SecurityGroupId: id, PageSize: 1 }),
+  };
+}
+
+/**
+ * The group, then its rules (the default tab) when it exists, before the page renders
+ * (routes.tsx); an id that names no group is the page's "not found", never a refused call.
+ */
+export const preload: Preload = async (qc, url, params) => {
+  const region = url.searchParams.get('region') ?? DEFAULT_REGION;
+  const id = params['id'] ?? '';
+  const tab = url.searchParams.get('tab');
+  const answer = await qc.fetchQuery(groupQuery(region, id));
+  if (answer.SecurityGroups.SecurityGroup.length > 0 && (tab === null || tab === 'rules')) await qc.prefetchQuery(rulesQuery({ regionId: region, securityGroupId: id }));
+};
 
 export default function SecurityGroupRules() {
   const { t, lang } = useI18n();
@@ -27,10 +49,7 @@ export default function SecurityGroupRules() {
   const tabParam = params.get('tab');
   const tab: TabKey = TABS.find((x) => x === tabParam) ?? 'rules';
 
-  const q = useQuery({
-    queryKey: ['ecs', 'DescribeSecurityGroups', region, 'one', id],
-    queryFn: () => call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: region, SecurityGroupId: id, PageSize: 1 }),
-  });
+  const q = useQuery(groupQuery(region, id));
   const g = q.data?.SecurityGroups.SecurityGroup[0];
 
   if (q.isPending) return <><PageTitle title={id} /><Skeleton active /></>;

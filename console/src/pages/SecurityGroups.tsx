@@ -4,13 +4,14 @@
 // PageSize); Create (from a template), Modify, Clone, and multi-select Delete with the
 // dependencies that block it. The dialogs are in pages/security-groups/.
 import { useEffect, useState } from 'react';
-import { Button, ConfigProvider, Empty, type CheckboxProps, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Empty, type CheckboxProps, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { call, type Params } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { useRegion, useRegionLink } from '../region.ts';
+import { DEFAULT_REGION, useRegion, useRegionLink } from '../region.ts';
+import type { Preload } from '../routes.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { formatDate, networkTypeOf, type DescribeSecurityGroupsAnswer, type WireGroup } from './security-groups/types.ts';
@@ -19,11 +20,6 @@ import { ModifyGroupModal } from './security-groups/ModifyGroupModal.tsx';
 import { CloneGroupModal } from './security-groups/CloneGroupModal.tsx';
 import { DeleteGroupsModal } from './security-groups/DeleteGroupsModal.tsx';
 
-/**
- * antd's red (#ff4d4f) is below WCAG AA contrast (axe: color-contrast) as link text on white and
- * behind a danger button's white text; this page's Delete buttons use a darker red.
- */
-const DANGER_THEME = { token: { colorError: '#c9262b', colorErrorHover: '#a8071a', colorErrorActive: '#820014' } };
 
 type SearchField = 'name' | 'id' | 'vpc' | 'tag';
 interface Search { field: SearchField; text: string }
@@ -43,6 +39,20 @@ function filterParams(s: Search): Params {
   }
 }
 
+/** the list's first page: 20 groups, as the real console shows */
+const FIRST_PAGE = { number: 1, size: 20 };
+
+/** The list's query: one page of the region's groups matching the search. */
+function listQuery(region: string, filters: Params, number: number, size: number) {
+  return {
+    queryKey: ['ecs', 'DescribeSecurityGroups', region, 'list', filters, number, size],
+    queryFn: () => call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: region, ...filters, PageNumber: number, PageSize: size }),
+  };
+}
+
+/** The first page of the URL's region, before the page renders (routes.tsx). */
+export const preload: Preload = (qc, url) => qc.prefetchQuery(listQuery(url.searchParams.get('region') ?? DEFAULT_REGION, {}, FIRST_PAGE.number, FIRST_PAGE.size));
+
 export default function SecurityGroups() {
   const { t, lang } = useI18n();
   const [region] = useRegion();
@@ -50,7 +60,7 @@ export default function SecurityGroups() {
   const [field, setField] = useState<SearchField>('name');
   const [text, setText] = useState('');
   const [search, setSearch] = useState<Search>({ field: 'name', text: '' });
-  const [page, setPage] = useState({ number: 1, size: 20 });
+  const [page, setPage] = useState(FIRST_PAGE);
   const [selected, setSelected] = useState<WireGroup[]>([]);
   const [creating, setCreating] = useState(false);
   const [modifying, setModifying] = useState<WireGroup | undefined>(undefined);
@@ -64,11 +74,7 @@ export default function SecurityGroups() {
   }, [region]);
 
   const filters = filterParams(search);
-  const list = useQuery({
-    queryKey: ['ecs', 'DescribeSecurityGroups', region, 'list', filters, page.number, page.size],
-    queryFn: () => call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: region, ...filters, PageNumber: page.number, PageSize: page.size }),
-    placeholderData: keepPreviousData,
-  });
+  const list = useQuery({ ...listQuery(region, filters, page.number, page.size), placeholderData: keepPreviousData });
   const rows = list.data?.SecurityGroups.SecurityGroup ?? [];
   const searching = Object.keys(filters).length > 0;
 
@@ -112,7 +118,7 @@ export default function SecurityGroups() {
   ];
 
   return (
-    <ConfigProvider theme={DANGER_THEME}>
+    <>
       <PageTitle title={t('nav.securityGroups')}
         extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('sgs.create')}</Button>} />
       <Space wrap style={{ marginBottom: 16 }}>
@@ -153,6 +159,6 @@ export default function SecurityGroups() {
       <CloneGroupModal region={region} group={cloning} onClose={() => setCloning(undefined)} />
       <DeleteGroupsModal region={region} groups={deleting} onClose={() => setDeleting([])}
         onDeleted={(ids) => setSelected((s) => s.filter((g) => !ids.includes(g.SecurityGroupId)))} />
-    </ConfigProvider>
+    </>
   );
 }

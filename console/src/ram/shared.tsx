@@ -127,11 +127,7 @@ export function principalName(userName: string, accountId: string): string {
   return `${userName}@${accountId}.onaliyun.com`;
 }
 
-export function formatDate(iso: string | undefined, lang: string): string {
-  if (iso === undefined || iso === '') return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
-}
+export { formatDate } from '../format.ts';
 
 /** A position the policy engine names in its message: `at line 3, column 5` or `(line 3, column 5)`. */
 export interface PolicyProblem { message: string; line?: number; column?: number }

@@ -15,6 +15,7 @@ import { call } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import type { SecurityGroupInfo } from './types.ts';
+import { formatDate } from '../../format.ts';
 import { peerOf, revokeAction, ruleSummary, rulesOfTab, tabsOf, type RuleTab, type WirePermission } from './rules/model.ts';
 import { useInvalidateRules, useRules } from './rules/queries.ts';
 import {
@@ -33,11 +34,6 @@ const RULES_PER_PAGE = 50;
 
 type Dialog = { kind: 'quick' } | { kind: 'restore' } | { kind: 'import' } | undefined;
 
-function formatDate(iso: string, lang: string): string {
-  if (iso === '') return '-';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
-}
 
 export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
   const { t, lang } = useI18n();
@@ -141,7 +137,7 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
       },
     },
     { title: t('sgRules.description'), key: 'description', render: (_: unknown, r: WirePermission) => (isEditing(r) ? <DescriptionCell /> : r.Description || '-') },
-    { title: t('sgRules.created'), key: 'created', width: 180, render: (_: unknown, r: WirePermission) => formatDate(r.CreateTime, lang) },
+    { title: t('sgRules.created'), key: 'created', width: 180, render: (_: unknown, r: WirePermission) => formatDate(r.CreateTime, lang, '-') },
     {
       title: t('sgRules.actions'), key: 'actions', width: 150,
       render: (_: unknown, r: WirePermission) => (isEditing(r) ? <SaveCancelCell /> : (

@@ -51,8 +51,4 @@ export function infoOf(regionId: string, g: WireGroup): SecurityGroupInfo {
   };
 }
 
-/** A date of the API (ISO 8601) in the user's locale. */
-export function formatDate(iso: string, lang: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
-}
+export { formatDate } from '../../format.ts';

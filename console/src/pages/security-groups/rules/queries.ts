@@ -7,13 +7,20 @@ import type { DescribeSecurityGroupsAnswer, SecurityGroupInfo, WireGroup } from 
 import { networkTypeOf } from '../types.ts';
 import type { AttributeAnswer } from './model.ts';
 
-export const rulesKey = (g: SecurityGroupInfo) => ['ecs', 'DescribeSecurityGroupAttribute', g.regionId, g.securityGroupId] as const;
+type GroupRef = Pick<SecurityGroupInfo, 'regionId' | 'securityGroupId'>;
 
-export function useRules(group: SecurityGroupInfo) {
-  return useQuery({
+export const rulesKey = (g: GroupRef) => ['ecs', 'DescribeSecurityGroupAttribute', g.regionId, g.securityGroupId] as const;
+
+/** The group's rules query (the page's preload asks it before the tab renders). */
+export function rulesQuery(group: GroupRef) {
+  return {
     queryKey: rulesKey(group),
     queryFn: () => call<AttributeAnswer>('ecs', 'DescribeSecurityGroupAttribute', { RegionId: group.regionId, SecurityGroupId: group.securityGroupId }),
-  });
+  };
+}
+
+export function useRules(group: SecurityGroupInfo) {
+  return useQuery(rulesQuery(group));
 }
 
 /** DescribeSecurityGroups' largest page */
