@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { call } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
+import { formatDate } from '../format.ts';
 import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
@@ -267,7 +268,7 @@ export default function InstanceDetail() {
           </Space>
         </Descriptions.Item>
         <Descriptions.Item label={t('inst.agent.label')}><AgentCell instanceId={i.InstanceId} region={region} /></Descriptions.Item>
-        <Descriptions.Item label={t('inst.created')}>{new Date(i.CreationTime).toLocaleString()}</Descriptions.Item>
+        <Descriptions.Item label={t('inst.created')}>{formatDate(i.CreationTime)}</Descriptions.Item>
       </Descriptions>
       {role.isError && <div style={{ marginBottom: 12 }}><ApiErrorAlert error={role.error} /></div>}
       <Tabs items={[{

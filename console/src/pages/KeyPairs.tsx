@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { call } from '../api.ts';
 import { useT, type T } from '../i18n/index.tsx';
+import { formatDate } from '../format.ts';
 import { useRegion, useRegionLink } from '../region.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
@@ -209,7 +210,7 @@ export default function KeyPairs() {
             { title: t('kp.name'), dataIndex: 'KeyPairName', key: 'name' },
             { title: t('kp.fingerprint'), dataIndex: 'KeyPairFingerPrint', key: 'fp', render: (v: string) => <Typography.Text code copyable>{v}</Typography.Text> },
             { title: t('kp.boundInstances'), key: 'bound', render: (_: unknown, k) => <BoundInstances region={region} name={k.KeyPairName} /> },
-            { title: t('kp.created'), dataIndex: 'CreationTime', key: 'created', render: (v: string) => new Date(v).toLocaleString() },
+            { title: t('kp.created'), dataIndex: 'CreationTime', key: 'created', render: (v: string) => formatDate(v) },
             {
               title: t('inst.actions'), key: 'actions', render: (_: unknown, k) => (
                 <Space size={4}>

@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { DEFAULT_REGION, useRegion, useRegionLink } from '../region.ts';
 import type { Preload } from '../routes.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { RowAction, RowActions } from '../components/RowActions.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { formatDate, networkTypeOf, type DescribeSecurityGroupsAnswer, type WireGroup } from './security-groups/types.ts';
 import { CreateGroupModal } from './security-groups/CreateGroupModal.tsx';
@@ -68,9 +69,10 @@ export default function SecurityGroups() {
   const [deleting, setDeleting] = useState<WireGroup[]>([]);
 
   // another region: its first page, nothing selected
+  // (the same state when nothing changes: the mount must not render the table twice)
   useEffect(() => {
-    setPage((p) => ({ ...p, number: 1 }));
-    setSelected([]);
+    setPage((p) => (p.number === 1 ? p : { ...p, number: 1 }));
+    setSelected((s) => (s.length === 0 ? s : []));
   }, [region]);
 
   const filters = filterParams(search);
@@ -107,12 +109,12 @@ export default function SecurityGroups() {
     {
       title: t('sgs.colActions'), key: 'actions',
       render: (_, g) => (
-        <Space size={4} wrap>
+        <RowActions>
           <Link to={link(`security-groups/${g.SecurityGroupId}`)} aria-label={t('sgs.manageRulesOf', { id: g.SecurityGroupId })}>{t('sgs.manageRules')}</Link>
-          <Button type="link" size="small" onClick={() => setModifying(g)} aria-label={t('sgs.modifyOf', { id: g.SecurityGroupId })}>{t('sgs.modify')}</Button>
-          <Button type="link" size="small" onClick={() => setCloning(g)} aria-label={t('sgs.cloneOf', { id: g.SecurityGroupId })}>{t('sgs.clone')}</Button>
-          <Button type="link" size="small" danger onClick={() => setDeleting([g])} aria-label={t('sgs.deleteOf', { id: g.SecurityGroupId })}>{t('sgs.delete')}</Button>
-        </Space>
+          <RowAction onClick={() => setModifying(g)} aria-label={t('sgs.modifyOf', { id: g.SecurityGroupId })}>{t('sgs.modify')}</RowAction>
+          <RowAction onClick={() => setCloning(g)} aria-label={t('sgs.cloneOf', { id: g.SecurityGroupId })}>{t('sgs.clone')}</RowAction>
+          <RowAction danger onClick={() => setDeleting([g])} aria-label={t('sgs.deleteOf', { id: g.SecurityGroupId })}>{t('sgs.delete')}</RowAction>
+        </RowActions>
       ),
     },
   ];
