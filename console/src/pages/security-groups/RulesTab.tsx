@@ -14,6 +14,7 @@ import { useMutation } from '@tanstack/react-query';
 import { call } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { RowAction, RowActions } from '../../components/RowActions.tsx';
 import type { SecurityGroupInfo } from './types.ts';
 import { formatDate } from '../../format.ts';
 import { peerOf, revokeAction, ruleSummary, rulesOfTab, tabsOf, type RuleTab, type WirePermission } from './rules/model.ts';
@@ -106,6 +107,13 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
     });
   }
 
+  // the rule whose Delete asks for confirmation now
+  const [confirming, setConfirming] = useState<string | undefined>();
+  const deleteButton = (r: WirePermission) => (
+    <RowAction danger style={{ color: DANGER_TEXT }} onClick={() => setConfirming(r.SecurityGroupRuleId)}
+      aria-label={t('sgRules.deleteRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.delete')}</RowAction>
+  );
+
   const columns = [
     {
       title: t('sgRules.action'), key: 'policy', width: 100,
@@ -141,15 +149,20 @@ export default function RulesTab({ group }: { group: SecurityGroupInfo }) {
     {
       title: t('sgRules.actions'), key: 'actions', width: 150,
       render: (_: unknown, r: WirePermission) => (isEditing(r) ? <SaveCancelCell /> : (
-        <Space size="small">
-          <Button type="link" size="small" disabled={editingKey !== undefined} onClick={() => editor.startEdit(r)}
-            aria-label={t('sgRules.editRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.edit')}</Button>
-          <Popconfirm title={t('sgRules.deleteOneTitle')} description={<span><code>{r.SecurityGroupRuleId}</code> {ruleSummary(r)}</span>}
-            okText={t('sgRules.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')}
-            onConfirm={() => revoke.mutateAsync([r.SecurityGroupRuleId]).then(() => undefined, () => undefined)}>
-            <Button type="link" size="small" danger style={{ color: DANGER_TEXT }} aria-label={t('sgRules.deleteRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.delete')}</Button>
-          </Popconfirm>
-        </Space>
+        <RowActions>
+          <RowAction disabled={editingKey !== undefined} onClick={() => editor.startEdit(r)}
+            aria-label={t('sgRules.editRule', { id: r.SecurityGroupRuleId })}>{t('sgRules.edit')}</RowAction>
+          {confirming === r.SecurityGroupRuleId ? (
+            // one confirmation at a time: a Popconfirm on every row cost each row its overlay's hooks
+            <Popconfirm open onOpenChange={(open) => { if (!open) setConfirming(undefined); }}
+              title={t('sgRules.deleteOneTitle')} description={<span><code>{r.SecurityGroupRuleId}</code> {ruleSummary(r)}</span>}
+              okText={t('sgRules.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')}
+              onCancel={() => setConfirming(undefined)}
+              onConfirm={() => revoke.mutateAsync([r.SecurityGroupRuleId]).then(() => undefined, () => undefined).finally(() => setConfirming(undefined))}>
+              {deleteButton(r)}
+            </Popconfirm>
+          ) : deleteButton(r)}
+        </RowActions>
       )),
     },
   ];
