@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { callRpc, ROOT, type Creds } from '../helpers/server.ts';
-import { expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
+import { chooseOption, closeDropdown as closeSelect, expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
 
 const ECS = '2014-05-26';
 const RAM = '2015-05-01';
@@ -37,20 +37,9 @@ async function describe1(ep: string, id: string, creds: Creds = ROOT): Promise<R
 
 const groupsOf = (i: Record<string, unknown>) => [...(i['SecurityGroupIds'] as { SecurityGroupId: string[] }).SecurityGroupId].sort();
 
-/**
- * Opens the antd Select named `label` and clicks the option whose text contains `text` (a required
- * field's name starts with antd's `*` mark).
- */
-async function pick(page: Page, label: string, text: string, scope = page.locator('body')): Promise<void> {
-  await scope.getByRole('combobox', { name: new RegExp(`^(\\* )?${label}$`) }).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
-}
-
-/** Closes an open Select dropdown by clicking the dialog's title (Escape would close the dialog too) and waits until it is gone. */
+/** Closes an open Select dropdown and waits until it is gone, and the dialog's own animations before axe judges colours. */
 async function closeDropdown(page: Page): Promise<void> {
-  if (await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count() > 0) await page.locator('.ant-modal-title').last().click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
-  // the modal's own animations finish before axe judges colours
+  await closeSelect(page);
   await page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-select-dropdown-slide-up-leave').waitFor({ state: 'detached' });
 }
 
@@ -93,15 +82,15 @@ describe('console: instances', () => {
     await page.getByRole('button', { name: 'Create Instance' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create Instance' });
     await dialog.getByLabel('Instance name').fill('ui-web');
-    await pick(page, 'Image', 'Ubuntu 22.04', dialog);
-    await pick(page, 'Instance type', 'ecs.c6.large', dialog);
-    await pick(page, 'VPC', net.vpc, dialog);
-    await pick(page, 'vSwitch', 'inst-vsw', dialog);
-    await pick(page, 'Security groups', net.web, dialog);
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: net.db }).click();
+    await chooseOption(page, 'Image', 'Ubuntu 22.04', dialog);
+    await chooseOption(page, 'Instance type', 'ecs.c6.large', dialog);
+    await chooseOption(page, 'VPC', net.vpc, dialog);
+    await chooseOption(page, 'vSwitch', 'inst-vsw', dialog);
+    await chooseOption(page, 'Security groups', net.web, dialog);
+    await chooseOption(page, 'Security groups', net.db, dialog);
     await closeDropdown(page);
     await dialog.getByLabel('Public bandwidth').fill('5');
-    await pick(page, 'Key pair', 'deploy', dialog);
+    await chooseOption(page, 'Key pair', 'deploy', dialog);
     await closeDropdown(page);
     await settled(page);
     await expectAccessible(page, 'Create Instance dialog');
@@ -154,12 +143,12 @@ describe('console: instances', () => {
     await page.getByRole('button', { name: 'Create Instance' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create Instance' });
     await dialog.getByLabel('Instance name').fill('ui-classic');
-    await pick(page, 'Image', 'Ubuntu 22.04', dialog);
-    await pick(page, 'Instance type', 'ecs.c6.large', dialog);
+    await chooseOption(page, 'Image', 'Ubuntu 22.04', dialog);
+    await chooseOption(page, 'Instance type', 'ecs.c6.large', dialog);
     await dialog.getByRole('radio', { name: 'Classic network' }).check();
     await dialog.getByText('No VPC or vSwitch').waitFor();
     assert.equal(await dialog.getByRole('combobox', { name: /^(\* )?(VPC|vSwitch)$/ }).count(), 0, 'no VPC or vSwitch in classic mode');
-    await pick(page, 'Zone', 'cn-hangzhou-i', dialog);
+    await chooseOption(page, 'Zone', 'cn-hangzhou-i', dialog);
     await closeDropdown(page);
     // only the region's classic groups are offered, none of the VPC's
     await dialog.getByRole('combobox', { name: /^(\* )?Security groups$/ }).click();
@@ -173,7 +162,7 @@ describe('console: instances', () => {
     await expectAccessible(page, 'Create Instance dialog, classic network');
 
     // a RAM role: the API refuses it for a classic instance, and the dialog shows its error
-    await pick(page, 'RAM role', 'EcsReader', dialog);
+    await chooseOption(page, 'RAM role', 'EcsReader', dialog);
     await closeDropdown(page);
     await dialog.getByRole('button', { name: 'Create' }).click();
     const alert = dialog.getByRole('alert').filter({ hasText: 'InvalidNetworkType.MismatchRamRole' });
@@ -225,8 +214,8 @@ describe('console: instances', () => {
     await page.getByRole('button', { name: 'Replace Security Group (2)' }).click();
     const dialog = page.getByRole('dialog', { name: 'Replace Security Group for Instances' });
     for (const id of [a, b]) await dialog.getByText(id, { exact: false }).waitFor();
-    await pick(page, 'Select security groups', net.db, dialog);
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: net.ops }).click();
+    await chooseOption(page, 'Select security groups', net.db, dialog);
+    await chooseOption(page, 'Select security groups', net.ops, dialog);
     await closeDropdown(page);
     await settled(page);
     await expectAccessible(page, 'Replace Security Group dialog');
@@ -269,8 +258,8 @@ describe('console: instances', () => {
     // Add to Security Group: two at once
     await page.getByRole('button', { name: 'Add to Security Group' }).click();
     let dialog = page.getByRole('dialog', { name: 'Add to Security Group' });
-    await pick(page, 'Select security groups', net.db, dialog);
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: net.ops }).click();
+    await chooseOption(page, 'Select security groups', net.db, dialog);
+    await chooseOption(page, 'Select security groups', net.ops, dialog);
     await closeDropdown(page);
     await dialog.getByRole('button', { name: 'OK' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -287,7 +276,7 @@ describe('console: instances', () => {
     // key pair: bound, pending until the restart the page offers
     await page.getByRole('button', { name: 'Bind/Unbind Key Pair' }).click();
     dialog = page.getByRole('dialog', { name: 'Bind/Unbind SSH Key Pair' });
-    await pick(page, 'Key pair', 'ops-key', dialog);
+    await chooseOption(page, 'Key pair', 'ops-key', dialog);
     await dialog.getByRole('button', { name: 'Bind', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     let i = await describe1(ep, id);
@@ -314,7 +303,7 @@ describe('console: instances', () => {
     for (const role of ['EcsReader', 'EcsWriter']) {
       await page.getByRole('button', { name: 'Bind/Unbind RAM Role' }).click();
       dialog = page.getByRole('dialog', { name: 'Bind/Unbind RAM Role' });
-      await pick(page, 'RAM role', role, dialog);
+      await chooseOption(page, 'RAM role', role, dialog);
       await dialog.getByRole('button', { name: 'OK' }).click();
       await dialog.waitFor({ state: 'hidden' });
       assert.equal(await roleNow(), role);

@@ -82,10 +82,7 @@ describe('the Security Center pages in a browser', { skip: browserUnavailable() 
     const dialog = page.getByRole('dialog', { name: 'Create Instance' });
     await dialog.getByLabel('Instance name').fill('sc-guarded');
     assert.ok(await dialog.getByLabel('Security Hardening').isChecked(), 'Security Hardening is offered, on by default');
-    const pick = async (label: string, text: string) => {
-      await dialog.getByRole('combobox', { name: new RegExp(`^(\\* )?${label}$`) }).click();
-      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
-    };
+    const pick = (label: string, text: string) => chooseOption(page, label, text, dialog);
     await pick('Image', 'Ubuntu 22.04');
     await pick('Instance type', 'ecs.g5.large');
     await pick('VPC', vpc);
@@ -255,8 +252,7 @@ describe('the Security Center pages in a browser', { skip: browserUnavailable() 
     await dialog.getByLabel('Name').fill('strict-ssh');
     await chooseOption(page, 'Failed logons', /^3$/);
     await chooseOption(page, 'Block for', '30 minutes');
-    await dialog.locator('.ant-select', { has: page.getByRole('combobox', { name: 'Instances' }) }).click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: guarded }).click();
+    await chooseOption(page, 'Instances', guarded, dialog);
     await page.keyboard.press('Escape');
     await expectAccessible(page, 'the rule dialog');
     await dialog.getByRole('button', { name: 'OK' }).click();
@@ -318,8 +314,7 @@ describe('the Security Center pages in a browser', { skip: browserUnavailable() 
     const dialog = page.getByRole('dialog', { name: `Block ${source}?` });
     await dialog.getByText(`Alert ${target.Id} on ${guarded} came from ${source}.`, { exact: false }).waitFor();
     await dialog.getByLabel('Forbid rule in a security group').check();
-    await dialog.getByRole('combobox', { name: /Security group$/ }).click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: group }).click();
+    await chooseOption(page, /Security group$/, group, dialog);
     await dialog.getByText(`Adds an inbound Forbid rule for ${source}/32`, { exact: false }).waitFor();
     await page.locator('.ant-modal-title').last().click(); // the dropdown closed
     await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });

@@ -8,9 +8,9 @@
 // checked through the API (signed requests).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { callRpc } from '../helpers/server.ts';
-import { expectAccessible, openConsole, signInWithAccessKey } from '../helpers/browser.ts';
+import { chooseOption, expectAccessible, openConsole, signInWithAccessKey } from '../helpers/browser.ts';
 
 const ECS = '2014-05-26';
 const RAM = '2015-05-01';
@@ -28,14 +28,6 @@ async function vpcIn(ep: string, region: string, cidr: string, name: string): Pr
   return String((await callRpc(ep, 'CreateVpc', ECS, { RegionId: region, CidrBlock: cidr, VpcName: name }))['VpcId']);
 }
 
-/** Opens the antd Select named `label` (within `scope`) and clicks the option whose text contains `text`. */
-async function pick(page: Page, scope: Page | Locator, label: string, text: string): Promise<void> {
-  // the selected value's span covers the input: click the select itself
-  await scope.locator('.ant-select', { has: page.getByRole('combobox', { name: label, exact: true }) }).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle(text, { exact: false }).first().click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
-}
-
 /** Waits (up to 10 s) until the table lists exactly `ids`, in any order: a search shows the last page until its answer comes. */
 async function expectListed(page: Page, ids: string[]): Promise<void> {
   const want = [...ids].sort();
@@ -49,7 +41,7 @@ async function expectListed(page: Page, ids: string[]): Promise<void> {
 }
 
 async function search(page: Page, field: string, text: string): Promise<void> {
-  await pick(page, page, 'Search by', field);
+  await chooseOption(page, 'Search by', field);
   await page.getByLabel('Search text').fill(text);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
 }
@@ -82,7 +74,7 @@ describe('security groups in a browser', () => {
     assert.equal(await preview.getByText('3389/3389').count(), 0);
     await create.getByLabel('Security Group Name').fill('web-linux');
     await create.getByLabel('Description').fill('made from a template');
-    await pick(page, create, 'Network', vpc);
+    await chooseOption(page, 'Network', vpc, create);
     await create.getByRole('button', { name: 'Add tag' }).click();
     await create.getByLabel('Tag key 1').fill('env');
     await create.getByLabel('Tag value 1').fill('prod');
@@ -136,9 +128,9 @@ describe('security groups in a browser', () => {
     const clone = page.getByRole('dialog', { name: `Clone Security Group ${made.SecurityGroupId}` });
     await clone.getByText(/^Copied: the security group type/).waitFor();
     await clone.getByText(/^Not copied: the instances/).waitFor();
-    await pick(page, clone, 'Destination Region', 'cn-shanghai');
+    await chooseOption(page, 'Destination Region', 'cn-shanghai', clone);
     await clone.getByLabel('Security Group Name').fill('web-shanghai');
-    await pick(page, clone, 'VPC ID', shanghaiVpc);
+    await chooseOption(page, 'VPC ID', shanghaiVpc, clone);
     await expectAccessible(page, 'Clone dialog');
     await clone.getByRole('button', { name: 'OK' }).click();
     await clone.getByText('4 rule(s) copied.').waitFor();

@@ -252,13 +252,38 @@ async function settled(page: Page): Promise<void> {
 }
 
 /**
- * Picks an option of an antd Select named `label` (its aria-label): opens it by its box (the
- * selected value's text covers the input) and clicks the visible option item (antd also renders
- * hidden role=option nodes for screen readers).
+ * Picks an option of an antd Select named `label` (its accessible name; a string is the whole name,
+ * after a required field's `*` mark) within `scope`: opens it by its box (the selected value's text
+ * covers the input) and clicks the visible option item (antd also renders hidden role=option nodes
+ * for screen readers). The pick is confirmed: a single Select's dropdown closes, a multiple one's
+ * option shows as selected. A click that lands while the dropdown opens or its options re-render
+ * (its list arrives, the page re-renders) selects nothing; it is tried again, three times at most.
  */
-export async function chooseOption(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
-  await page.locator('.ant-select', { has: page.getByRole('combobox', { name: label }) }).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+export async function chooseOption(page: Page, label: string | RegExp, option: string | RegExp, scope: Page | Locator = page): Promise<void> {
+  const name = typeof label === 'string' ? new RegExp(`^(\\* )?${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
+  const select = scope.locator('.ant-select', { has: page.getByRole('combobox', { name }) }).first();
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  const multiple = await select.evaluate((e) => e.classList.contains('ant-select-multiple'));
+  for (let attempt = 1; ; attempt += 1) {
+    if (await open.count() === 0) await select.click();
+    const item = open.locator('.ant-select-item-option', { hasText: option }).first();
+    if (multiple && await item.evaluate((e) => e.classList.contains('ant-select-item-option-selected'))) return;
+    await item.click();
+    try {
+      if (multiple) await open.locator('.ant-select-item-option-selected', { hasText: option }).first().waitFor({ timeout: 3_000 });
+      else await open.waitFor({ state: 'detached', timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
+/** Closes an open Select dropdown by clicking the dialog's title (Escape would close the dialog too) and waits until it is gone. */
+export async function closeDropdown(page: Page): Promise<void> {
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  if (await open.count() > 0) await page.locator('.ant-modal-title, .ant-drawer-title').last().click();
+  await open.waitFor({ state: 'detached' });
 }
 
 /**
