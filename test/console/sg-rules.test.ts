@@ -15,8 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callRpc } from '../helpers/server.ts';
-import { chooseOption, expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
-import type { Page } from 'playwright-core';
+import { checkSettled, chooseOption, expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
+import type { Locator, Page } from 'playwright-core';
 import { RISKY } from '../../src/domain/exposure.ts';
 import { RISKY_SERVICES, riskOf } from '../../console/src/pages/security-groups/rules/risk.ts';
 import { expand, validIpv6Cidr, validObject } from '../../console/src/pages/security-groups/rules/model.ts';
@@ -55,6 +55,18 @@ async function settled(page: Page): Promise<void> {
 const editRow = (page: Page, ruleId = 'new-rule') => page.locator(`[data-testid="rules-table"] tr[data-row-key="${ruleId}"]`);
 
 /** Every request the page sends to the console's bridge naming an action, as their bodies. */
+/** Waits (up to 5 s) until the input labelled `label` in `row` holds `value`: a Select's choice fills it on its next render. */
+async function valueOf(row: Locator, label: string, value: string): Promise<void> {
+  const input = row.getByLabel(label);
+  let seen = '';
+  for (let n = 0; n < 50; n++) {
+    seen = await input.inputValue();
+    if (seen === value) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(seen, value, label);
+}
+
 function callsOf(page: Page, action: string): string[] {
   const bodies: string[] = [];
   page.on('request', (r) => { if (r.url().endsWith('/console/api/call') && (r.postData() ?? '').includes(`"${action}"`)) bodies.push(r.postData() ?? ''); });
@@ -142,7 +154,7 @@ describe('security group rules in a browser', () => {
     row = editRow(page);
     assert.equal(await page.locator('[data-testid="rules-table"] tbody tr').first().getAttribute('data-row-key'), 'new-rule');
     await chooseOption(page, 'Protocol Type', 'HTTP (80)');
-    assert.equal(await row.getByLabel('Port Range').inputValue(), '80/80');
+    await valueOf(row, 'Port Range', '80/80');
     assert.ok(await row.getByLabel('Port Range').isDisabled());
     await row.getByLabel('Authorization Object').fill('0.0.0.0/0');
     await notes.getByTestId('risk-note').waitFor();
@@ -156,8 +168,8 @@ describe('security group rules in a browser', () => {
     // Quick Rule Creation: two application ports + a custom range, one object, priority 5
     await page.getByRole('button', { name: 'Quick Rule Creation' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('MySQL (3306)').check();
-    await dialog.getByLabel('Redis (6379)').check();
+    await checkSettled(dialog.getByLabel('MySQL (3306)'));
+    await checkSettled(dialog.getByLabel('Redis (6379)'));
     await dialog.getByLabel('Custom Port Range (TCP)').fill('8080/8081');
     await dialog.getByLabel('Authorization Object').fill('172.16.0.0/12');
     await dialog.getByLabel('Priority').fill('5');
@@ -434,7 +446,7 @@ describe('security group rules in a browser', () => {
 
     // ICMPv6 with an IPv4 object: refused in the form, nothing sent; IPv6 objects only
     await chooseOption(page, 'Protocol Type', 'All ICMP (IPv6)');
-    assert.equal(await row.getByLabel('Port Range').inputValue(), '-1/-1');
+    await valueOf(row, 'Port Range', '-1/-1');
     await row.getByLabel('Authorization Object').fill('2001:db8:1::/48, 192.168.0.0/16');
     await row.getByRole('button', { name: 'Save' }).click();
     await row.getByText('“192.168.0.0/16” is an IPv4 object, and ICMPv6 is IPv6 only: choose All ICMP (IPv4) for IPv4 objects.').waitFor();
