@@ -107,6 +107,21 @@ function remember(s: Session): Session {
   return s;
 }
 
+/**
+ * The session the server wrote into the page (`<script id="parapet-session">`, the answer GET
+ * session would give) when the browser loaded it signed in; undefined when it did not.
+ */
+export function sessionInPage(): Session | undefined {
+  const text = document.getElementById('parapet-session')?.textContent;
+  if (text === undefined || text === null || text === '') return undefined;
+  try {
+    const s = JSON.parse(text) as Session;
+    return typeof s === 'object' && s !== null && typeof s.state === 'string' && typeof s.csrfToken === 'string' ? remember(s) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The current session; throws ApiError 401 (`ConsoleSession.Missing` / `.Expired`) when there is none. */
 export async function getSession(): Promise<Session> {
   return remember(await request<Session>('GET', 'session'));

@@ -1,6 +1,6 @@
 // The console's entry: antd's theme and locale (en_US / zh_CN following the chosen language), the
 // TanStack Query client for server state, the i18n provider and the router.
-import { StrictMode, useState } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 // antd's component styles for THEME, rendered at build time (vite.config.ts), before the reset as antd
 // puts its own at the head's start
@@ -13,7 +13,8 @@ import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router/dom';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
-import { ApiError } from './api.ts';
+import { ApiError, sessionInPage } from './api.ts';
+import { SESSION_KEY } from './session.tsx';
 import { makeRouter } from './routes.tsx';
 import { THEME } from './theme.ts';
 
@@ -28,10 +29,15 @@ const queryClient = new QueryClient({
   },
 });
 
+// the session the page came with: the frame and the route's first data need no round trip for it
+const inPage = sessionInPage();
+if (inPage !== undefined) queryClient.setQueryData(SESSION_KEY, inPage);
+// made before the first render: the route's loader then asks for its page's first data while React
+// renders the frame, not after
+const router = makeRouter(queryClient);
 
 function Root() {
   const { lang } = useI18n();
-  const [router] = useState(() => makeRouter(queryClient));
   return (
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={THEME}>
       <AntApp>

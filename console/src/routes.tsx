@@ -1,21 +1,30 @@
 // The console's routes (the contract's list, route-table.ts), each page its own lazily loaded
 // chunk so the first load carries only the frame and the page asked for. /signin is outside the
 // frame and the session guard; everything else needs a signed-in session.
-// A page module may export `preload`: its first data, asked for by the route's loader as soon as a
-// navigation (the first load too) reaches it, in parallel with its chunk and before it renders, so
-// the page renders once, with its data, instead of rendering a spinner and then asking.
-import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+// A route may have a preload (PRELOADS): its page's first data, asked for by the route's loader as
+// soon as a navigation (the first load too) reaches it and the session is known, in parallel with
+// the page's chunk and before it renders, so the page renders once, with its data, instead of
+// rendering a spinner and then asking. Preloads live outside the pages' chunks so that they need
+// not wait for them.
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Spin } from 'antd';
 import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, type Params, type RouteObject } from 'react-router';
 import { ROUTES, type RoutePath } from './route-table.ts';
 import { Frame } from './layout/Frame.tsx';
 import { RequireSession, signedInSession } from './session.tsx';
+import { preloadGroup, preloadList } from './pages/security-groups/preload.ts';
 
 /** A page's first data for the URL (query keys exactly as the page's own queries); never throws. */
 export type Preload = (qc: QueryClient, url: URL, params: Params) => Promise<unknown>;
 
-interface PageModule { default: ComponentType; preload?: Preload }
+interface PageModule { default: ComponentType }
+
+/** The routes whose pages have first data to ask for. */
+const PRELOADS: Partial<Record<RoutePath, Preload>> = {
+  'security-groups': preloadList,
+  'security-groups/:id': preloadGroup,
+};
 
 /** One page file per route (console/src/pages/); a route missing here fails the type check. */
 const LOADERS: Record<RoutePath, () => Promise<PageModule>> = {
@@ -45,26 +54,24 @@ const LOADERS: Record<RoutePath, () => Promise<PageModule>> = {
   'tools/exposure': () => import('./pages/ToolsExposure.tsx'),
 };
 
-type Page = LazyExoticComponent<ComponentType>;
-const PAGES = Object.fromEntries(Object.entries(LOADERS).map(([path, load]) => [path, lazy(load)])) as Record<RoutePath, Page>;
-
 const SignIn = lazy(() => import('./pages/SignIn.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-function page(P: Page) {
-  return <P />;
+/** The route's page, loaded before the router renders it: the frame and the page then render and paint together, once. */
+function lazyPage(path: RoutePath) {
+  return async () => ({ Component: (await LOADERS[path]()).default });
 }
 
 /**
- * The route's loader: starts loading the page's chunk and, once the session is signed in (the first
- * load asks for it at the same time), the page's `preload`. Answers at once: nothing waits for it,
- * and a failed preload only leaves the page to ask for itself.
+ * The route's loader: once the session is signed in (known at once when the page came with it, else
+ * asked for at the same time), the route's preload, while the page's chunk loads. Answers at once:
+ * nothing waits for it, and a failed preload only leaves the page to ask for itself.
  */
 function preloading(qc: QueryClient, path: RoutePath) {
   return ({ request, params }: { request: Request; params: Params }): null => {
     const url = new URL(request.url);
-    const module = LOADERS[path]();
-    void Promise.all([module, signedInSession(qc)]).then(([m, signedIn]) => (signedIn ? m.preload?.(qc, url, params) : undefined)).catch(() => undefined);
+    const preload = PRELOADS[path];
+    if (preload !== undefined) void signedInSession(qc).then((signedIn) => (signedIn ? preload(qc, url, params) : undefined)).catch(() => undefined);
     return null;
   };
 }
@@ -79,10 +86,12 @@ function routes(qc: QueryClient): RouteObject[] {
     { path: 'signin', element: <Suspense fallback={<Spin fullscreen />}><SignIn /></Suspense> },
     {
       element: <RequireSession><Frame /></RequireSession>,
+      // while the first page's chunk loads
+      hydrateFallbackElement: <Spin fullscreen />,
       children: [
         ...ROUTES.map((r): RouteObject => (r.path === ''
-          ? { index: true, element: page(PAGES['']), loader: preloading(qc, ''), shouldRevalidate: anotherPage }
-          : { path: r.path, element: page(PAGES[r.path]), loader: preloading(qc, r.path), shouldRevalidate: anotherPage })),
+          ? { index: true, lazy: lazyPage(''), loader: preloading(qc, ''), shouldRevalidate: anotherPage }
+          : { path: r.path, lazy: lazyPage(r.path), loader: preloading(qc, r.path), shouldRevalidate: anotherPage })),
         { path: '*', element: <NotFound /> },
       ],
     },

@@ -1,5 +1,6 @@
 // The web console's endpoints on the API's port (the contract: docs/ARCHITECTURE.md "Console"):
-// the built console's files under `/console/` (console-static.ts), `GET /` from a browser sent to
+// the built console's files under `/console/` (console-static.ts; a signed-in browser's page
+// carries its session as JSON, the answer GET /console/api/session would give), `GET /` from a browser sent to
 // `/console/`, and the JSON endpoints under `/console/api/`: the session (sign in, read, sign
 // out), the forced password change, `capabilities` (what the frame and the lists may show besides
 // their own data: Security Center's alerts and assets, judged without calling, so a user without them
@@ -203,10 +204,20 @@ export function registerConsole(app: FastifyInstance, svc: Services, pipeline: P
     const rest = path.slice('/console/'.length);
     if (rest === 'api' || rest.startsWith('api/')) return notFound(request, reply);
     const accept = request.headers['accept-encoding'];
-    const answer = await files.answer(rest, typeof accept === 'string' && /\bgzip\b/.test(accept));
+    // a signed-in browser's page carries its session, so the console's first render needs no round trip
+    const signedIn = async (): Promise<string | undefined> => {
+      const s = await session(request, false).catch(() => undefined);
+      return s === undefined ? undefined : `<script type="application/json" id="parapet-session">${jsonInHtml(sessionView(s))}</script>`;
+    };
+    const answer = await files.answer(rest, typeof accept === 'string' && /\bgzip\b/.test(accept), cookieOf(request) === undefined ? undefined : signedIn);
     if (answer === undefined) return notFound(request, reply);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
+}
+
+/** JSON that can sit inside a `<script>` element: nothing in it can close the element or start markup. */
+export function jsonInHtml(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `GET /` with no query from a browser (it accepts HTML) goes to the console; anything else is the RPC API's. */

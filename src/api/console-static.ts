@@ -3,7 +3,9 @@
 // saying how to build when there is no build. Files are read from one folder and nothing outside
 // it: a path with `..`, `.`, a backslash or NUL in it, or one that resolves (symbolic links
 // followed) outside the folder, is refused. Compressible files are sent gzipped to clients that
-// accept it, compressed once per file version.
+// accept it, compressed once per file version. The app's page (`index.html`) may carry data the
+// caller gives for this request (the signed-in session, console-session.ts) before `</head>`; such
+// a page is never stored by caches.
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,9 +47,10 @@ export class ConsoleFiles {
 
   /**
    * The answer for `rest`, the raw (still percent-encoded) path below `/console/`, query removed;
-   * undefined when the path is refused (the caller answers its not-found error).
+   * undefined when the path is refused (the caller answers its not-found error). `pageData`: asked
+   * only when the answer is the app's page, markup for its head (undefined: the page as built).
    */
-  async answer(rest: string, acceptsGzip: boolean): Promise<StaticAnswer | undefined> {
+  async answer(rest: string, acceptsGzip: boolean, pageData?: () => Promise<string | undefined>): Promise<StaticAnswer | undefined> {
     let rel: string;
     try { rel = decodeURIComponent(rest); } catch { return undefined; }
     const segments = rel.split('/');
@@ -66,7 +69,22 @@ export class ConsoleFiles {
         if (await isFile(real)) file = real;
       }
     }
+    if (file === join(root, 'index.html') && pageData !== undefined) {
+      const data = await pageData();
+      if (data !== undefined) return this.sendPage(file, data, acceptsGzip);
+    }
     return this.send(file, acceptsGzip, file.startsWith(join(root, 'assets') + sep));
+  }
+
+  /** The app's page with `data` before `</head>`: for this request only. */
+  private async sendPage(file: string, data: string, acceptsGzip: boolean): Promise<StaticAnswer> {
+    const html = await readFile(file, 'utf8');
+    const at = html.search(/<\/head>/i);
+    const page = at < 0 ? data + html : html.slice(0, at) + data + html.slice(at);
+    const headers: Record<string, string> = { ...COMMON, 'content-type': TYPES['.html']!, 'cache-control': 'no-store', vary: 'accept-encoding, cookie' };
+    if (!acceptsGzip) return { status: 200, headers, body: page };
+    headers['content-encoding'] = 'gzip';
+    return { status: 200, headers, body: await gzip(page) };
   }
 
   private async resolvedRoot(): Promise<string | undefined> {

@@ -84,6 +84,19 @@ describe('console frame in a browser', () => {
     await chooseOption(page, '语言', 'English');
     await page.getByRole('navigation').getByRole('link', { name: 'Security Groups', exact: true }).waitFor();
 
+    // a page loaded signed in comes with its session: nothing asks for it, and the list's first
+    // page is asked once (the route's preload and the page share it); sign-out below then sends
+    // the CSRF token the page came with
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/console/api/')) asked.push(path === '/console/api/call' ? String((JSON.parse(r.postData() ?? '{}') as { action?: string }).action) : path);
+    });
+    await page.goto(c.url('/security-groups?region=cn-hangzhou'));
+    await page.getByTestId('sg-table').getByTestId('sg-id').first().waitFor();
+    assert.ok(!asked.includes('/console/api/session'), `asked: ${asked.join(', ')}`);
+    assert.equal(asked.filter((a) => a === 'DescribeSecurityGroups').length, 1, `asked: ${asked.join(', ')}`);
+
     // sign-out: back to sign-in, and the old cookie is refused by the server
     const cookie = await cookieHeader(c);
     assert.equal((await sessionAnswer(c, cookie)).status, 200);

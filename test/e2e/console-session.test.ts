@@ -393,6 +393,61 @@ describe('the web console: the built files, GET /, and the RPC API on /', () => 
     assert.deepEqual([api.status, api.type.startsWith('application/json')], [404, true]);
   });
 
+  test('a signed-in browser\'s page carries its session (the answer GET session gives), for it alone and never cached', async (t) => {
+    const defer = cleanups(t);
+    const top = mkdtempSync(join(tmpdir(), 'parapet-console-dist-'));
+    defer(() => rmSync(top, { recursive: true, force: true }));
+    const dist = join(top, 'dist');
+    mkdirSync(join(dist, 'assets'), { recursive: true });
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>Parapet console</title></head><body><div id="root"></div></body></html>');
+    writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log("parapet");');
+    const server = await startTestServer({ env: { PARAPET_CONSOLE_DIR: dist } });
+    defer(() => server.stop());
+    const inPage = (html: string): Record<string, unknown> | undefined => {
+      const m = /<script type="application\/json" id="parapet-session">(.*?)<\/script><\/head>/s.exec(html);
+      return m === null ? undefined : JSON.parse(m[1]!) as Record<string, unknown>;
+    };
+
+    const b = new Browser(server.url);
+    const anonymous = await b.fetch('GET', '/console/security-groups?region=cn-hangzhou');
+    assert.equal(anonymous.status, 200);
+    assert.equal(inPage(anonymous.text), undefined, 'no session, nothing in the page');
+    assert.equal(anonymous.headers.get('cache-control'), 'no-cache');
+
+    b.cookie = 'parapet_console=not-a-session';
+    assert.equal(inPage((await b.fetch('GET', '/console/')).text), undefined, 'an unknown cookie: nothing');
+    b.cookie = undefined;
+    assert.equal((await b.signIn({ kind: 'accessKey', accessKeyId: ROOT.accessKeyId, accessKeySecret: ROOT.accessKeySecret })).status, 200);
+    const answer = (await b.fetch('GET', '/console/api/session')).json;
+    delete answer['RequestId'];
+    for (const path of ['/console/', '/console/security-groups/sg-123?region=cn-hangzhou', '/console/ram/users']) {
+      const page = await b.fetch('GET', path);
+      assert.equal(page.status, 200, path);
+      assert.deepEqual(inPage(page.text), answer, path);
+      assert.equal(inPage(page.text)?.['csrfToken'], b.csrf);
+      assert.equal(page.headers.get('cache-control'), 'no-store', path);
+      assert.match(page.headers.get('vary') ?? '', /cookie/i);
+    }
+    // gzip, as browsers ask
+    const zipped = await fetch(server.url + '/console/', { headers: { cookie: b.cookie!, 'accept-encoding': 'gzip' } });
+    assert.equal(zipped.headers.get('content-encoding'), 'gzip');
+    assert.deepEqual(inPage(await zipped.text()), answer);
+    // files are files: an asset is never given the session
+    assert.equal((await b.fetch('GET', '/console/assets/index-abc123.js')).text, 'console.log("parapet");');
+
+    // markup in what the page carries is escaped: it can't close the script element
+    const { jsonInHtml } = await import('../../src/api/console-session.ts');
+    const tricky = { display: 'x</script><script>alert(1)</script>&\u2028\u2029<!--' };
+    const encoded = jsonInHtml(tricky);
+    assert.doesNotMatch(encoded, /[<>&\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(encoded), tricky);
+
+    // signed out: the page carries nothing again
+    assert.equal((await b.fetch('DELETE', '/console/api/session', undefined, { 'x-csrf-token': b.csrf })).status, 204);
+    b.cookie = b.cookie ?? 'parapet_console=revoked';
+    assert.equal(inPage((await b.fetch('GET', '/console/')).text), undefined);
+  });
+
   test('the missing build answers a page that says how to build', async (t) => {
     const defer = cleanups(t);
     const server = await startTestServer({ env: { PARAPET_CONSOLE_DIR: join(tmpdir(), 'parapet-no-such-console-dist') } });

@@ -4,59 +4,20 @@
 // tab is kept in the URL as ?tab=, so a link can open one.
 import { useState } from 'react';
 import { Button, Descriptions, Empty, Result, Skeleton, Table, Tabs, Tag, Typography } from 'antd';
-import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { call } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { DEFAULT_REGION, useRegion, useRegionLink } from '../region.ts';
-import type { Preload } from '../routes.tsx';
-import { rulesQuery } from './security-groups/rules/queries.ts';
+import { useRegion, useRegionLink } from '../region.ts';
+import { groupQuery } from './security-groups/preload.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { formatDate, infoOf, networkTypeOf, type DescribeSecurityGroupsAnswer, type SecurityGroupInfo, type WireGroup } from './security-groups/types.ts';
+import { formatDate, infoOf, networkTypeOf, type SecurityGroupInfo } from './security-groups/types.ts';
 import RulesTab from './security-groups/RulesTab.tsx';
 
 const TABS = ['rules', 'instances', 'references'] as const;
 type TabKey = typeof TABS[number];
 
-/** The group's row (DescribeSecurityGroups by id): the page's attributes. */
-function groupQuery(region: string, id: string) {
-  return {
-    queryKey: ['ecs', 'DescribeSecurityGroups', region, 'one', id],
-    queryFn: () => call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: region, SecurityGroupId: id, PageSize: 1 }),
-  };
-}
-
-/**
- * The group, then its rules (the default tab) when it exists, before the page renders
- * (routes.tsx); an id that names no group is the page's "not found", never a refused call.
- */
-export const preload: Preload = async (qc, url, params) => {
-  const region = url.searchParams.get('region') ?? DEFAULT_REGION;
-  const id = params['id'] ?? '';
-  const tab = url.searchParams.get('tab');
-  const one = groupQuery(region, id);
-  // from the list: its row is the group's answer, so the rules are asked at once
-  if (qc.getQueryData(one.queryKey) === undefined) {
-    // as fresh as that list: an old list's row is asked again below
-    const listed = listedGroup(qc, region, id);
-    if (listed !== undefined) {
-      qc.setQueryData<DescribeSecurityGroupsAnswer>(one.queryKey, { TotalCount: 1, PageNumber: 1, PageSize: 1, SecurityGroups: { SecurityGroup: [listed.row] } }, { updatedAt: listed.updatedAt });
-    }
-  }
-  const answer = await qc.fetchQuery(one);
-  if (answer.SecurityGroups.SecurityGroup.length > 0 && (tab === null || tab === 'rules')) await qc.prefetchQuery(rulesQuery({ regionId: region, securityGroupId: id }));
-};
-
-/** The group's row in a list of the region already in the cache (the list the user clicked in), with that list's time. */
-function listedGroup(qc: QueryClient, region: string, id: string): { row: WireGroup; updatedAt: number } | undefined {
-  for (const q of qc.getQueryCache().findAll({ queryKey: ['ecs', 'DescribeSecurityGroups', region, 'list'] })) {
-    const data = q.state.data as DescribeSecurityGroupsAnswer | undefined;
-    const row = data?.SecurityGroups.SecurityGroup.find((g) => g.SecurityGroupId === id);
-    if (row !== undefined) return { row, updatedAt: q.state.dataUpdatedAt };
-  }
-  return undefined;
-}
 
 export default function SecurityGroupRules() {
   const { t, lang } = useI18n();

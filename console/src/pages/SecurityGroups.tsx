@@ -8,14 +8,14 @@ import { Button, Empty, type CheckboxProps, Input, Select, Space, Table, Tag, Ty
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { call, type Params } from '../api.ts';
+import type { Params } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { DEFAULT_REGION, useRegion, useRegionLink } from '../region.ts';
-import type { Preload } from '../routes.tsx';
+import { useRegion, useRegionLink } from '../region.ts';
+import { FIRST_PAGE, listQuery } from './security-groups/preload.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { RowAction, RowActions } from '../components/RowActions.tsx';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { formatDate, networkTypeOf, type DescribeSecurityGroupsAnswer, type WireGroup } from './security-groups/types.ts';
+import { formatDate, networkTypeOf, type WireGroup } from './security-groups/types.ts';
 import { CreateGroupModal } from './security-groups/CreateGroupModal.tsx';
 import { ModifyGroupModal } from './security-groups/ModifyGroupModal.tsx';
 import { CloneGroupModal } from './security-groups/CloneGroupModal.tsx';
@@ -39,20 +39,6 @@ function filterParams(s: Search): Params {
     }
   }
 }
-
-/** the list's first page: 20 groups, as the real console shows */
-const FIRST_PAGE = { number: 1, size: 20 };
-
-/** The list's query: one page of the region's groups matching the search. */
-function listQuery(region: string, filters: Params, number: number, size: number) {
-  return {
-    queryKey: ['ecs', 'DescribeSecurityGroups', region, 'list', filters, number, size],
-    queryFn: () => call<DescribeSecurityGroupsAnswer>('ecs', 'DescribeSecurityGroups', { RegionId: region, ...filters, PageNumber: number, PageSize: size }),
-  };
-}
-
-/** The first page of the URL's region, before the page renders (routes.tsx). */
-export const preload: Preload = (qc, url) => qc.prefetchQuery(listQuery(url.searchParams.get('region') ?? DEFAULT_REGION, {}, FIRST_PAGE.number, FIRST_PAGE.size));
 
 export default function SecurityGroups() {
   const { t, lang } = useI18n();
