@@ -6,12 +6,18 @@
 //  2. time to an interactive security-group list with 10,000 groups in the region (created in one
 //     store transaction through the domain's insertGroup, not 10,000 API calls): from the start of
 //     the navigation to the list's first page rendered (the page's default size), and from choosing
-//     50 a page to 50 rows (DescribeSecurityGroups with PageSize 50); goal < 1 s;
+//     50 a page to 50 rows (DescribeSecurityGroups with PageSize 50); goal < 1 s. In a browser
+//     profile of its own (a fresh user-data dir, as a person's browser: an HTTP cache and V8's code
+//     cache on disk; a Playwright context without one caches no compiled code): the first visit
+//     (nothing cached) and the returning visits, each judged;
 //  3. the rules page of a 200-rule group: from the click on the group's link in the list to its
 //     rules rendered (in-page navigation, the console's JavaScript loaded); goal < 300 ms. A full
 //     load of the same URL (JavaScript from the browser's cache) is printed beside it.
 // Timings are read inside the page (performance.now(), polled every animation frame). Figures are
 // printed with their goals; nothing is asserted.   npm run bench:console   (BENCH_GROUPS=N, BENCH_RUNS=N)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { systemClock } from '../src/clock.ts';
 import { randomIds } from '../src/ids.ts';
@@ -22,7 +28,7 @@ import { callRpc, startTestServer, ROOT } from '../test/helpers/server.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, browserUnavailable, ensureConsoleBuilt } from '../test/helpers/browser.ts';
 
 const GROUPS = Number(process.env['BENCH_GROUPS'] ?? 10000);
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const RULES = 200;
 const ECS = '2014-05-26';
 const R = 'cn-hangzhou';
@@ -144,25 +150,39 @@ async function measureList(): Promise<void> {
   console.log(`2. Security-group list with ${total.toLocaleString('en')} groups in ${R} (created in ${(took / 1000).toFixed(1)} s through the store):`);
   const times: number[] = [];
   const fifty: number[] = [];
-  const context = await newContext(true);
-  for (let i = 0; i < RUNS; i++) {
-    const page = await context.newPage();
-    await page.goto(`${origin}/console/security-groups?region=${R}`, { waitUntil: 'commit' });
-    // performance.now() counts from the navigation's start: the first page rendered, the table no longer loading
-    const at = await whenListed(page);
-    times.push(at);
-    const shown = await page.locator(LIST_ROWS).count();
-    // then 50 a page (the page's size changer: DescribeSecurityGroups with PageSize 50)
-    await page.locator('.ant-pagination-options .ant-select').first().click();
-    const t0 = await page.evaluate(() => performance.now());
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '50' }).first().click();
-    const at50 = await whenRows(page, LIST_ROWS, 50);
-    fifty.push(at50 - t0);
-    console.log(`   run ${i + 1}${i === 0 ? ' (JavaScript not cached)' : ' (JavaScript cached)'}: ${ms(at)} from navigation to the first page (${shown} rows of ${total.toLocaleString('en')}); 50 a page: ${ms(at50 - t0)} from choosing it to 50 rows`);
-    await page.close();
+  const profile = mkdtempSync(join(tmpdir(), 'parapet-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, '--lang=en-US'], locale: 'en-US', viewport: { width: 1366, height: 860 },
+  });
+  try {
+    context.setDefaultTimeout(60_000);
+    const res = await context.request.post(`${origin}/console/api/session`, { data: { kind: 'accessKey', accessKeyId: ROOT.accessKeyId, accessKeySecret: ROOT.accessKeySecret } });
+    if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+    for (let i = 0; i < RUNS; i++) {
+      const page = await context.newPage();
+      await page.goto(`${origin}/console/security-groups?region=${R}`, { waitUntil: 'commit' });
+      // performance.now() counts from the navigation's start: the first page rendered, the table no longer loading
+      const at = await whenListed(page);
+      times.push(at);
+      const shown = await page.locator(LIST_ROWS).count();
+      // then 50 a page (the page's size changer: DescribeSecurityGroups with PageSize 50)
+      await page.locator('.ant-pagination-options .ant-select').first().click();
+      const t0 = await page.evaluate(() => performance.now());
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '50' }).first().click();
+      const at50 = await whenRows(page, LIST_ROWS, 50);
+      fifty.push(at50 - t0);
+      console.log(`   run ${i + 1}${i === 0 ? ' (first visit: nothing cached)' : ' (returning: JavaScript and its compiled code cached)'}: ${ms(at)} from navigation to the first page (${shown} rows of ${total.toLocaleString('en')}); 50 a page: ${ms(at50 - t0)} from choosing it to 50 rows`);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
-  await context.close();
-  console.log(`   first page: median ${ms(median(times))}, cold ${ms(times[0]!)}; 50 a page: median ${ms(median(fifty))} — goal < 1000 ms: ${times[0]! < 1000 && median(fifty) < 1000 ? 'met' : 'NOT met'}`);
+  const returning = times.slice(1);
+  const verdict = (n: number) => (n < 1000 ? 'met' : 'NOT met');
+  console.log(`   first visit: ${ms(times[0]!)} — goal < 1000 ms: ${verdict(times[0]!)}`);
+  if (returning.length > 0) console.log(`   returning visits: median ${ms(median(returning))} — goal < 1000 ms: ${verdict(median(returning))}`);
+  console.log(`   50 a page: median ${ms(median(fifty))} — goal < 1000 ms: ${verdict(median(fifty))}`);
 }
 
 async function measureRules(): Promise<void> {
