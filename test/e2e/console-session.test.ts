@@ -5,7 +5,7 @@
 // answering what the signed API answers (success, error, RAM refusal, an action not in the
 // catalog), the built console's files (a file, the SPA fallback, the missing build, path
 // traversal), `GET /` from a browser, and the RPC API on `/` as before.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -357,18 +357,24 @@ describe('the web console: sessions and the bridge', () => {
   });
 });
 
+/** A server whose console build is `index.html` and one asset, `assets/index-abc123.js`, in `<top>/dist`; removed after the test. */
+async function builtConsole(t: TestContext, indexHtml: string, asset: string): Promise<{ top: string; server: TestServer }> {
+  const defer = cleanups(t);
+  const top = mkdtempSync(join(tmpdir(), 'parapet-console-dist-'));
+  defer(() => rmSync(top, { recursive: true, force: true }));
+  const dist = join(top, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  writeFileSync(join(dist, 'index.html'), indexHtml);
+  writeFileSync(join(dist, 'assets', 'index-abc123.js'), asset);
+  const server = await startTestServer({ env: { PARAPET_CONSOLE_DIR: dist } });
+  defer(() => server.stop());
+  return { top, server };
+}
+
 describe('the web console: the built files, GET /, and the RPC API on /', () => {
   test('a built file, the SPA fallback, gzip, path traversal refused, /console/api/ unknowns', async (t) => {
-    const defer = cleanups(t);
-    const top = mkdtempSync(join(tmpdir(), 'parapet-console-dist-'));
-    defer(() => rmSync(top, { recursive: true, force: true }));
-    const dist = join(top, 'dist');
-    mkdirSync(join(dist, 'assets'), { recursive: true });
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Parapet console</title><div id="root"></div>');
-    writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log("parapet");'.repeat(50));
+    const { top, server } = await builtConsole(t, '<!doctype html><title>Parapet console</title><div id="root"></div>', 'console.log("parapet");'.repeat(50));
     writeFileSync(join(top, 'secret.txt'), 'not for the web');
-    const server = await startTestServer({ env: { PARAPET_CONSOLE_DIR: dist } });
-    defer(() => server.stop());
 
     const index = await rawGet(server.endpoint, '/console/');
     assert.deepEqual([index.status, index.type], [200, 'text/html; charset=utf-8']);
@@ -394,15 +400,7 @@ describe('the web console: the built files, GET /, and the RPC API on /', () => 
   });
 
   test('a signed-in browser\'s page carries its session (the answer GET session gives), for it alone and never cached', async (t) => {
-    const defer = cleanups(t);
-    const top = mkdtempSync(join(tmpdir(), 'parapet-console-dist-'));
-    defer(() => rmSync(top, { recursive: true, force: true }));
-    const dist = join(top, 'dist');
-    mkdirSync(join(dist, 'assets'), { recursive: true });
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>Parapet console</title></head><body><div id="root"></div></body></html>');
-    writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log("parapet");');
-    const server = await startTestServer({ env: { PARAPET_CONSOLE_DIR: dist } });
-    defer(() => server.stop());
+    const { server } = await builtConsole(t, '<!doctype html><html><head><title>Parapet console</title></head><body><div id="root"></div></body></html>', 'console.log("parapet");');
     const inPage = (html: string): Record<string, unknown> | undefined => {
       const m = /<script type="application\/json" id="parapet-session">(.*?)<\/script><\/head>/s.exec(html);
       return m === null ? undefined : JSON.parse(m[1]!) as Record<string, unknown>;
