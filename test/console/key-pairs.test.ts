@@ -207,7 +207,10 @@ describe('console: key pairs', () => {
     await page.goto(c.url(`/key-pairs?region=${REGION}`));
     await page.getByRole('row', { name: /kept/ }).waitFor();
     await page.getByRole('button', { name: 'Delete kept' }).click();
-    await page.getByRole('dialog').filter({ hasText: 'Delete 1 SSH key pair(s)' }).getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog').filter({ hasText: 'Delete 1 SSH key pair(s)' });
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    // the confirmation closes once the call is answered, refused or not
+    await dialog.waitFor({ state: 'detached' });
     await page.getByRole('alert').filter({ hasText: 'You are not authorized' }).getByText('Denied action: ecs:DeleteKeyPairs').waitFor();
     assert.deepEqual((await keyPairs(ep)).map((x) => x.KeyPairName), ['kept'], 'nothing deleted');
     await settled(page);

@@ -80,6 +80,53 @@ export function ensureConsoleBuilt(): Promise<void> {
   return built;
 }
 
+/** The console's API calls a context's pages made, in order (the last 40): `Action → status [Code]`. */
+function recordCalls(context: BrowserContext): Array<{ line: string }> {
+  const calls: Array<{ line: string }> = [];
+  context.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (!path.startsWith('/console/api/')) return;
+    let what = `${r.request().method()} ${path}`;
+    try {
+      const body = JSON.parse(r.request().postData() ?? '{}') as { action?: unknown };
+      if (typeof body.action === 'string') what = body.action;
+    } catch { /* not JSON: the path says enough */ }
+    const call = { line: `${what} → ${r.status()}` };
+    calls.push(call);
+    if (calls.length > 40) calls.shift();
+    if (r.status() >= 400) {
+      r.text().then((text) => {
+        const code = (JSON.parse(text) as { Code?: unknown }).Code;
+        if (typeof code === 'string') call.line += ` ${code}`;
+      }).catch(() => undefined);
+    }
+  });
+  return calls;
+}
+
+/**
+ * A failed console test's evidence on stderr (the CI log keeps it): the page's URL, its open
+ * dialogs and alerts, its last API calls, and a screenshot under $PARAPET_FAILURE_DIR (default
+ * <tmp>/parapet-console-failures).
+ */
+async function reportFailure(t: TestContext, page: Page, calls: ReadonlyArray<{ line: string }>): Promise<void> {
+  const lines = [`console test failed: ${t.fullName}`, `  page: ${page.url()}`];
+  try {
+    const texts = async (selector: string) => (await page.locator(selector).allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').slice(0, 300));
+    for (const d of await texts('[role="dialog"]')) lines.push(`  dialog: ${d}`);
+    for (const a of await texts('[role="alert"]')) lines.push(`  alert: ${a}`);
+    const dir = process.env['PARAPET_FAILURE_DIR'] ?? join(tmpdir(), 'parapet-console-failures');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${t.fullName.replace(/[^\w.-]+/g, '_').slice(0, 120)}.png`);
+    await page.screenshot({ path: file, fullPage: true, timeout: 5_000 });
+    lines.push(`  screenshot: ${file}`);
+  } catch (err) {
+    lines.push(`  (the page could not be read: ${err instanceof Error ? err.message : String(err)})`);
+  }
+  lines.push('  API calls, oldest first:', ...calls.map((c) => `    ${c.line}`));
+  process.stderr.write(lines.join('\n') + '\n');
+}
+
 /** An answer the test expects to be an error: its method, a pattern its path (from /console/…) matches, its status. */
 export interface ExpectedFailure { method?: string; path: RegExp; status: number }
 
@@ -163,8 +210,12 @@ export async function openConsole(t: TestContext, opts: { server?: TestServer; s
   context.on('page', watchOnce);
   for (const p of context.pages()) watchOnce(p);
   const page = context.pages()[0] ?? await context.newPage();
+  const calls = recordCalls(context);
   // the check runs first among the cleanups (registered last), while the page is still open
   cleanup(() => assert.deepEqual(problems, [], 'the console page showed errors'));
+  // and before it, for a failed test, what the page showed and asked
+  // (`passed` is Node's, from 20.18 on; @types/node does not declare it yet)
+  cleanup(() => ((t as TestContext & { passed?: boolean }).passed === false ? reportFailure(t, page, calls) : undefined));
   return {
     server, origin, context, page, problems,
     expectFailure: (f) => { expected.push(f); },
