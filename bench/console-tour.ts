@@ -93,6 +93,8 @@ try {
 
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, '--lang=en-US'], locale: 'en-US', viewport: { width: 1366, height: 860 },
+    // no animations (console/src/reduced-motion.ts): nothing is caught mid-motion
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? await context.newPage();

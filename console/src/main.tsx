@@ -1,5 +1,6 @@
-// The console's entry: antd's theme and locale (en_US / zh_CN following the chosen language), the
-// TanStack Query client for server state, the i18n provider and the router.
+// The console's entry: antd's theme and locale (en_US / zh_CN following the chosen language), its
+// animations (off for a visitor who asks for reduced motion), the TanStack Query client for server
+// state, the i18n provider and the router.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 // antd's component styles for THEME, rendered at build time (vite.config.ts), before the reset as antd
@@ -8,6 +9,7 @@ import 'virtual:antd-styles.css';
 // antd's small reset (body margin, box sizing), which antd 5 leaves to the app
 import 'antd/dist/reset.css';
 import { App as AntApp, ConfigProvider } from 'antd';
+import { Provider as MotionProvider } from 'rc-motion';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -17,6 +19,7 @@ import { ApiError, sessionInPage } from './api.ts';
 import { SESSION_KEY } from './session.tsx';
 import { makeRouter } from './routes.tsx';
 import { THEME } from './theme.ts';
+import { useReducedMotion } from './reduced-motion.ts';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -38,12 +41,16 @@ const router = makeRouter(queryClient);
 
 function Root() {
   const { lang } = useI18n();
+  // animations off when the visitor asks for reduced motion (see reduced-motion.ts)
+  const reduced = useReducedMotion();
   return (
-    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={THEME}>
-      <AntApp>
-        <RouterProvider router={router} />
-      </AntApp>
-    </ConfigProvider>
+    <MotionProvider motion={!reduced}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={THEME}>
+        <AntApp>
+          <RouterProvider router={router} />
+        </AntApp>
+      </ConfigProvider>
+    </MotionProvider>
   );
 }
 

@@ -207,4 +207,33 @@ describe('console frame in a browser', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(isOverview);
   });
+
+  test('a visitor who asks for reduced motion gets dialogs without animation; others get antd\'s zoom', async (t) => {
+    const seen: Record<string, boolean> = {};
+    for (const motion of ['reduce', 'no-preference'] as const) {
+      const c = await openConsole(t, { reducedMotion: motion });
+      if (c === undefined) return;
+      const { page } = c;
+      await signInWithAccessKey(c);
+      await page.goto(c.url('/key-pairs?region=cn-hangzhou'));
+      const open = page.getByRole('button', { name: 'Create SSH Key Pair' });
+      await open.waitFor();
+      // whether any element zooms: antd's -active motion classes, which come and go within frames
+      // (without motion a dialog only passes through the -prepare class on its way in). A string:
+      // tsx would name a function's inner helpers with a __name the page lacks
+      await page.evaluate(`(() => {
+        window.zoomSeen = false;
+        const zooming = (n) => n instanceof Element && (/\\bant-zoom-(appear|enter)-active\\b/.test(n.className.toString()) || n.querySelector('.ant-zoom-appear-active, .ant-zoom-enter-active') !== null);
+        new MutationObserver((changes) => {
+          for (const m of changes) if (zooming(m.target) || [...m.addedNodes].some(zooming)) window.zoomSeen = true;
+        }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+      })()`);
+      await open.click();
+      await page.getByRole('dialog').waitFor();
+      // antd's zoom takes 0.3 s
+      await page.waitForTimeout(800);
+      seen[motion] = await page.evaluate(() => (window as unknown as { zoomSeen: boolean }).zoomSeen);
+    }
+    assert.deepEqual(seen, { reduce: false, 'no-preference': true });
+  });
 });

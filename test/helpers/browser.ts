@@ -157,7 +157,7 @@ const ALWAYS_EXPECTED: ExpectedFailure[] = [{ method: 'GET', path: /^\/console\/
  * stopped, user-data dir removed) when the test ends; and at its end the test fails if the page
  * showed any problem. Undefined (the test skipped with the reason) when there is no browser.
  */
-export async function openConsole(t: TestContext, opts: { server?: TestServer; serverOptions?: Parameters<typeof startTestServer>[0]; locale?: string } = {}): Promise<ConsoleSession | undefined> {
+export async function openConsole(t: TestContext, opts: { server?: TestServer; serverOptions?: Parameters<typeof startTestServer>[0]; locale?: string; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<ConsoleSession | undefined> {
   const missing = browserUnavailable();
   if (missing !== undefined) { t.skip(`no browser: ${missing}`); return undefined; }
   await ensureConsoleBuilt();
@@ -175,6 +175,9 @@ export async function openConsole(t: TestContext, opts: { server?: TestServer; s
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, `--lang=${locale}`],
     locale, viewport: { width: 1366, height: 860 }, timeout: 60_000,
+    // the console then runs without animations (console/src/reduced-motion.ts): a click never
+    // lands on a dialog or dropdown that is still zooming or sliding in
+    reducedMotion: opts.reducedMotion ?? 'reduce',
   });
   cleanup(() => context.close());
   context.setDefaultTimeout(15_000);
