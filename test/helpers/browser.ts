@@ -117,7 +117,10 @@ async function reportFailure(t: TestContext, page: Page, calls: ReadonlyArray<{ 
     for (const a of await texts('[role="alert"]')) lines.push(`  alert: ${a}`);
     const dir = process.env['PARAPET_FAILURE_DIR'] ?? join(tmpdir(), 'parapet-console-failures');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${t.fullName.replace(/[^\w.-]+/g, '_').slice(0, 120)}.png`);
+    // a test with two browsers reports each: the second file is numbered
+    const base = join(dir, t.fullName.replace(/[^\w.-]+/g, '_').slice(0, 120));
+    let file = `${base}.png`;
+    for (let n = 2; existsSync(file); n++) file = `${base}-${n}.png`;
     await page.screenshot({ path: file, fullPage: true, timeout: 5_000 });
     lines.push(`  screenshot: ${file}`);
   } catch (err) {
