@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { callRpc, ROOT, type Creds } from '../helpers/server.ts';
-import { chooseOption, closeDropdown as closeSelect, expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
+import { chooseOption, closeDropdown as closeSelect, expectAccessible, openConsole, settled, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
 
 const ECS = '2014-05-26';
 const RAM = '2015-05-01';
@@ -41,12 +41,6 @@ const groupsOf = (i: Record<string, unknown>) => [...(i['SecurityGroupIds'] as {
 async function closeDropdown(page: Page): Promise<void> {
   await closeSelect(page);
   await page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-select-dropdown-slide-up-leave').waitFor({ state: 'detached' });
-}
-
-/** Waits for antd's modal and dropdown animations to end (axe judges colours of fading elements wrongly). */
-async function settled(page: Page): Promise<void> {
-  const moving = page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-leave, .ant-fade-appear, .ant-fade-enter');
-  for (let n = 0; n < 100 && await moving.count() > 0; n++) await page.waitForTimeout(50);
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -11,9 +11,8 @@ import assert from 'node:assert/strict';
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import sshpk from 'sshpk';
-import type { Page } from 'playwright-core';
 import { callRpc, ROOT, type Creds } from '../helpers/server.ts';
-import { expectAccessible, openConsole, signInWithAccessKey } from '../helpers/browser.ts';
+import { expectAccessible, openConsole, settled, signInWithAccessKey } from '../helpers/browser.ts';
 
 const ECS = '2014-05-26';
 const RAM = '2015-05-01';
@@ -26,12 +25,6 @@ async function keyPairs(ep: string, creds: Creds = ROOT): Promise<Array<{ KeyPai
 
 async function instance(ep: string, id: string): Promise<Record<string, unknown>> {
   return callRpc(ep, 'DescribeInstanceAttribute', ECS, { InstanceId: id, RegionId: REGION });
-}
-
-/** Waits for antd's modal animations to end (axe judges colours of fading elements wrongly). */
-async function settled(page: Page): Promise<void> {
-  const moving = page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-leave, .ant-fade-appear, .ant-fade-enter');
-  for (let n = 0; n < 100 && await moving.count() > 0; n++) await page.waitForTimeout(50);
 }
 
 /** MD5 of an OpenSSH public key's blob, colon-separated (the fingerprint ECS lists). */

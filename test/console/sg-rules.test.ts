@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callRpc } from '../helpers/server.ts';
-import { checkSettled, chooseOption, expectAccessible, openConsole, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
+import { checkSettled, chooseOption, expectAccessible, openConsole, settled, signInWithAccessKey, type ConsoleSession } from '../helpers/browser.ts';
 import type { Locator, Page } from 'playwright-core';
 import { RISKY } from '../../src/domain/exposure.ts';
 import { RISKY_SERVICES, riskOf } from '../../console/src/pages/security-groups/rules/risk.ts';
@@ -44,11 +44,6 @@ async function setup(c: ConsoleSession): Promise<{ vpcId: string; group: (name: 
     vpcId,
     group: async (name) => String((await callRpc(c.server.endpoint, 'CreateSecurityGroup', ECS, { RegionId: REGION, VpcId: vpcId, SecurityGroupName: name }))['SecurityGroupId']),
   };
-}
-
-/** Waits for antd's open/close animations to end (axe would judge the colors of a half-faded dialog). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('.ant-zoom-appear, .ant-zoom-enter, .ant-zoom-leave, .ant-fade-appear, .ant-fade-enter, .ant-fade-leave') === null);
 }
 
 /** The rules table's editable row: the new one (Add Security Group Rule), or a rule's (Edit). */

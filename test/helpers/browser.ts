@@ -296,7 +296,7 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
  * drop-down's options mid-motion reports what no user sees at rest), then one more frame.
  * Infinite animations (spinners) are not waited for. At most 3 s.
  */
-async function settled(page: Page): Promise<void> {
+export async function settled(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const deadline = performance.now() + 3000;
     while (performance.now() < deadline) {
